@@ -1,0 +1,45 @@
+# Two commands on a fresh machine: `make run` (the app on the demo data) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test lint bench demo template browser-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+run: $(VENV)/.runtime  ## install and serve the app on the bundled demo data at http://localhost:8501
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+browser-deps:  ## Debian's chromium for the browser tests (never a downloaded browser)
+	@./scripts/ensure-chromium
+
+test: $(VENV)/.dev browser-deps  ## install and run the whole test suite, browser tests included
+	$(BIN)/ruff check indicators ui pages tests dashboard.py data scripts
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check indicators ui pages tests dashboard.py data scripts
+	$(BIN)/ruff format --check indicators ui pages tests dashboard.py data scripts
+
+bench: $(VENV)/.dev  ## ingest benchmark: prints a table and writes benchmarks/results.md
+	$(BIN)/python benchmarks/ingest_bench.py
+
+demo: $(VENV)/.runtime  ## regenerate the illustrative demo workbook from its fixed seed
+	$(BIN)/python data/generate_demo.py
+
+template: $(VENV)/.runtime
+	$(BIN)/python -m indicators template data/monitoring_template.xlsx
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -1,0 +1,97 @@
+"""Reference lists: beneficiaries and their spellings, the Kosovo* footnote, and the allowed codes.
+
+Rules are tables here, not branches: to accept a new spelling, add it to ``BENEFICIARY_ALIASES``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+KOSOVO_FOOTNOTE = (
+    "*All references to Kosovo, whether to the territory, institutions or population, in this text shall "
+    "be understood in full compliance with United Nations Security Council Resolution 1244 and without "
+    "prejudice to the status of Kosovo."
+)
+
+ILLUSTRATIVE_NOTICE = (
+    "Illustrative demo data: the figures, activities and most meetings shown are invented to demonstrate "
+    "the tool. They are not official figures of the Regional Action, the Council of Europe or the EU."
+)
+
+PROGRAMME_TITLE = (
+    "Regional Action “Enhancing co-operation in the Western Balkans in managing violent extremism in prisons "
+    "and preventing further radicalisation after release”"
+)
+
+
+@dataclass(frozen=True)
+class Beneficiary:
+    code: str
+    name: str
+    footnote: bool = False
+
+
+BENEFICIARIES: tuple[Beneficiary, ...] = (
+    Beneficiary("ALB", "Albania"),
+    Beneficiary("BIH", "Bosnia and Herzegovina"),
+    Beneficiary("XKX", "Kosovo*", footnote=True),
+    Beneficiary("MNE", "Montenegro"),
+    Beneficiary("MKD", "North Macedonia"),
+    Beneficiary("SRB", "Serbia"),
+    Beneficiary("REG", "Regional"),
+)
+BENEFICIARY_CODES: tuple[str, ...] = tuple(b.code for b in BENEFICIARIES)
+COUNTRY_CODES: tuple[str, ...] = tuple(b.code for b in BENEFICIARIES if b.code != "REG")
+BENEFICIARY_NAMES: dict[str, str] = {b.code: b.name for b in BENEFICIARIES}
+
+# Spellings seen in monitoring sheets, compared after folding case, accents and punctuation.
+BENEFICIARY_ALIASES: dict[str, str] = {
+    "albania": "ALB", "shqiperia": "ALB", "shqiperi": "ALB", "al": "ALB",
+    "bosnia and herzegovina": "BIH", "bosnia herzegovina": "BIH", "bosnia": "BIH", "bih": "BIH", "ba": "BIH",
+    "bosna i hercegovina": "BIH", "b h": "BIH", "bosnia i herzegovina": "BIH",
+    "kosovo": "XKX", "kosova": "XKX", "kosovo*": "XKX", "xk": "XKX", "kos": "XKX", "ks": "XKX",
+    "montenegro": "MNE", "crna gora": "MNE", "me": "MNE", "cg": "MNE",
+    "north macedonia": "MKD", "macedonia": "MKD", "republic of north macedonia": "MKD", "mk": "MKD",
+    "severna makedonija": "MKD", "makedonija": "MKD", "n macedonia": "MKD", "fyrom": "MKD",
+    "serbia": "SRB", "srbija": "SRB", "rs": "SRB", "srb": "SRB",
+    "regional": "REG", "region": "REG", "western balkans": "REG", "wb": "REG", "all": "REG",
+}
+
+
+def fold(text: str) -> str:
+    """Text folded for matching: lower case, no accents, punctuation as single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    no_accents = "".join(c for c in decomposed if not unicodedata.combining(c)).replace("đ", "d")
+    return re.sub(r"[^a-z0-9*]+", " ", no_accents.lower()).strip()
+
+
+def beneficiary_code(value: str) -> str | None:
+    """The beneficiary code for a code or a common spelling ("Kosova", "BiH", "Srbija"), else None."""
+    folded = fold(value)
+    if folded.upper() in BENEFICIARY_CODES:
+        return folded.upper()
+    return BENEFICIARY_ALIASES.get(folded) or BENEFICIARY_ALIASES.get(folded.rstrip("*").strip())
+
+
+def beneficiary_name(code: str) -> str:
+    """The name people read for a beneficiary code; Kosovo is always 'Kosovo*'."""
+    return BENEFICIARY_NAMES.get(code, code)
+
+
+def names_need_footnote(codes: object) -> bool:
+    """Whether any of these beneficiary codes (or names) calls for the Kosovo* footnote."""
+    return any(str(c) in ("XKX", "Kosovo*") for c in codes)  # type: ignore[attr-defined]
+
+
+# Allowed values of coded columns: one home for the lists used by validation, template drop-downs and docs.
+RESULT_LEVELS = ("objective", "outcome", "output")
+MEASURES = ("count", "percentage", "milestone", "qualitative")
+DIRECTIONS = ("increase", "decrease")
+AGGREGATIONS = ("sum", "ratio", "count_meeting_target", "none")
+DISAGGREGATIONS = ("none", "sex")
+SEX_VALUES = ("total", "female", "male")
+ACTIVITY_STATUSES = ("planned", "ongoing", "completed", "postponed", "cancelled")
+YES_NO = ("yes", "no")
+SUBMISSION_STATUSES = ("draft", "submitted", "approved", "returned")
