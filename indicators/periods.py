@@ -17,10 +17,8 @@ from indicators.settings import setting_int
 
 MONTH_ABBR = tuple(calendar.month_abbr)  # ("", "Jan", ..., "Dec"), locale-independent in the C locale
 _MONTHS_EN = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_ID_RE = re.compile(r"^\s*(\d{4})\s*([A-Za-z]{3})\s*S\s*([12])\s*$")
-_LABEL_RE = re.compile(
-    r"^\s*([A-Za-z]{3})[a-z]*\.?\s+(\d{4})\s*(?:-|–|—|to)\s*([A-Za-z]{3})[a-z]*\.?\s+(\d{4})\s*$"
-)
+_ID_RE = re.compile(r"^\s*(\d{4})\s*([A-Za-z]{3})\s*[Ss]\s*([12])\s*$")
+_LABEL_RE = re.compile(r"^\s*([A-Za-z]{3})[a-z]*\.?\s+(\d{4})\s*(?:-|–|—|to)\s*([A-Za-z]{3})[a-z]*\.?\s+(\d{4})\s*$")
 _ISO_DATE_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?\s*$")
 _DMY_RE = re.compile(r"^\s*(\d{1,2})[./](\d{1,2})[./](\d{4})\s*$")
 

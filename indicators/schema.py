@@ -68,24 +68,50 @@ class Table:
         return pd.DataFrame({c.name: pd.Series([], dtype=c.dtype) for c in (*self.columns, *self.extra)})
 
 
-_IND = Column("indicator_id", "Indicator ID", "id", help="Identifier from the Indicators sheet, e.g. IND-01.",
-              aliases=("indicator", "indicator code", "ind id"))
-_BEN = Column("beneficiary", "Beneficiary", "beneficiary", choices=ref.BENEFICIARY_CODES,
-              help="ALB, BIH, XKX (Kosovo*), MNE, MKD, SRB or REG (regional); common names are accepted.",
-              aliases=("country", "beneficiary code", "economy"))
-_SEM = Column("semester", "Semester", "semester",
-              help="Identifier such as 2025NovS1, a label such as 'Nov 2024 – Apr 2025', or a date inside it.",
-              aliases=("period", "semester id", "six months"))
-_RES = Column("result_id", "Result ID", "id", help="Identifier from the Results sheet, e.g. OC1 or OP1.2.",
-              aliases=("result", "result code"))
+_IND = Column(
+    "indicator_id",
+    "Indicator ID",
+    "id",
+    help="Identifier from the Indicators sheet, e.g. IND-01.",
+    aliases=("indicator", "indicator code", "ind id"),
+)
+_BEN = Column(
+    "beneficiary",
+    "Beneficiary",
+    "beneficiary",
+    choices=ref.BENEFICIARY_CODES,
+    help="ALB, BIH, XKX (Kosovo*), MNE, MKD, SRB or REG (regional); common names are accepted.",
+    aliases=("country", "beneficiary code", "economy"),
+)
+_SEM = Column(
+    "semester",
+    "Semester",
+    "semester",
+    help="Identifier such as 2025NovS1, a label such as 'Nov 2024 – Apr 2025', or a date inside it.",
+    aliases=("period", "semester id", "six months"),
+)
+_RES = Column(
+    "result_id",
+    "Result ID",
+    "id",
+    help="Identifier from the Results sheet, e.g. OC1 or OP1.2.",
+    aliases=("result", "result code"),
+)
 
 RESULTS = Table(
-    "results", "Results",
+    "results",
+    "Results",
     (
         Column("result_id", "Result ID", "id", help="Identifier, e.g. OBJ, OC1, OP1.2.", aliases=("result", "id")),
         Column("level", "Level", "choice", choices=ref.RESULT_LEVELS, help="objective, outcome or output."),
-        Column("parent_id", "Parent ID", "id", required=False, help="The result this one contributes to.",
-               aliases=("parent",)),
+        Column(
+            "parent_id",
+            "Parent ID",
+            "id",
+            required=False,
+            help="The result this one contributes to.",
+            aliases=("parent",),
+        ),
         Column("title", "Title", "text", help="The result as written in the action document."),
     ),
     key=("result_id",),
@@ -93,24 +119,58 @@ RESULTS = Table(
 )
 
 INDICATORS = Table(
-    "indicators", "Indicators",
+    "indicators",
+    "Indicators",
     (
         Column("indicator_id", "Indicator ID", "id", help="Identifier, e.g. IND-01.", aliases=("indicator", "id")),
         _RES,
         Column("title", "Title", "text", help="The indicator as worded in the logframe."),
         Column("unit", "Unit", "text", required=False, help="What is counted, e.g. 'prison staff'."),
-        Column("measure", "Measure", "choice", choices=ref.MEASURES,
-               help="count; percentage (report numerator and denominator); milestone (yes/no); qualitative."),
-        Column("direction", "Direction", "choice", choices=ref.DIRECTIONS, default="increase",
-               help="increase when higher is better, decrease when lower is better."),
-        Column("cumulative", "Cumulative", "yesno", default="no",
-               help="yes when each semester reports new units and progress counts the running total."),
-        Column("aggregation", "Aggregation", "choice", choices=ref.AGGREGATIONS, default="sum",
-               help="How beneficiaries add up regionally: sum, ratio (of sums), count_meeting_target, none."),
-        Column("sensitive", "Sensitive", "yesno", default="no",
-               help="yes when small counts could identify people; donors then see 1-4 as '<5'."),
-        Column("disaggregation", "Disaggregation", "choice", choices=ref.DISAGGREGATIONS, default="none",
-               help="sex when values are reported for female and male as well as the total."),
+        Column(
+            "measure",
+            "Measure",
+            "choice",
+            choices=ref.MEASURES,
+            help="count; percentage (report numerator and denominator); milestone (yes/no); qualitative.",
+        ),
+        Column(
+            "direction",
+            "Direction",
+            "choice",
+            choices=ref.DIRECTIONS,
+            default="increase",
+            help="increase when higher is better, decrease when lower is better.",
+        ),
+        Column(
+            "cumulative",
+            "Cumulative",
+            "yesno",
+            default="no",
+            help="yes when each semester reports new units and progress counts the running total.",
+        ),
+        Column(
+            "aggregation",
+            "Aggregation",
+            "choice",
+            choices=ref.AGGREGATIONS,
+            default="sum",
+            help="How beneficiaries add up regionally: sum, ratio (of sums), count_meeting_target, none.",
+        ),
+        Column(
+            "sensitive",
+            "Sensitive",
+            "yesno",
+            default="no",
+            help="yes when small counts could identify people; donors then see 1-4 as '<5'.",
+        ),
+        Column(
+            "disaggregation",
+            "Disaggregation",
+            "choice",
+            choices=ref.DISAGGREGATIONS,
+            default="none",
+            help="sex when values are reported for female and male as well as the total.",
+        ),
         Column("definition", "Definition", "text", required=False, help="How the indicator is measured."),
         Column("source", "Means of verification", "text", required=False, aliases=("source", "verification")),
     ),
@@ -119,9 +179,11 @@ INDICATORS = Table(
 )
 
 BASELINES = Table(
-    "baselines", "Baselines",
+    "baselines",
+    "Baselines",
     (
-        _IND, _BEN,
+        _IND,
+        _BEN,
         Column("value", "Value", "number", help="The baseline value; for percentages, the percentage (0-100)."),
         Column("year", "Year", "integer", required=False, help="The year the baseline was measured."),
         Column("note", "Note", "text", required=False),
@@ -131,15 +193,27 @@ BASELINES = Table(
 )
 
 TARGETS = Table(
-    "targets", "Targets",
+    "targets",
+    "Targets",
     (
-        _IND, _BEN, _SEM,
-        Column("value", "Value", "number",
-               help="The target for that semester (a milestone) or the end of the action; cumulative "
-                    "indicators give the running total to reach; percentages as 0-100; milestones 1 = done."),
-        Column("adopted_at", "Adopted at meeting", "integer",
-               help="The number of the Steering Committee meeting that adopted this target; a later meeting "
-                    "revising it adds a row.", aliases=("adopted at", "meeting", "adopted_by")),
+        _IND,
+        _BEN,
+        _SEM,
+        Column(
+            "value",
+            "Value",
+            "number",
+            help="The target for that semester (a milestone) or the end of the action; cumulative "
+            "indicators give the running total to reach; percentages as 0-100; milestones 1 = done.",
+        ),
+        Column(
+            "adopted_at",
+            "Adopted at meeting",
+            "integer",
+            help="The number of the Steering Committee meeting that adopted this target; a later meeting "
+            "revising it adds a row.",
+            aliases=("adopted at", "meeting", "adopted_by"),
+        ),
         Column("note", "Note", "text", required=False),
     ),
     key=("indicator_id", "beneficiary", "semester", "adopted_at"),
@@ -147,15 +221,30 @@ TARGETS = Table(
 )
 
 VALUES = Table(
-    "values", "Values",
+    "values",
+    "Values",
     (
-        _IND, _BEN, _SEM,
-        Column("sex", "Sex", "choice", required=False, choices=ref.SEX_VALUES, default="total",
-               help="total (default), female or male, for indicators split by sex.",
-               aliases=("disaggregation", "gender")),
-        Column("value", "Value", "value", required=False,
-               help="A number for counts, yes/no for milestones, text for qualitative indicators; leave empty "
-                    "for percentages and fill Numerator and Denominator."),
+        _IND,
+        _BEN,
+        _SEM,
+        Column(
+            "sex",
+            "Sex",
+            "choice",
+            required=False,
+            choices=ref.SEX_VALUES,
+            default="total",
+            help="total (default), female or male, for indicators split by sex.",
+            aliases=("disaggregation", "gender"),
+        ),
+        Column(
+            "value",
+            "Value",
+            "value",
+            required=False,
+            help="A number for counts, yes/no for milestones, text for qualitative indicators; leave empty "
+            "for percentages and fill Numerator and Denominator.",
+        ),
         Column("numerator", "Numerator", "number", required=False, help="For percentages: the part."),
         Column("denominator", "Denominator", "number", required=False, help="For percentages: the whole."),
         Column("comment", "Comment", "text", required=False),
@@ -167,37 +256,64 @@ VALUES = Table(
 )
 
 ACTIVITIES = Table(
-    "activities", "Activities",
+    "activities",
+    "Activities",
     (
         Column("activity_id", "Activity ID", "id", help="Identifier, e.g. A1.2.3.", aliases=("activity", "id")),
         _SEM,
         _RES,
         _BEN,
         Column("title", "Title", "text"),
-        Column("status", "Status", "choice", choices=ref.ACTIVITY_STATUSES,
-               help="planned, ongoing, completed, postponed (carried over) or cancelled."),
-        Column("adopted_at", "Adopted at meeting", "integer", required=False,
-               help="The meeting whose work plan included the activity for this semester.",
-               aliases=("adopted at", "meeting")),
+        Column(
+            "status",
+            "Status",
+            "choice",
+            choices=ref.ACTIVITY_STATUSES,
+            help="planned, ongoing, completed, postponed (carried over) or cancelled.",
+        ),
+        Column(
+            "adopted_at",
+            "Adopted at meeting",
+            "integer",
+            required=False,
+            help="The meeting whose work plan included the activity for this semester.",
+            aliases=("adopted at", "meeting"),
+        ),
         Column("notes", "Notes", "text", required=False),
     ),
     key=("activity_id", "semester"),
     help="The work plan: one row per activity and semester it was planned for; a postponed activity "
-         "appears again in the semester it was carried over to.",
+    "appears again in the semester it was carried over to.",
 )
 
 MEETINGS = Table(
-    "meetings", "Meetings",
+    "meetings",
+    "Meetings",
     (
-        Column("number", "Number", "integer", help="1 for the 1st Steering Committee meeting, and so on.",
-               aliases=("meeting", "meeting number", "no")),
+        Column(
+            "number",
+            "Number",
+            "integer",
+            help="1 for the 1st Steering Committee meeting, and so on.",
+            aliases=("meeting", "meeting number", "no"),
+        ),
         Column("date", "Date", "date", help="The day of the meeting (YYYY-MM-DD)."),
         Column("place", "Place", "text", required=False),
         Column("semester_assessed", "Semester assessed", "semester", required=False),
-        Column("semester_adopted", "Semester adopted", "semester", required=False,
-               help="The semester whose work plan the meeting adopted."),
-        Column("illustrative", "Illustrative", "yesno", default="no",
-               help="yes when the meeting is invented for the demo and not taken from a public source."),
+        Column(
+            "semester_adopted",
+            "Semester adopted",
+            "semester",
+            required=False,
+            help="The semester whose work plan the meeting adopted.",
+        ),
+        Column(
+            "illustrative",
+            "Illustrative",
+            "yesno",
+            default="no",
+            help="yes when the meeting is invented for the demo and not taken from a public source.",
+        ),
         Column("source", "Source", "text", required=False),
     ),
     key=("number",),

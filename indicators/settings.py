@@ -23,8 +23,11 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("STORE_DIR", str(PROJECT_ROOT / "data" / "store"), "Folder of the versioned store."),
-    Setting("DEMO_WORKBOOK", str(PROJECT_ROOT / "data" / "demo" / "monitoring_demo.xlsx"),
-            "Workbook loaded as the first, illustrative version when the store is empty."),
+    Setting(
+        "DEMO_WORKBOOK",
+        str(PROJECT_ROOT / "data" / "demo" / "monitoring_demo.xlsx"),
+        "Workbook loaded as the first, illustrative version when the store is empty.",
+    ),
     Setting("SEED_DEMO", "1", "1 loads the demo workbook into an empty store; 0 starts empty."),
     Setting("SEMESTER_ANCHOR_MONTH", "11", "Month the first semester of a year starts (11: Nov-Apr, May-Oct)."),
     Setting("MAX_UPLOAD_MB", "20", "Largest workbook accepted, in megabytes."),

@@ -1,0 +1,72 @@
+"""What an upload changes against the approved data: rows added, changed and removed, cell by cell."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from indicators.schema import TABLES, Programme, Table
+
+CHANGE_COLUMNS = ["table", "key", "change", "column", "before", "after"]
+
+
+def _as_text(series: pd.Series) -> pd.Series:
+    return series.astype("string").fillna("")
+
+
+def table_changes(table: Table, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """One table's changes: one row per added or removed row, one per changed cell."""
+    key = list(table.key)
+    value_columns = [c for c in table.column_names if c not in key]
+    left = before.assign(**{c: _as_text(before[c]) for c in table.column_names})
+    right = after.assign(**{c: _as_text(after[c]) for c in table.column_names})
+    both = left.merge(right, on=key, how="outer", suffixes=("_before", "_after"), indicator=True)
+    key_text = (
+        both[key].astype("string").fillna("").agg(" · ".join, axis=1) if len(both) else pd.Series([], dtype="string")
+    )
+    parts = []
+    for side, change in (("right_only", "added"), ("left_only", "removed")):
+        rows = both["_merge"] == side
+        if rows.any():
+            parts.append(
+                pd.DataFrame({"key": key_text[rows], "change": change, "column": "", "before": "", "after": ""})
+            )
+    common = both["_merge"] == "both"
+    for column in value_columns:
+        differs = common & (both[f"{column}_before"] != both[f"{column}_after"])
+        if differs.any():
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "key": key_text[differs],
+                        "change": "changed",
+                        "column": column,
+                        "before": both.loc[differs, f"{column}_before"],
+                        "after": both.loc[differs, f"{column}_after"],
+                    }
+                )
+            )
+    if not parts:
+        return pd.DataFrame({c: pd.Series([], dtype="string") for c in CHANGE_COLUMNS})
+    return pd.concat(parts, ignore_index=True).assign(table=table.name)[CHANGE_COLUMNS].astype("string")
+
+
+def programme_changes(before: Programme, after: Programme) -> pd.DataFrame:
+    """Every change from one programme to another, table by table (table, key, change, column, before, after)."""
+    frames = [table_changes(t, before[t.name], after[t.name]) for t in TABLES]
+    return pd.concat(frames, ignore_index=True)
+
+
+def change_summary(changes: pd.DataFrame) -> pd.DataFrame:
+    """Counts of rows added, changed and removed per table (a changed row counts once)."""
+    rows = []
+    for table in TABLES:
+        mine = changes[changes["table"] == table.name]
+        rows.append(
+            {
+                "table": table.sheet,
+                "added": int((mine["change"] == "added").sum()),
+                "changed": int(mine.loc[mine["change"] == "changed", "key"].nunique()),
+                "removed": int((mine["change"] == "removed").sum()),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,133 @@
+"""One upload from bytes to a stored draft: checks, isolated parse, validation, diff and storage.
+
+The upload page and the command line both call ``ingest``, so a workbook is judged the same way wherever
+it comes from. Nothing is stored when a step fails or the workbook has errors, and nothing already
+stored is ever changed here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from indicators import diff, safety, validate, worker
+from indicators.problems import Problem, UnreadableWorkbook, has_errors, problems_frame
+from indicators.schema import Programme, empty_programme
+from indicators.settings import setting
+from indicators.store import Store, sha256
+
+Progress = Callable[[float, str], None]
+DEMO_USER = "demo seed"
+
+
+@dataclass
+class IngestResult:
+    ok: bool
+    message: str | None = None  # one sentence when the file cannot be read as a monitoring workbook
+    problems: list[Problem] = field(default_factory=list)
+    upload: Programme | None = None  # the rows the workbook holds
+    merged: Programme | None = None  # the approved data with the upload applied
+    changes: pd.DataFrame = field(default_factory=lambda: diff.programme_changes(empty_programme(), empty_programme()))
+    version_id: str | None = None
+    duplicate_of: str | None = None
+    base_version: str | None = None
+    notes: list[str] = field(default_factory=list)  # e.g. macros or external links that were ignored
+
+    @property
+    def problems_table(self) -> pd.DataFrame:
+        return problems_frame(self.problems)
+
+    @property
+    def change_summary(self) -> pd.DataFrame:
+        return diff.change_summary(self.changes)
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == "warning" for p in self.problems)
+
+
+def _no_progress(fraction: float, text: str) -> None:
+    return None
+
+
+def ingest(
+    data: bytes,
+    file_name: str,
+    user: str,
+    store: Store,
+    progress: Progress | None = None,
+    save: bool = True,
+    illustrative: bool = False,
+    today: dt.date | None = None,
+) -> IngestResult:
+    """Check, parse, validate and compare an uploaded workbook; store it as a draft when it has no errors."""
+    step = progress or _no_progress
+    base_version = store.approved_id()
+    try:
+        step(0.05, "Checking the file")
+        summary = safety.check_upload(data, file_name)
+        step(0.15, "Reading the sheets")
+        raw = worker.parse_isolated(data)
+        step(0.55, "Checking every row")
+        base = store.load(base_version) if base_version else empty_programme()
+        upload, problems = validate.validate_workbook(raw, base, today=today)
+    except UnreadableWorkbook as error:
+        step(1.0, "The file could not be read")
+        return IngestResult(ok=False, message=str(error), base_version=base_version)
+    result = IngestResult(
+        ok=not has_errors(problems),
+        problems=problems,
+        upload=upload,
+        base_version=base_version,
+        notes=list(getattr(summary, "notes", []) or []),
+    )
+    if not result.ok:
+        step(1.0, "The workbook has problems to fix")
+        return result
+    step(0.7, "Comparing with the approved data")
+    result.merged = validate.merge(base, upload)
+    result.changes = diff.programme_changes(base, result.merged)
+    result.duplicate_of = store.find_by_sha(sha256(data))
+    if save and result.duplicate_of is None:
+        step(0.85, "Storing a new draft version")
+        illustrative = illustrative or bool(base_version and store.meta(base_version).get("illustrative"))
+        result.version_id = store.add_version(
+            data,
+            file_name,
+            user,
+            result.merged,
+            base_version=base_version,
+            illustrative=illustrative,
+            summary={
+                "errors": result.errors,
+                "warnings": result.warnings,
+                "changes": result.change_summary.to_dict("records"),
+            },
+        )
+    step(1.0, "Done")
+    return result
+
+
+def seed_demo(store: Store) -> str | None:
+    """Load the illustrative demo workbook into an empty store and approve it; returns its version."""
+    path = Path(setting("DEMO_WORKBOOK"))
+    if setting("SEED_DEMO") != "1" or not path.exists():
+        return None
+    with store.locked("seed"):  # one seeding even when two sessions open an empty store at once
+        if store.version_ids():
+            return None
+        result = ingest(path.read_bytes(), path.name, DEMO_USER, store, illustrative=True)
+        if not result.version_id:
+            problem = result.message or "; ".join(p.message for p in result.problems[:3])
+            raise UnreadableWorkbook(f"The demo workbook {path} did not load: {problem}")
+        store.submit(result.version_id, DEMO_USER, "illustrative demo data")
+        store.approve(result.version_id, DEMO_USER, "illustrative demo data, approved automatically")
+        return result.version_id

@@ -1,0 +1,336 @@
+"""The versioned store: every upload is a version that is never changed or lost.
+
+Layout of the store folder (setting STORE_DIR)::
+
+    versions/000001/meta.json          who uploaded what, when, from which base version (written once)
+    versions/000001/upload.xlsx        the uploaded bytes, unchanged
+    versions/000001/tables/<t>.parquet the whole programme after this upload (approved data + upload)
+    log.jsonl                          append-only: one JSON line per action (created, submitted, ...)
+    approved.json                      which version is approved; replaced atomically
+
+A version is written in a temporary folder and renamed into place in one step, so a process killed
+mid-write leaves at most an orphan temporary folder, never a half version. The approved pointer is
+replaced with ``os.replace`` after an fsync. A version's status is the last status the log gives it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.problems import ProjectError
+from indicators.schema import TABLES, Programme, conform
+from indicators.settings import store_dir
+
+STATUS_BY_ACTION = {"created": "draft", "submitted": "submitted", "approved": "approved", "returned": "returned"}
+ALLOWED = {  # action -> statuses it may follow
+    "submitted": {"draft", "returned"},
+    "approved": {"submitted"},
+    "returned": {"submitted"},
+}
+VERSION_COLUMNS = [
+    "id",
+    "status",
+    "file_name",
+    "uploaded_by",
+    "uploaded_at",
+    "sha256",
+    "base_version",
+    "reviewer",
+    "reviewed_at",
+    "note",
+    "illustrative",
+    "rows",
+    "is_approved",
+]
+
+
+class StoreError(ProjectError):
+    """An action the store refuses (e.g. approving a draft); the message says why."""
+
+
+def sha256(data: bytes) -> str:
+    """The SHA-256 of some bytes, in hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO text, to the second."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def _fsync_write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@dataclass(frozen=True)
+class Store:
+    root: Path
+
+    def __post_init__(self) -> None:
+        for sub in ("versions", "tmp"):
+            (self.root / sub).mkdir(parents=True, exist_ok=True)
+
+    # --- locking and the log -------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def locked(self, name: str = "store") -> Iterator[None]:
+        """Hold a named lock on the store, across threads and processes."""
+        with open(self.root / f".{name}.lock", "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _append_log(self, event: dict) -> None:
+        line = (json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n").encode()
+        fd = os.open(self.root / "log.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def log(self) -> pd.DataFrame:
+        """Every action recorded, oldest first (a line torn by a crash is skipped)."""
+        events = []
+        path = self.root / "log.jsonl"
+        if path.exists():
+            for line in path.read_bytes().splitlines():
+                with contextlib.suppress(ValueError):
+                    events.append(json.loads(line))
+        columns = ["at", "action", "version", "user", "note"]
+        return pd.DataFrame(events, columns=columns).astype("string")
+
+    # --- versions ------------------------------------------------------------------------------------
+
+    def _version_dir(self, version_id: str) -> Path:
+        if not (version_id.isdigit() and len(version_id) == 6):
+            raise StoreError(f"'{version_id}' is not a version identifier (six digits, e.g. 000001)")
+        path = self.root / "versions" / version_id
+        if not path.is_dir():
+            raise StoreError(f"there is no version {version_id}")
+        return path
+
+    def version_ids(self) -> list[str]:
+        """Identifiers of every complete version, oldest first."""
+        return sorted(
+            p.name for p in (self.root / "versions").iterdir() if p.name.isdigit() and (p / "meta.json").exists()
+        )
+
+    def meta(self, version_id: str) -> dict:
+        """What was recorded when a version was created."""
+        return json.loads((self._version_dir(version_id) / "meta.json").read_text())
+
+    def add_version(
+        self,
+        data: bytes,
+        file_name: str,
+        user: str,
+        programme: Programme,
+        *,
+        base_version: str | None,
+        illustrative: bool = False,
+        summary: dict | None = None,
+    ) -> str:
+        """Store an upload as a new draft version; returns its identifier."""
+        staging = self.root / "tmp" / uuid.uuid4().hex
+        (staging / "tables").mkdir(parents=True)
+        try:
+            _fsync_write(staging / "upload.xlsx", data)
+            for table in TABLES:
+                frame = conform(table, programme[table.name])
+                frame.to_parquet(staging / "tables" / f"{table.name}.parquet", index=False)
+            meta = {
+                "sha256": sha256(data),
+                "file_name": Path(file_name).name[:200],
+                "uploaded_by": user,
+                "uploaded_at": now_iso(),
+                "base_version": base_version,
+                "illustrative": illustrative,
+                "rows": programme.row_count,
+                "summary": summary or {},
+            }
+            _fsync_write(staging / "meta.json", json.dumps(meta, indent=2).encode())
+            for parquet in (staging / "tables").iterdir():
+                with open(parquet, "rb") as handle:
+                    os.fsync(handle.fileno())
+            with self.locked():
+                number = int(self.version_ids()[-1]) + 1 if self.version_ids() else 1
+                version_id = f"{number:06d}"
+                os.rename(staging, self.root / "versions" / version_id)
+                _fsync_dir(self.root / "versions")
+                self._append_log(
+                    {
+                        "at": meta["uploaded_at"],
+                        "action": "created",
+                        "version": version_id,
+                        "user": user,
+                        "note": meta["file_name"],
+                    }
+                )
+            return version_id
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    def load(self, version_id: str) -> Programme:
+        """The whole programme as stored in a version."""
+        return _load_tables(str(self._version_dir(version_id) / "tables"))
+
+    def raw_bytes(self, version_id: str) -> bytes:
+        """The uploaded workbook exactly as it was received."""
+        return (self._version_dir(version_id) / "upload.xlsx").read_bytes()
+
+    def find_by_sha(self, digest: str) -> str | None:
+        """The first version whose upload had these exact bytes, if any."""
+        for version_id in self.version_ids():
+            if self.meta(version_id)["sha256"] == digest:
+                return version_id
+        return None
+
+    # --- status --------------------------------------------------------------------------------------
+
+    def statuses(self) -> dict[str, dict]:
+        """Each version's status and last review, replayed from the log."""
+        state: dict[str, dict] = {
+            v: {"status": "draft", "reviewer": None, "reviewed_at": None, "note": None} for v in self.version_ids()
+        }
+        for event in self.log().to_dict("records"):
+            entry = state.get(event["version"])
+            if entry is None or event["action"] not in STATUS_BY_ACTION:
+                continue
+            entry["status"] = STATUS_BY_ACTION[event["action"]]
+            if event["action"] in ("approved", "returned", "submitted"):
+                entry.update(reviewer=event["user"], reviewed_at=event["at"], note=event["note"])
+        approved = self.approved_id()
+        if approved in state:
+            state[approved]["status"] = "approved"
+        return state
+
+    def status(self, version_id: str) -> str:
+        """A version's current status: draft, submitted, approved or returned."""
+        self._version_dir(version_id)
+        return self.statuses()[version_id]["status"]
+
+    def _transition(self, version_id: str, action: str, user: str, note: str) -> None:
+        with self.locked():
+            current = self.status(version_id)
+            if current not in ALLOWED[action]:
+                allowed = " or ".join(sorted(ALLOWED[action]))
+                raise StoreError(f"version {version_id} is {current}; only a {allowed} version can be {action}")
+            at = now_iso()
+            if action == "approved":
+                pointer = {"version": version_id, "approved_by": user, "approved_at": at, "note": note}
+                tmp = self.root / "tmp" / f"approved-{uuid.uuid4().hex}.json"
+                _fsync_write(tmp, json.dumps(pointer, indent=2).encode())
+                os.replace(tmp, self.root / "approved.json")
+                _fsync_dir(self.root)
+            self._append_log({"at": at, "action": action, "version": version_id, "user": user, "note": note})
+
+    def submit(self, version_id: str, user: str, note: str = "") -> None:
+        """Send a draft (or a returned version) for review."""
+        self._transition(version_id, "submitted", user, note)
+
+    def approve(self, version_id: str, user: str, note: str = "") -> None:
+        """Make a submitted version the approved data, in one atomic step."""
+        self._transition(version_id, "approved", user, note)
+
+    def return_version(self, version_id: str, user: str, note: str) -> None:
+        """Send a submitted version back to its analyst with a note saying why."""
+        if not note.strip():
+            raise StoreError("say why the version is returned: the note is what the analyst reads")
+        self._transition(version_id, "returned", user, note)
+
+    # --- the approved data ---------------------------------------------------------------------------
+
+    def approved_meta(self) -> dict | None:
+        """Which version is approved, by whom and when, with its upload's record; None when none is."""
+        path = self.root / "approved.json"
+        if not path.exists():
+            return None
+        pointer = json.loads(path.read_text())
+        return {**self.meta(pointer["version"]), **pointer, "id": pointer["version"]}
+
+    def approved_id(self) -> str | None:
+        """The approved version's identifier, or None."""
+        meta = self.approved_meta()
+        return meta["id"] if meta else None
+
+    def approved(self) -> Programme | None:
+        """The approved programme, or None before anything is approved."""
+        version_id = self.approved_id()
+        return self.load(version_id) if version_id else None
+
+    def versions(self) -> pd.DataFrame:
+        """Every version with its status, newest first."""
+        statuses, approved = self.statuses(), self.approved_id()
+        rows = []
+        for version_id in reversed(self.version_ids()):
+            meta = self.meta(version_id)
+            rows.append(
+                {
+                    "id": version_id,
+                    **{
+                        k: meta.get(k)
+                        for k in (
+                            "file_name",
+                            "uploaded_by",
+                            "uploaded_at",
+                            "sha256",
+                            "base_version",
+                            "illustrative",
+                            "rows",
+                        )
+                    },
+                    **statuses[version_id],
+                    "is_approved": version_id == approved,
+                }
+            )
+        return pd.DataFrame(rows, columns=VERSION_COLUMNS)
+
+    def data_version(self) -> str:
+        """A key that changes whenever a version is added, reviewed or approved (for caches)."""
+        log = self.root / "log.jsonl"
+        size = log.stat().st_size if log.exists() else 0
+        return f"{self.root}:{self.approved_id()}:{size}"
+
+
+@lru_cache(maxsize=16)
+def _load_tables(folder: str) -> Programme:
+    """Versions never change once written, so each is read from disk once."""
+    base = Path(folder)
+    return Programme({t.name: conform(t, pd.read_parquet(base / f"{t.name}.parquet")) for t in TABLES})
+
+
+def default_store() -> Store:
+    """The store in the STORE_DIR setting, seeded with the illustrative demo when it is empty."""
+    from indicators.ingest import seed_demo  # here, not at the top: ingest builds on this module
+
+    store = Store(store_dir())
+    if not store.version_ids():
+        seed_demo(store)
+    return store

@@ -1,0 +1,26 @@
+import pandas as pd
+
+from indicators.diff import change_summary, programme_changes
+from indicators.schema import Programme
+from tests.factories import small_programme
+
+
+def test_added_changed_and_removed_rows_are_listed() -> None:
+    before = small_programme()
+    baselines = before.baselines.copy()
+    baselines.loc[baselines["indicator_id"] == "IND-02", "value"] = 25.0
+    extra = pd.DataFrame([{"indicator_id": "IND-01", "beneficiary": "SRB", "value": 3.0, "year": 2023}])
+    baselines = pd.concat([baselines[baselines["indicator_id"] != "IND-01"], extra]).astype(before.baselines.dtypes)
+    after = Programme({**before.tables, "baselines": baselines})
+    changes = programme_changes(before, after)
+    rows = {(r.change, r.key, r.column, r.before, r.after) for r in changes.itertuples()}
+    assert ("changed", "IND-02 · ALB", "value", "20.0", "25.0") in rows
+    assert ("added", "IND-01 · SRB", "", "", "") in rows
+    assert ("removed", "IND-01 · ALB", "", "", "") in rows
+    summary = change_summary(changes).set_index("table")
+    assert summary.loc["Baselines"].tolist() == [1, 1, 1]
+    assert summary.drop("Baselines").sum().sum() == 0
+
+
+def test_no_change_gives_an_empty_list() -> None:
+    assert programme_changes(small_programme(), small_programme()).empty

@@ -1,0 +1,155 @@
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from indicators.store import Store, StoreError, sha256
+from tests.factories import small_programme
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "store")
+
+
+def add(store: Store, data: bytes = b"workbook-1", user: str = "ana") -> str:
+    return store.add_version(data, "monitoring.xlsx", user, small_programme(), base_version=store.approved_id())
+
+
+def test_a_version_keeps_its_bytes_tables_and_record(store: Store) -> None:
+    version = add(store, b"\x00raw bytes\xff")
+    assert version == "000001"
+    assert store.raw_bytes(version) == b"\x00raw bytes\xff"
+    assert store.load(version).indicators["indicator_id"].tolist() == ["IND-01", "IND-02", "IND-03", "IND-04"]
+    meta = store.meta(version)
+    assert meta["uploaded_by"] == "ana" and meta["sha256"] == sha256(b"\x00raw bytes\xff")
+    assert store.status(version) == "draft" and store.approved() is None
+
+
+def test_review_cycle_and_log(store: Store) -> None:
+    first, second = add(store, b"1"), add(store, b"2")
+    store.submit(first, "ana")
+    store.approve(first, "marko", "looks right")
+    assert store.approved_id() == first and store.approved_meta()["approved_by"] == "marko"
+    store.submit(second, "ana")
+    store.return_version(second, "marko", "Serbia's values are missing")
+    assert store.status(second) == "returned"
+    store.submit(second, "ana", "added Serbia")
+    store.approve(second, "marko")
+    assert store.approved_id() == second
+    versions = store.versions().set_index("id")
+    assert versions.loc[first, "status"] == "approved" and not versions.loc[first, "is_approved"]
+    assert versions.loc[second, "is_approved"]
+    actions = store.log()["action"].tolist()
+    assert actions == ["created", "created", "submitted", "approved", "submitted", "returned", "submitted", "approved"]
+
+
+@pytest.mark.parametrize(
+    ("steps", "action"),
+    [([], "approve"), ([], "return"), (["submit", "approve"], "submit"), (["submit", "approve"], "approve")],
+)
+def test_transitions_that_make_no_sense_are_refused(store: Store, steps: list[str], action: str) -> None:
+    version = add(store)
+    do = {
+        "submit": lambda: store.submit(version, "a"),
+        "approve": lambda: store.approve(version, "b"),
+        "return": lambda: store.return_version(version, "b", "why"),
+    }
+    for step in steps:
+        do[step]()
+    before = store.log()
+    with pytest.raises(StoreError):
+        do[action]()
+    assert store.log().equals(before)
+
+
+def test_return_needs_a_note(store: Store) -> None:
+    version = add(store)
+    store.submit(version, "ana")
+    with pytest.raises(StoreError, match="say why"):
+        store.return_version(version, "marko", "  ")
+
+
+def test_same_bytes_are_recognised(store: Store) -> None:
+    version = add(store, b"same")
+    assert store.find_by_sha(sha256(b"same")) == version
+    assert store.find_by_sha(sha256(b"other")) is None
+
+
+def test_data_version_changes_with_every_action(store: Store) -> None:
+    keys = [store.data_version()]
+    version = add(store)
+    keys.append(store.data_version())
+    store.submit(version, "ana")
+    keys.append(store.data_version())
+    store.approve(version, "marko")
+    keys.append(store.data_version())
+    assert len(set(keys)) == 4
+
+
+def test_unknown_or_malformed_version_ids_are_refused(store: Store) -> None:
+    with pytest.raises(StoreError):
+        store.load("../../etc")
+    with pytest.raises(StoreError):
+        store.load("000099")
+
+
+def test_a_torn_log_line_is_skipped(store: Store) -> None:
+    version = add(store)
+    with open(store.root / "log.jsonl", "ab") as handle:
+        handle.write(b'{"action": "approv')
+    assert store.status(version) == "draft" and len(store.log()) == 1
+
+
+KILLER = textwrap.dedent(
+    """
+    import os, signal, sys
+    sys.path.insert(0, {project!r})
+    import pandas as pd
+    from indicators.store import Store
+    from tests.factories import small_programme
+    store = Store(__import__("pathlib").Path({root!r}))
+    where = sys.argv[1]
+    if where == "tables":
+        calls = []
+        original = pd.DataFrame.to_parquet
+        def to_parquet(self, *a, **k):
+            calls.append(1)
+            if len(calls) == 3:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return original(self, *a, **k)
+        pd.DataFrame.to_parquet = to_parquet
+        store.add_version(b"killed upload", "x.xlsx", "ana", small_programme(), base_version=store.approved_id())
+    else:
+        import indicators.store as module
+        def replace(*a, **k):
+            os.kill(os.getpid(), signal.SIGKILL)
+        module.os.replace = replace
+        version = store.add_version(b"second", "y.xlsx", "ana", small_programme(), base_version="000001")
+        store.submit(version, "ana")
+        store.approve(version, "marko")
+    """
+)
+
+
+@pytest.mark.parametrize("where", ["tables", "approve"])
+def test_a_writer_killed_mid_write_loses_nothing(store: Store, where: str) -> None:
+    first = add(store, b"approved upload")
+    store.submit(first, "ana")
+    store.approve(first, "marko")
+    before = store.load(first)
+    script = KILLER.format(project=str(PROJECT), root=str(store.root))
+    finished = subprocess.run([sys.executable, "-c", script, where], capture_output=True, timeout=60)
+    assert finished.returncode == -9, finished.stderr.decode()
+    assert store.approved_id() == first
+    assert store.load(first).values.equals(before.values)
+    assert store.raw_bytes(first) == b"approved upload"
+    complete = store.version_ids()
+    assert complete == ([first] if where == "tables" else [first, "000002"])
+    for version in complete:
+        store.load(version)  # every listed version is whole and readable
+    assert add(store, b"after the crash") == f"{len(complete) + 1:06d}"
