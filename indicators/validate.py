@@ -16,7 +16,9 @@ import pandas as pd
 
 from indicators import reference as ref
 from indicators.cells import (
+    NO,
     SPACES,
+    YES,
     CellError,
     date_from_text,
     excel_serial_date,
@@ -227,13 +229,13 @@ READERS: dict[str, Callable[[Column], Callable[[str], tuple[Any, str | None]]]] 
 }
 
 
-def _number_column(series: pd.Series) -> tuple[pd.Series, dict]:
+def _number_column(series: pd.Series, allow_percent: bool = True) -> tuple[pd.Series, dict]:
     """Numbers read fast: plain numeric text converts in one pass, the rest cell by cell."""
-    fast = pd.to_numeric(series, errors="coerce")
+    fast = pd.to_numeric(series, errors="coerce").astype("Float64")
     odd = series.notna() & fast.isna()
     if not odd.any():
         return fast, {}
-    slow, outcomes = _read_unique(series[odd], lambda t: number_from_text(t, allow_percent=True))
+    slow, outcomes = _read_unique(series[odd], lambda t: number_from_text(t, allow_percent=allow_percent))
     return fast.where(~odd, slow), outcomes
 
 
@@ -300,117 +302,104 @@ class _SheetView:
 def split_values(frame: pd.DataFrame, measures: pd.Series, report: Report) -> pd.DataFrame:
     """Values read by their indicator's measure: numbers, yes/no as 1/0, qualitative text, percentages."""
     sheet, col = "Values", "Value"
-    measure = frame["indicator_id"].map(measures)
-    texts = frame.get("value", pd.Series(pd.NA, index=frame.index, dtype="string"))
+    measure = frame["indicator_id"].map(measures).astype("string")
+    texts = frame["value"].astype("string")
+    has_text = texts.notna()
+    has_parts = frame["numerator"].notna() | frame["denominator"].notna()
+    rows = frame["_row"]
+
+    def each(mask: pd.Series, severity: str, column: str, found: object, expected: object, code: str) -> None:
+        for index in mask[mask.fillna(False)].index:
+            f = found(index) if callable(found) else found
+            e = expected(index) if callable(expected) else expected
+            report.add(severity, sheet, int(rows[index]), column, f, e, code)
+
+    is_pct = measure == "percentage"
+    each(
+        is_pct & has_text & ~has_parts,
+        ERROR,
+        col,
+        lambda i: quote(texts[i]),
+        "for a percentage indicator, Value left empty and Numerator and Denominator filled (e.g. 12 of 40), "
+        "so that regional figures are ratios of sums",
+        "wrong-measure",
+    )
+    other = measure.notna() & ~is_pct
+    each(
+        other & has_parts,
+        ERROR,
+        "Numerator",
+        "a numerator or denominator",
+        lambda i: f"Numerator and Denominator only for percentage indicators; this one is a {measure[i]}",
+        "wrong-measure",
+    )
+    wanted = {"count": "a number", "milestone": "yes or no", "qualitative": "a short text"}
+    each(
+        other & ~has_text,
+        ERROR,
+        col,
+        "an empty cell",
+        lambda i: wanted[measure[i]] + " (or delete the row when nothing is reported)",
+        "required",
+    )
+
     numbers = pd.Series(pd.NA, index=frame.index, dtype="Float64")
-    words = pd.Series(pd.NA, index=frame.index, dtype="string")
-    for row_index, text in texts.items():
-        kind, row = measure.get(row_index), int(frame.at[row_index, "_row"])
-        if not isinstance(kind, str):
-            continue  # unknown indicator: reported by the reference check
-        has_parts = pd.notna(frame.at[row_index, "numerator"]) or pd.notna(frame.at[row_index, "denominator"])
-        if kind == "percentage":
-            if pd.notna(text) and not has_parts:
-                report.add(
-                    ERROR,
-                    sheet,
-                    row,
-                    col,
-                    quote(text),
-                    "for a percentage indicator, Value left empty and Numerator and Denominator filled "
-                    "(e.g. 12 of 40), so that regional figures are ratios of sums",
-                    "wrong-measure",
-                )
-            continue
-        if has_parts:
-            report.add(
-                ERROR,
-                sheet,
-                row,
-                "Numerator",
-                "a numerator or denominator",
-                f"Numerator and Denominator only for percentage indicators; this one is a {kind}",
-                "wrong-measure",
-            )
-        if pd.isna(text):
-            report.add(
-                ERROR,
-                sheet,
-                row,
-                col,
-                "an empty cell",
-                {"count": "a number", "milestone": "yes or no", "qualitative": "a short text"}[kind]
-                + " (or delete the row when nothing is reported)",
-                "required",
-            )
-            continue
-        if kind == "qualitative":
-            words[row_index] = str(text).strip()
-            continue
-        try:
-            if kind == "milestone":
-                flag, note = yes_no_from_text(str(text))
-                numbers[row_index] = 1.0 if flag else 0.0
-            else:
-                numbers[row_index], note = number_from_text(str(text))
-        except CellError as error:
-            expected = "yes or no (a milestone is reached or not)" if kind == "milestone" else str(error)
-            report.add(ERROR, sheet, row, col, quote(text), f"{expected}; this indicator is a {kind}", "wrong-measure")
-            continue
-        if note:
-            report.add(WARNING, sheet, row, col, quote(text), note, "normalised")
-        if kind == "count" and numbers[row_index] < 0:
-            report.add(ERROR, sheet, row, col, quote(text), "a count of zero or more", "negative")
+    words = texts.str.strip().where(measure == "qualitative")
+
+    milestone = (measure == "milestone") & has_text
+    flags = texts[milestone].str.strip().str.lower()
+    numbers[milestone] = flags.map(lambda t: 1.0 if t in YES else 0.0 if t in NO else None).astype("Float64")
+    each(
+        milestone & numbers.isna(),
+        ERROR,
+        col,
+        lambda i: quote(texts[i]),
+        "yes or no (a milestone is reached or not); this indicator is a milestone",
+        "wrong-measure",
+    )
+
+    count = (measure == "count") & has_text
+    read, outcomes = _number_column(texts[count], allow_percent=False)
+    numbers[count] = read.astype("Float64")
+    for text, (_, note, error) in outcomes.items():
+        mask = count & (texts == text)
+        if error:
+            each(mask, ERROR, col, quote(text), f"{error}; this indicator is a count", "wrong-measure")
+        elif note:
+            each(mask, WARNING, col, quote(text), note, "normalised")
+    each(count & (numbers < 0), ERROR, col, lambda i: quote(texts[i]), "a count of zero or more", "negative")
     return frame.assign(value=numbers, text=words)
 
 
 def check_percentage_parts(frame: pd.DataFrame, report: Report) -> None:
     """Numerators within their denominators, neither negative; a zero denominator is flagged."""
-    for _, r in frame.iterrows():
-        num, den = r.get("numerator"), r.get("denominator")
-        if pd.isna(num) and pd.isna(den):
-            continue
-        if pd.isna(num) or pd.isna(den):
-            missing = "Numerator" if pd.isna(num) else "Denominator"
-            report.add(
-                ERROR,
-                "Values",
-                int(r["_row"]),
-                missing,
-                "an empty cell",
-                "both Numerator and Denominator for a percentage",
-                "required",
-            )
-        elif num < 0 or den < 0:
-            report.add(
-                ERROR,
-                "Values",
-                int(r["_row"]),
-                "Numerator",
-                f"{num:g} of {den:g}",
-                "numbers of zero or more",
-                "negative",
-            )
-        elif den == 0:
-            report.add(
-                WARNING,
-                "Values",
-                int(r["_row"]),
-                "Denominator",
-                "0",
-                "a denominator above zero; the percentage is shown as no data",
-                "zero-denominator",
-            )
-        elif num > den:
-            report.add(
-                ERROR,
-                "Values",
-                int(r["_row"]),
-                "Numerator",
-                f"{num:g} of {den:g}",
-                "a numerator no larger than its denominator",
-                "numerator-above-denominator",
-            )
+    num, den, rows = frame["numerator"], frame["denominator"], frame["_row"]
+    parts = lambda i: f"{num[i]:g} of {den[i]:g}"  # noqa: E731
+    rules = [
+        (num.isna() & den.notna(), ERROR, "Numerator", "an empty cell", "both Numerator and Denominator", "required"),
+        (num.notna() & den.isna(), ERROR, "Denominator", "an empty cell", "both Numerator and Denominator", "required"),
+        ((num < 0) | (den < 0), ERROR, "Numerator", parts, "numbers of zero or more", "negative"),
+        (
+            (den == 0) & (num >= 0),
+            WARNING,
+            "Denominator",
+            "0",
+            "a denominator above zero; the percentage is shown as no data",
+            "zero-denominator",
+        ),
+        (
+            (num > den) & (den > 0),
+            ERROR,
+            "Numerator",
+            parts,
+            "a numerator no larger than its denominator",
+            "numerator-above-denominator",
+        ),
+    ]
+    for mask, severity, column, found, expected, code in rules:
+        for index in mask[mask.fillna(False)].index:
+            shown = found(index) if callable(found) else found
+            report.add(severity, "Values", int(rows[index]), column, shown, expected, code)
 
 
 # --- cross-table checks ----------------------------------------------------------------------------------
