@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint bench demo template browser-deps clean
+.PHONY: run test lint bench demo template test-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +21,10 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.runtime  ## install and serve the app on the bundled demo data at http://localhost:8501
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-browser-deps:  ## Debian's chromium for the browser tests (never a downloaded browser)
-	@./scripts/ensure-chromium
+test-tools:  ## Debian's chromium and LibreOffice Calc for the tests (never a downloaded browser)
+	@./scripts/ensure-test-tools
 
-test: $(VENV)/.dev browser-deps  ## install and run the whole test suite, browser tests included
+test: $(VENV)/.dev test-tools  ## install and run the whole test suite, browser tests included
 	$(BIN)/ruff check indicators ui pages tests dashboard.py data scripts
 	$(BIN)/python -m pytest -q
 

@@ -17,6 +17,7 @@ from openpyxl.utils import column_index_from_string, range_boundaries
 from indicators import reference as ref
 from indicators import schema
 from indicators.demo import demo_programme
+from indicators.ingest import ingest
 from indicators.template import (
     drop_down_list,
     is_formula_like,
@@ -282,8 +283,10 @@ def test_na_values_are_empty_cells() -> None:
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
-def test_libreoffice_round_trip_keeps_headers_and_validations(tmp_path: Path, demo) -> None:
+def test_libreoffice_round_trip_keeps_headers_and_validations(tmp_path: Path, demo, demo_store) -> None:
+    assert SOFFICE, (
+        "LibreOffice is needed for this test: run 'sudo apt-get install libreoffice-calc-nogui' (make test does)"
+    )
     source = tmp_path / "in" / "monitoring.xlsx"
     source.parent.mkdir()
     source.write_bytes(write_workbook(demo, lists_from=demo))
@@ -300,3 +303,7 @@ def test_libreoffice_round_trip_keeps_headers_and_validations(tmp_path: Path, de
         assert [c.value for c in ws[1]] == [c.header for c in table.columns]
     status_col = column_index_from_string("F")
     assert status_col in _validations_by_column(wb["Activities"])
+    # what LibreOffice wrote, the loader reads: valid, and the same programme as the demo
+    result = ingest((out / "monitoring.xlsx").read_bytes(), "monitoring.xlsx", "ana", demo_store, save=False)
+    assert result.ok, result.problems[:5]
+    assert result.changes.empty, result.changes.head()
