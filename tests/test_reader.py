@@ -1,0 +1,183 @@
+"""Tests of the one module that reads workbooks: exact rows and headers, text cells, what Excel hides."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import fastexcel
+import pandas as pd
+import pytest
+
+from indicators.problems import ERROR, WARNING, UnreadableWorkbook
+from indicators.reader import read_workbook
+from indicators.safety import check_upload
+from tests import badfiles
+
+
+def test_rows_are_indexed_by_excel_row_and_every_cell_is_text() -> None:
+    data = badfiles.xlsx_from_rows(
+        {
+            "Values": [
+                ["Indicator ID", "Value", "Date", "Flag"],
+                ["IND-01", 12.5, dt.datetime(2024, 5, 1), True],
+                [None, None, None, None],
+                ["IND-02", 3, None, False],
+            ]
+        }
+    )
+    sheet = read_workbook(data).sheets["Values"]
+    assert sheet.header_row == 1
+    assert sheet.headers == ["Indicator ID", "Value", "Date", "Flag"]
+    assert sheet.letters == ["A", "B", "C", "D"]
+    assert list(sheet.rows.index) == [2, 4]  # the empty row 3 is dropped, numbers kept
+    assert all(dtype == pd.StringDtype() for dtype in sheet.rows.dtypes)
+    assert sheet.rows.loc[2].tolist() == ["IND-01", "12.5", "2024-05-01 00:00:00", "true"]
+    assert sheet.rows.loc[4, "Value"] == "3"
+    assert sheet.rows.loc[4, "Date"] is pd.NA
+
+
+def test_leading_empty_rows_and_columns_keep_exact_positions() -> None:
+    rows = '<row r="3"><c r="C3" t="inlineStr"><is><t>Indicator ID</t></is></c>'
+    rows += '<c r="D3" t="inlineStr"><is><t>Value</t></is></c></row>'
+    rows += '<row r="5"><c r="C5" t="inlineStr"><is><t>IND-01</t></is></c><c r="D5" t="e"><v>#REF!</v></c></row>'
+    data = badfiles.zip_from_parts(badfiles.workbook_parts({"Values": badfiles.sheet_xml(rows, "C3:D5")}))
+    workbook = read_workbook(data)
+    sheet = workbook.sheets["Values"]
+    assert (sheet.header_row, sheet.headers, sheet.letters) == (3, ["Indicator ID", "Value"], ["C", "D"])
+    assert list(sheet.rows.index) == [5]
+    [problem] = workbook.problems
+    assert (problem.row, problem.column, problem.found) == (5, "Value", "the error value '#REF!'")
+
+
+def test_values_beyond_the_first_thousand_rows_are_kept_as_text() -> None:
+    rows = [["Indicator ID", "Value"]] + [[f"IND-{i}", i] for i in range(1500)] + [["IND-X", "not a number"]]
+    sheet = read_workbook(badfiles.xlsx_from_rows({"Values": rows})).sheets["Values"]
+    assert sheet.rows.loc[1502, "Value"] == "not a number"
+    assert sheet.rows["Value"].notna().all()
+
+
+def test_blank_and_duplicate_headers_are_named_and_reported() -> None:
+    data = badfiles.xlsx_from_rows({"Values": [["Value", None, "value ", None, "Comment"], ["1", "x", "2", None, "c"]]})
+    workbook = read_workbook(data)
+    sheet = workbook.sheets["Values"]
+    assert sheet.headers == ["Value", "Column B", "value  (column C)", "Comment"]  # empty column D dropped
+    assert sheet.letters == ["A", "B", "C", "E"]
+    by_code = {p.code: p for p in workbook.problems}
+    assert by_code["duplicate-header"].severity == ERROR
+    assert by_code["duplicate-header"].column == "value "
+    assert "first is in column A" in by_code["duplicate-header"].expected
+    assert by_code["blank-header"].severity == WARNING and by_code["blank-header"].column == "Column B"
+
+
+def test_only_monitoring_sheets_are_read_in_full() -> None:
+    data = badfiles.xlsx_from_rows({" values ": [["Indicator ID"], ["IND-01"]], "Notes": [["anything"], ["x"]]})
+    sheets = read_workbook(data).sheets
+    assert list(sheets) == [" values ", "Notes"]
+    assert len(sheets[" values "].rows) == 1
+    assert sheets["Notes"].rows.empty and sheets["Notes"].headers == []
+    assert len(read_workbook(data, every_sheet=True).sheets["Notes"].rows) == 1
+
+
+def test_empty_monitoring_sheet() -> None:
+    sheet = read_workbook(badfiles.xlsx_from_rows({"Values": []})).sheets["Values"]
+    assert sheet.headers == [] and sheet.rows.empty
+
+
+PROBLEMS = [
+    ("formulas_without_values", ERROR, "formula-without-value", [(3, "Value"), (4, "Value")]),
+    ("namespaced_sheet", ERROR, "formula-without-value", [(2, "Value")]),
+    ("error_cells", ERROR, "error-cell", [(2, "Value"), (3, "Value")]),
+    ("merged_cells", ERROR, "merged-cells", [(2, "Indicator ID")]),
+    ("hidden_rows", WARNING, "hidden-row", [(3, None)]),
+    ("macro_workbook", WARNING, "macros", [(None, None)]),
+    ("macro_workbook", WARNING, "external-links", [(None, None)]),
+    ("macro_workbook", WARNING, "data-connections", [(None, None)]),
+]
+
+
+@pytest.mark.parametrize(("factory", "severity", "code", "places"), PROBLEMS)
+def test_what_fastexcel_cannot_see_is_reported(factory: str, severity: str, code: str, places: list) -> None:
+    problems = [p for p in read_workbook(badfiles.FACTORIES[factory]()).problems if p.code == code]
+    assert [(p.row, p.column) for p in problems] == places
+    assert {p.severity for p in problems} == {severity}
+
+
+def test_problem_messages_say_what_to_do() -> None:
+    messages = [p.message for p in read_workbook(badfiles.formulas_without_values()).problems]
+    assert messages[0] == (
+        "sheet 'Values', row 3, column 'Value': found a formula without a calculated value; expected a value; "
+        "open the file in Excel, let it calculate (F9), save it and upload it again."
+    )
+    errors = [p.found for p in read_workbook(badfiles.error_cells()).problems]
+    assert errors == ["the error value '#DIV/0!'", "the error value '#N/A'"]
+
+
+def test_formulas_with_calculated_values_are_read_without_problems() -> None:
+    workbook = read_workbook(badfiles.formula_with_cached_value())
+    assert workbook.problems == []
+    assert workbook.sheets["Values"].rows.loc[2, "Value"] == "6"
+
+
+def test_hidden_sheets_are_read_and_marked() -> None:
+    sheets = read_workbook(badfiles.hidden_sheet()).sheets
+    assert (sheets["Values"].visible, sheets["Targets"].visible) == (True, False)
+    assert sheets["Targets"].rows.loc[2, "Indicator ID"] == "IND-02"
+
+
+def test_hidden_column_with_data_is_a_warning() -> None:
+    rows = '<row r="1"><c r="A1" t="inlineStr"><is><t>Indicator ID</t></is></c>'
+    rows += '<c r="B1" t="inlineStr"><is><t>Value</t></is></c></row><row r="2"><c r="B2"><v>4</v></c></row>'
+    xml = badfiles.sheet_xml(rows, "A1:B2").replace(
+        b"<sheetData>", b'<cols><col min="2" max="2" hidden="1"/></cols><sheetData>'
+    )
+    problems = read_workbook(badfiles.zip_from_parts(badfiles.workbook_parts({"Values": xml}))).problems
+    assert [(p.code, p.column) for p in problems] == [("hidden-column", "Value")]
+
+
+def test_many_identical_problems_are_capped_with_a_count() -> None:
+    rows = [["Indicator ID", "Value"]] + [[f"IND-{i}", "=1/0"] for i in range(150)]
+    problems = read_workbook(badfiles.xlsx_from_rows({"Values": rows})).problems
+    assert len(problems) == 101
+    assert problems[-1].found == "50 more cells like those above" and problems[-1].row is None
+
+
+def test_read_workbook_runs_the_safety_checks_itself() -> None:
+    with pytest.raises(UnreadableWorkbook, match="reaches cell XFD1048576"):
+        read_workbook(badfiles.far_cell())
+
+
+def _big_workbook(rows: int) -> bytes:
+    """A Values sheet of ``rows`` rows by 7 columns, written by hand (openpyxl would take seconds)."""
+    headers = ["Indicator ID", "Beneficiary", "Semester", "Sex", "Value", "Comment", "Source"]
+    letters = "ABCDEFG"
+
+    def cell(ref: str, text: str) -> str:
+        return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+    out = ['<row r="1">' + "".join(cell(f"{c}1", h) for c, h in zip(letters, headers, strict=True)) + "</row>"]
+    for r in range(2, rows + 2):
+        out.append(
+            f'<row r="{r}">{cell(f"A{r}", f"IND-{r % 40}")}{cell(f"B{r}", "ALB")}{cell(f"C{r}", "2025NovS1")}'
+            f'{cell(f"D{r}", "total")}<c r="E{r}"><v>{r * 0.5}</v></c>{cell(f"F{r}", "ok")}{cell(f"G{r}", "report")}'
+            "</row>"
+        )
+    return badfiles.zip_from_parts(
+        badfiles.workbook_parts({"Values": badfiles.sheet_xml("".join(out), f"A1:G{rows + 1}")})
+    )
+
+
+def test_hundred_thousand_rows_read_fast() -> None:
+    data = _big_workbook(100_000)
+    started = time.perf_counter()
+    fastexcel.read_excel(data).load_sheet(
+        "Values", header_row=None, skip_rows=0, dtypes="string", schema_sample_rows=None
+    ).to_arrow()
+    calamine = time.perf_counter() - started
+    started = time.perf_counter()
+    summary = check_upload(data, "")
+    sheet = read_workbook(data, summary).sheets["Values"]
+    total = time.perf_counter() - started
+    assert sheet.rows.shape == (100_000, 7)
+    assert sheet.rows.index[-1] == 100_001 and sheet.rows.loc[100_001, "Value"] == "50000.5"
+    assert total - calamine < 1.0, f"reading took {total:.2f} s of which fastexcel {calamine:.2f} s"
