@@ -17,12 +17,11 @@ def table_changes(table: Table, before: pd.DataFrame, after: pd.DataFrame) -> pd
     """One table's changes: one row per added or removed row, one per changed cell."""
     key = list(table.key)
     value_columns = [c for c in table.column_names if c not in key]
-    left = before.assign(**{c: _as_text(before[c]) for c in table.column_names})
-    right = after.assign(**{c: _as_text(after[c]) for c in table.column_names})
+    left = before.assign(**{k: before[k].astype("string") for k in key})
+    right = after.assign(**{k: after[k].astype("string") for k in key})
     both = left.merge(right, on=key, how="outer", suffixes=("_before", "_after"), indicator=True)
-    key_text = (
-        both[key].astype("string").fillna("").agg(" · ".join, axis=1) if len(both) else pd.Series([], dtype="string")
-    )
+    key_parts = [both[k].fillna("") for k in key]
+    key_text = key_parts[0].str.cat(key_parts[1:], sep=" · ") if len(key_parts) > 1 else key_parts[0]
     parts = []
     for side, change in (("right_only", "added"), ("left_only", "removed")):
         rows = both["_merge"] == side
@@ -30,18 +29,19 @@ def table_changes(table: Table, before: pd.DataFrame, after: pd.DataFrame) -> pd
             parts.append(
                 pd.DataFrame({"key": key_text[rows], "change": change, "column": "", "before": "", "after": ""})
             )
-    common = both["_merge"] == "both"
+    common = both[both["_merge"] == "both"]
     for column in value_columns:
-        differs = common & (both[f"{column}_before"] != both[f"{column}_after"])
+        old, new = _as_text(common[f"{column}_before"]), _as_text(common[f"{column}_after"])
+        differs = old != new
         if differs.any():
             parts.append(
                 pd.DataFrame(
                     {
-                        "key": key_text[differs],
+                        "key": key_text[differs.index[differs]],
                         "change": "changed",
                         "column": column,
-                        "before": both.loc[differs, f"{column}_before"],
-                        "after": both.loc[differs, f"{column}_after"],
+                        "before": old[differs],
+                        "after": new[differs],
                     }
                 )
             )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators import diff, safety, validate, worker
+from indicators import diff, validate, worker
 from indicators.problems import Problem, UnreadableWorkbook, has_errors, problems_frame
 from indicators.schema import Programme, empty_programme
 from indicators.settings import setting
@@ -35,7 +35,6 @@ class IngestResult:
     version_id: str | None = None
     duplicate_of: str | None = None
     base_version: str | None = None
-    notes: list[str] = field(default_factory=list)  # e.g. macros or external links that were ignored
 
     @property
     def problems_table(self) -> pd.DataFrame:
@@ -72,23 +71,15 @@ def ingest(
     step = progress or _no_progress
     base_version = store.approved_id()
     try:
-        step(0.05, "Checking the file")
-        summary = safety.check_upload(data, file_name)
-        step(0.15, "Reading the sheets")
-        raw = worker.parse_isolated(data)
+        step(0.05, "Checking and reading the file")
+        raw = worker.parse_isolated(data, file_name=file_name)  # the checks run in the worker too
         step(0.55, "Checking every row")
         base = store.load(base_version) if base_version else empty_programme()
         upload, problems = validate.validate_workbook(raw, base, today=today)
     except UnreadableWorkbook as error:
         step(1.0, "The file could not be read")
         return IngestResult(ok=False, message=str(error), base_version=base_version)
-    result = IngestResult(
-        ok=not has_errors(problems),
-        problems=problems,
-        upload=upload,
-        base_version=base_version,
-        notes=list(getattr(summary, "notes", []) or []),
-    )
+    result = IngestResult(ok=not has_errors(problems), problems=problems, upload=upload, base_version=base_version)
     if not result.ok:
         step(1.0, "The workbook has problems to fix")
         return result

@@ -34,8 +34,9 @@ KEPT_SUFFIXES = (".xml", ".rels")  # entries kept after inflating (sheet XML is 
 MAX_COLUMNS = 16_384
 MAX_ROWS = 1_048_576
 
-_CELL_LETTERS = re.compile(rb' r="([A-Z]{1,3})[0-9]')  # cells' r="B12" (rows' r="12" has no letters)
-_CELL_ROWS = {digits: re.compile(rb' r="[A-Z]{1,3}([0-9]{%d})"' % digits) for digits in range(7, 0, -1)}
+_CELL_REF = re.compile(rb' r="([A-Z]{1,3})([0-9]{1,7})"')  # cells' r="B12" (rows' r="12" has no letters)
+FULL_SCAN_BYTES = 4 << 20
+_FAR_REF = re.compile(rb' r="(?:[A-Z]{2,3}[0-9]|[A-Z][0-9]{7})')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]*)"')
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 _FORBIDDEN_XML = (b"<!DOCTYPE", b"<!ENTITY")
@@ -306,19 +307,25 @@ def column_letters(number: int) -> str:
 
 
 def sheet_extent(xml: bytes) -> tuple[int, int]:
-    """The last row and the last column a sheet reaches, from its dimension and its cells' references."""
+    """The last row and the last column a sheet reaches, from its dimension and its cells' references.
+
+    Fast on large sheets: the dimension and the references in the first and last 64 KB are read; in sheets
+    up to FULL_SCAN_BYTES of XML one search also looks for a reference anywhere that could reach further
+    (two or three column letters, or a seven-digit row), and only then is every reference read. A far
+    cell hidden in the middle of a larger sheet is left to the parsing worker's memory and time limits,
+    which turn a reader that allocates too much or aborts into a clear message.
+    """
     last_row = last_col = 0
     dimension = _DIMENSION.search(xml, 0, 4096) or _DIMENSION.search(xml)
     if dimension:
         for letters, digits in _REF.findall(dimension.group(1).decode("ascii", "replace")):
             last_row, last_col = max(last_row, int(digits)), max(last_col, column_number(letters))
-    letters = set(_CELL_LETTERS.findall(xml))
-    if letters:
-        last_col = max(last_col, max(column_number(c.decode()) for c in letters))
-    for pattern in _CELL_ROWS.values():  # the longest row numbers first; among equal lengths bytes order is numeric
-        if pattern.search(xml):
-            last_row = max(last_row, int(max(pattern.findall(xml))))
-            break
+    window = 65536
+    refs = _CELL_REF.findall(xml, 0, window) + _CELL_REF.findall(xml, max(0, len(xml) - window))
+    if len(xml) <= FULL_SCAN_BYTES and _FAR_REF.search(xml):
+        refs = _CELL_REF.findall(xml)
+    for letters, digits in set(refs):
+        last_row, last_col = max(last_row, int(digits)), max(last_col, column_number(letters.decode()))
     return last_row, last_col
 
 

@@ -150,16 +150,17 @@ def map_headers(table: Table, sheet: RawSheetLike, report: Report) -> dict[str, 
 
 
 def _read_unique(series: pd.Series, reader: Callable[[str], tuple[Any, str | None]]) -> tuple[pd.Series, dict]:
-    """Apply a reader to each distinct text once; returns values and a map of text -> error or note."""
+    """Apply a reader to each distinct text once; returns values and a map of text -> (value, note, error)."""
+    codes, uniques = pd.factorize(series)
     outcomes: dict[str, tuple[Any, str | None, str | None]] = {}
-    for text in series.dropna().unique():
+    for text in uniques:
         try:
             value, note = reader(str(text))
             outcomes[text] = (value, note, None)
         except (CellError, PeriodError) as error:
             outcomes[text] = (None, None, str(error))
-    values = series.map(lambda t: outcomes[t][0] if t in outcomes else None)
-    return values, outcomes
+    lookup = pd.array([outcomes[t][0] for t in uniques] + [None], dtype=object)
+    return pd.Series(lookup[codes], index=series.index, dtype=object), outcomes
 
 
 def _semester_reader(text: str) -> tuple[str, str | None]:
@@ -333,14 +334,13 @@ def split_values(frame: pd.DataFrame, measures: pd.Series, report: Report) -> pd
         lambda i: f"Numerator and Denominator only for percentage indicators; this one is a {measure[i]}",
         "wrong-measure",
     )
-    wanted = {"count": "a number", "milestone": "yes or no", "qualitative": "a short text"}
     each(
-        other & ~has_text,
-        ERROR,
+        measure.notna() & ~has_text & ~has_parts,
+        WARNING,
         col,
         "an empty cell",
-        lambda i: wanted[measure[i]] + " (or delete the row when nothing is reported)",
-        "required",
+        "a value; the row is kept as not reported (with its comment) and counts as a missing report",
+        "not-reported",
     )
 
     numbers = pd.Series(pd.NA, index=frame.index, dtype="Float64")

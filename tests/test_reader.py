@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
-import fastexcel
 import pandas as pd
 import pytest
 
@@ -167,17 +165,10 @@ def _big_workbook(rows: int) -> bytes:
     )
 
 
-def test_hundred_thousand_rows_read_fast() -> None:
+def test_hundred_thousand_rows_are_all_read_with_exact_row_numbers() -> None:
+    # speed is measured by `make bench`, never by a timed test
     data = _big_workbook(100_000)
-    started = time.perf_counter()
-    fastexcel.read_excel(data).load_sheet(
-        "Values", header_row=None, skip_rows=0, dtypes="string", schema_sample_rows=None
-    ).to_arrow()
-    calamine = time.perf_counter() - started
-    started = time.perf_counter()
     summary = check_upload(data, "")
     sheet = read_workbook(data, summary).sheets["Values"]
-    total = time.perf_counter() - started
     assert sheet.rows.shape == (100_000, 7)
     assert sheet.rows.index[-1] == 100_001 and sheet.rows.loc[100_001, "Value"] == "50000.5"
-    assert total - calamine < 1.0, f"reading took {total:.2f} s of which fastexcel {calamine:.2f} s"

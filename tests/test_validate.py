@@ -68,7 +68,7 @@ def test_a_clean_sheet_gives_typed_rows_and_no_problem() -> None:
             "Sex",
         ),
         (values_row(sem="2027NovS2"), "future-semester", WARNING, "Semester"),
-        (values_row(value=None), "required", ERROR, "Value"),
+        (values_row(value=None), "not-reported", WARNING, "Value"),
         (values_row(ben="Kosova"), "normalised", WARNING, "Beneficiary"),
         (values_row(sem="2024-12-15"), "normalised", WARNING, "Semester"),
         (values_row(value="12,5"), "normalised", WARNING, "Value"),

@@ -1,0 +1,41 @@
+"""Beneficiary: one beneficiary's indicators with progress and status, a trend per indicator, its activities."""
+
+import streamlit as st
+
+from indicators.charts import trend_figure
+from indicators.periods import semester_label
+from indicators.reference import beneficiary_name
+from indicators.workplan import activities_for
+from ui import data, layout, view
+
+beneficiary, semester = view.beneficiary(), view.semester()
+layout.page_header(
+    f"Beneficiary: {beneficiary_name(beneficiary or '')}",
+    "Indicators against their targets in force, and the work plan, for the chosen semester.",
+)
+programme = layout.programme_or_stop()
+progress = data.progress(donor=view.is_donor())
+mine = progress[progress["beneficiary"] == beneficiary]
+rows = layout.readable(mine[mine["semester"] == semester])
+
+st.subheader(f"Indicators, {semester_label(semester)}")
+if rows.empty:
+    layout.nothing_to_show("No indicators for this beneficiary in this semester.")
+else:
+    layout.table(rows, layout.progress_columns(donor=view.is_donor()))
+
+st.subheader("Trend against target")
+indicators = sorted(mine["indicator_id"].dropna().unique())
+titles = dict(zip(mine["indicator_id"], mine["title"], strict=False))
+if indicators:
+    chosen = st.selectbox(
+        "Indicator", indicators, format_func=lambda i: f"{i} · {titles.get(i, '')}", key="beneficiary_indicator"
+    )
+    layout.figure(trend_figure(mine[mine["indicator_id"] == chosen]), key="trend")
+
+st.subheader(f"Activities, {semester_label(semester)}")
+activities = layout.readable(activities_for(programme.activities, semester, beneficiary))
+if activities.empty:
+    layout.nothing_to_show("No activities were planned for this beneficiary in this semester.")
+else:
+    layout.table(activities, layout.ACTIVITY_COLUMNS)

@@ -1,0 +1,47 @@
+"""Indicator: one indicator across beneficiaries and semesters, its regional roll-up, and its split by sex."""
+
+import streamlit as st
+
+from indicators.charts import indicator_across_figure, sex_split_figure
+from indicators.periods import semester_label
+from ui import data, layout, view
+
+layout.page_header("Indicator", "One indicator across beneficiaries and semesters, against its targets.")
+programme = layout.programme_or_stop()
+semester = view.semester()
+indicators = programme.indicators.set_index("indicator_id")
+chosen = view.indicator_picker(list(indicators.index), dict(indicators["title"]))
+about = indicators.loc[chosen]
+st.markdown(f"**{chosen} · {about['title']}**")
+st.caption(
+    f"Measure: {about['measure']} · unit: {about['unit']} · aggregation across beneficiaries: "
+    f"{about['aggregation']} · {'cumulative' if about['cumulative'] else 'per semester'}"
+    f"{' · sensitive' if about['sensitive'] else ''}. {about['definition'] or ''}"
+)
+
+progress = data.progress(donor=view.is_donor())
+rows = progress[progress["indicator_id"] == chosen]
+regional = data.rollup(donor=view.is_donor())
+regional = regional[regional["indicator_id"] == chosen] if len(regional) else regional
+if about["measure"] == "qualitative":
+    st.subheader("What was reported")
+    layout.table(layout.readable(rows[rows["reported"]]), layout.progress_columns(donor=view.is_donor()))
+elif rows.empty:
+    layout.nothing_to_show("No targets or values for this indicator yet.")
+else:
+    layout.figure(indicator_across_figure(rows, regional), key="across")
+
+st.subheader("Regional roll-up")
+if regional.empty:
+    layout.nothing_to_show(f"{chosen} is not added up across beneficiaries (aggregation: {about['aggregation']}).")
+else:
+    layout.table(layout.readable(regional), layout.ROLLUP_COLUMNS)
+
+if about["disaggregation"] == "sex":
+    st.subheader(f"Split by sex, {semester_label(semester)}")
+    values = programme.values
+    values = values[(values["indicator_id"] == chosen) & (values["semester"] == semester)]
+    if view.is_donor() and about["sensitive"]:
+        layout.nothing_to_show("Not shown to donors: the split of a sensitive count could identify people.")
+    else:
+        layout.figure(sex_split_figure(values), key="sex_split")

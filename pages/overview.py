@@ -1,0 +1,31 @@
+"""Overview: headline figures of the semester, indicator status by beneficiary, work-plan delivery."""
+
+import streamlit as st
+
+from indicators.charts import delivery_figure, status_matrix_figure
+from indicators.periods import semester_label
+from indicators.progress import latest_status
+from indicators.reference import PROGRAMME_TITLE
+from indicators.workplan import activities_for, workplan_delivery
+from ui import data, layout, view
+
+layout.page_header("Programme progress", PROGRAMME_TITLE)
+programme = layout.programme_or_stop()
+semester = view.semester()
+st.subheader(f"Headline figures, {semester_label(semester)}")
+layout.headline_metrics(data.headlines(semester))
+st.caption("Under each figure: the change against the previous semester.")
+
+st.subheader("Indicator status by beneficiary")
+status = latest_status(data.progress(donor=view.is_donor()), semester)
+if status.empty:
+    layout.nothing_to_show("No indicator has a target or a value in this semester.")
+else:
+    layout.figure(status_matrix_figure(status), key="status_matrix")
+
+st.subheader("Work-plan delivery by beneficiary")
+activities = activities_for(programme.activities, semester)
+if activities.empty:
+    layout.nothing_to_show("No activities were planned for this semester.")
+else:
+    layout.figure(delivery_figure(workplan_delivery(activities, by=("beneficiary",))), key="delivery")

@@ -1,0 +1,53 @@
+"""Semester review for the Steering Committee: plan against delivery, indicator status, completeness,
+missing reports, and the work plan adopted for the next semester, with the summary as CSV."""
+
+import streamlit as st
+
+from indicators.charts import completeness_figure, delivery_figure, status_matrix_figure
+from indicators.completeness import missing_reports, reporting_completeness
+from indicators.periods import semester_from_id, semester_label
+from indicators.progress import latest_status
+from indicators.workplan import activities_for, workplan_delivery
+from ui import data, layout, view
+
+semester = view.semester()
+layout.page_header("Semester review", "For the Steering Committee: the semester ending, and the one it adopts.")
+programme = layout.programme_or_stop()
+label, following = semester_label(semester), semester_from_id(semester).next().id
+status = layout.readable(latest_status(data.progress(donor=view.is_donor()), semester))
+st.download_button(
+    "Download the semester's indicator summary (CSV)",
+    layout.summary_csv(status, view.is_donor()),
+    file_name=f"semester_summary_{semester}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)
+
+st.subheader(f"Plan and delivery, {label}")
+delivery = workplan_delivery(activities_for(programme.activities, semester), by=("beneficiary",))
+if delivery.empty:
+    layout.nothing_to_show("No activities were planned for this semester.")
+else:
+    layout.figure(delivery_figure(delivery), key="review_delivery")
+    layout.table(layout.readable(delivery), layout.DELIVERY_COLUMNS)
+
+st.subheader(f"Indicator status, {label}")
+if status.empty:
+    layout.nothing_to_show("No indicator has a target or a value in this semester.")
+else:
+    layout.figure(status_matrix_figure(status), key="review_status")
+
+st.subheader("Reporting completeness")
+completeness = reporting_completeness(programme)
+layout.figure(completeness_figure(completeness[completeness["semester"] == semester]), key="review_completeness")
+missing = missing_reports(programme, semester)
+st.markdown(f"**Missing reports ({len(missing)})**")
+if not missing.empty:
+    layout.table(layout.readable(missing), layout.progress_columns(where=True))
+
+st.subheader(f"Adopted for the next semester, {semester_label(following)}")
+adopted = layout.readable(activities_for(programme.activities, following))
+if adopted.empty:
+    layout.nothing_to_show("No work plan has been adopted for the next semester yet.")
+else:
+    layout.table(adopted, layout.ACTIVITY_COLUMNS)

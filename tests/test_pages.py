@@ -1,0 +1,180 @@
+"""Every page of the app runs on the demo data in a throw-away store, as each role sees it.
+
+AppTest drives ``dashboard.py`` (the router); pages are reached with ``switch_page``. A separate test checks
+that nothing in ``indicators/`` imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from indicators.reference import KOSOVO_FOOTNOTE
+from indicators.schema import Programme
+from indicators.store import default_store
+from indicators.template import write_workbook
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard.py")
+PAGES = ["overview", "beneficiary", "indicator", "workplan", "semester_review", "upload", "review", "method"]
+TIMEOUT = 120
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """A store of its own, seeded with the demo on first use (PPD_STORE_DIR is read at every call)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PPD_STORE_DIR", str(tmp_path_factory.mktemp("store")))
+        yield default_store()
+
+
+def app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update(query)
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    """Every piece of text on the page, to look for a figure or a name."""
+    parts = [e.value for kind in ("title", "subheader", "markdown", "caption", "info", "success") for e in at.get(kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_with_the_banner_and_the_footnote(store, page):
+    at = app()
+    at.switch_page(f"pages/{page}.py").run()
+    no_errors(at)
+    assert at.title, "every page has a title"
+    assert KOSOVO_FOOTNOTE in [c.value for c in at.caption]
+    assert any("Illustrative demo data" in i.value for i in at.info)
+    assert at.sidebar.radio[0].label == "Viewing as"
+
+
+def test_overview_shows_headline_figures_for_the_semester_in_the_url(store):
+    at = app(semester="2025NovS1")
+    no_errors(at)
+    assert "Headline figures, Nov 2024 – Apr 2025" in [s.value for s in at.subheader]
+    assert [m.label for m in at.metric][:3] == [
+        "Indicators on track or achieved",
+        "Work-plan delivery",
+        "Reporting completeness",
+    ]
+    assert at.query_params["semester"] == ["2025NovS1"] or at.query_params["semester"] == "2025NovS1"
+
+
+@pytest.mark.parametrize("given", ["bogus", "2025NovS1'; import os", "1999NovS1", ""])
+def test_unknown_semester_in_the_url_falls_back_to_the_default(store, given):
+    at = app(semester=given)
+    no_errors(at)
+    assert at.sidebar.selectbox(key="semester").value != given
+
+
+def test_beneficiary_from_the_url_names_kosovo_with_the_asterisk(store):
+    at = app(beneficiary="XKX")
+    at.switch_page("pages/beneficiary.py").run()
+    no_errors(at)
+    assert at.title[0].value == "Beneficiary: Kosovo*"
+    assert at.sidebar.selectbox(key="beneficiary").value == "XKX"
+    assert at.dataframe, "the indicators table is shown"
+
+
+def test_indicator_page_shows_the_demo_indicator_title(store):
+    title = str(store.approved().indicators.set_index("indicator_id").loc["IND-01", "title"])
+    at = app(indicator="IND-01")
+    at.switch_page("pages/indicator.py").run()
+    no_errors(at)
+    assert f"IND-01 · {title}" in texts(at)
+    assert "Kosovo*" in texts(at)  # the chart caption names beneficiaries
+
+
+def test_donor_view_hides_upload_and_review(store):
+    at = app()
+    at.sidebar.radio[0].set_value("Donor").run()
+    no_errors(at)
+    for page in ("upload", "review"):
+        with pytest.raises(ValueError):
+            at.switch_page(f"pages/{page}.py")
+    for page in ("overview", "beneficiary", "indicator", "workplan", "semester_review", "method"):
+        at.switch_page(f"pages/{page}.py").run()
+        no_errors(at)
+        assert "Viewing as a donor" in texts(at)
+
+
+def test_donor_does_not_see_the_sex_split_of_a_sensitive_count(store):
+    sensitive = store.approved().indicators.query("sensitive and disaggregation == 'sex'")["indicator_id"]
+    at = app(indicator=str(sensitive.iloc[0]))
+    at.sidebar.radio[0].set_value("Donor").run()
+    at.switch_page("pages/indicator.py").run()
+    no_errors(at)
+    assert "Not shown to donors" in texts(at)
+
+
+def workbook_with_place(store, place: str) -> bytes:
+    """The approved data written back as a workbook, with the last meeting's place changed."""
+    programme = store.approved()
+    meetings = programme.meetings.copy()
+    meetings.loc[meetings.index[-1], "place"] = place
+    return write_workbook(Programme({**programme.tables, "meetings": meetings}))
+
+
+def test_upload_submit_and_approve(store):
+    workbook = workbook_with_place(store, "Skopje (to be confirmed)")
+    at = app()
+    at.switch_page("pages/upload.py").run()
+    at.file_uploader[0].set_value(("resubmission.xlsx", workbook, "application/octet-stream")).run()
+    no_errors(at)
+    assert "stored as draft version" in texts(at)
+    assert [d for d in at.dataframe if d.value.get("changed") is not None], "the change summary is shown"
+    at.text_area(key="submit_note").input("same figures, checked again")
+    next(b for b in at.button if b.label.startswith("Submit version")).click().run()
+    no_errors(at)
+    version = store.versions().query("status == 'submitted'")["id"].iloc[0]
+
+    at.switch_page("pages/review.py").run()
+    no_errors(at)
+    assert at.selectbox(key="review_version").value == version
+    next(b for b in at.button if b.label == "Approve and publish").click().run()
+    no_errors(at)
+    assert store.approved_id() == version
+    assert f"Version {version} is approved" in texts(at)
+
+
+def test_returning_a_version_without_a_note_is_explained(store):
+    workbook = workbook_with_place(store, "Online")
+    at = app()
+    at.switch_page("pages/upload.py").run()
+    at.file_uploader[0].set_value(("second.xlsx", workbook, "application/octet-stream")).run()
+    next(b for b in at.button if b.label.startswith("Submit version")).click().run()
+    at.switch_page("pages/review.py").run()
+    next(b for b in at.button if b.label == "Return with the note").click().run()
+    assert not at.exception
+    assert any("say why" in e.value for e in at.error)
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Top-level names of every module a Python file imports."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "indicators").glob("*.py")), ids=lambda p: p.name)
+def test_indicators_never_import_streamlit(path):
+    assert "streamlit" not in imported_modules(path)
+
+
+def test_import_check_would_see_streamlit():
+    assert "streamlit" in imported_modules(ROOT / "dashboard.py")

@@ -1,0 +1,6 @@
+"""The thin Streamlit-aware layer between ``pages/`` and ``indicators/``.
+
+``data``: cached loads keyed on the store's data version; ``view``: the role preview and the shared semester
+and beneficiary pickers kept in the URL; ``layout``: headers, the Kosovo* footnote, figures with captions and
+readable tables. Numbers are never computed here: they come from ``indicators/``.
+"""

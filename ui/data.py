@@ -1,0 +1,111 @@
+"""Cached loading of the approved data and of the frames computed from it.
+
+Caches are keyed on ``store.data_version()``, a string that changes whenever anything is stored, reviewed
+or approved, so a new approval shows at once and nothing stale is served. The store itself is passed with
+a leading underscore so Streamlit does not hash it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from indicators.diff import programme_changes
+from indicators.headlines import headline_figures
+from indicators.progress import Thresholds, indicator_progress
+from indicators.rollup import regional_rollup
+from indicators.schema import Programme, empty_programme
+from indicators.settings import store_dir
+from indicators.store import Store, default_store
+from indicators.suppression import donor_progress, donor_rollup
+
+
+@st.cache_resource(show_spinner=False)
+def _store_at(root: str) -> Store:
+    return default_store()
+
+
+def store() -> Store:
+    """The store of the STORE_DIR setting, opened (and seeded with the demo when empty) once per process."""
+    return _store_at(str(store_dir()))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _approved(data_version: str, _store: Store) -> Programme | None:
+    return _store.approved()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _progress(data_version: str, _store: Store) -> pd.DataFrame:
+    programme = _approved(data_version, _store)
+    return indicator_progress(programme, Thresholds.from_settings()) if programme else pd.DataFrame()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _donor_progress(data_version: str, _store: Store) -> pd.DataFrame:
+    progress = _progress(data_version, _store)
+    return donor_progress(progress) if len(progress) else progress
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _rollup(data_version: str, _store: Store) -> pd.DataFrame:
+    progress = _progress(data_version, _store)
+    return regional_rollup(progress, Thresholds.from_settings()) if len(progress) else pd.DataFrame()
+
+
+def approved() -> Programme | None:
+    """The approved programme, or None before anything is approved."""
+    s = store()
+    return _approved(s.data_version(), s)
+
+
+def approved_meta() -> dict | None:
+    """Which version is approved, when and by whom; None before anything is approved."""
+    return store().approved_meta()
+
+
+def progress(donor: bool = False) -> pd.DataFrame:
+    """indicator_progress of the approved data; with ``donor`` the small sensitive counts are suppressed."""
+    s = store()
+    return (_donor_progress if donor else _progress)(s.data_version(), s)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _donor_rollup(data_version: str, _store: Store) -> pd.DataFrame:
+    rolled = _rollup(data_version, _store)
+    return donor_rollup(rolled, _progress(data_version, _store)) if len(rolled) else rolled
+
+
+def rollup(donor: bool = False) -> pd.DataFrame:
+    """regional_rollup of the approved data's progress; with ``donor`` small sensitive totals are suppressed."""
+    s = store()
+    return (_donor_rollup if donor else _rollup)(s.data_version(), s)
+
+
+def clear() -> None:
+    """Forget cached frames (after an upload or a review, the data version changes anyway)."""
+    st.cache_data.clear()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _headlines(data_version: str, semester: str, _store: Store) -> pd.DataFrame:
+    programme = _approved(data_version, _store)
+    return headline_figures(programme, semester, Thresholds.from_settings()) if programme else pd.DataFrame()
+
+
+def headlines(semester: str) -> pd.DataFrame:
+    """headline_figures of the approved data for a semester."""
+    s = store()
+    return _headlines(s.data_version(), semester, s)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _changes(data_version: str, version_id: str, _store: Store) -> pd.DataFrame:
+    base = _approved(data_version, _store) or empty_programme()
+    return programme_changes(base, _store.load(version_id))
+
+
+def changes_against_approved(version_id: str) -> pd.DataFrame:
+    """Every change a stored version makes to the approved data (table, key, change, column, before, after)."""
+    s = store()
+    return _changes(s.data_version(), version_id, s)

@@ -1,0 +1,26 @@
+"""Which semester and beneficiaries the pickers offer, and which they show first."""
+
+from __future__ import annotations
+
+from indicators.charts import beneficiary_order, semester_order
+from indicators.progress import programme_semesters
+from indicators.schema import Programme
+
+
+def semester_options(programme: Programme) -> list[str]:
+    """Every semester of the programme, newest first."""
+    return list(reversed(programme_semesters(programme)))
+
+
+def default_semester(programme: Programme) -> str | None:
+    """The latest semester with a reported value (the one a steering committee assesses), else the latest."""
+    reported = semester_order(programme.values["semester"].dropna())
+    options = programme_semesters(programme)
+    chosen = [s for s in reported if s in options]
+    return chosen[-1] if chosen else (options[-1] if options else None)
+
+
+def beneficiary_options(programme: Programme) -> list[str]:
+    """The beneficiaries named in targets, values or activities, in the programme's order."""
+    codes = [*programme.targets["beneficiary"], *programme.values["beneficiary"], *programme.activities["beneficiary"]]
+    return beneficiary_order(codes)

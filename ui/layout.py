@@ -1,0 +1,350 @@
+"""Page furniture: header with the illustrative-data banner, the Kosovo* footnote, figures with captions,
+readable tables, empty states, and the one place pages turn the project's own errors into messages."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from indicators.charts import ACTIVITY_STYLES, figure_caption
+from indicators.periods import PeriodError, semester_label
+from indicators.problems import ProjectError
+from indicators.reference import ILLUSTRATIVE_NOTICE, KOSOVO_FOOTNOTE, beneficiary_name
+from indicators.schema import Programme
+from ui import data, view
+
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def page_header(title: str, intro: str | None = None) -> None:
+    """The page title, a one-line introduction, and the banner when the data shown are illustrative."""
+    st.title(title)
+    if intro:
+        st.caption(intro)
+    meta = data.approved_meta()
+    if meta and meta.get("illustrative"):
+        st.info(ILLUSTRATIVE_NOTICE, icon=":material/info:")
+    if view.is_donor():
+        st.caption("Viewing as a donor: approved data only; sensitive counts from 1 to 4 are shown as '<5'.")
+
+
+def page_footer() -> None:
+    """The Kosovo* footnote, at the foot of every page."""
+    st.divider()
+    st.caption(KOSOVO_FOOTNOTE)
+
+
+def programme_or_stop() -> Programme:
+    """The approved programme; when nothing is approved yet, say so and stop the page here."""
+    programme = data.approved()
+    if programme is None:
+        st.info(
+            "No approved data yet. An analyst uploads a workbook on the Upload page and a programme "
+            "manager approves it on the Review page."
+        )
+        st.stop()
+    return programme
+
+
+def nothing_to_show(message: str) -> None:
+    """The empty state of a section."""
+    st.info(message, icon=":material/inbox:")
+
+
+def figure(fig: go.Figure, key: str | None = None) -> None:
+    """A chart with its one-line description under it (also given to screen readers as alt text)."""
+    caption = figure_caption(fig)
+    st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key, alt=caption or None)
+    if caption:
+        st.caption(caption)
+
+
+def table(frame: pd.DataFrame, columns: Mapping[str, object], height: int | str = "auto", key: str | None = None):
+    """A read-only table showing ``columns`` (name: column_config) in that order, without the index."""
+    shown = [c for c in columns if c in frame.columns]
+    return st.dataframe(frame, hide_index=True, column_order=shown, column_config=dict(columns), height=height, key=key)
+
+
+def _label(semester: object) -> str:
+    try:
+        return semester_label(str(semester))
+    except PeriodError:
+        return str(semester)
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with people's names next to codes: beneficiary_name, *_label for semesters, and status_text
+    (symbol and words) for indicator or activity statuses."""
+    out = frame
+    if "beneficiary" in out:
+        out = out.assign(
+            beneficiary_name=out["beneficiary"].map(
+                lambda c: "All beneficiaries" if c == "ALL" else beneficiary_name(str(c)), na_action="ignore"
+            )
+        )
+    for column in ("semester", "from_semester", "to_semester", "semester_adopted", "semester_assessed"):
+        if column in out:
+            out = out.assign(**{f"{column}_label": out[column].map(_label, na_action="ignore")})
+    if "status_symbol" in out and "status_label" in out:
+        out = out.assign(status_text=out["status_symbol"].fillna("") + " " + out["status_label"].fillna(""))
+    elif "activity_id" in out and "status" in out:
+        out = activity_status_text(out)
+    figures = [c for c in ("baseline", "target", "actual", "semester_value") if c in out]
+    return out.assign(**{c: out[c].round(1) for c in figures})
+
+
+def column(label: str, help: str | None = None, kind: str = "text", **options: object) -> object:
+    """A column_config entry: kind is text, number, percent (0-1 as a bar), date or list."""
+    config = st.column_config
+    if kind == "number":
+        return config.NumberColumn(label, help=help, **options)
+    if kind == "percent":
+        return config.ProgressColumn(label, help=help, min_value=0.0, max_value=1.0, format="percent")
+    if kind == "date":
+        return config.DatetimeColumn(label, help=help, **options)
+    if kind == "checkbox":
+        return config.CheckboxColumn(label, help=help)
+    return config.TextColumn(label, help=help, **options)
+
+
+@contextlib.contextmanager
+def project_errors_shown() -> Iterator[None]:
+    """Show the project's own errors (ProjectError) as a message; any other error is a bug and propagates."""
+    try:
+        yield
+    except ProjectError as error:
+        st.error(str(error), icon=":material/error:")
+
+
+# Headline figures where a rise is bad news, so st.metric colours the change the other way round.
+RISE_IS_BAD = frozenset({"Activities postponed"})
+
+
+def headline_metrics(headlines: pd.DataFrame) -> None:
+    """One st.metric per headline figure, with the change against the previous semester."""
+    for place, row in zip(st.columns(max(len(headlines), 1)), headlines.itertuples(), strict=False):
+        percent = row.unit == "%"
+        value = "–" if pd.isna(row.value) else (f"{row.value:.0f}%" if percent else f"{row.value:,.0f}")
+        delta = None if pd.isna(row.change) else (f"{row.change:+.0f} pts" if percent else f"{row.change:+,.0f}")
+        place.metric(
+            row.figure,
+            value,
+            delta=delta,
+            help=row.help,
+            border=True,
+            delta_color="inverse" if row.figure in RISE_IS_BAD else "normal",
+        )
+
+
+def activity_status_text(activities: pd.DataFrame) -> pd.DataFrame:
+    """Activities with ``status_text``: the status's symbol and words, e.g. '✔ Completed'."""
+
+    def text(status: object) -> str:
+        style = ACTIVITY_STYLES.get(str(status))
+        return f"{style.symbol} {style.label}" if style else str(status)
+
+    return activities.assign(status_text=activities["status"].map(text, na_action="ignore"))
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as UTF-8 CSV (with BOM, for spreadsheet programs), the Kosovo* footnote as its last line."""
+    body = frame.to_csv(index=False)
+    names_kosovo = "Kosovo*" in body
+    return ("\ufeff" + body + (f'\n"{KOSOVO_FOOTNOTE}"\n' if names_kosovo else "")).encode("utf-8")
+
+
+def progress_columns(donor: bool = False, where: bool = False) -> dict[str, object]:
+    """Columns of an indicator_progress table (readable), with the donor-safe actual when ``donor`` and the
+    beneficiary and semester when ``where``."""
+    actual = (
+        {"actual_display": column("Actual", "Value to date; sensitive counts from 1 to 4 are shown as '<5'.")}
+        if donor
+        else {"actual": column("Actual", "Value to date: running total for cumulative counts.", "number")}
+    )
+    return {
+        "indicator_id": column("Indicator", width="small"),
+        "title": column("Title", width="large"),
+        **({"beneficiary_name": column("Beneficiary"), "semester_label": column("Semester")} if where else {}),
+        "unit": column("Unit"),
+        "baseline": column("Baseline", kind="number"),
+        "target": column("Target", "The target in force in the semester (the latest adopted by then).", "number"),
+        **actual,
+        "progress_display": column(
+            "Progress", "(actual − baseline) / (target − baseline), shown up to 100%.", "percent"
+        ),
+        "status_text": column("Status", "Symbol and words; see the Method page for the thresholds."),
+        "text": column("Reported text", "What was reported for a qualitative indicator."),
+    }
+
+
+ACTIVITY_COLUMNS: dict[str, object] = {
+    "activity_id": column("Activity", width="small"),
+    "beneficiary_name": column("Beneficiary"),
+    "semester_label": column("Semester"),
+    "title": column("Title", width="large"),
+    "status_text": column("Status"),
+    "result_id": column("Result"),
+    "adopted_at": column("Adopted at meeting", kind="number"),
+    "notes": column("Notes", width="medium"),
+}
+
+
+ROLLUP_COLUMNS: dict[str, object] = {
+    "semester_label": column("Semester"),
+    "aggregation": column("Aggregation", "sum, ratio (of sums) or count of beneficiaries meeting the target."),
+    "baseline": column("Baseline", kind="number"),
+    "target": column("Target", kind="number"),
+    "actual": column("Actual", kind="number"),
+    "progress_display": column("Progress", kind="percent"),
+    "status_text": column("Status"),
+    "beneficiaries_with_target": column("With a target", kind="number"),
+    "beneficiaries_meeting_target": column("Meeting it", kind="number"),
+    "beneficiaries_reported": column("Reported", kind="number"),
+}
+DELIVERY_COLUMNS: dict[str, object] = {
+    "semester_label": column("Semester"),
+    "beneficiary_name": column("Beneficiary"),
+    "planned": column("Planned", kind="number"),
+    "completed": column("✔ Completed", kind="number"),
+    "ongoing": column("◐ Ongoing", kind="number"),
+    "not_started": column("○ Not started", kind="number"),
+    "postponed": column("→ Postponed", kind="number"),
+    "cancelled": column("✖ Cancelled", kind="number"),
+    "delivery_rate": column("Delivery rate", "Completed / (planned − cancelled).", "percent"),
+}
+CARRIED_COLUMNS: dict[str, object] = {
+    "activity_id": column("Activity", width="small"),
+    "title": column("Title", width="large"),
+    "beneficiary_name": column("Beneficiary"),
+    "from_semester_label": column("Postponed in"),
+    "to_semester_label": column("Carried over to"),
+}
+MEETING_COLUMNS: dict[str, object] = {
+    "number": column("Meeting", kind="number"),
+    "date": column("Date", kind="date", format="D MMM YYYY"),
+    "place": column("Place"),
+    "semester_adopted_label": column("Work plan adopted for"),
+    "activities": column("Activities adopted", kind="number"),
+}
+SUMMARY_HEADERS = {
+    "indicator_id": "Indicator",
+    "title": "Title",
+    "beneficiary_name": "Beneficiary",
+    "semester_label": "Semester",
+    "unit": "Unit",
+    "baseline": "Baseline",
+    "target": "Target",
+    "actual": "Actual",
+    "actual_display": "Actual",
+    "progress": "Progress (1 = target reached)",
+    "status_label": "Status",
+    "text": "Reported text",
+}
+
+
+def summary_csv(status: pd.DataFrame, donor: bool = False) -> bytes:
+    """The semester's indicator rows (from ``readable``) as CSV; donors get the suppressed actuals."""
+    dropped = "actual" if donor else "actual_display"
+    headers = {k: v for k, v in SUMMARY_HEADERS.items() if k in status.columns and k != dropped}
+    return csv_bytes(status[list(headers)].rename(columns=headers))
+
+
+def flash(message: str) -> None:
+    """Keep a success message for the next run, then rerun so every table shows the new state."""
+    st.session_state["_flash"] = message
+    st.rerun()
+
+
+def show_flash() -> None:
+    """Show (once) the message kept by ``flash``."""
+    message = st.session_state.pop("_flash", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+SEVERITY_TEXT = {"error": "✖ Error", "warning": "▲ Warning"}
+PROBLEM_COLUMNS: dict[str, object] = {
+    "severity_text": column("Severity", "Errors block the upload; warnings are allowed."),
+    "sheet": column("Sheet"),
+    "row": column("Row", "The row number as Excel shows it.", "number", format="%d"),
+    "column": column("Column"),
+    "found": column("Found", width="medium"),
+    "expected": column("Expected", width="large"),
+}
+SUMMARY_COLUMNS: dict[str, object] = {
+    "table": column("Sheet"),
+    "added": column("Rows added", kind="number"),
+    "changed": column("Rows changed", kind="number"),
+    "removed": column("Rows removed", kind="number"),
+}
+CHANGE_COLUMNS: dict[str, object] = {
+    "table": column("Table"),
+    "key": column("Row", "The row's key, e.g. indicator, beneficiary and semester.", width="medium"),
+    "change": column("Change"),
+    "column": column("Column"),
+    "before": column("Before"),
+    "after": column("After"),
+}
+VERSION_COLUMNS: dict[str, object] = {
+    "id": column("Version", width="small"),
+    "status": column("Status"),
+    "is_approved": column("Shown now", "The approved version every page shows.", "checkbox"),
+    "file_name": column("File"),
+    "uploaded_by": column("Uploaded by"),
+    "uploaded_at": column("Uploaded at"),
+    "reviewer": column("Reviewer"),
+    "reviewed_at": column("Reviewed at"),
+    "note": column("Note", width="medium"),
+    "illustrative": column("Illustrative", kind="checkbox"),
+    "rows": column("Rows", kind="number"),
+}
+LOG_COLUMNS: dict[str, object] = {
+    "at": column("When (UTC)"),
+    "action": column("Action"),
+    "version": column("Version"),
+    "user": column("Who"),
+    "note": column("Note", width="large"),
+}
+
+
+def ingest_report(result) -> None:  # an indicators.ingest.IngestResult
+    """What an upload check found: the one-sentence refusal, or problems by sheet/row/column and the changes."""
+    if result.message:
+        st.error(result.message, icon=":material/block:")
+        return
+    for note in getattr(result, "notes", ()):  # e.g. macros or external links that were ignored, when given
+        st.caption(note)
+    errors, warnings = result.errors, result.warnings
+    st.markdown(
+        f"**{errors} error{'s' * (errors != 1)}** (to fix before the workbook can be stored) · "
+        f"**{warnings} warning{'s' * (warnings != 1)}** (allowed)"
+    )
+    if result.problems:
+        problems = result.problems_table
+        table(problems.assign(severity_text=problems["severity"].map(SEVERITY_TEXT)), PROBLEM_COLUMNS, key="problems")
+    if not result.ok:
+        st.error("Nothing was stored: fix the errors listed above and upload the workbook again.")
+        return
+    if result.duplicate_of:
+        st.info(f"This exact file is already stored as version {result.duplicate_of}; nothing new was stored.")
+    elif result.version_id:
+        st.success(f"No errors: stored as draft version {result.version_id}. Submit it for review below.")
+    st.subheader("Changes against the approved data")
+    table(result.change_summary, SUMMARY_COLUMNS, key="change_summary")
+    with st.expander(f"Every change ({len(result.changes)} cells)"):
+        table(result.changes, CHANGE_COLUMNS, key="changes")
+
+
+PROVENANCE_COLUMNS: dict[str, object] = {
+    "number": column("Meeting", kind="number"),
+    "date": column("Date", kind="date", format="D MMM YYYY"),
+    "place": column("Place"),
+    "semester_assessed_label": column("Assessed"),
+    "semester_adopted_label": column("Adopted the work plan for"),
+    "illustrative": column("Illustrative", kind="checkbox"),
+    "source": column("Source", width="large"),
+}
