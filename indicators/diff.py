@@ -70,3 +70,21 @@ def change_summary(changes: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def upload_changes(base: Programme, upload: Programme) -> pd.DataFrame:
+    """What merging an upload into ``base`` changes: the same rows as ``programme_changes(base, merged)``.
+
+    An upload adds rows or replaces rows with the same key and never removes any, so only the base rows
+    whose keys the upload carries need comparing; a large upload is compared without touching the rest.
+    """
+    frames = []
+    for table in TABLES:
+        after = upload[table.name]
+        if after.empty:
+            continue
+        key = list(table.key)
+        after = after.drop_duplicates(subset=key, keep="last")
+        touched = base[table.name].merge(after[key].astype(base[table.name][key].dtypes.to_dict()), on=key)
+        frames.append(table_changes(table, touched, after))
+    return pd.concat(frames, ignore_index=True) if frames else programme_changes(base, base)

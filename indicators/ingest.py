@@ -85,7 +85,7 @@ def ingest(
         return result
     step(0.7, "Comparing with the approved data")
     result.merged = validate.merge(base, upload)
-    result.changes = diff.programme_changes(base, result.merged)
+    result.changes = diff.upload_changes(base, upload)
     result.duplicate_of = store.find_by_sha(sha256(data))
     if save and result.duplicate_of is None:
         step(0.85, "Storing a new draft version")

@@ -316,7 +316,8 @@ def sheet_extent(xml: bytes) -> tuple[int, int]:
     which turn a reader that allocates too much or aborts into a clear message.
     """
     last_row = last_col = 0
-    dimension = _DIMENSION.search(xml, 0, 4096) or _DIMENSION.search(xml)
+    head_end = xml.find(b"sheetData")  # the dimension comes before the cells
+    dimension = _DIMENSION.search(xml, 0, head_end if head_end >= 0 else 65536)
     if dimension:
         for letters, digits in _REF.findall(dimension.group(1).decode("ascii", "replace")):
             last_row, last_col = max(last_row, int(digits)), max(last_col, column_number(letters))

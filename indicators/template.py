@@ -25,10 +25,10 @@ from openpyxl.xml.functions import tostring
 
 from indicators import reference as ref
 from indicators import schema
+from indicators.export import FORMULA_STARTS
 from indicators.periods import Semester, anchor_month, semester_from_id, semester_range
 from indicators.schema import Programme, Table
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FIXED_TIME = dt.datetime(2023, 1, 1)  # document properties and zip entries carry this, so output is reproducible
 ZIP_TIME = (2023, 1, 1, 0, 0, 0)
 CORE_PROPERTIES = "docProps/core.xml"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import pandas as pd
+import pyarrow as pa
 
 from indicators import reference as ref
 from indicators.cells import (
@@ -159,7 +160,12 @@ def _read_unique(series: pd.Series, reader: Callable[[str], tuple[Any, str | Non
             outcomes[text] = (value, note, None)
         except (CellError, PeriodError) as error:
             outcomes[text] = (None, None, str(error))
-    lookup = pd.array([outcomes[t][0] for t in uniques] + [None], dtype=object)
+    mapped = [outcomes[t][0] for t in uniques]
+    if all(v is None or isinstance(v, str) for v in mapped):  # texts: gathered in Arrow, no Python objects
+        indices = pa.array(codes, type=pa.int32(), mask=codes < 0)
+        taken = pa.array(mapped, type=pa.string()).take(indices)
+        return pd.Series(pd.arrays.ArrowStringArray(taken), index=series.index), outcomes
+    lookup = pd.array([*mapped, None], dtype=object)
     return pd.Series(lookup[codes], index=series.index, dtype=object), outcomes
 
 

@@ -24,3 +24,22 @@ def test_added_changed_and_removed_rows_are_listed() -> None:
 
 def test_no_change_gives_an_empty_list() -> None:
     assert programme_changes(small_programme(), small_programme()).empty
+
+
+def test_upload_changes_equal_the_changes_of_the_merged_programme() -> None:
+    from indicators.diff import upload_changes
+    from indicators.validate import merge
+    from tests.factories import programme
+
+    base = small_programme()
+    upload = programme(
+        baselines=[
+            {"indicator_id": "IND-02", "beneficiary": "ALB", "value": 30, "year": 2024},  # changed
+            {"indicator_id": "IND-01", "beneficiary": "MNE", "value": 2, "year": 2023},  # added
+            {"indicator_id": "IND-01", "beneficiary": "ALB", "value": 0, "year": 2023},  # unchanged
+        ]
+    )
+    expected = programme_changes(base, merge(base, upload)).sort_values(["table", "key", "column"])
+    got = upload_changes(base, upload).sort_values(["table", "key", "column"])
+    assert len(got) == 3
+    assert got.reset_index(drop=True).equals(expected.reset_index(drop=True))

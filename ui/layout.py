@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from indicators.charts import ACTIVITY_STYLES, figure_caption
+from indicators.export import csv_export
 from indicators.periods import PeriodError, semester_label
 from indicators.problems import ProjectError
 from indicators.reference import ILLUSTRATIVE_NOTICE, KOSOVO_FOOTNOTE, beneficiary_name
@@ -151,10 +152,8 @@ def activity_status_text(activities: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A table as UTF-8 CSV (with BOM, for spreadsheet programs), the Kosovo* footnote as its last line."""
-    body = frame.to_csv(index=False)
-    names_kosovo = "Kosovo*" in body
-    return ("\ufeff" + body + (f'\n"{KOSOVO_FOOTNOTE}"\n' if names_kosovo else "")).encode("utf-8")
+    """A table as CSV with inert text and the Kosovo* footnote (see indicators.export)."""
+    return csv_export(frame)
 
 
 def progress_columns(donor: bool = False, where: bool = False) -> dict[str, object]:
