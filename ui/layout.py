@@ -310,13 +310,14 @@ LOG_COLUMNS: dict[str, object] = {
 }
 
 
+CHANGES_SHOWN = 5000  # a browser table of 100,000 rows helps nobody; the CSV has them all
+
+
 def ingest_report(result) -> None:  # an indicators.ingest.IngestResult
     """What an upload check found: the one-sentence refusal, or problems by sheet/row/column and the changes."""
     if result.message:
         st.error(result.message, icon=":material/block:")
         return
-    for note in getattr(result, "notes", ()):  # e.g. macros or external links that were ignored, when given
-        st.caption(note)
     errors, warnings = result.errors, result.warnings
     st.markdown(
         f"**{errors} error{'s' * (errors != 1)}** (to fix before the workbook can be stored) · "
@@ -334,8 +335,18 @@ def ingest_report(result) -> None:  # an indicators.ingest.IngestResult
         st.success(f"No errors: stored as draft version {result.version_id}. Submit it for review below.")
     st.subheader("Changes against the approved data")
     table(result.change_summary, SUMMARY_COLUMNS, key="change_summary")
-    with st.expander(f"Every change ({len(result.changes)} cells)"):
-        table(result.changes, CHANGE_COLUMNS, key="changes")
+    with st.expander(f"Every change ({len(result.changes):,} rows)"):
+        shown = result.changes.head(CHANGES_SHOWN)
+        if len(result.changes) > CHANGES_SHOWN:
+            st.caption(f"The first {CHANGES_SHOWN:,} changes; download them all below.")
+        table(shown, CHANGE_COLUMNS, key="changes")
+        st.download_button(
+            "Download every change (CSV)",
+            csv_bytes(result.changes),
+            file_name="changes.csv",
+            mime="text/csv",
+            key="changes_csv",
+        )
 
 
 PROVENANCE_COLUMNS: dict[str, object] = {
