@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from indicators.problems import ProjectError
+from indicators.reference import KOSOVO_FOOTNOTE
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -36,6 +37,7 @@ def _report(result, file_name: str, as_json: bool, out=sys.stdout) -> None:  # n
             "version": result.version_id,
             "duplicate_of": result.duplicate_of,
             "problems": [p.__dict__ | {"message": p.message} for p in result.problems],
+            "footnote": KOSOVO_FOOTNOTE,
             "changes": result.change_summary.to_dict("records") if result.ok else [],
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2), file=out)
@@ -43,14 +45,17 @@ def _report(result, file_name: str, as_json: bool, out=sys.stdout) -> None:  # n
     if result.message:
         print(result.message, file=out)
         return
-    for problem in result.problems:
-        print(f"{problem.severity.upper():8} {problem.message}", file=out)
-    print(f"{file_name}: {result.errors} error(s), {result.warnings} warning(s).", file=out)
+    lines = [f"{problem.severity.upper():8} {problem.message}" for problem in result.problems]
+    lines.append(f"{file_name}: {result.errors} error(s), {result.warnings} warning(s).")
     if result.ok:
         summary = result.change_summary
         changed = summary[(summary[["added", "changed", "removed"]].sum(axis=1)) > 0]
-        for row in changed.itertuples():
-            print(f"  {row.table}: {row.added} added, {row.changed} changed, {row.removed} removed", file=out)
+        lines += [
+            f"  {r.table}: {r.added} added, {r.changed} changed, {r.removed} removed" for r in changed.itertuples()
+        ]
+    if any("Kosovo*" in line for line in lines):
+        lines.append(KOSOVO_FOOTNOTE)
+    print("\n".join(lines), file=out)
 
 
 def _exit_code(result) -> int:  # noqa: ANN001

@@ -84,3 +84,12 @@ def test_template_is_written_and_reads_back_as_valid(demo_store: Store, tmp_path
     done = run("template", str(out))
     assert done.returncode == 0 and out.stat().st_size > 5000
     assert run("validate", str(out)).returncode == 0
+
+
+def test_kosovo_named_in_a_report_carries_the_footnote(demo_store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "kosova.xlsx"
+    path.write_bytes(xlsx_from_rows({"Values": [VALUES, ["IND-01", "Kosova", "2026NovS2", "total", 2, None, None,
+                                                         None, None]]}))  # fmt: skip
+    done = run("validate", str(path))
+    assert done.returncode == 0 and "Kosovo*" in done.stdout
+    assert "United Nations Security Council Resolution 1244" in done.stdout
