@@ -4,11 +4,15 @@ Run with ``make run`` (or ``streamlit run dashboard.py``). Pages hold layout onl
 ``indicators/``; ``ui/`` holds the Streamlit-aware helpers.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui import data, filters, layout, view
 
-st.set_page_config(page_title="Programme progress", page_icon=":material/monitoring:", layout="wide")
+st.set_page_config(
+    page_title="Programme progress", page_icon=str(Path(__file__).parent / "ui" / "icon.png"), layout="wide"
+)
 
 # name: (title, icon, URL path). URL paths differ from the file names on purpose: Streamlit also registers the
 # files in pages/ by name, and a page whose URL path equals its file name would run without this router.

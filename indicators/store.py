@@ -224,7 +224,9 @@ class Store:
             if entry is None or event["action"] not in STATUS_BY_ACTION:
                 continue
             entry["status"] = STATUS_BY_ACTION[event["action"]]
-            if event["action"] in ("approved", "returned", "submitted"):
+            if event["action"] == "submitted":
+                entry.update(reviewer=None, reviewed_at=None, note=event["note"])
+            elif event["action"] in ("approved", "returned"):
                 entry.update(reviewer=event["user"], reviewed_at=event["at"], note=event["note"])
         approved = self.approved_id()
         if approved in state:

@@ -153,3 +153,13 @@ def test_a_writer_killed_mid_write_loses_nothing(store: Store, where: str) -> No
     for version in complete:
         store.load(version)  # every listed version is whole and readable
     assert add(store, b"after the crash") == f"{len(complete) + 1:06d}"
+
+
+def test_the_reviewer_is_who_approved_or_returned_not_who_submitted(store: Store) -> None:
+    version = add(store)
+    store.submit(version, "ana", "new semester")
+    row = store.versions().set_index("id").loc[version]
+    assert row["reviewer"] is None and row["note"] == "new semester"
+    store.return_version(version, "marko", "Serbia missing")
+    row = store.versions().set_index("id").loc[version]
+    assert (row["reviewer"], row["note"]) == ("marko", "Serbia missing")

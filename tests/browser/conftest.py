@@ -1,0 +1,314 @@
+"""The real app in headless Chromium: one Streamlit server and one browser per session, a new context per test.
+
+The server runs ``streamlit run dashboard.py`` on a free port with ``PPD_STORE_DIR`` set to a throw-away folder
+(seeded with the illustrative demo on first use) and is stopped, with its whole process group, whatever
+happens. Debian's chromium at /usr/bin/chromium is required: when it is missing the tests fail and say how
+to install it; a browser is never downloaded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from indicators.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+STARTUP_TIMEOUT_S = 60
+RUN_TIMEOUT_MS = 45_000
+CHART = '[data-testid="stPlotlyChart"]'
+
+# The app's pages: the title shown in the navigation, and whether the page draws at least one chart on the
+# demo data. URL paths are read from the navigation's links (``page_urls``), so a renamed path breaks nothing.
+PAGES: tuple[tuple[str, bool], ...] = (
+    ("Overview", True),
+    ("Beneficiary", True),
+    ("Indicator", True),
+    ("Work plan", True),
+    ("Semester review", True),
+    ("Upload", False),
+    ("Review", False),
+    ("Method", False),
+)
+
+# Console errors Streamlit itself may log that say nothing about the app. Each entry: (pattern, why allowed).
+CONSOLE_ALLOW: tuple[tuple[str, str], ...] = (
+    # Opened at a page's own URL (/work-plan), Streamlit's frontend finds the server's base path by asking
+    # <page URL>/_stcore/health and /_stcore/host-config first; the 404 answers are how it learns the app is
+    # served from /. Only these two endpoints, only 404, and only under one path segment.
+    (
+        r"status of 404 \(Not Found\) @ \{'url': 'http://127\.0\.0\.1:\d+/[\w-]+/_stcore/(health|host-config)'",
+        "Streamlit's base-path discovery when a page is opened by its own URL",
+    ),
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@dataclass
+class App:
+    """The running app: its base URL, its store folder and the server's log file."""
+
+    url: str
+    store_dir: Path
+    log: Path
+
+    def store(self) -> Store:
+        """The app's store, opened from the test process (the same files the server uses)."""
+        return Store(self.store_dir)
+
+
+@pytest.fixture(scope="session")
+def app(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """The app served by ``streamlit run`` on a free port with a throw-away store; stopped whatever happens.
+    Depends on ``browser`` so that a missing chromium fails the tests before any server starts."""
+    folder = tmp_path_factory.mktemp("browser-app")
+    store_dir, log = folder / "store", folder / "streamlit.log"
+    port = _free_port()
+    env = {**os.environ, "PPD_STORE_DIR": str(store_dir), "PYTHONUNBUFFERED": "1"}
+    command = [
+        *(sys.executable, "-m", "streamlit", "run", "dashboard.py"),
+        *("--server.port", str(port), "--server.address", "127.0.0.1"),
+        *("--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"),
+    ]
+    url = f"http://127.0.0.1:{port}"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            deadline = time.monotonic() + STARTUP_TIMEOUT_S
+            while not _healthy(url):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"streamlit did not become healthy at {url}:\n{log.read_text()[-3000:]}")
+                time.sleep(0.25)
+            yield App(url, store_dir, log)
+        finally:
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop the server's whole process group (Streamlit and any parsing workers): TERM, then KILL."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """One headless Debian chromium for the session; the tests fail (never skip) when it is missing."""
+    if not (CHROMIUM.exists() and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(
+            f"The browser tests need Debian's chromium at {CHROMIUM}: run 'sudo apt-get install chromium' "
+            "(or 'make test', which installs it), then run the tests again.",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@dataclass
+class Console:
+    """Errors the page reported: console messages of type error and uncaught page errors."""
+
+    errors: list[str] = field(default_factory=list)
+
+    def unexpected(self) -> list[str]:
+        """The errors not covered by CONSOLE_ALLOW."""
+        return [e for e in self.errors if not any(re.search(p, e) for p, _ in CONSOLE_ALLOW)]
+
+
+def watch(page) -> Console:
+    """Collect the page's console errors and page errors from now on."""
+    console = Console()
+    page.on(
+        "console", lambda m: console.errors.append(f"console: {m.text} @ {m.location}") if m.type == "error" else None
+    )
+    page.on("pageerror", lambda e: console.errors.append(f"pageerror: {e}"))
+    return console
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can tell whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def new_context(browser, request) -> Iterator:
+    """A factory of fresh browser contexts (separate sessions), all closed after the test. The browser may
+    reach only the app on 127.0.0.1: any other request is aborted, so the tests never depend on the network.
+    When the test fails, every page it opened is saved in test-artifacts/screenshots/failed-*.png."""
+    contexts = []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def make():
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        context.set_default_timeout(RUN_TIMEOUT_MS)
+        context.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*"), lambda route: route.abort())
+        contexts.append(context)
+        return context
+
+    yield make
+    report = getattr(request.node, "report_call", None)
+    failed = report is None or report.failed
+    name = re.sub(r"[^\w.-]+", "-", request.node.name)
+    for c, context in enumerate(contexts):
+        for n, page in enumerate(context.pages if failed else []):
+            with contextlib.suppress(Exception):  # a broken page's screenshot must not hide the failure itself
+                page.screenshot(path=str(SCREENSHOTS / f"failed-{name}-{c}{n}.png"), full_page=True, timeout=5000)
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    """A page in a new context, with its console errors collected in ``page.console``."""
+    p = new_context().new_page()
+    p.console = watch(p)
+    return p
+
+
+def wait_for_app(page, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
+    """Wait until Streamlit is connected and has finished running the script: the app root reports the
+    script as not running, the running indicator (stStatusWidget) is gone and no element is stale, steadily."""
+    app_root = page.locator('[data-testid="stApp"]')
+    app_root.wait_for(timeout=timeout_ms)
+    deadline = time.monotonic() + timeout_ms / 1000
+    quiet_since = None
+    while time.monotonic() < deadline:
+        state = app_root.get_attribute("data-test-script-state")
+        connection = app_root.get_attribute("data-test-connection-state")
+        busy = (
+            state != "notRunning"
+            or connection != "CONNECTED"
+            or page.locator('[data-testid="stStatusWidget"]').count() > 0
+            or page.locator('[data-stale="true"]').count() > 0
+        )
+        if busy:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since > 0.3:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"Streamlit was still running after {timeout_ms} ms on {page.url} (script state {state})")
+
+
+def goto(page, url: str) -> None:
+    """Open a URL of the app and wait for Streamlit to finish running it."""
+    page.goto(url)
+    wait_for_app(page)
+
+
+@pytest.fixture(scope="session")
+def page_urls(app: App, browser) -> dict[str, str]:
+    """Each page's URL (without query), by its title in the navigation, read from the navigation's links."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        goto(page, app.url + "/")
+        links = page.locator('[data-testid="stSidebarNav"] a')
+        urls = {}
+        for link in links.all():
+            title = link.locator("span").last.inner_text().strip()
+            urls[title] = link.get_attribute("href").split("?")[0]
+    finally:
+        context.close()
+    missing = [title for title, _ in PAGES if title not in urls]
+    assert not missing, f"pages missing from the navigation: {missing}; found {sorted(urls)}"
+    return urls
+
+
+def open_page(page, page_urls: dict[str, str], title: str, query: str = "") -> None:
+    """Open a page of the app by its title in the navigation, with an optional query string."""
+    goto(page, page_urls[title] + (f"?{query}" if query else ""))
+
+
+def assert_no_exception(page) -> None:
+    """No exception box and no traceback text on the page."""
+    exceptions = page.locator('[data-testid="stException"]')
+    assert exceptions.count() == 0, f"exception on {page.url}: {exceptions.first.inner_text()[:2000]}"
+    body = page.locator("body").inner_text()
+    assert "Traceback" not in body, f"traceback text on {page.url}: {body[body.index('Traceback') :][:2000]}"
+
+
+def screenshot(page, name: str) -> Path:
+    """A full-page screenshot in test-artifacts/screenshots/ (git-ignored); returns its path. Streamlit scrolls
+    inside its main container, not the document, so the viewport is made as tall as that content meanwhile."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(document.body.scrollHeight, ...Array.from("
+        "document.querySelectorAll('[data-testid=stMain], [data-testid=stSidebarContent]'), e => e.scrollHeight))"
+    )
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 16000)})
+    try:
+        page.wait_for_timeout(150)
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        page.set_viewport_size(size)
+    return path
+
+
+def select(page, label: str, option: str | re.Pattern, within: str = '[data-testid="stMain"]') -> None:
+    """Choose an option of a Streamlit selectbox by its label and the option's text (exact when a string),
+    clicking as a person would; ``within`` is where the box is (the main area, or the sidebar)."""
+    page.locator(within).get_by_role("combobox", name=label, exact=True).click()
+    page.get_by_role("option", name=option, exact=isinstance(option, str) or None).click()
+    wait_for_app(page)
+
+
+def sidebar_select(page, label: str, option: str | re.Pattern) -> None:
+    """Choose an option of a selectbox in the sidebar (the shared semester and beneficiary pickers)."""
+    select(page, label, option, within='[data-testid="stSidebar"]')
