@@ -9,6 +9,11 @@ from indicators.schema import TABLES, Programme, Table
 CHANGE_COLUMNS = ["table", "key", "change", "column", "before", "after"]
 
 
+def no_changes() -> pd.DataFrame:
+    """An empty list of changes, with its columns."""
+    return pd.DataFrame({c: pd.Series([], dtype="string") for c in CHANGE_COLUMNS})
+
+
 def _as_text(series: pd.Series) -> pd.Series:
     return series.astype("string").fillna("")
 
@@ -16,6 +21,16 @@ def _as_text(series: pd.Series) -> pd.Series:
 def table_changes(table: Table, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     """One table's changes: one row per added or removed row, one per changed cell."""
     key = list(table.key)
+    if before.empty or after.empty:  # every row added, or every row removed: no need to pair rows up
+        rows, change = (after, "added") if before.empty else (before, "removed")
+        if rows.empty:
+            return no_changes()
+        parts = [rows[k].astype("string").fillna("") for k in key]
+        text = parts[0].str.cat(parts[1:], sep=" · ") if len(parts) > 1 else parts[0]
+        frame = pd.DataFrame(
+            {"table": table.name, "key": text, "change": change, "column": "", "before": "", "after": ""}
+        )
+        return frame.reset_index(drop=True).astype("string")
     value_columns = [c for c in table.column_names if c not in key]
     left = before.assign(**{k: before[k].astype("string") for k in key})
     right = after.assign(**{k: after[k].astype("string") for k in key})
@@ -46,7 +61,7 @@ def table_changes(table: Table, before: pd.DataFrame, after: pd.DataFrame) -> pd
                 )
             )
     if not parts:
-        return pd.DataFrame({c: pd.Series([], dtype="string") for c in CHANGE_COLUMNS})
+        return no_changes()
     return pd.concat(parts, ignore_index=True).assign(table=table.name)[CHANGE_COLUMNS].astype("string")
 
 
@@ -87,4 +102,4 @@ def upload_changes(base: Programme, upload: Programme) -> pd.DataFrame:
         after = after.drop_duplicates(subset=key, keep="last")
         touched = base[table.name].merge(after[key].astype(base[table.name][key].dtypes.to_dict()), on=key)
         frames.append(table_changes(table, touched, after))
-    return pd.concat(frames, ignore_index=True) if frames else programme_changes(base, base)
+    return pd.concat(frames, ignore_index=True) if frames else no_changes()

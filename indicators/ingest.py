@@ -31,7 +31,7 @@ class IngestResult:
     problems: list[Problem] = field(default_factory=list)
     upload: Programme | None = None  # the rows the workbook holds
     merged: Programme | None = None  # the approved data with the upload applied
-    changes: pd.DataFrame = field(default_factory=lambda: diff.programme_changes(empty_programme(), empty_programme()))
+    changes: pd.DataFrame = field(default_factory=diff.no_changes)
     version_id: str | None = None
     duplicate_of: str | None = None
     base_version: str | None = None

@@ -57,6 +57,13 @@ def parse_isolated(data: bytes, timeout_s: float | None = None, *, file_name: st
     raise UnreadableWorkbook(payload)
 
 
+def worker_peak_mb() -> float:
+    """The highest peak resident memory of the warm workers, in MB (the benchmark prints it)."""
+    pool = _pool()
+    replies = [pool.request("peak", b"", "", 10) for _ in range(max(1, setting_int("PARSE_WORKERS")))]
+    return max((float(payload) for status, payload in replies if status == "ok"), default=0.0)
+
+
 def shutdown_pool() -> None:
     """Stop the worker processes (the next parse starts them again)."""
     global _POOL
@@ -93,6 +100,8 @@ def _handle(command: str, data: bytes, file_name: str, memory_mb: int) -> tuple[
         if command in ("parse", "parse-every-sheet"):
             summary = check_upload(data, file_name)
             return "ok", read_workbook(data, summary, file_name, every_sheet=command == "parse-every-sheet")
+        if command == "peak":  # for the benchmark: this worker's peak resident memory, in MB
+            return "ok", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         if command == "abort":  # test hooks: a worker that dies, or one that hangs
             os.abort()
         if command == "sleep":

@@ -146,3 +146,8 @@ def test_corpus_ends_in_a_workbook_or_a_clear_sentence() -> None:
     assert "OpenDocument spreadsheet (.ods)" in outcomes["any_sheets.ods"]
     assert "Excel Binary Workbook (.xlsb)" in outcomes["any_sheets.xlsb"]
     assert outcomes["vba.xlsm"] == outcomes["strict_iso_paths.xlsx"] == outcomes["issue_530.xlsx"] == "read"
+
+
+def test_workers_report_their_peak_memory() -> None:
+    worker.parse_isolated(GOOD)
+    assert 10 < worker.worker_peak_mb() < 4096
