@@ -24,13 +24,16 @@ run: $(VENV)/.runtime  ## install and serve the app on the bundled demo data at 
 test-tools:  ## Debian's chromium and LibreOffice Calc for the tests (never a downloaded browser)
 	@./scripts/ensure-test-tools
 
+LINTED := indicators ui pages tests dashboard.py data benchmarks
+
 test: $(VENV)/.dev test-tools  ## install and run the whole test suite, browser tests included
-	$(BIN)/ruff check indicators ui pages tests dashboard.py data scripts
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check indicators ui pages tests dashboard.py data scripts
-	$(BIN)/ruff format --check indicators ui pages tests dashboard.py data scripts
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 bench: $(VENV)/.dev  ## ingest benchmark: prints a table and writes benchmarks/results.md
 	$(BIN)/python benchmarks/ingest_bench.py
