@@ -7,6 +7,8 @@ Numbers stay numbers. The Kosovo* footnote ends every export that names Kosovo*.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from indicators.reference import KOSOVO_FOOTNOTE
@@ -28,8 +30,10 @@ def inert_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=lambda c: inert_text(str(c)))
 
 
-def csv_export(frame: pd.DataFrame) -> bytes:
-    """A table as UTF-8 CSV (with a BOM for spreadsheet programs), inert text, the Kosovo* footnote last."""
+def csv_export(frame: pd.DataFrame, notes: Sequence[str] = ()) -> bytes:
+    """A table as UTF-8 CSV (with a BOM for spreadsheet programs), inert text; then each note (e.g. that the
+    data are illustrative) and, when Kosovo* is named, its footnote, each on a line of its own."""
     body = inert_frame(frame).to_csv(index=False)
-    footnote = f'\n"{KOSOVO_FOOTNOTE}"\n' if "Kosovo*" in body or "XKX" in body else ""
-    return ("\ufeff" + body + footnote).encode("utf-8")
+    lines = [*notes, *([KOSOVO_FOOTNOTE] if "Kosovo*" in body or "XKX" in body else [])]
+    tail = "".join(f'\n"{line}"\n' for line in lines)
+    return ("\ufeff" + body + tail).encode("utf-8")

@@ -97,6 +97,7 @@ STATUSES: tuple[Status, ...] = (
     Status("at_risk", "At risk", "▲", "#E69F00"),
     Status("off_track", "Off track", "✖", "#D55E00"),
     Status("reported", "Reported (qualitative)", "✎", "#CC79A7"),
+    Status("suppressed", "Hidden (small count)", "◌", "#000000"),  # donor views only, see suppression.py
     Status("no_data", "No data", "○", "#999999"),
     Status("not_due", "Not due", "–", "#DDDDDD"),
 )

@@ -54,8 +54,8 @@ def _weighted(values: pd.Series, weights: pd.Series) -> float:
 
 
 def _sum_figures(rows: pd.DataFrame, due: pd.Series) -> tuple[float, float, float]:
-    counted = rows[due] if due.any() else rows
-    return _sum(counted["baseline"]), _sum(rows.loc[due, "target"]), _sum(rows.loc[rows["reported"], "actual"])
+    counted = rows[due] if due.any() else rows  # a beneficiary reporting without a target due is not counted
+    return _sum(counted["baseline"]), _sum(rows.loc[due, "target"]), _sum(counted.loc[counted["reported"], "actual"])
 
 
 def _ratio_figures(rows: pd.DataFrame, due: pd.Series) -> tuple[float, float, float]:

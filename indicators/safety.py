@@ -114,6 +114,8 @@ def _check_package(data: bytes, subject: str) -> ZipSummary:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
         _refuse(_damaged(subject))
     names = {_part_name(info) for info in infos}
+    if len(names) != len(infos):  # two entries of one name: readers may disagree on which one is the sheet
+        _refuse(_damaged(subject))
     if len(infos) > setting_int("MAX_ZIP_ENTRIES"):
         _refuse(
             f"{subject} holds {len(infos)} parts, more than the {setting_int('MAX_ZIP_ENTRIES')} a workbook may hold; "
@@ -335,8 +337,10 @@ def _check_extents(summary: ZipSummary, subject: str) -> None:
     limit = setting_int("MAX_CELLS")
     for name, path, _ in summary.sheets:
         xml = summary.parts.get(path)
-        if xml is None:
-            continue
+        if xml is None:  # a sheet whose part is missing, or not XML: never read it unchecked
+            _refuse(
+                f"{subject} is damaged: its sheet '{name}' cannot be found; save it again from Excel and upload it."
+            )
         rows, cols = sheet_extent(xml)
         if rows * cols > limit or rows > MAX_ROWS or cols > MAX_COLUMNS:
             _refuse(

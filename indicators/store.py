@@ -246,12 +246,24 @@ class Store:
                 raise StoreError(f"version {version_id} is {current}; only a {allowed} version can be {action}")
             at = now_iso()
             if action == "approved":
+                self._refuse_stale(version_id)
                 pointer = {"version": version_id, "approved_by": user, "approved_at": at, "note": note}
                 tmp = self.root / "tmp" / f"approved-{uuid.uuid4().hex}.json"
                 _fsync_write(tmp, json.dumps(pointer, indent=2).encode())
                 os.replace(tmp, self.root / "approved.json")
                 _fsync_dir(self.root)
             self._append_log({"at": at, "action": action, "version": version_id, "user": user, "note": note})
+
+    def _refuse_stale(self, version_id: str) -> None:
+        """A version holds the approved data it was built on plus its upload; approving it over a newer
+        approval would silently undo that approval, so it is refused."""
+        base, current = self.meta(version_id).get("base_version"), self.approved_id()
+        if base != current:
+            raise StoreError(
+                f"version {version_id} was checked against version {base or '(none)'}, but version {current} has "
+                "been approved since; return it and upload the workbook again so that it is checked against "
+                "the approved data"
+            )
 
     def submit(self, version_id: str, user: str, note: str = "") -> None:
         """Send a draft (or a returned version) for review."""

@@ -374,6 +374,14 @@ def split_values(frame: pd.DataFrame, measures: pd.Series, report: Report) -> pd
         elif note:
             each(mask, WARNING, col, quote(text), note, "normalised")
     each(count & (numbers < 0), ERROR, col, lambda i: quote(texts[i]), "a count of zero or more", "negative")
+    each(
+        count & (numbers % 1 != 0),
+        ERROR,
+        col,
+        lambda i: quote(texts[i]),
+        "a whole number: counts have no decimals (if a dot separates thousands, write 1234)",
+        "not-whole",
+    )
     return frame.assign(value=numbers, text=words)
 
 

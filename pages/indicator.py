@@ -14,9 +14,9 @@ chosen = view.indicator_picker(list(indicators.index), dict(indicators["title"])
 about = indicators.loc[chosen]
 st.markdown(f"**{chosen} · {about['title']}**")
 st.caption(
-    f"Measure: {about['measure']} · unit: {about['unit']} · aggregation across beneficiaries: "
+    f"Measure: {about['measure']} · unit: {layout.plain(about['unit']) or '—'} · aggregation across beneficiaries: "
     f"{about['aggregation']} · {'cumulative' if about['cumulative'] else 'per semester'}"
-    f"{' · sensitive' if about['sensitive'] else ''}. {about['definition'] or ''}"
+    f"{' · sensitive' if about['sensitive'] else ''}. {layout.plain(about['definition'])}"
 )
 
 progress = data.progress(donor=view.is_donor())

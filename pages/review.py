@@ -19,6 +19,12 @@ if submitted.empty:
 else:
     names = {row.id: f"{row.id} · {row.file_name} · {row.uploaded_by}" for row in submitted.itertuples()}
     chosen = st.selectbox("Version to review", list(names), format_func=names.get, key="review_version")
+    base = versions.set_index("id").loc[chosen, "base_version"]
+    if base != store.approved_id():
+        st.warning(
+            f"Version {chosen} was checked against version {base or '(none)'}, but another version has been "
+            "approved since: it cannot be approved. Return it so the analyst uploads the workbook again."
+        )
     changes = data.changes_against_approved(chosen)
     st.markdown(f"**Changes against the approved data ({len(changes)} cells)**")
     layout.table(change_summary(changes), layout.SUMMARY_COLUMNS)

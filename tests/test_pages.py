@@ -178,3 +178,19 @@ def test_indicators_never_import_streamlit(path):
 
 def test_import_check_would_see_streamlit():
     assert "streamlit" in imported_modules(ROOT / "dashboard.py")
+
+
+def test_indicator_without_unit_or_definition_shows_without_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("PPD_STORE_DIR", str(tmp_path / "store"))
+    own = default_store()
+    demo = own.approved()
+    indicators = demo.indicators.copy()
+    indicators.loc[indicators["indicator_id"] == "IND-01", ["unit", "definition"]] = None
+    version = own.add_version(b"blank", "blank.xlsx", "ana", Programme({**demo.tables, "indicators": indicators}),
+                              base_version=own.approved_id())  # fmt: skip
+    own.submit(version, "ana")
+    own.approve(version, "marko")
+    at = app(indicator="IND-01")
+    at.switch_page("pages/indicator.py").run()
+    no_errors(at)
+    assert "unit: —" in texts(at)

@@ -135,10 +135,12 @@ def test_thresholds_from_settings_read_environment(monkeypatch: pytest.MonkeyPat
 
 def test_statuses_in_display_order_with_symbols_and_okabe_ito_colours() -> None:
     table = status_table()
-    assert list(table["code"]) == ["achieved", "on_track", "at_risk", "off_track", "reported", "no_data", "not_due"]
-    assert list(table["symbol"]) == ["✔", "●", "▲", "✖", "✎", "○", "–"]
-    assert list(table["colour"]) == ["#009E73", "#56B4E9", "#E69F00", "#D55E00", "#CC79A7", "#999999", "#DDDDDD"]
-    assert list(table["order"]) == list(range(7))
+    codes = ["achieved", "on_track", "at_risk", "off_track", "reported", "suppressed", "no_data", "not_due"]
+    assert list(table["code"]) == codes
+    assert list(table["symbol"]) == ["✔", "●", "▲", "✖", "✎", "◌", "○", "–"]
+    colours = ["#009E73", "#56B4E9", "#E69F00", "#D55E00", "#CC79A7", "#000000", "#999999", "#DDDDDD"]
+    assert list(table["colour"]) == colours
+    assert list(table["order"]) == list(range(8))
     assert len({s.symbol for s in STATUSES}) == len(STATUSES)
 
 

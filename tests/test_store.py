@@ -31,10 +31,11 @@ def test_a_version_keeps_its_bytes_tables_and_record(store: Store) -> None:
 
 
 def test_review_cycle_and_log(store: Store) -> None:
-    first, second = add(store, b"1"), add(store, b"2")
+    first = add(store, b"1")
     store.submit(first, "ana")
     store.approve(first, "marko", "looks right")
     assert store.approved_id() == first and store.approved_meta()["approved_by"] == "marko"
+    second = add(store, b"2")
     store.submit(second, "ana")
     store.return_version(second, "marko", "Serbia's values are missing")
     assert store.status(second) == "returned"
@@ -45,7 +46,7 @@ def test_review_cycle_and_log(store: Store) -> None:
     assert versions.loc[first, "status"] == "approved" and not versions.loc[first, "is_approved"]
     assert versions.loc[second, "is_approved"]
     actions = store.log()["action"].tolist()
-    assert actions == ["created", "created", "submitted", "approved", "submitted", "returned", "submitted", "approved"]
+    assert actions == ["created", "submitted", "approved", "created", "submitted", "returned", "submitted", "approved"]
 
 
 @pytest.mark.parametrize(
@@ -163,3 +164,18 @@ def test_the_reviewer_is_who_approved_or_returned_not_who_submitted(store: Store
     store.return_version(version, "marko", "Serbia missing")
     row = store.versions().set_index("id").loc[version]
     assert (row["reviewer"], row["note"]) == ("marko", "Serbia missing")
+
+
+def test_a_version_built_on_an_older_approval_cannot_be_approved(store: Store) -> None:
+    first = add(store, b"1")
+    store.submit(first, "ana")
+    store.approve(first, "marko")
+    second, third = add(store, b"2"), add(store, b"3")  # both built on the first
+    for version in (second, third):
+        store.submit(version, "ana")
+    store.approve(second, "marko")
+    with pytest.raises(StoreError, match="has been approved since"):
+        store.approve(third, "marko")
+    assert store.approved_id() == second
+    store.return_version(third, "marko", "built on old data: upload again")
+    assert store.status(third) == "returned"

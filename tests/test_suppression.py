@@ -179,3 +179,44 @@ def test_donor_views_of_an_empty_programme_are_empty() -> None:
     progress = indicator_progress(make_programme(), Thresholds())
     assert donor_progress(progress).empty and "suppressed" in donor_progress(progress).columns
     assert donor_rollup(regional_rollup(progress, Thresholds()), progress).empty
+
+
+# --- leaks found in review: status and running totals -------------------------------------------------------
+
+
+def _sensitive_programme(values: dict[str, float], cumulative: bool, target: float = 3):
+    from tests.factories import programme
+
+    semesters = list(values)
+    return programme(
+        indicators=[{"indicator_id": "S1", "result_id": "OC1", "title": "VEPs in programmes", "measure": "count",
+                     "direction": "increase", "cumulative": cumulative, "aggregation": "sum", "sensitive": True,
+                     "disaggregation": "none"}],
+        baselines=[{"indicator_id": "S1", "beneficiary": "ALB", "value": 0, "year": 2023}],
+        targets=[{"indicator_id": "S1", "beneficiary": "ALB", "semester": s, "value": target, "adopted_at": 1}
+                 for s in semesters],
+        values=[{"indicator_id": "S1", "beneficiary": "ALB", "semester": s, "sex": "total", "value": v}
+                for s, v in values.items()],
+        meetings=[{"number": 1, "date": pd.Timestamp("2023-01-01")}],
+    )  # fmt: skip
+
+
+def test_a_hidden_count_hides_its_status_too() -> None:
+    from indicators.progress import indicator_progress
+
+    shown = donor_progress(indicator_progress(_sensitive_programme({"2024NovS1": 2}, cumulative=False)))
+    row = shown.iloc[0]
+    assert row["actual_display"] == "<5"
+    assert row["status"] == "suppressed" and pd.isna(row["progress"])  # "at risk" with target 3 would give 2 away
+
+
+def test_running_totals_cannot_be_differenced_into_a_small_count() -> None:
+    from indicators.progress import indicator_progress
+
+    values = {"2024NovS1": 17, "2024NovS2": 3, "2025NovS1": 9}
+    shown = donor_progress(indicator_progress(_sensitive_programme(values, cumulative=True, target=40)))
+    shown = shown.set_index("semester").loc[list(values)]
+    assert shown["semester_value"].isna().all()  # donors see running totals only
+    totals = shown["actual"].tolist()
+    assert totals[0] == 17 and pd.isna(totals[1])  # 20 would give away the 3 added that semester
+    assert totals[2] == 29  # 29 - 17 = 12 is the sum of two semesters, not one small count

@@ -49,6 +49,7 @@ def test_a_clean_sheet_gives_typed_rows_and_no_problem() -> None:
         (values_row(sem="03/04/2025"), "bad-semester", ERROR, "Semester"),
         (values_row(value="twelve"), "wrong-measure", ERROR, "Value"),
         (values_row(value="-3"), "negative", ERROR, "Value"),
+        (values_row(value="1.234"), "not-whole", ERROR, "Value"),
         (values_row(value="1,234"), "wrong-measure", ERROR, "Value"),
         (values_row(indicator="IND-02", value="30"), "wrong-measure", ERROR, "Value"),
         (values_row(indicator="IND-03", value="7"), "wrong-measure", ERROR, "Value"),

@@ -18,7 +18,8 @@ from indicators.reference import ILLUSTRATIVE_NOTICE, KOSOVO_FOOTNOTE, beneficia
 from indicators.schema import Programme
 from ui import data, view
 
-PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+# No "download as PNG": a saved picture would lose the caption, the Kosovo* footnote and the demo notice.
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d", "toImage"]}
 
 
 def page_header(title: str, intro: str | None = None) -> None:
@@ -151,9 +152,15 @@ def activity_status_text(activities: pd.DataFrame) -> pd.DataFrame:
     return activities.assign(status_text=activities["status"].map(text, na_action="ignore"))
 
 
+def plain(value: object) -> str:
+    """A cell as text for a sentence: empty for a missing value (pd.NA has no truth value)."""
+    return "" if value is None or pd.isna(value) else str(value)
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A table as CSV with inert text and the Kosovo* footnote (see indicators.export)."""
-    return csv_export(frame)
+    """A table as CSV with inert text, the demo notice when the data are illustrative, and the footnote."""
+    meta = data.approved_meta()
+    return csv_export(frame, notes=[ILLUSTRATIVE_NOTICE] if meta and meta.get("illustrative") else [])
 
 
 def progress_columns(donor: bool = False, where: bool = False) -> dict[str, object]:
