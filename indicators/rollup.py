@@ -4,7 +4,8 @@ Which beneficiaries: the six countries; an indicator that has only regional (REG
 How, by the indicator's aggregation:
 
 - ``sum``: target sums the beneficiaries with a target in force that semester; baseline sums the baselines
-  of those same beneficiaries (of every beneficiary when none has a target); actual sums what was reported.
+  of those same beneficiaries (of every beneficiary when none has a target); actual sums what those beneficiaries
+  reported (a beneficiary reporting without a target due is left out, so it cannot inflate progress).
 - ``ratio``: actual is 100 * (sum of numerators) / (sum of denominators) of the beneficiaries that reported,
   never a mean of percentages. Baseline and target are weighted by each beneficiary's reported denominator
   (the percentage the summed numerators would have at the target). Cumulative ratio indicators use the
