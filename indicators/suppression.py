@@ -2,12 +2,13 @@
 
 Primary: a sensitive count from 1 to threshold - 1 is shown as "<threshold" and its value removed. Zero is
 shown as 0. Secondary: in each group whose total could be shown (one indicator and semester across
-beneficiaries, or female and male within a total), when exactly one cell is suppressed, the next smallest
-non-zero cell is suppressed too (shown as "[c]", confidential), so the total minus the shown cells gives
-only the sum of two hidden cells.
+beneficiaries, or female and male within a total) that has a hidden cell, the smallest shown non-zero cells
+are hidden too (shown as "[c]", confidential) until at least two cells are hidden and they add up to the
+threshold or more, so the total minus the shown cells never pins down a small count.
 
-Known limit: successive running totals of a cumulative indicator differ by the semester's new units; a page
-showing donors both should show one of them.
+A hidden count also hides its progress and status (a status and a visible target would bound it). For
+sensitive cumulative counts donors see running totals only, and a running total that rose by a small count
+since the previous semester is hidden as well, so two totals cannot be subtracted into a small count.
 """
 
 from __future__ import annotations
@@ -41,15 +42,22 @@ def _eligible(frame: pd.DataFrame, sensitive_col: str) -> pd.Series:
     return sensitive
 
 
-def _secondary(values: pd.Series, primary: pd.Series, groups: list[pd.Series]) -> pd.Series:
+def _secondary(values: pd.Series, primary: pd.Series, groups: list[pd.Series], threshold: int) -> pd.Series:
+    """Further cells to hide so that a group total cannot give a hidden cell away: in each group with a
+    hidden cell, the smallest shown non-zero cells are hidden until at least two are hidden and the hidden
+    cells add up to the threshold or more (total minus shown cells then bounds no single small count)."""
     extra = pd.Series(False, index=values.index)
     candidates = values.where(~primary & values.notna() & (values != 0))
     for _, members in primary.groupby(groups or [pd.Series(0, index=values.index)], sort=False, dropna=False):
-        if members.sum() != 1:
+        hidden = members[members]
+        if hidden.empty:
             continue
-        options = candidates[members.index].dropna()
-        if len(options):
-            extra[options.sort_values(kind="stable").index[0]] = True
+        count, total = len(hidden), float(values[hidden.index].fillna(0).sum())
+        for index, value in candidates[members.index].dropna().sort_values(kind="stable").items():
+            if count >= 2 and total >= threshold:
+                break
+            extra[index] = True
+            count, total = count + 1, total + float(value)
     return extra
 
 
@@ -70,7 +78,7 @@ def suppress_small_counts(
     small = _eligible(frame, sensitive_col) & (values > 0) & (values < threshold)
     forced = pd.Series(False, index=frame.index) if force is None else force.fillna(False).astype(bool) & ~small
     primary = small | forced
-    secondary = _secondary(values, primary, [frame[c] for c in group_cols])
+    secondary = _secondary(values, primary, [frame[c] for c in group_cols], threshold)
     suppressed = primary | secondary
     display = values.map(shown).where(~small, f"<{threshold}").where(~(secondary | forced), SECONDARY)
     return frame.assign(

@@ -42,6 +42,7 @@ def suppressed(values: list[float | None], **kwargs: object) -> pd.DataFrame:
         ([0, 20, 30], ["0", "20", "30"]),  # zero stays 0
         ([3, 20, 30], ["<5", SECONDARY, "30"]),  # one small cell: the next smallest non-zero goes too
         ([3, 4, 30], ["<5", "<5", "30"]),  # two small cells protect each other
+        ([1, 2, 30, 40], ["<5", "<5", SECONDARY, "40"]),  # 1 + 2 = 3 would give both away: a third cell goes
         ([3, 0, 30], ["<5", "0", SECONDARY]),  # zero is not a hiding place
         ([1, 5, 6], ["<5", SECONDARY, "6"]),  # 5 is not small, but it is the partner
         ([2], ["<5"]),  # alone: nothing else to hide
@@ -92,6 +93,9 @@ def test_no_suppressed_value_can_be_recovered_from_the_total(values: tuple[int, 
     shown = [None if pd.isna(v) else v for v in out["value"]]
     assert not _recoverable(list(values), shown)
     assert all(s is None for v, s in zip(values, shown, strict=True) if 0 < v < 5)  # every small cell hidden
+    hidden = [v for v, s in zip(values, shown, strict=True) if s is None and v]
+    if hidden and len([v for v in values if v]) > len(hidden):  # something was left to hide and stayed shown
+        assert len(hidden) >= 2 and sum(hidden) >= 5  # total minus shown cells bounds no single small count
 
 
 # --- the donor view of indicator progress ---------------------------------------------------------------------
