@@ -111,3 +111,20 @@ def small_programme() -> Programme:
         ],
         meetings=[{"number": 2, "date": pd.Timestamp("2023-10-17"), "place": "Skopje"}],
     )
+
+
+def indicator(indicator_id: str = "I1", **fields: object) -> dict[str, object]:
+    """An Indicators row with the usual defaults: a per-semester count, higher is better, summed."""
+    row = {
+        "indicator_id": indicator_id,
+        "result_id": "OC1",
+        "title": f"Indicator {indicator_id}",
+        "unit": "people",
+        "measure": "count",
+        "direction": "increase",
+        "cumulative": False,
+        "aggregation": "sum",
+        "sensitive": False,
+        "disaggregation": "none",
+    }
+    return row | fields

@@ -19,6 +19,7 @@ from indicators.progress import (
     targets_in_force,
 )
 from indicators.schema import TABLES, TABLES_BY_NAME, Programme, conform
+from tests.factories import indicator
 
 S1, S2, S3 = "2025NovS1", "2025NovS2", "2026NovS1"  # Nov 2024-Apr 2025, May-Oct 2025, Nov 2025-Apr 2026
 MEETINGS = [
@@ -26,23 +27,6 @@ MEETINGS = [
     {"number": 5, "date": "2025-05-20", "place": "Tirana", "semester_adopted": S2},
     {"number": 6, "date": "2025-11-15", "place": "Sarajevo", "semester_adopted": S3},
 ]
-
-
-def indicator(indicator_id: str = "I1", **fields: object) -> dict[str, object]:
-    """An Indicators row with the usual defaults: a per-semester count, higher is better, summed."""
-    row = {
-        "indicator_id": indicator_id,
-        "result_id": "OC1",
-        "title": f"Indicator {indicator_id}",
-        "unit": "people",
-        "measure": "count",
-        "direction": "increase",
-        "cumulative": False,
-        "aggregation": "sum",
-        "sensitive": False,
-        "disaggregation": "none",
-    }
-    return row | fields
 
 
 def make_programme(meetings: list[dict] | None = None, **rows: list[dict]) -> Programme:

@@ -10,25 +10,10 @@ import pytest
 from indicators.progress import Thresholds, indicator_progress
 from indicators.rollup import ROLLUP_COLUMNS, regional_rollup
 from indicators.schema import TABLES, TABLES_BY_NAME, Programme, conform
+from tests.factories import indicator
 
 S1, S2 = "2025NovS1", "2025NovS2"
 MEETINGS = [{"number": 4, "date": "2024-10-30", "place": "Podgorica", "semester_adopted": S1}]
-
-
-def indicator(indicator_id: str = "I1", **fields: object) -> dict[str, object]:
-    row = {
-        "indicator_id": indicator_id,
-        "result_id": "OC1",
-        "title": f"Indicator {indicator_id}",
-        "unit": "people",
-        "measure": "count",
-        "direction": "increase",
-        "cumulative": False,
-        "aggregation": "sum",
-        "sensitive": False,
-        "disaggregation": "none",
-    }
-    return row | fields
 
 
 def make_programme(**rows: list[dict]) -> Programme:
