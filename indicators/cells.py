@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pandas as pd
-
 SPACES = "\u00a0\u202f\u2009\u2007 \t"
 _SPACE_RE = re.compile(f"[{SPACES}]")
 _PLAIN_NUMBER_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -118,13 +116,3 @@ def date_from_text(text: str) -> tuple[dt.date, str | None]:
             day = excel_serial_date(serial)
             return day, f"the number {raw} read as the Excel date {day.isoformat()}"
     raise CellError("a date written YYYY-MM-DD")
-
-
-def is_blank(value: object) -> bool:
-    """Whether a cell is empty (NA or only spaces)."""
-    return (
-        value is None
-        or value is pd.NA
-        or (isinstance(value, float) and value != value)
-        or (isinstance(value, str) and not _SPACE_RE.sub("", value))
-    )

@@ -15,7 +15,6 @@ from functools import total_ordering
 
 from indicators.settings import setting_int
 
-MONTH_ABBR = tuple(calendar.month_abbr)  # ("", "Jan", ..., "Dec"), locale-independent in the C locale
 _MONTHS_EN = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _ID_RE = re.compile(r"^\s*(\d{4})\s*([A-Za-z]{3})\s*[Ss]\s*([12])\s*$")
 _LABEL_RE = re.compile(r"^\s*([A-Za-z]{3})[a-z]*\.?\s+(\d{4})\s*(?:-|–|—|to)\s*([A-Za-z]{3})[a-z]*\.?\s+(\d{4})\s*$")

@@ -44,6 +44,8 @@ INDICATOR_ATTRIBUTES = [
     "sensitive",
     "aggregation",
 ]
+# The figures a progress row is judged by; roll-ups carry them too, and donor views hide them together.
+STATUS_COLUMNS = ["progress", "progress_display", "status", "status_label", "status_symbol"]
 PROGRESS_COLUMNS = [
     *SEMESTER_KEY,
     *INDICATOR_ATTRIBUTES,
@@ -57,11 +59,7 @@ PROGRESS_COLUMNS = [
     "text",
     "reported",
     "actual",
-    "progress",
-    "progress_display",
-    "status",
-    "status_label",
-    "status_symbol",
+    *STATUS_COLUMNS,
 ]
 
 

@@ -110,11 +110,6 @@ def beneficiary_name(code: str) -> str:
     return BENEFICIARY_NAMES.get(code, code)
 
 
-def names_need_footnote(codes: object) -> bool:
-    """Whether any of these beneficiary codes (or names) calls for the Kosovo* footnote."""
-    return any(str(c) in ("XKX", "Kosovo*") for c in codes)  # type: ignore[attr-defined]
-
-
 # Allowed values of coded columns: one home for the lists used by validation, template drop-downs and docs.
 RESULT_LEVELS = ("objective", "outcome", "output")
 MEASURES = ("count", "percentage", "milestone", "qualitative")

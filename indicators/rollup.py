@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators.progress import STATUS_BY_CODE, Thresholds, is_due, progress_ratio, status_code
+from indicators.progress import STATUS_BY_CODE, STATUS_COLUMNS, Thresholds, is_due, progress_ratio, status_code
 from indicators.reference import COUNTRY_CODES
 
 REGIONAL = "ALL"
@@ -32,11 +32,7 @@ ROLLUP_COLUMNS = [
     "baseline",
     "target",
     "actual",
-    "progress",
-    "progress_display",
-    "status",
-    "status_label",
-    "status_symbol",
+    *STATUS_COLUMNS,
     "beneficiaries_with_target",
     "beneficiaries_meeting_target",
     "beneficiaries_reported",

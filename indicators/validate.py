@@ -218,10 +218,6 @@ def _text_reader(text: str) -> tuple[str, str | None]:
     return text.strip(), None
 
 
-def _date_reader(text: str) -> tuple[dt.date, str | None]:
-    return date_from_text(text)
-
-
 READERS: dict[str, Callable[[Column], Callable[[str], tuple[Any, str | None]]]] = {
     "id": lambda c: _id_reader,
     "text": lambda c: _text_reader,
@@ -231,7 +227,7 @@ READERS: dict[str, Callable[[Column], Callable[[str], tuple[Any, str | None]]]] 
     "number": lambda c: lambda t: number_from_text(t, allow_percent=True),
     "integer": lambda c: integer_from_text,
     "yesno": lambda c: yes_no_from_text,
-    "date": lambda c: _date_reader,
+    "date": lambda c: date_from_text,
     "value": lambda c: _text_reader,  # read by measure in _split_values
 }
 
