@@ -3,14 +3,15 @@
 Cell values come from fastexcel (calamine to Arrow) read as text in full (``dtypes="string"``,
 ``schema_sample_rows=None``), so no value is ever guessed into a null. What fastexcel cannot tell us
 (formulas saved without a calculated value, error cells, merged cells, hidden rows and columns) comes
-from a scan of the sheet XML that ``safety.check_upload`` has already inflated under its bounds.
-Only sheets named like a schema table are read in full; the others are listed with no rows.
+from a scan of the sheet XML that ``safety.check_upload`` has already inflated under its bounds; the scan
+runs while fastexcel reads, in a second thread (fastexcel releases the GIL). Only sheets named like a schema table are read in full; the others are listed with no rows.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -61,23 +62,50 @@ def read_workbook(
     """The workbook's sheets as text and the reading problems; checks the upload first unless given its summary.
 
     Only sheets named like a schema table are read in full, unless ``every_sheet`` (for robustness tests).
+    Once the checks have passed, fastexcel reads the sheets in a second thread (it releases the GIL) while
+    this one scans their XML for what fastexcel cannot see.
     """
     summary = summary if summary is not None else check_upload(data, file_name)
     subject = f"'{file_name}'" if file_name else "The file"
-    reader = _calamine(lambda: fastexcel.read_excel(data), subject)
-    readable = set(reader.sheet_names)
+    wanted = [
+        (name, summary.parts[path], visible)
+        for name, path, visible in summary.sheets
+        if (every_sheet or name.strip().casefold() in TABLE_SHEETS) and path in summary.parts
+    ]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fastexcel") as pool:
+        loading = pool.submit(_load_sheets, data, [name for name, _, _ in wanted], subject)
+        findings = {name: _scan_xml(xml) for name, xml, _ in wanted}
+        loaded = loading.result()
     problems = _package_problems(summary)
     sheets: dict[str, RawSheet] = {}
-    for name, path, visible in summary.sheets:
-        xml = summary.parts.get(path)
-        wanted = every_sheet or name.strip().casefold() in TABLE_SHEETS
-        if wanted and name in readable and xml is not None:
-            sheet, found = _table_sheet(reader, name, visible, xml, subject)
+    for name, _, visible in summary.sheets:
+        if name in loaded:
+            sheet, found = _table_sheet(name, visible, *loaded[name], findings[name])
             problems.extend(found)
         else:
             sheet = RawSheet(name, visible, 1, [], pd.DataFrame(index=pd.Index([], dtype="int64", name="row")))
         sheets[name] = sheet
     return RawWorkbook(sheets, problems)
+
+
+def _load_sheets(data: bytes, names: list[str], subject: str) -> dict[str, tuple[list[int], list[pa.Array], int]]:
+    """Each named sheet that calamine can read: its 1-based column numbers, its columns as text, its row count."""
+    reader = _calamine(lambda: fastexcel.read_excel(data), subject)
+    readable = set(reader.sheet_names)
+    loaded = {}
+    for name in names:
+        if name not in readable:
+            continue
+        sheet = _calamine(
+            lambda name=name: reader.load_sheet(
+                name, header_row=None, skip_rows=0, dtypes="string", schema_sample_rows=None
+            ),
+            subject,
+        )
+        batch: pa.RecordBatch = _calamine(sheet.to_arrow, subject)
+        numbers = [c.absolute_index + 1 for c in sheet.selected_columns]
+        loaded[name] = (numbers, [_as_string(batch.column(i)) for i in range(batch.num_columns)], batch.num_rows)
+    return loaded
 
 
 def _calamine(call: Callable[[], T], subject: str) -> T:
@@ -116,22 +144,15 @@ def _package_problems(summary: ZipSummary) -> list[Problem]:
 
 
 def _table_sheet(
-    reader: fastexcel.ExcelReader, name: str, visible: bool, xml: bytes, subject: str
+    name: str, visible: bool, numbers: list[int], columns: list[pa.Array], num_rows: int, findings: XmlFindings
 ) -> tuple[RawSheet, list[Problem]]:
     """A monitoring sheet read in full, with the problems its cells and XML show."""
-    loaded = _calamine(
-        lambda: reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string", schema_sample_rows=None),
-        subject,
-    )
-    batch: pa.RecordBatch = _calamine(loaded.to_arrow, subject)
-    numbers = [c.absolute_index + 1 for c in loaded.selected_columns]  # 1-based Excel column numbers
-    columns = [_as_string(batch.column(i)) for i in range(batch.num_columns)]
     header_at = _first_filled_row(columns)  # 0-based; the frame's first row is Excel row 1 (skip_rows=0)
     if header_at is None:
         empty = pd.DataFrame(index=pd.Index([], dtype="int64", name="row"))
         return RawSheet(name, visible, 1, [], empty), []
     header_row = header_at + 1
-    index = pd.Index(range(header_row + 1, batch.num_rows + 1), dtype="int64", name="row")
+    index = pd.Index(range(header_row + 1, num_rows + 1), dtype="int64", name="row")
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     data: dict[str, pd.Series] = {}
@@ -181,7 +202,7 @@ def _table_sheet(
     rows = pd.DataFrame(data, index=index)
     rows = rows[rows.notna().any(axis=1)] if len(rows.columns) else rows.iloc[0:0]  # drop empty rows
     sheet = RawSheet(name, visible, header_row, list(rows.columns), rows, letters)
-    problems.extend(_xml_problems(name, xml, header_row, rows, by_number))
+    problems.extend(_xml_problems(name, findings, header_row, rows, by_number))
     return sheet, problems
 
 
@@ -201,23 +222,23 @@ def _first_filled_row(columns: list[pa.Array]) -> int | None:
     return min(firsts) if firsts else None
 
 
-def _xml_problems(
-    sheet: str, xml: bytes, header_row: int, rows: pd.DataFrame, by_number: dict[int, str]
-) -> list[Problem]:
-    """Problems fastexcel cannot see: formulas without values, error cells, merges, hidden rows and columns."""
+@dataclass
+class XmlFindings:
+    """What sheet XML shows that fastexcel cannot: cells by (row, column letters), merges, hidden rows and columns."""
+
+    formulas_without_value: list[tuple[int, str]] = field(default_factory=list)
+    error_cells: list[tuple[int, str, str]] = field(default_factory=list)  # (row, letters, the error text)
+    merges: list[tuple[int, int, str, str]] = field(default_factory=list)  # (first row, last row, letters, ref)
+    hidden_rows: list[int] = field(default_factory=list)
+    hidden_columns: list[range] = field(default_factory=list)  # spans of 1-based column numbers
+
+
+def _scan_xml(xml: bytes) -> XmlFindings:
+    """The findings of one sheet's XML; needs nothing from the cell values, so it runs while fastexcel reads."""
     match = _PREFIX.search(xml, 0, 4096) or _PREFIX.search(xml)
     prefix = (match.group(1) or b"") if match else b""
     p = re.escape(prefix)
-
-    def column_name(letters: bytes | str) -> str:
-        text = letters.decode() if isinstance(letters, bytes) else letters
-        return by_number.get(column_number(text), text)
-
-    found: dict[str, list[Problem]] = {}
-
-    def add(code: str, problem: Problem) -> None:
-        found.setdefault(code, []).append(problem)
-
+    found = XmlFindings()
     cell_start, cell_end = b"<" + prefix + b"c ", b"</" + prefix + b"c>"
     value_re = re.compile(rb"<" + p + rb"v(?:\s[^>]*)?(?:/>|>(.*?)</" + p + rb"v>)", re.S)
     for formula in re.finditer(rb"<" + p + rb"f[\s>/]", xml):
@@ -234,18 +255,7 @@ def _xml_problems(
             kind_text in (b"str", b"inlineStr") and (value is not None or b"<is" in cell)
         )
         if ref and not has_value and kind_text != b"e":
-            add(
-                "formula-without-value",
-                Problem(
-                    ERROR,
-                    sheet,
-                    int(ref.group(2)),
-                    column_name(ref.group(1)),
-                    "a formula without a calculated value",
-                    RECALCULATE,
-                    "formula-without-value",
-                ),
-            )
+            found.formulas_without_value.append((int(ref.group(2)), ref.group(1).decode()))
     if b't="e"' in xml:
         error_re = re.compile(rb"<" + p + rb'c\b([^>]*\bt="e"[^>]*)>(.*?)</' + p + rb"c>", re.S)
         for cell in error_re.finditer(xml):
@@ -253,25 +263,69 @@ def _xml_problems(
             value = value_re.search(cell.group(2))
             text = value.group(1).decode("utf-8", "replace") if value and value.group(1) else "an error"
             if ref:
-                add(
-                    "error-cell",
-                    Problem(
-                        ERROR,
-                        sheet,
-                        int(ref.group(2)),
-                        column_name(ref.group(1)),
-                        f"the error value {quote(text)}",
-                        "a value; correct the formula or the cells it uses, or type the value",
-                        "error-cell",
-                    ),
-                )
+                found.error_cells.append((int(ref.group(2)), ref.group(1).decode(), text))
     merge_re = re.compile(
         rb"<" + p + rb'mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?"'
     )
     for merge in merge_re.finditer(xml):
         first_row = int(merge.group(2))
-        last_row = int(merge.group(4) or first_row)
         ref = merge.group(0).split(b'ref="')[1].rstrip(b'"').decode()
+        found.merges.append((first_row, int(merge.group(4) or first_row), merge.group(1).decode(), ref))
+    if b"hidden=" in xml:
+        row_re = re.compile(rb"<" + p + rb'row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+        for hidden in row_re.finditer(xml):
+            number = _ATTR_ROW.search(hidden.group(0))
+            if number:
+                found.hidden_rows.append(int(number.group(1)))
+        col_re = re.compile(rb"<" + p + rb'col\b(?=[^>]*\bhidden="(?:1|true)")[^>]*>')
+        for hidden in col_re.finditer(xml):
+            low = re.search(rb'\bmin="([0-9]+)"', hidden.group(0))
+            high = re.search(rb'\bmax="([0-9]+)"', hidden.group(0))
+            if low:
+                found.hidden_columns.append(range(int(low.group(1)), int(high.group(1) if high else low.group(1)) + 1))
+    return found
+
+
+def _xml_problems(
+    sheet: str, findings: XmlFindings, header_row: int, rows: pd.DataFrame, by_number: dict[int, str]
+) -> list[Problem]:
+    """Problems fastexcel cannot see: formulas without values, error cells, merges, hidden rows and columns."""
+
+    def column_name(letters: str) -> str:
+        return by_number.get(column_number(letters), letters)
+
+    found: dict[str, list[Problem]] = {}
+
+    def add(code: str, problem: Problem) -> None:
+        found.setdefault(code, []).append(problem)
+
+    for row, letters in findings.formulas_without_value:
+        add(
+            "formula-without-value",
+            Problem(
+                ERROR,
+                sheet,
+                row,
+                column_name(letters),
+                "a formula without a calculated value",
+                RECALCULATE,
+                "formula-without-value",
+            ),
+        )
+    for row, letters, text in findings.error_cells:
+        add(
+            "error-cell",
+            Problem(
+                ERROR,
+                sheet,
+                row,
+                column_name(letters),
+                f"the error value {quote(text)}",
+                "a value; correct the formula or the cells it uses, or type the value",
+                "error-cell",
+            ),
+        )
+    for first_row, last_row, letters, ref in findings.merges:
         if last_row > header_row:
             add(
                 "merged-cells",
@@ -279,7 +333,7 @@ def _xml_problems(
                     ERROR,
                     sheet,
                     max(first_row, header_row + 1),
-                    column_name(merge.group(1)),
+                    column_name(letters),
                     f"merged cells {ref}",
                     "one value in each cell; unmerge the cells and fill each one",
                     "merged-cells",
@@ -292,50 +346,41 @@ def _xml_problems(
                     WARNING,
                     sheet,
                     header_row,
-                    column_name(merge.group(1)),
+                    column_name(letters),
                     f"merged header cells {ref}",
                     "one header in each column; unmerge the header cells",
                     "merged-header",
                 ),
             )
-    if b"hidden=" in xml:
-        row_re = re.compile(rb"<" + p + rb'row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
-        for hidden in row_re.finditer(xml):
-            number = _ATTR_ROW.search(hidden.group(0))
-            if number and int(number.group(1)) in rows.index:
-                add(
+    for row in findings.hidden_rows:
+        if row in rows.index:
+            add(
+                "hidden-row",
+                Problem(
+                    WARNING,
+                    sheet,
+                    row,
+                    None,
+                    "a hidden row with data",
+                    "visible rows; hidden rows are read like any other, unhide them to check them",
                     "hidden-row",
+                ),
+            )
+    for span in findings.hidden_columns:
+        for number, label in by_number.items():
+            if number in span and rows[label].notna().any():
+                add(
+                    "hidden-column",
                     Problem(
                         WARNING,
                         sheet,
-                        int(number.group(1)),
                         None,
-                        "a hidden row with data",
-                        "visible rows; hidden rows are read like any other, unhide them to check them",
-                        "hidden-row",
+                        label,
+                        "a hidden column with data",
+                        "visible columns; hidden columns are read like any other, unhide them to check them",
+                        "hidden-column",
                     ),
                 )
-        col_re = re.compile(rb"<" + p + rb'col\b(?=[^>]*\bhidden="(?:1|true)")[^>]*>')
-        for hidden in col_re.finditer(xml):
-            low = re.search(rb'\bmin="([0-9]+)"', hidden.group(0))
-            high = re.search(rb'\bmax="([0-9]+)"', hidden.group(0))
-            if not low:
-                continue
-            span = range(int(low.group(1)), int(high.group(1) if high else low.group(1)) + 1)
-            for number, label in by_number.items():
-                if number in span and rows[label].notna().any():
-                    add(
-                        "hidden-column",
-                        Problem(
-                            WARNING,
-                            sheet,
-                            None,
-                            label,
-                            "a hidden column with data",
-                            "visible columns; hidden columns are read like any other, unhide them to check them",
-                            "hidden-column",
-                        ),
-                    )
     problems: list[Problem] = []
     for code, items in found.items():
         problems.extend(items[:MAX_PROBLEMS_PER_RULE])
