@@ -12,8 +12,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from indicators import reference as ref
 from indicators.cells import (
@@ -232,14 +234,36 @@ READERS: dict[str, Callable[[Column], Callable[[str], tuple[Any, str | None]]]] 
 }
 
 
+def _plain_numbers(series: pd.Series) -> pd.Series:
+    """Cells holding a plain, finite number, read in one pass; NA elsewhere (those cells are read one by one).
+
+    Arrow's parser reads the column when every cell is a plain number, pandas' when Arrow refuses a cell
+    (spaces, commas, words). Infinities and NaN written as words are never plain numbers.
+    """
+    try:
+        values = pc.cast(pa.array(series.array), pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        values = pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    values = np.where(np.isfinite(values), values, np.nan)
+    return pd.Series(pd.array(values, dtype="Float64"), index=series.index)
+
+
 def _number_column(series: pd.Series, allow_percent: bool = True) -> tuple[pd.Series, dict]:
     """Numbers read fast: plain numeric text converts in one pass, the rest cell by cell."""
-    fast = pd.to_numeric(series, errors="coerce").astype("Float64")
+    fast = _plain_numbers(series)
     odd = series.notna() & fast.isna()
     if not odd.any():
         return fast, {}
     slow, outcomes = _read_unique(series[odd], lambda t: number_from_text(t, allow_percent=allow_percent))
     return fast.where(~odd, slow), outcomes
+
+
+def _isin(series: pd.Series, known: set) -> pd.Series:
+    """Which cells are in ``known`` (text columns are matched in Arrow, without Python objects)."""
+    if isinstance(series.dtype, pd.StringDtype) and all(isinstance(k, str) for k in known):
+        found = pc.is_in(pa.array(series.array), value_set=pa.array(list(known), type=pa.string()))
+        return pd.Series(found.to_numpy(zero_copy_only=False), index=series.index, dtype=bool)
+    return series.isin(known)
 
 
 def read_column(table: Table, sheet: RawSheetLike, raw_header: str, column: Column, report: Report) -> pd.Series:
@@ -452,7 +476,7 @@ def check_references(
     if column not in frame.columns:
         return
     known_set = set(known)
-    unknown = frame[frame[column].notna() & ~frame[column].isin(known_set)]
+    unknown = frame[frame[column].notna() & ~_isin(frame[column], known_set)]
     sample = ", ".join(str(k) for k in sorted(known_set)[:8]) + (" ..." if len(known_set) > 8 else "")
     for _, r in unknown.iterrows():
         report.add(
