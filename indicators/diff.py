@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from indicators.schema import TABLES, Programme, Table
 
@@ -18,6 +20,13 @@ def _as_text(series: pd.Series) -> pd.Series:
     return series.astype("string").fillna("")
 
 
+def _key_text(frame: pd.DataFrame, key: list[str]) -> pd.Series:
+    """Each row's key as one text, its parts joined by ' · ' (joined in Arrow: large uploads have many rows)."""
+    parts = [pa.array(_as_text(frame[k]).array).cast(pa.large_string()) for k in key]
+    joined = pc.binary_join_element_wise(*parts, pa.scalar(" · ", pa.large_string())) if len(parts) > 1 else parts[0]
+    return pd.Series(pd.arrays.ArrowStringArray(joined), index=frame.index)
+
+
 def table_changes(table: Table, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     """One table's changes: one row per added or removed row, one per changed cell."""
     key = list(table.key)
@@ -25,18 +34,22 @@ def table_changes(table: Table, before: pd.DataFrame, after: pd.DataFrame) -> pd
         rows, change = (after, "added") if before.empty else (before, "removed")
         if rows.empty:
             return no_changes()
-        parts = [rows[k].astype("string").fillna("") for k in key]
-        text = parts[0].str.cat(parts[1:], sep=" · ") if len(parts) > 1 else parts[0]
         frame = pd.DataFrame(
-            {"table": table.name, "key": text, "change": change, "column": "", "before": "", "after": ""}
+            {
+                "table": table.name,
+                "key": _key_text(rows, key),
+                "change": change,
+                "column": "",
+                "before": "",
+                "after": "",
+            }
         )
         return frame.reset_index(drop=True).astype("string")
     value_columns = [c for c in table.column_names if c not in key]
     left = before.assign(**{k: before[k].astype("string") for k in key})
     right = after.assign(**{k: after[k].astype("string") for k in key})
     both = left.merge(right, on=key, how="outer", suffixes=("_before", "_after"), indicator=True)
-    key_parts = [both[k].fillna("") for k in key]
-    key_text = key_parts[0].str.cat(key_parts[1:], sep=" · ") if len(key_parts) > 1 else key_parts[0]
+    key_text = _key_text(both, key)
     parts = []
     for side, change in (("right_only", "added"), ("left_only", "removed")):
         rows = both["_merge"] == side
