@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,39 +71,47 @@ def ingest(
     """Check, parse, validate and compare an uploaded workbook; store it as a draft when it has no errors."""
     step = progress or _no_progress
     base_version = store.approved_id()
-    try:
-        step(0.05, "Checking and reading the file")
-        raw = worker.parse_isolated(data, file_name=file_name)  # the checks run in the worker too
-        step(0.55, "Checking every row")
-        base = store.load(base_version) if base_version else empty_programme()
-        upload, problems = validate.validate_workbook(raw, base, today=today)
-    except UnreadableWorkbook as error:
-        step(1.0, "The file could not be read")
-        return IngestResult(ok=False, message=str(error), base_version=base_version)
-    result = IngestResult(ok=not has_errors(problems), problems=problems, upload=upload, base_version=base_version)
-    if not result.ok:
-        step(1.0, "The workbook has problems to fix")
-        return result
-    step(0.7, "Comparing with the approved data")
-    result.merged = validate.merge(base, upload)
-    result.changes = diff.upload_changes(base, upload)
-    result.duplicate_of = store.find_by_sha(sha256(data))
-    if save and result.duplicate_of is None:
-        step(0.85, "Storing a new draft version")
-        illustrative = illustrative or bool(base_version and store.meta(base_version).get("illustrative"))
-        result.version_id = store.add_version(
-            data,
-            file_name,
-            user,
-            result.merged,
-            base_version=base_version,
-            illustrative=illustrative,
-            summary={
-                "errors": result.errors,
-                "warnings": result.warnings,
-                "changes": result.change_summary.to_dict("records"),
-            },
-        )
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest") as pool:
+        try:
+            step(0.05, "Checking and reading the file")
+            parsing = pool.submit(worker.parse_isolated, data, file_name=file_name)  # the checks run in the worker too
+            base = store.load(base_version) if base_version else empty_programme()  # while the worker reads
+            duplicate_of = store.find_by_sha(sha256(data))
+            raw = parsing.result()
+            step(0.55, "Checking every row")
+            upload, problems = validate.validate_workbook(raw, base, today=today)
+        except UnreadableWorkbook as error:
+            step(1.0, "The file could not be read")
+            return IngestResult(ok=False, message=str(error), base_version=base_version)
+        result = IngestResult(ok=not has_errors(problems), problems=problems, upload=upload, base_version=base_version)
+        if not result.ok:
+            step(1.0, "The workbook has problems to fix")
+            return result
+        step(0.7, "Comparing with the approved data")
+        result.merged = validate.merge(base, upload)
+        result.duplicate_of = duplicate_of
+        staging = pool.submit(store.stage_version, data, result.merged) if save and duplicate_of is None else None
+        try:  # the draft's tables are written in the other thread while the changes are listed
+            result.changes = diff.upload_changes(base, upload)
+            if staging is not None:
+                step(0.85, "Storing a new draft version")
+                illustrative = illustrative or bool(base_version and store.meta(base_version).get("illustrative"))
+                result.version_id = store.commit_version(
+                    staging.result(),
+                    file_name,
+                    user,
+                    base_version=base_version,
+                    illustrative=illustrative,
+                    summary={
+                        "errors": result.errors,
+                        "warnings": result.warnings,
+                        "changes": result.change_summary.to_dict("records"),
+                    },
+                )
+        except BaseException:
+            if staging is not None and staging.exception() is None:
+                store.discard(staging.result())
+            raise
     step(1.0, "Done")
     return result
 

@@ -4,7 +4,8 @@ Cell values come from fastexcel (calamine to Arrow) read as text in full (``dtyp
 ``schema_sample_rows=None``), so no value is ever guessed into a null. What fastexcel cannot tell us
 (formulas saved without a calculated value, error cells, merged cells, hidden rows and columns) comes
 from a scan of the sheet XML that ``safety.check_upload`` has already inflated under its bounds; the scan
-runs while fastexcel reads, in a second thread (fastexcel releases the GIL). Only sheets named like a schema table are read in full; the others are listed with no rows.
+runs while fastexcel reads, in a second thread (fastexcel releases the GIL). Only sheets named like a
+schema table are read in full; the others are listed with no rows.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from indicators.problems import ERROR, WARNING, Problem, UnreadableWorkbook, quote
-from indicators.safety import ZipSummary, check_upload, column_letters, column_number
+from indicators.safety import (
+    ZipSummary,
+    check_container,
+    check_contents,
+    check_upload,
+    column_letters,
+    column_number,
+)
 from indicators.schema import TABLES
 
 T = TypeVar("T")
@@ -61,25 +69,55 @@ def read_workbook(
 ) -> RawWorkbook:
     """The workbook's sheets as text and the reading problems; checks the upload first unless given its summary.
 
-    Only sheets named like a schema table are read in full, unless ``every_sheet`` (for robustness tests).
-    Once the checks have passed, fastexcel reads the sheets in a second thread (it releases the GIL) while
-    this one scans their XML for what fastexcel cannot see.
+    Safe in any process: fastexcel starts only once every check has passed. Only sheets named like a schema
+    table are read in full, unless ``every_sheet`` (for robustness tests).
     """
-    summary = summary if summary is not None else check_upload(data, file_name)
+    checked = summary if summary is not None else check_upload(data, file_name)
+    return _read(data, lambda: checked, file_name, every_sheet)
+
+
+def read_untrusted(data: bytes, file_name: str = "", every_sheet: bool = False) -> RawWorkbook:
+    """Like ``read_workbook``, faster; only ever call it in a parsing worker (``worker.parse_isolated``).
+
+    fastexcel starts as soon as the checks that read no XML have passed (size, format, zip bounds), while the
+    rest of the checks (every part inflated under the size cap, XML declarations, far cells) and the XML scan
+    run alongside. A refusal from those checks wins over whatever fastexcel read. A file that makes calamine
+    abort or exhaust memory ends the worker process; the pool then runs the checks alone to say why.
+    """
+    container = check_container(data, file_name)
+    return _read(data, lambda: check_contents(container), file_name, every_sheet)
+
+
+class RefusedWhileReading(UnreadableWorkbook):
+    """The checks refused a file while fastexcel was still reading it (the worker should not be reused)."""
+
+
+def _read(data: bytes, checks: Callable[[], ZipSummary], file_name: str, every_sheet: bool) -> RawWorkbook:
+    """fastexcel reads the sheets in a second thread (it releases the GIL) while this one runs ``checks`` and
+    scans the sheet XML for what fastexcel cannot see; then both are put together."""
     subject = f"'{file_name}'" if file_name else "The file"
-    wanted = [
-        (name, summary.parts[path], visible)
-        for name, path, visible in summary.sheets
-        if (every_sheet or name.strip().casefold() in TABLE_SHEETS) and path in summary.parts
-    ]
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fastexcel") as pool:
-        loading = pool.submit(_load_sheets, data, [name for name, _, _ in wanted], subject)
-        findings = {name: _scan_xml(xml) for name, xml, _ in wanted}
+    wanted = lambda name: every_sheet or name.strip().casefold() in TABLE_SHEETS  # noqa: E731
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fastexcel")
+    try:
+        loading = pool.submit(_load_sheets, data, wanted, subject)
+        try:
+            summary = checks()
+            findings = {
+                name: _scan_xml(summary.parts[path])
+                for name, path, _ in summary.sheets
+                if wanted(name) and path in summary.parts
+            }
+        except UnreadableWorkbook as error:
+            if loading.done():
+                raise
+            raise RefusedWhileReading(str(error)) from error
         loaded = loading.result()
+    finally:
+        pool.shutdown(wait=False)  # never wait for a read whose file the checks refused
     problems = _package_problems(summary)
     sheets: dict[str, RawSheet] = {}
     for name, _, visible in summary.sheets:
-        if name in loaded:
+        if name in loaded and name in findings:
             sheet, found = _table_sheet(name, visible, *loaded[name], findings[name])
             problems.extend(found)
         else:
@@ -88,13 +126,14 @@ def read_workbook(
     return RawWorkbook(sheets, problems)
 
 
-def _load_sheets(data: bytes, names: list[str], subject: str) -> dict[str, tuple[list[int], list[pa.Array], int]]:
-    """Each named sheet that calamine can read: its 1-based column numbers, its columns as text, its row count."""
+def _load_sheets(
+    data: bytes, wanted: Callable[[str], bool], subject: str
+) -> dict[str, tuple[list[int], list[pa.Array], int]]:
+    """Each wanted sheet calamine can read: its 1-based column numbers, its columns as text, its row count."""
     reader = _calamine(lambda: fastexcel.read_excel(data), subject)
-    readable = set(reader.sheet_names)
     loaded = {}
-    for name in names:
-        if name not in readable:
+    for name in reader.sheet_names:
+        if not wanted(name):
             continue
         sheet = _calamine(
             lambda name=name: reader.load_sheet(

@@ -57,6 +57,15 @@ VERSION_COLUMNS = [
 ]
 
 
+@dataclass(frozen=True)
+class StagedVersion:
+    """A version written in a temporary folder, waiting for ``Store.commit_version``."""
+
+    path: Path
+    sha256: str
+    rows: int
+
+
 class StoreError(ProjectError):
     """An action the store refuses (e.g. approving a draft); the message says why."""
 
@@ -158,6 +167,17 @@ class Store:
         summary: dict | None = None,
     ) -> str:
         """Store an upload as a new draft version; returns its identifier."""
+        staged = self.stage_version(data, programme)
+        return self.commit_version(
+            staged, file_name, user, base_version=base_version, illustrative=illustrative, summary=summary
+        )
+
+    def stage_version(self, data: bytes, programme: Programme) -> StagedVersion:
+        """A new version's upload and tables written and fsynced in a temporary folder, not yet a version.
+
+        ``commit_version`` puts it in place, ``discard`` drops it; a process killed before either leaves
+        only an orphan temporary folder. Safe to run in another thread while the caller works on.
+        """
         staging = self.root / "tmp" / uuid.uuid4().hex
         (staging / "tables").mkdir(parents=True)
         try:
@@ -165,24 +185,41 @@ class Store:
             for table in TABLES:
                 frame = conform(table, programme[table.name])
                 frame.to_parquet(staging / "tables" / f"{table.name}.parquet", index=False)
+            for parquet in (staging / "tables").iterdir():
+                with open(parquet, "rb") as handle:
+                    os.fsync(handle.fileno())
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return StagedVersion(staging, sha256(data), programme.row_count)
+
+    def commit_version(
+        self,
+        staged: StagedVersion,
+        file_name: str,
+        user: str,
+        *,
+        base_version: str | None,
+        illustrative: bool = False,
+        summary: dict | None = None,
+    ) -> str:
+        """Make a staged version the next draft version in one rename; returns its identifier."""
+        try:
             meta = {
-                "sha256": sha256(data),
+                "sha256": staged.sha256,
                 "file_name": Path(file_name).name[:200],
                 "uploaded_by": user,
                 "uploaded_at": now_iso(),
                 "base_version": base_version,
                 "illustrative": illustrative,
-                "rows": programme.row_count,
+                "rows": staged.rows,
                 "summary": summary or {},
             }
-            _fsync_write(staging / "meta.json", json.dumps(meta, indent=2).encode())
-            for parquet in (staging / "tables").iterdir():
-                with open(parquet, "rb") as handle:
-                    os.fsync(handle.fileno())
+            _fsync_write(staged.path / "meta.json", json.dumps(meta, indent=2).encode())
             with self.locked():
                 number = int(self.version_ids()[-1]) + 1 if self.version_ids() else 1
                 version_id = f"{number:06d}"
-                os.rename(staging, self.root / "versions" / version_id)
+                os.rename(staged.path, self.root / "versions" / version_id)
                 _fsync_dir(self.root / "versions")
                 self._append_log(
                     {
@@ -195,7 +232,12 @@ class Store:
                 )
             return version_id
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            self.discard(staged)
+
+    @staticmethod
+    def discard(staged: StagedVersion) -> None:
+        """Drop a staged version that will not be committed (nothing once it has been)."""
+        shutil.rmtree(staged.path, ignore_errors=True)
 
     def load(self, version_id: str) -> Programme:
         """The whole programme as stored in a version."""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pandas as pd
 import pytest
 
+from indicators import reader
 from indicators.problems import ERROR, WARNING, UnreadableWorkbook
 from indicators.reader import read_workbook
 from indicators.safety import check_upload
@@ -143,6 +145,26 @@ def test_many_identical_problems_are_capped_with_a_count() -> None:
 def test_read_workbook_runs_the_safety_checks_itself() -> None:
     with pytest.raises(UnreadableWorkbook, match="reaches cell XFD1048576"):
         read_workbook(badfiles.far_cell())
+
+
+def test_checks_that_refuse_while_fastexcel_reads_win(monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+
+    def slow_fastexcel(*args: object) -> dict:
+        release.wait(10)  # still reading when the checks refuse the file
+        return {}
+
+    monkeypatch.setattr(reader, "_load_sheets", slow_fastexcel)
+    data = badfiles.zip_from_parts(badfiles.workbook_parts({"Values": badfiles.sheet_xml("", "A1:XFD1048576")}))
+    with pytest.raises(reader.RefusedWhileReading, match="reaches cell XFD1048576"):
+        reader.read_untrusted(data)
+    release.set()
+
+
+def test_untrusted_read_matches_the_checked_read() -> None:
+    data = badfiles.formulas_without_values()
+    assert reader.read_untrusted(data).problems == read_workbook(data).problems
+    assert reader.read_untrusted(data).sheets["Values"].rows.equals(read_workbook(data).sheets["Values"].rows)
 
 
 def _big_workbook(rows: int) -> bytes:

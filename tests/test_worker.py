@@ -37,15 +37,23 @@ def test_refusals_come_back_as_unreadable_workbook_with_the_file_name() -> None:
         worker.parse_isolated(badfiles.legacy_xls(), file_name="old.xls")
 
 
-def test_far_cell_is_refused_before_calamine_sees_it() -> None:
+def test_far_cell_gets_its_own_sentence_even_when_calamine_aborts_on_it() -> None:
+    # calamine may start reading before the far cell is found and abort the worker: the checks then run alone
     with pytest.raises(UnreadableWorkbook, match="reaches cell XFD1048576"):
         worker.parse_isolated(badfiles.far_cell())
     assert worker.parse_isolated(GOOD).sheets["Values"].headers == ["Indicator ID", "Value"]
 
 
+def test_a_bomb_with_lying_sizes_gets_the_checks_sentence_while_fastexcel_reads_it() -> None:
+    pool = worker._pool()
+    status, sentence = pool.request("parse", badfiles.zip_bomb_lying_sizes(), "bomb.xlsx", 60)
+    assert (status, sentence.startswith("'bomb.xlsx' is damaged or incomplete")) == ("unreadable", True)
+    assert worker.parse_isolated(GOOD).sheets["Values"].rows.shape == (1, 2)
+
+
 def test_worker_that_aborts_is_replaced() -> None:
     status, sentence = worker._pool().request("abort", b"", "", 10)
-    assert status == "unreadable"
+    assert status == "failed"
     assert "could not be read within the 2048 MB of memory allowed" in sentence
     assert "may be damaged or far too large" in sentence
     assert worker.parse_isolated(GOOD).sheets["Values"].rows.shape == (1, 2)
@@ -55,7 +63,7 @@ def test_worker_that_runs_out_of_memory_is_replaced(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("PPD_PARSE_MEMORY_MB", "1024")
     worker.shutdown_pool()
     status, sentence = worker._pool().request("allocate", b"2000", "", 20)
-    assert status == "unreadable"
+    assert status == "failed"
     assert "could not be read within the 1024 MB of memory allowed" in sentence
     assert worker.parse_isolated(GOOD).sheets["Values"].rows.shape == (1, 2)
 
@@ -63,7 +71,7 @@ def test_worker_that_runs_out_of_memory_is_replaced(monkeypatch: pytest.MonkeyPa
 def test_worker_that_times_out_is_replaced() -> None:
     status, sentence = worker._pool().request("sleep", b"30", "", 0.5)
     assert (status, sentence) == (
-        "unreadable",
+        "failed",
         "The file could not be read within 0.5 seconds; it may be damaged or far too large.",
     )
     assert worker.parse_isolated(GOOD, timeout_s=30).sheets["Values"].rows.shape == (1, 2)
@@ -89,7 +97,7 @@ def test_a_crash_does_not_disturb_a_parse_in_another_thread() -> None:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert results == {"crash": "unreadable", "parse": [(1, 2)] * 5}
+    assert results == {"crash": "failed", "parse": [(1, 2)] * 5}
 
 
 def test_concurrent_parses_from_two_threads() -> None:
