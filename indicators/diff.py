@@ -86,18 +86,18 @@ def programme_changes(before: Programme, after: Programme) -> pd.DataFrame:
 
 def change_summary(changes: pd.DataFrame) -> pd.DataFrame:
     """Counts of rows added, changed and removed per table (a changed row counts once)."""
-    rows = []
-    for table in TABLES:
-        mine = changes[changes["table"] == table.name]
-        rows.append(
+    rows_changed = changes[changes["change"] != "changed"]
+    cells_changed = changes[changes["change"] == "changed"].drop_duplicates(["table", "key"])
+    counts = pd.concat([rows_changed, cells_changed]).groupby(["table", "change"], observed=True).size()
+    return pd.DataFrame(
+        [
             {
                 "table": table.sheet,
-                "added": int((mine["change"] == "added").sum()),
-                "changed": int(mine.loc[mine["change"] == "changed", "key"].nunique()),
-                "removed": int((mine["change"] == "removed").sum()),
+                **{change: int(counts.get((table.name, change), 0)) for change in ("added", "changed", "removed")},
             }
-        )
-    return pd.DataFrame(rows)
+            for table in TABLES
+        ]
+    )
 
 
 def upload_changes(base: Programme, upload: Programme) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from indicators import diff, validate, worker
 from indicators.problems import Problem, UnreadableWorkbook, has_errors, problems_frame
 from indicators.schema import Programme, empty_programme
 from indicators.settings import setting
-from indicators.store import Store, sha256
+from indicators.store import StagedVersion, Store, sha256
 
 Progress = Callable[[float, str], None]
 DEMO_USER = "demo seed"
@@ -88,16 +88,17 @@ def ingest(
             step(1.0, "The workbook has problems to fix")
             return result
         step(0.7, "Comparing with the approved data")
-        result.merged = validate.merge(base, upload)
         result.duplicate_of = duplicate_of
-        staging = pool.submit(store.stage_version, data, result.merged) if save and duplicate_of is None else None
-        try:  # the draft's tables are written in the other thread while the changes are listed
+        store_it = save and duplicate_of is None
+        merging = pool.submit(_merge_and_stage, store, data, base, upload, store_it)  # while the changes are listed
+        try:
             result.changes = diff.upload_changes(base, upload)
-            if staging is not None:
+            result.merged, staged = merging.result()
+            if staged is not None:
                 step(0.85, "Storing a new draft version")
                 illustrative = illustrative or bool(base_version and store.meta(base_version).get("illustrative"))
                 result.version_id = store.commit_version(
-                    staging.result(),
+                    staged,
                     file_name,
                     user,
                     base_version=base_version,
@@ -109,11 +110,19 @@ def ingest(
                     },
                 )
         except BaseException:
-            if staging is not None and staging.exception() is None:
-                store.discard(staging.result())
+            if merging.exception() is None and merging.result()[1] is not None:
+                store.discard(merging.result()[1])  # a draft staged for an ingest that failed
             raise
     step(1.0, "Done")
     return result
+
+
+def _merge_and_stage(
+    store: Store, data: bytes, base: Programme, upload: Programme, stage: bool
+) -> tuple[Programme, StagedVersion | None]:
+    """The approved data with the upload applied and, when it is to be stored, the draft written but not committed."""
+    merged = validate.merge(base, upload)
+    return merged, store.stage_version(data, merged) if stage else None
 
 
 def seed_demo(store: Store) -> str | None:

@@ -8,6 +8,7 @@ warnings are shown). Rules live in small functions, one per kind of column and o
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -152,9 +153,13 @@ def map_headers(table: Table, sheet: RawSheetLike, report: Report) -> dict[str, 
 # --- cells ---------------------------------------------------------------------------------------------
 
 
+_WHITESPACE = re.compile(r"\s")
+
+
 def _read_unique(series: pd.Series, reader: Callable[[str], tuple[Any, str | None]]) -> tuple[pd.Series, dict]:
     """Apply a reader to each distinct text once; returns values and a map of text -> (value, note, error)."""
-    codes, uniques = pd.factorize(series)
+    codes, found = pd.factorize(series)
+    uniques = found.tolist()  # plain Python strings: iterating an Arrow array boxes each one slowly
     outcomes: dict[str, tuple[Any, str | None, str | None]] = {}
     for text in uniques:
         try:
@@ -211,7 +216,7 @@ def _id_reader(text: str) -> tuple[str, str | None]:
     value = text.strip()
     if value.endswith(".0") and value[:-2].isdigit():
         value = value[:-2]
-    if not value or any(c.isspace() for c in value):
+    if not value or _WHITESPACE.search(value):
         raise CellError("an identifier without spaces, e.g. IND-01")
     return value, None
 

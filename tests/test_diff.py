@@ -43,3 +43,16 @@ def test_upload_changes_equal_the_changes_of_the_merged_programme() -> None:
     got = upload_changes(base, upload).sort_values(["table", "key", "column"])
     assert len(got) == 3
     assert got.reset_index(drop=True).equals(expected.reset_index(drop=True))
+
+
+def test_a_row_with_two_changed_cells_counts_once_in_the_summary() -> None:
+    before = small_programme()
+    baselines = before.baselines.copy()
+    row = baselines["indicator_id"] == "IND-02"
+    baselines.loc[row, "value"] = 25.0
+    baselines.loc[row, "note"] = "re-measured"
+    changes = programme_changes(before, Programme({**before.tables, "baselines": baselines}))
+    assert (changes["change"] == "changed").sum() == 2 * row.sum()
+    summary = change_summary(changes).set_index("table")
+    assert summary.loc["Baselines", "changed"] == row.sum()
+    assert summary[["added", "removed"]].sum().sum() == 0
