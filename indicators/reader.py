@@ -4,15 +4,18 @@ Cell values come from fastexcel (calamine to Arrow) read as text in full (``dtyp
 ``schema_sample_rows=None``), so no value is ever guessed into a null. What fastexcel cannot tell us
 (formulas saved without a calculated value, error cells, merged cells, hidden rows and columns) comes
 from a scan of the sheet XML that ``safety.check_upload`` has already inflated under its bounds; the scan
-runs while fastexcel reads, in a second thread (fastexcel releases the GIL). Only sheets named like a
-schema table are read in full; the others are listed with no rows.
+runs while fastexcel reads in other threads (it releases the GIL), a large sheet as two halves at once.
+Only sheets named like a schema table are read in full; the others are listed with no rows.
 """
 
 from __future__ import annotations
 
+import io
+import os
 import re
+import zipfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -22,15 +25,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from indicators.problems import ERROR, WARNING, Problem, UnreadableWorkbook, quote
-from indicators.safety import (
-    ZipSummary,
-    check_container,
-    check_contents,
-    check_upload,
-    column_letters,
-    column_number,
-)
+from indicators.safety import ZipSummary, check_upload, column_letters, column_number
 from indicators.schema import TABLES
+from indicators.settings import setting_float
 
 T = TypeVar("T")
 STRING = pd.StringDtype()
@@ -65,59 +62,44 @@ class RawWorkbook:
 
 
 def read_workbook(
-    data: bytes, summary: ZipSummary | None = None, file_name: str = "", every_sheet: bool = False
+    data: bytes,
+    summary: ZipSummary | None = None,
+    file_name: str = "",
+    every_sheet: bool = False,
+    split_mb: float | None = None,
 ) -> RawWorkbook:
     """The workbook's sheets as text and the reading problems; checks the upload first unless given its summary.
 
-    Safe in any process: fastexcel starts only once every check has passed. Only sheets named like a schema
-    table are read in full, unless ``every_sheet`` (for robustness tests).
+    Only sheets named like a schema table are read in full, unless ``every_sheet`` (for robustness tests).
+    Once the checks have passed, fastexcel reads the sheets in other threads (it releases the GIL), the
+    largest sheet in two halves at once when its XML is larger than ``split_mb`` (default: setting
+    PARSE_SPLIT_MB), while this thread scans the sheet XML for what fastexcel cannot see.
     """
-    checked = summary if summary is not None else check_upload(data, file_name)
-    return _read(data, lambda: checked, file_name, every_sheet)
-
-
-def read_untrusted(data: bytes, file_name: str = "", every_sheet: bool = False) -> RawWorkbook:
-    """Like ``read_workbook``, faster; only ever call it in a parsing worker (``worker.parse_isolated``).
-
-    fastexcel starts as soon as the checks that read no XML have passed (size, format, zip bounds), while the
-    rest of the checks (every part inflated under the size cap, XML declarations, far cells) and the XML scan
-    run alongside. A refusal from those checks wins over whatever fastexcel read. A file that makes calamine
-    abort or exhaust memory ends the worker process; the pool then runs the checks alone to say why.
-    """
-    container = check_container(data, file_name)
-    return _read(data, lambda: check_contents(container), file_name, every_sheet)
-
-
-class RefusedWhileReading(UnreadableWorkbook):
-    """The checks refused a file while fastexcel was still reading it (the worker should not be reused)."""
-
-
-def _read(data: bytes, checks: Callable[[], ZipSummary], file_name: str, every_sheet: bool) -> RawWorkbook:
-    """fastexcel reads the sheets in a second thread (it releases the GIL) while this one runs ``checks`` and
-    scans the sheet XML for what fastexcel cannot see; then both are put together."""
+    summary = summary if summary is not None else check_upload(data, file_name)
     subject = f"'{file_name}'" if file_name else "The file"
-    wanted = lambda name: every_sheet or name.strip().casefold() in TABLE_SHEETS  # noqa: E731
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fastexcel")
-    try:
-        loading = pool.submit(_load_sheets, data, wanted, subject)
-        try:
-            summary = checks()
-            findings = {
-                name: _scan_xml(summary.parts[path])
-                for name, path, _ in summary.sheets
-                if wanted(name) and path in summary.parts
-            }
-        except UnreadableWorkbook as error:
-            if loading.done():
-                raise
-            raise RefusedWhileReading(str(error)) from error
+    wanted = [
+        (name, summary.parts[path], visible)
+        for name, path, visible in summary.sheets
+        if (every_sheet or name.strip().casefold() in TABLE_SHEETS) and path in summary.parts
+    ]
+    largest = max(wanted, key=lambda sheet: len(sheet[1]), default=None)
+    split_bytes = (setting_float("PARSE_SPLIT_MB") if split_mb is None else split_mb) * (1 << 20)
+    halves = None
+    if largest and split_bytes > 0 and len(largest[1]) > split_bytes and (os.cpu_count() or 1) > 1:
+        halves = _halves(summary, {n: p for n, p, _ in summary.sheets}[largest[0]], largest[1])
+    whole = [name for name, _, _ in wanted if halves is None or name != largest[0]]
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="fastexcel") as pool:
+        loading = pool.submit(_load_sheets, data, whole, subject)
+        half_loads = [pool.submit(_load_half, summary, halves, n, largest[0], subject) for n in (0, 1) if halves]
+        findings = {name: _scan_xml(xml) for name, xml, _ in wanted}
         loaded = loading.result()
-    finally:
-        pool.shutdown(wait=False)  # never wait for a read whose file the checks refused
+        if halves is not None:  # two halves that do not fit together exactly: the sheet is read whole
+            joined = _joined([_unless_unreadable(load) for load in half_loads], halves.split_row)
+            loaded.update({largest[0]: joined} if joined else _load_sheets(data, [largest[0]], subject))
     problems = _package_problems(summary)
     sheets: dict[str, RawSheet] = {}
     for name, _, visible in summary.sheets:
-        if name in loaded and name in findings:
+        if name in loaded:
             sheet, found = _table_sheet(name, visible, *loaded[name], findings[name])
             problems.extend(found)
         else:
@@ -126,14 +108,105 @@ def _read(data: bytes, checks: Callable[[], ZipSummary], file_name: str, every_s
     return RawWorkbook(sheets, problems)
 
 
-def _load_sheets(
-    data: bytes, wanted: Callable[[str], bool], subject: str
-) -> dict[str, tuple[list[int], list[pa.Array], int]]:
-    """Each wanted sheet calamine can read: its 1-based column numbers, its columns as text, its row count."""
+Loaded = tuple[list[int], list[pa.Array], int]  # a sheet's 1-based column numbers, its columns as text, its rows
+EMPTY_SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+
+
+@dataclass(frozen=True)
+class _Halves:
+    """Where a large sheet is cut: each half is its sheet XML in pieces; the second half starts at ``split_row``."""
+
+    path: str
+    pieces: tuple[tuple[memoryview, ...], tuple[memoryview, ...]]
+    split_row: int
+
+
+def _halves(summary: ZipSummary, path: str, xml: bytes) -> _Halves | None:
+    """The sheet at ``path`` cut between two rows near its middle, or None when it cannot be cut safely.
+
+    The first half keeps everything before the cut and after the cell data; the second keeps everything
+    before the cell data and after the cut. Cutting needs plain cell data (no comments, CDATA or processing
+    instructions, which could hide a row tag) and numbered rows on both sides of the cut, in order.
+    """
+    match = _PREFIX.search(xml, 0, 4096) or _PREFIX.search(xml)
+    prefix = (match.group(1) or b"") if match else b""
+    opening = xml.find(b"<" + prefix + b"sheetData")
+    start = xml.find(b">", opening) + 1 if opening >= 0 else 0
+    end = _cells_end(xml, prefix) if start else 0
+    if end <= start or xml[start - 2 : start] == b"/>" or _has_markup(xml, start, end):
+        return None
+    row_tag = b"<" + prefix + b"row"
+    cut = xml.find(row_tag, start + (end - start) // 2, end)
+    while cut >= 0 and xml[cut + len(row_tag) : cut + len(row_tag) + 1] not in (b" ", b">", b"\t", b"\n", b"\r"):
+        cut = xml.find(row_tag, cut + 1, end)
+    last = xml.rfind(row_tag, start, cut) if cut > 0 else -1
+    split_row, last_row = _row_number(xml, cut), _row_number(xml, last)
+    if split_row is None or last_row is None or last_row >= split_row:
+        return None
+    view = memoryview(xml)
+    return _Halves(path, ((view[:cut], view[end:]), (view[:start], view[cut:])), split_row)
+
+
+def _load_half(summary: ZipSummary, halves: _Halves, half: int, name: str, subject: str) -> Loaded | None:
+    """One half of a sheet read from a copy of the workbook (stored, not deflated) whose other sheets are empty."""
+    sheets = {p for _, p, _ in summary.sheets}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for part, content in summary.parts.items():
+            with archive.open(part, "w") as handle:
+                for piece in (
+                    halves.pieces[half] if part == halves.path else (EMPTY_SHEET if part in sheets else content,)
+                ):
+                    handle.write(piece)
+    return _load_sheets(out.getvalue(), [name], subject).get(name)
+
+
+def _row_number(xml: bytes, at: int) -> int | None:
+    """The r attribute of the row tag starting at ``at``, None without one."""
+    if at < 0:
+        return None
+    number = _ATTR_ROW.search(xml, at, xml.find(b">", at))
+    return int(number.group(1)) if number else None
+
+
+def _unless_unreadable(load: Future[Loaded | None]) -> Loaded | None:
+    """A half's columns, None when calamine could not read it."""
+    return None if isinstance(load.exception(), UnreadableWorkbook) else load.result()
+
+
+def _joined(halves: list[Loaded | None], split_row: int) -> Loaded | None:
+    """The two halves of a sheet as one, or None when they do not fit together exactly."""
+    if len(halves) != 2 or not all(halves):
+        return None
+    (first_numbers, first_columns, _), (second_numbers, second_columns, rows) = halves
+    cut = split_row - 1  # the 0-based index of the second half's first row
+    first, second = (
+        dict(zip(first_numbers, first_columns, strict=True)),
+        dict(zip(second_numbers, second_columns, strict=True)),
+    )
+    if rows <= cut:
+        return None
+    if any(len(c) > cut and c.slice(cut).null_count != len(c) - cut for c in first.values()):
+        return None  # the first half reaches beyond the cut
+    if any(c.slice(0, cut).null_count != cut for c in second.values()):
+        return None  # the second half starts before the cut
+    numbers = sorted(first.keys() | second.keys())
+    columns = []
+    for number in numbers:
+        head = first[number].slice(0, cut) if number in first else pa.nulls(0, pa.string())
+        head = pa.concat_arrays([head, pa.nulls(cut - len(head), pa.string())]) if len(head) < cut else head
+        tail = second[number].slice(cut) if number in second else pa.nulls(rows - cut, pa.string())
+        columns.append(pa.concat_arrays([head, tail]))
+    return numbers, columns, rows
+
+
+def _load_sheets(data: bytes, names: list[str], subject: str) -> dict[str, Loaded]:
+    """Each named sheet that calamine can read: its 1-based column numbers, its columns as text, its row count."""
     reader = _calamine(lambda: fastexcel.read_excel(data), subject)
+    readable = set(reader.sheet_names)
     loaded = {}
-    for name in reader.sheet_names:
-        if not wanted(name):
+    for name in names:
+        if name not in readable:
             continue
         sheet = _calamine(
             lambda name=name: reader.load_sheet(
@@ -272,6 +345,26 @@ class XmlFindings:
     hidden_columns: list[range] = field(default_factory=list)  # spans of 1-based column numbers
 
 
+def _cells_end(xml: bytes, prefix: bytes) -> int:
+    """Where a sheet's cell data ends (0 when it has none), found from the end of the XML."""
+    return max(0, xml.rfind(b"</" + prefix + b"sheetData>"))
+
+
+def _has_markup(xml: bytes, start: int, end: int) -> bool:
+    """Whether comments, CDATA, declarations or processing instructions (<! or <?) appear between two places.
+
+    Found by their second byte: ``bytes.find`` of one byte is a fast memchr, while a two-byte needle whose
+    first byte is as common as '<' is searched byte by byte.
+    """
+    for mark in (b"!", b"?"):
+        at = xml.find(mark, start, end)
+        while at >= 0:
+            if xml[at - 1 : at] == b"<":
+                return True
+            at = xml.find(mark, at + 1, end)
+    return False
+
+
 def _scan_xml(xml: bytes) -> XmlFindings:
     """The findings of one sheet's XML; needs nothing from the cell values, so it runs while fastexcel reads."""
     match = _PREFIX.search(xml, 0, 4096) or _PREFIX.search(xml)
@@ -281,8 +374,9 @@ def _scan_xml(xml: bytes) -> XmlFindings:
     cell_start, cell_end = b"<" + prefix + b"c ", b"</" + prefix + b"c>"
     value_re = re.compile(rb"<" + p + rb"v(?:\s[^>]*)?(?:/>|>(.*?)</" + p + rb"v>)", re.S)
     for formula in re.finditer(rb"<" + p + rb"f[\s>/]", xml):
-        start = xml.rfind(cell_start, 0, formula.start())
-        end = xml.find(cell_end, formula.start())
+        at = formula.start()
+        start = xml.rfind(cell_start, 0, at)
+        end = xml.find(cell_end, at)
         if start < 0 or end < 0:
             continue
         cell = xml[start:end]
@@ -295,7 +389,7 @@ def _scan_xml(xml: bytes) -> XmlFindings:
         )
         if ref and not has_value and kind_text != b"e":
             found.formulas_without_value.append((int(ref.group(2)), ref.group(1).decode()))
-    if b't="e"' in xml:
+    if b"#" in xml and b't="e"' in xml:  # error values all start with '#'; one byte is found fastest
         error_re = re.compile(rb"<" + p + rb'c\b([^>]*\bt="e"[^>]*)>(.*?)</' + p + rb"c>", re.S)
         for cell in error_re.finditer(xml):
             ref = _ATTR_REF.search(cell.group(1))
@@ -306,7 +400,7 @@ def _scan_xml(xml: bytes) -> XmlFindings:
     merge_re = re.compile(
         rb"<" + p + rb'mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?"'
     )
-    for merge in merge_re.finditer(xml):
+    for merge in merge_re.finditer(xml, _cells_end(xml, prefix)):  # merges follow the cell data
         first_row = int(merge.group(2))
         ref = merge.group(0).split(b'ref="')[1].rstrip(b'"').decode()
         found.merges.append((first_row, int(merge.group(4) or first_row), merge.group(1).decode(), ref))

@@ -61,22 +61,6 @@ class ZipSummary:
 
 def check_upload(data: bytes, file_name: str = "") -> ZipSummary:
     """The summary of a workbook that is safe to read; raises ``UnreadableWorkbook`` with one sentence if not."""
-    return check_contents(check_container(data, file_name))
-
-
-@dataclass
-class Container:
-    """A zip package whose size, format and central directory passed the checks; nothing inflated yet."""
-
-    archive: zipfile.ZipFile
-    infos: list[zipfile.ZipInfo]
-    names: set[str]
-    uncompressed: int
-    subject: str
-
-
-def check_container(data: bytes, file_name: str = "") -> Container:
-    """The first checks, which read no XML: size, format from the first bytes, zip bounds from the central directory."""
     subject = f"'{file_name}'" if file_name else "The file"
     if not data:
         _refuse(f"{subject} is empty (0 bytes); save the workbook again and upload it.")
@@ -92,7 +76,7 @@ def check_container(data: bytes, file_name: str = "") -> Container:
         _refuse(f"{subject} is an old-format Excel file (.xls); {SAVE_AS_XLSX}.")
     if not data.startswith(ZIP_MAGICS):
         _refuse(f"{subject} is {_kind_of_text(data)}, not an Excel workbook; {SAVE_AS_XLSX}.")
-    return _open_package(data, subject)
+    return _check_package(data, subject)
 
 
 def _refuse(sentence: str) -> NoReturn:
@@ -122,8 +106,8 @@ def _damaged(subject: str) -> str:
     return f"{subject} is damaged or incomplete; save it again from Excel and upload it again."
 
 
-def _open_package(data: bytes, subject: str) -> Container:
-    """A zip package whose central directory promises an .xlsx workbook within the bounds."""
+def _check_package(data: bytes, subject: str) -> ZipSummary:
+    """The summary of a zip package that holds an .xlsx workbook within every bound."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -152,19 +136,8 @@ def _open_package(data: bytes, subject: str) -> Container:
                 f"{subject} contains a part that unpacks to far more than a workbook holds (a 'zip bomb'); "
                 "save the workbook again from Excel and upload that."
             )
-    return Container(archive, infos, names, uncompressed, subject)
-
-
-def check_contents(container: Container) -> ZipSummary:
-    """The summary of a package that passed ``check_container``, from what its parts hold.
-
-    Every part is inflated under the size cap (declared sizes are not trusted), XML declarations are refused,
-    the workbook's sheets are listed and sheets reaching too far are refused.
-    """
-    budget = int(setting_float("MAX_UNZIPPED_MB") * (1 << 20))
-    subject = container.subject
-    parts = _inflated_parts(container.archive, container.infos, budget, subject)
-    summary = _summary(parts, container.names, len(container.infos), container.uncompressed, subject)
+    parts = _inflated_parts(archive, infos, int(limit_mb * (1 << 20)), subject)
+    summary = _summary(parts, names, len(infos), uncompressed, subject)
     _check_extents(summary, subject)
     return summary
 
@@ -220,10 +193,20 @@ def _inflated_parts(
             _refuse(_damaged(subject))
         if keep:
             content = b"".join(chunks)
-            if b"<!" in content and any(marker in content for marker in _FORBIDDEN_XML):  # one pass when clean
+            if _declares(content):
                 _refuse(f"{subject} {NOT_ALLOWED_XML}; save the workbook again from Excel and upload that.")
             parts[_part_name(info)] = content
     return parts
+
+
+def _declares(content: bytes) -> bool:
+    """Whether XML content holds a DOCTYPE or ENTITY declaration; found from each '!' (a fast one-byte search)."""
+    at = content.find(b"!")
+    while at >= 0:
+        if content[at - 1 : at + 8].startswith(_FORBIDDEN_XML):
+            return True
+        at = content.find(b"!", at + 1)
+    return False
 
 
 def _part_name(info: zipfile.ZipInfo) -> str:

@@ -38,6 +38,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PARSE_TIMEOUT_S", "60", "Seconds a workbook may take to parse before it is refused."),
     Setting("PARSE_MEMORY_MB", "2048", "Memory a parsing worker may use, in megabytes."),
     Setting("PARSE_WORKERS", "2", "Warm parsing worker processes kept ready."),
+    Setting(
+        "PARSE_SPLIT_MB",
+        "2",
+        "A sheet with more XML than this, in megabytes, is read as two halves at once on a machine with two or "
+        "more cores; 0 reads every sheet whole.",
+    ),
     Setting("STATUS_ACHIEVED", "1.0", "Progress at or above which an indicator has achieved its target."),
     Setting("STATUS_ON_TRACK", "0.75", "Progress at or above which an indicator is on track."),
     Setting("STATUS_AT_RISK", "0.4", "Progress at or above which an indicator is at risk; below it, off track."),

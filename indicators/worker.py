@@ -1,13 +1,12 @@
 """Reading uploads in warm, isolated worker processes with bounded memory and time.
 
 calamine can abort the whole process on a hostile file, and any reader can be made to use all memory or
-run for ever. So ``parse_isolated`` runs ``reader.read_untrusted`` (the checks, and fastexcel alongside the
-checks that inflate XML) in a small pool of worker processes (setting PARSE_WORKERS) started lazily through
-a forkserver that has the readers already imported; the last worker used is used next, as it is the
-warmest. Each worker limits its address space (PARSE_MEMORY_MB); the caller waits at most PARSE_TIMEOUT_S.
-A worker that aborts, is killed, runs out of memory or times out is replaced, the checks are run again
-alone in a fresh worker so that a file they refuse gets its own sentence (a far cell, a zip bomb), and the
-caller gets ``UnreadableWorkbook``; other callers' parses carry on. The pool is thread-safe (Streamlit
+run for ever. So ``parse_isolated`` runs ``safety.check_upload`` and ``reader.read_workbook`` in a small
+pool of worker processes (setting PARSE_WORKERS) started lazily through a forkserver that has the readers
+already imported; the worker used last is used next, as it is the warmest. Each worker limits its address
+space (PARSE_MEMORY_MB); the caller waits at most PARSE_TIMEOUT_S. A worker that aborts, is killed, runs
+out of memory or times out is replaced, and the caller gets ``UnreadableWorkbook``; other callers' parses
+carry on. The pool is thread-safe (Streamlit
 runs sessions in threads). The upload goes to the worker as raw bytes and the result comes back as a
 pickle made by our own worker code; nothing a user sent is ever unpickled.
 """
@@ -31,7 +30,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
 from indicators.problems import UnreadableWorkbook
-from indicators.reader import RawWorkbook, RefusedWhileReading, read_untrusted, read_workbook
+from indicators.reader import RawWorkbook, read_workbook
 from indicators.safety import check_upload
 from indicators.settings import setting_float, setting_int
 
@@ -56,10 +55,6 @@ def parse_isolated(data: bytes, timeout_s: float | None = None, *, file_name: st
     status, payload = _pool().request("parse", data, file_name, timeout)
     if status == "ok":
         return payload
-    if status == "failed":  # the worker died, ran out of memory or time: the checks alone may say why
-        checked, sentence = _pool().request("check", data, file_name, timeout)
-        if checked == "unreadable":
-            raise UnreadableWorkbook(sentence)
     raise UnreadableWorkbook(payload)
 
 
@@ -101,14 +96,12 @@ def _worker_main(conn: Connection, memory_mb: int) -> None:
 
 
 def _handle(command: str, data: bytes, file_name: str, memory_mb: int) -> tuple[str, object]:
-    """The reply to one request: ("ok", RawWorkbook), ("unreadable"/"refused-while-reading", sentence) or
-    ("memory"/"bug", text)."""
+    """The reply to one request: ("ok", RawWorkbook), ("unreadable", sentence) or ("memory"/"bug", text)."""
     try:
-        if command in ("parse", "parse-every-sheet"):
-            return "ok", read_untrusted(data, file_name, every_sheet=command == "parse-every-sheet")
-        if command == "check":  # after a worker failed on this file: the checks alone, no reader
-            check_upload(data, file_name)
-            return "ok", None
+        if command in ("parse", "parse-every-sheet", "parse-every-sheet-halved"):  # the last two for tests
+            summary = check_upload(data, file_name)
+            every_sheet, halved = command != "parse", command.endswith("halved")
+            return "ok", read_workbook(data, summary, file_name, every_sheet, split_mb=1e-6 if halved else None)
         if command == "peak":  # for the benchmark: this worker's peak resident memory, in MB
             return "ok", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         if command == "abort":  # test hooks: a worker that dies, or one that hangs
@@ -119,8 +112,6 @@ def _handle(command: str, data: bytes, file_name: str, memory_mb: int) -> tuple[
         if command == "allocate":
             return "ok", len(bytearray(int(data.decode()) << 20))
         return "bug", f"unknown command {command!r}"
-    except RefusedWhileReading as error:
-        return "refused-while-reading", str(error)
     except UnreadableWorkbook as error:
         return "unreadable", str(error)
     except MemoryError:
@@ -204,8 +195,7 @@ class _Pool:
         return _Worker(process, parent)
 
     def request(self, command: str, data: bytes, file_name: str, timeout: float) -> tuple[str, object]:
-        """Run one request on an idle worker: ("ok", result), ("unreadable", why the file is refused) or
-        ("failed", a sentence) when the worker died, ran out of memory or time; a failed worker is replaced."""
+        """Run one request on an idle worker; a worker that fails is replaced and the failure put in words."""
         slot = self.idle.get()
         worker, reply = None, None
         try:
@@ -234,23 +224,20 @@ class _Pool:
                 log.warning("parse worker %s timed out after %s s; replacing it", worker.process.pid, timeout)
                 worker.kill()
                 sentence = f"The file could not be read within {timeout:g} seconds; it may be damaged or far too large."
-                return None, ("failed", sentence)
+                return None, ("unreadable", sentence)
             status, payload = worker.conn.recv()
         except (EOFError, OSError, ValueError):
             if worker is not None:
                 worker.kill()
                 log.warning("parse worker died (exit code %s); replacing it", worker.process.exitcode)
-            return None, ("failed", self._memory_sentence())
+            return None, ("unreadable", self._memory_sentence())
         if status == "bug":
             log.error("parse worker failed unexpectedly:\n%s", payload)
             worker.kill()
-            return None, ("failed", UNEXPECTED)
+            return None, ("unreadable", UNEXPECTED)
         if status == "memory":  # the worker's heap may be in a poor state after MemoryError: replace it
             worker.kill()
-            return None, ("failed", self._memory_sentence())
-        if status == "refused-while-reading":  # its reader thread may still be busy: do not reuse it
-            worker.kill()
-            return None, ("unreadable", payload)
+            return None, ("unreadable", self._memory_sentence())
         return worker, (status, payload)
 
     def _memory_sentence(self) -> str:

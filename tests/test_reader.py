@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
+import re
 
 import pandas as pd
 import pytest
 
 from indicators import reader
 from indicators.problems import ERROR, WARNING, UnreadableWorkbook
-from indicators.reader import read_workbook
+from indicators.reader import RawWorkbook, read_workbook
 from indicators.safety import check_upload
 from tests import badfiles
 
@@ -147,26 +147,6 @@ def test_read_workbook_runs_the_safety_checks_itself() -> None:
         read_workbook(badfiles.far_cell())
 
 
-def test_checks_that_refuse_while_fastexcel_reads_win(monkeypatch: pytest.MonkeyPatch) -> None:
-    release = threading.Event()
-
-    def slow_fastexcel(*args: object) -> dict:
-        release.wait(10)  # still reading when the checks refuse the file
-        return {}
-
-    monkeypatch.setattr(reader, "_load_sheets", slow_fastexcel)
-    data = badfiles.zip_from_parts(badfiles.workbook_parts({"Values": badfiles.sheet_xml("", "A1:XFD1048576")}))
-    with pytest.raises(reader.RefusedWhileReading, match="reaches cell XFD1048576"):
-        reader.read_untrusted(data)
-    release.set()
-
-
-def test_untrusted_read_matches_the_checked_read() -> None:
-    data = badfiles.formulas_without_values()
-    assert reader.read_untrusted(data).problems == read_workbook(data).problems
-    assert reader.read_untrusted(data).sheets["Values"].rows.equals(read_workbook(data).sheets["Values"].rows)
-
-
 def _big_workbook(rows: int) -> bytes:
     """A Values sheet of ``rows`` rows by 7 columns, written by hand (openpyxl would take seconds)."""
     headers = ["Indicator ID", "Beneficiary", "Semester", "Sex", "Value", "Comment", "Source"]
@@ -194,3 +174,109 @@ def test_hundred_thousand_rows_are_all_read_with_exact_row_numbers() -> None:
     sheet = read_workbook(data, summary).sheets["Values"]
     assert sheet.rows.shape == (100_000, 7)
     assert sheet.rows.index[-1] == 100_001 and sheet.rows.loc[100_001, "Value"] == "50000.5"
+
+
+# --- a large sheet read as two halves at once ---------------------------------------------------------------
+
+HALVES_ALWAYS, HALVES_NEVER = "0.000001", "0"  # PARSE_SPLIT_MB: halve every sheet, or none
+
+
+@pytest.fixture
+def joins(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether the halves of each halved sheet fitted together (False: the sheet was read again whole)."""
+    found: list[bool] = []
+    join = reader._joined
+    monkeypatch.setattr(
+        reader, "_joined", lambda halves, row: found.append(join(halves, row) is not None) or join(halves, row)
+    )
+    return found
+
+
+def _both_ways(data: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[RawWorkbook, RawWorkbook]:
+    monkeypatch.setenv("PPD_PARSE_SPLIT_MB", HALVES_ALWAYS)
+    halved = read_workbook(data, every_sheet=True)
+    monkeypatch.setenv("PPD_PARSE_SPLIT_MB", HALVES_NEVER)
+    return halved, read_workbook(data, every_sheet=True)
+
+
+def _assert_same(halved: RawWorkbook, whole: RawWorkbook) -> None:
+    assert halved.sheets.keys() == whole.sheets.keys()
+    for name, sheet in whole.sheets.items():
+        other = halved.sheets[name]
+        assert (other.header_row, other.headers, other.letters) == (sheet.header_row, sheet.headers, sheet.letters)
+        pd.testing.assert_frame_equal(other.rows, sheet.rows)
+    assert halved.problems == whole.problems
+
+
+def _rows(numbers: list[int], columns: str = "AB") -> str:
+    """Rows in the given order: a header at row 1, then a value per column."""
+    out = []
+    for r in numbers:
+        cells = "".join(
+            badfiles._inline(f"{c}{r}", f"H{c}" if r == 1 else f"{c}{r}")
+            if c != "B" or r == 1
+            else f'<c r="B{r}"><v>{r}</v></c>'
+            for c in columns
+        )
+        out.append(f'<row r="{r}">{cells}</row>')
+    return "".join(out)
+
+
+def _sheet(rows_xml: str, dimension: str = "A1:B100") -> bytes:
+    return badfiles.zip_from_parts(badfiles.workbook_parts({"Values": badfiles.sheet_xml(rows_xml, dimension)}))
+
+
+@pytest.mark.parametrize(
+    "factory",
+    [
+        "formulas_without_values",
+        "formula_with_cached_value",
+        "error_cells",
+        "merged_cells",
+        "hidden_sheet",
+        "hidden_rows",
+        "macro_workbook",
+        "namespaced_sheet",
+    ],
+)
+def test_halved_read_equals_the_whole_read_on_odd_workbooks(factory: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _assert_same(*_both_ways(badfiles.FACTORIES[factory](), monkeypatch))
+
+
+def test_halved_read_equals_the_whole_read_on_a_large_sheet(monkeypatch: pytest.MonkeyPatch, joins: list) -> None:
+    halved, whole = _both_ways(_big_workbook(3000), monkeypatch)
+    _assert_same(halved, whole)
+    assert whole.sheets["Values"].rows.shape == (3000, 7)
+    assert joins == [True]  # the halves were read and fitted together, not read again whole
+
+
+def test_halved_read_equals_the_whole_read_on_sparse_rows_and_columns(
+    monkeypatch: pytest.MonkeyPatch, joins: list
+) -> None:
+    numbers = [1, *range(2, 40, 3), *range(60, 100, 7)]
+    rows = _rows(numbers, "AB").replace('<row r="61">', '<row r="61"><c r="F61"><v>9</v></c>', 1)
+    _assert_same(*_both_ways(_sheet(rows.replace('<c r="A2"', '<c r="D2"')), monkeypatch))
+    assert joins == [True]
+
+
+def test_rows_out_of_order_across_the_cut_are_read_whole(monkeypatch: pytest.MonkeyPatch, joins: list) -> None:
+    numbers = [1, 95, *range(2, 90)]  # row 95 comes first: the first half reaches beyond the cut
+    halved, whole = _both_ways(_sheet(_rows(numbers)), monkeypatch)
+    assert joins == [False]
+    _assert_same(halved, whole)
+    assert list(whole.sheets["Values"].rows.index[:2]) == [2, 3] and whole.sheets["Values"].rows.loc[95, "HB"] == "95"
+
+
+@pytest.mark.parametrize(
+    ("rows_xml", "why"),
+    [
+        (_rows(range(1, 60)).replace('<row r="30">', '<!-- a comment --><row r="30">'), "a comment in the cells"),
+        (re.sub(r'<row r="[0-9]+">', "<row>", _rows(range(1, 60))), "rows without numbers"),
+        ('<row r="1"><c r="A1"><v>1</v></c></row>', "a single row"),
+        ("", "no cells"),
+    ],
+)
+def test_sheets_that_cannot_be_cut_safely_are_read_whole(rows_xml: str, why: str) -> None:
+    xml = badfiles.sheet_xml(rows_xml, "A1:B60")
+    summary = check_upload(badfiles.zip_from_parts(badfiles.workbook_parts({"Values": xml})))
+    assert reader._halves(summary, summary.sheets[0][1], xml) is None, why
