@@ -263,6 +263,14 @@ def _number_column(series: pd.Series, allow_percent: bool = True) -> tuple[pd.Se
     return fast.where(~odd, slow), outcomes
 
 
+def _lookup(series: pd.Series, mapping: pd.Series) -> pd.Series:
+    """Each text cell's value in a text-to-text ``mapping`` (NA when absent), looked up in Arrow."""
+    keys = mapping.index.astype("string")
+    positions = pc.index_in(pa.array(series.astype("string").array), value_set=pa.array(keys.array))
+    found = pa.array(mapping.astype("string").array).take(positions)
+    return pd.Series(pd.arrays.ArrowStringArray(found), index=series.index)
+
+
 def _isin(series: pd.Series, known: set) -> pd.Series:
     """Which cells are in ``known`` (text columns are matched in Arrow, without Python objects)."""
     if isinstance(series.dtype, pd.StringDtype) and all(isinstance(k, str) for k in known):
@@ -334,7 +342,7 @@ class _SheetView:
 def split_values(frame: pd.DataFrame, measures: pd.Series, report: Report) -> pd.DataFrame:
     """Values read by their indicator's measure: numbers, yes/no as 1/0, qualitative text, percentages."""
     sheet, col = "Values", "Value"
-    measure = frame["indicator_id"].map(measures).astype("string")
+    measure = _lookup(frame["indicator_id"], measures)
     texts = frame["value"].astype("string")
     has_text = texts.notna()
     has_parts = frame["numerator"].notna() | frame["denominator"].notna()
@@ -540,12 +548,10 @@ def check_percent_ranges(frame: pd.DataFrame, sheet: str, indicators: pd.DataFra
 
 def check_values_disaggregation(values: pd.DataFrame, indicators: pd.DataFrame, report: Report) -> None:
     """Rows by sex only for indicators split by sex."""
-    split = set(indicators.loc[indicators["disaggregation"] == "sex", "indicator_id"])
-    wrong = values[
-        (values["sex"] != "total")
-        & values["indicator_id"].isin(set(indicators["indicator_id"]))
-        & ~values["indicator_id"].isin(split)
-    ]
+    split = set(indicators.loc[indicators["disaggregation"] == "sex", "indicator_id"].dropna())
+    by_sex = values[(values["sex"] != "total").fillna(False)]
+    ids = by_sex["indicator_id"]
+    wrong = by_sex[_isin(ids, set(indicators["indicator_id"].dropna())) & ~_isin(ids, split)]
     for _, r in wrong.iterrows():
         report.add(
             ERROR,
