@@ -80,3 +80,17 @@ def test_validation_only_never_stores(demo_store: Store, save: bool) -> None:
     data = values_workbook(["IND-01", "BIH", "2026NovS2", "total", 8, None, None, None, None])
     result = ingest(data, "b.xlsx", "ana", demo_store, save=save, today=TODAY)
     assert result.ok and (result.version_id is not None) is save
+
+
+def test_a_step_failing_after_the_draft_is_written_leaves_no_version_and_no_staged_files(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("diff broke")
+
+    monkeypatch.setattr("indicators.diff.upload_changes", broken)
+    data = values_workbook(["IND-01", "Srbija", "2026NovS2", "total", 17, None, None, "late report", "registry"])
+    with pytest.raises(RuntimeError, match="diff broke"):
+        ingest(data, "serbia.xlsx", "ana", demo_store, today=TODAY)
+    assert demo_store.version_ids() == ["000001"]
+    assert not any((demo_store.root / "tmp").iterdir())

@@ -179,3 +179,14 @@ def test_a_version_built_on_an_older_approval_cannot_be_approved(store: Store) -
     assert store.approved_id() == second
     store.return_version(third, "marko", "built on old data: upload again")
     assert store.status(third) == "returned"
+
+
+def test_a_staged_draft_is_no_version_until_committed_and_leaves_nothing_when_discarded(store: Store) -> None:
+    staged = store.stage_version(b"staged bytes", small_programme())
+    assert store.version_ids() == [] and staged.sha256 == sha256(b"staged bytes")
+    store.discard(staged)
+    assert not staged.path.exists() and store.version_ids() == []
+    kept = store.stage_version(b"kept bytes", small_programme())
+    version = store.commit_version(kept, "kept.xlsx", "ana", base_version=None, summary={"errors": 0})
+    assert store.raw_bytes(version) == b"kept bytes" and store.meta(version)["summary"] == {"errors": 0}
+    assert store.meta(version)["rows"] == small_programme().row_count and not kept.path.exists()
