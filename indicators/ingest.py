@@ -76,7 +76,7 @@ def ingest(
             step(0.05, "Checking and reading the file")
             parsing = pool.submit(worker.parse_isolated, data, file_name=file_name)  # the checks run in the worker too
             base = store.load(base_version) if base_version else empty_programme()  # while the worker reads
-            duplicate_of = store.find_by_sha(sha256(data))
+            digest = sha256(data)
             raw = parsing.result()
             step(0.55, "Checking every row")
             upload, problems = validate.validate_workbook(raw, base, today=today)
@@ -88,8 +88,8 @@ def ingest(
             step(1.0, "The workbook has problems to fix")
             return result
         step(0.7, "Comparing with the approved data")
-        result.duplicate_of = duplicate_of
-        store_it = save and duplicate_of is None
+        result.duplicate_of = store.find_by_sha(digest)
+        store_it = save and result.duplicate_of is None
         merging = pool.submit(_merge_and_stage, store, data, base, upload, store_it)  # while the changes are listed
         try:
             result.changes = diff.upload_changes(base, upload)

@@ -36,9 +36,9 @@ TABLE_SHEETS = frozenset(t.sheet.strip().casefold() for t in TABLES)
 RECALCULATE = "a value; open the file in Excel, let it calculate (F9), save it and upload it again"
 
 _PREFIX = re.compile(rb"<(\w+:)?worksheet\b")
-_ATTR_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
-_ATTR_ROW = re.compile(rb'\br="([0-9]{1,7})"')
-_ATTR_T = re.compile(rb'\bt="(\w+)"')
+_ATTR_REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')  # \s: not a prefixed q:r="..." that calamine ignores
+_ATTR_ROW = re.compile(rb'\sr="([0-9]{1,7})"')
+_ATTR_T = re.compile(rb'\st="(\w+)"')
 
 
 @dataclass
@@ -85,14 +85,14 @@ def read_workbook(
     largest = max(wanted, key=lambda sheet: len(sheet[1]), default=None)
     split_bytes = (setting_float("PARSE_SPLIT_MB") if split_mb is None else split_mb) * (1 << 20)
     halves = None
-    if largest and split_bytes > 0 and len(largest[1]) > split_bytes and (os.cpu_count() or 1) > 1:
+    if largest and split_bytes > 0 and len(largest[1]) > split_bytes and _cores() > 1:
         halves = _halves(summary, {n: p for n, p, _ in summary.sheets}[largest[0]], largest[1])
     whole = [name for name, _, _ in wanted if halves is None or name != largest[0]]
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="fastexcel") as pool:
-        loading = pool.submit(_load_sheets, data, whole, subject)
+        loading = pool.submit(_load_sheets, data, whole, subject) if whole else None
         half_loads = [pool.submit(_load_half, summary, halves, n, largest[0], subject) for n in (0, 1) if halves]
         findings = {name: _scan_xml(xml) for name, xml, _ in wanted}
-        loaded = loading.result()
+        loaded = loading.result() if loading else {}
         if halves is not None:  # two halves that do not fit together exactly: the sheet is read whole
             joined = _joined([_unless_unreadable(load) for load in half_loads], halves.split_row)
             loaded.update({largest[0]: joined} if joined else _load_sheets(data, [largest[0]], subject))
@@ -109,6 +109,8 @@ def read_workbook(
 
 
 Loaded = tuple[list[int], list[pa.Array], int]  # a sheet's 1-based column numbers, its columns as text, its rows
+COPIED_SHARE = 4  # halve a sheet only when the parts each half copies are at most a quarter of its size
+RARE = 1000  # hits of a one-byte search looked at one by one before a slower search takes over
 EMPTY_SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
 
 
@@ -126,13 +128,14 @@ def _halves(summary: ZipSummary, path: str, xml: bytes) -> _Halves | None:
 
     The first half keeps everything before the cut and after the cell data; the second keeps everything
     before the cell data and after the cut. Cutting needs plain cell data (no comments, CDATA or processing
-    instructions, which could hide a row tag) and numbered rows on both sides of the cut, in order.
+    instructions, which could hide a row tag), numbered rows on both sides of the cut, in order, and other
+    parts (shared strings, styles ...) small next to the sheet, as each half carries a copy of them.
     """
     match = _PREFIX.search(xml, 0, 4096) or _PREFIX.search(xml)
     prefix = (match.group(1) or b"") if match else b""
     opening = xml.find(b"<" + prefix + b"sheetData")
     start = xml.find(b">", opening) + 1 if opening >= 0 else 0
-    end = _cells_end(xml, prefix) if start else 0
+    end = _cells_end(xml, prefix, start) if start else -1
     if end <= start or xml[start - 2 : start] == b"/>" or _has_markup(xml, start, end):
         return None
     row_tag = b"<" + prefix + b"row"
@@ -143,8 +146,17 @@ def _halves(summary: ZipSummary, path: str, xml: bytes) -> _Halves | None:
     split_row, last_row = _row_number(xml, cut), _row_number(xml, last)
     if split_row is None or last_row is None or last_row >= split_row:
         return None
+    sheets = {p for _, p, _ in summary.sheets}
+    copied = sum(len(content) for part, content in summary.parts.items() if part not in sheets)
+    if copied * COPIED_SHARE > len(xml):  # each half copies the other parts and parses its shared strings again
+        return None
     view = memoryview(xml)
     return _Halves(path, ((view[:cut], view[end:]), (view[:start], view[cut:])), split_row)
+
+
+def _cores() -> int:
+    """The CPU cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _load_half(summary: ZipSummary, halves: _Halves, half: int, name: str, subject: str) -> Loaded | None:
@@ -345,23 +357,26 @@ class XmlFindings:
     hidden_columns: list[range] = field(default_factory=list)  # spans of 1-based column numbers
 
 
-def _cells_end(xml: bytes, prefix: bytes) -> int:
-    """Where a sheet's cell data ends (0 when it has none), found from the end of the XML."""
-    return max(0, xml.rfind(b"</" + prefix + b"sheetData>"))
+def _cells_end(xml: bytes, prefix: bytes, start: int) -> int:
+    """Where the cell data that starts at ``start`` ends: the first closing tag, where calamine stops (-1 if none)."""
+    return xml.find(b"</" + prefix + b"sheetData>", start)
 
 
 def _has_markup(xml: bytes, start: int, end: int) -> bool:
     """Whether comments, CDATA, declarations or processing instructions (<! or <?) appear between two places.
 
-    Found by their second byte: ``bytes.find`` of one byte is a fast memchr, while a two-byte needle whose
-    first byte is as common as '<' is searched byte by byte.
+    Looked for from their second byte while it is rare (a one-byte find is a fast memchr, while a two-byte
+    needle starting with a byte as common as '<' is compared byte by byte); past RARE hits, the slower
+    two-byte search bounds the time a hostile file can take.
     """
     for mark in (b"!", b"?"):
-        at = xml.find(mark, start, end)
-        while at >= 0:
+        at, hits = xml.find(mark, start, end), 0
+        while at >= 0 and hits < RARE:
             if xml[at - 1 : at] == b"<":
                 return True
-            at = xml.find(mark, at + 1, end)
+            at, hits = xml.find(mark, at + 1, end), hits + 1
+        if at >= 0 and xml.find(b"<" + mark, at - 1, end) >= 0:
+            return True
     return False
 
 
@@ -400,7 +415,7 @@ def _scan_xml(xml: bytes) -> XmlFindings:
     merge_re = re.compile(
         rb"<" + p + rb'mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?"'
     )
-    for merge in merge_re.finditer(xml, _cells_end(xml, prefix)):  # merges follow the cell data
+    for merge in merge_re.finditer(xml):
         first_row = int(merge.group(2))
         ref = merge.group(0).split(b'ref="')[1].rstrip(b'"').decode()
         found.merges.append((first_row, int(merge.group(4) or first_row), merge.group(1).decode(), ref))

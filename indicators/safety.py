@@ -40,6 +40,7 @@ _FAR_REF = re.compile(rb' r="(?:[A-Z]{2,3}[0-9]|[A-Z][0-9]{7})')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]*)"')
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 _FORBIDDEN_XML = (b"<!DOCTYPE", b"<!ENTITY")
+RARE_MARKS = 1000  # '!' looked at one by one before whole searches take over
 
 NOT_ALLOWED_XML = "contains XML constructs that are not allowed in a workbook (entity or DOCTYPE declarations)"
 SAVE_AS_XLSX = "open it in Excel and save it as Excel Workbook (.xlsx), then upload that"
@@ -200,13 +201,17 @@ def _inflated_parts(
 
 
 def _declares(content: bytes) -> bool:
-    """Whether XML content holds a DOCTYPE or ENTITY declaration; found from each '!' (a fast one-byte search)."""
-    at = content.find(b"!")
-    while at >= 0:
+    """Whether XML content holds a DOCTYPE or ENTITY declaration.
+
+    Looked for from each '!' while they are few (a one-byte find is a fast memchr); past RARE_MARKS, two
+    searches of the whole declarations bound the time a hostile file can take.
+    """
+    at, hits = content.find(b"!"), 0
+    while at >= 0 and hits < RARE_MARKS:
         if content[at - 1 : at + 8].startswith(_FORBIDDEN_XML):
             return True
-        at = content.find(b"!", at + 1)
-    return False
+        at, hits = content.find(b"!", at + 1), hits + 1
+    return at >= 0 and any(content.find(marker, max(at - 1, 0)) >= 0 for marker in _FORBIDDEN_XML)
 
 
 def _part_name(info: zipfile.ZipInfo) -> str:

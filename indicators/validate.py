@@ -249,7 +249,7 @@ def _plain_numbers(series: pd.Series) -> pd.Series:
         values = pc.cast(pa.array(series.array), pa.float64()).to_numpy(zero_copy_only=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         values = pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    values = np.where(np.isfinite(values), values, np.nan)
+    values = np.where(np.isfinite(values), values + 0.0, np.nan)  # + 0.0 makes -0 read as 0, as pandas reads it
     return pd.Series(pd.array(values, dtype="Float64"), index=series.index)
 
 

@@ -197,6 +197,11 @@ class _Pool:
     def request(self, command: str, data: bytes, file_name: str, timeout: float) -> tuple[str, object]:
         """Run one request on an idle worker; a worker that fails is replaced and the failure put in words."""
         slot = self.idle.get()
+        if slot is None:  # a slot whose worker went: use a warm worker if one is idle, and leave the slot
+            with contextlib.suppress(queue.Empty):
+                warm = self.idle.get_nowait()
+                self.idle.put(slot)
+                slot = warm
         worker, reply = None, None
         try:
             worker, reply = self._exchange(slot, command, data, file_name, timeout)

@@ -253,30 +253,65 @@ def test_halved_read_equals_the_whole_read_on_a_large_sheet(monkeypatch: pytest.
 def test_halved_read_equals_the_whole_read_on_sparse_rows_and_columns(
     monkeypatch: pytest.MonkeyPatch, joins: list
 ) -> None:
-    numbers = [1, *range(2, 40, 3), *range(60, 100, 7)]
-    rows = _rows(numbers, "AB").replace('<row r="61">', '<row r="61"><c r="F61"><v>9</v></c>', 1)
+    numbers = [1, *range(2, 400, 3), *range(600, 1000, 7)]
+    rows = _rows(numbers, "AB").replace('<row r="601">', '<row r="601"><c r="F601"><v>9</v></c>', 1)
     _assert_same(*_both_ways(_sheet(rows.replace('<c r="A2"', '<c r="D2"')), monkeypatch))
     assert joins == [True]
 
 
 def test_rows_out_of_order_across_the_cut_are_read_whole(monkeypatch: pytest.MonkeyPatch, joins: list) -> None:
-    numbers = [1, 95, *range(2, 90)]  # row 95 comes first: the first half reaches beyond the cut
+    numbers = [1, 950, *range(2, 900)]  # row 950 comes first: the first half reaches beyond the cut
     halved, whole = _both_ways(_sheet(_rows(numbers)), monkeypatch)
     assert joins == [False]
     _assert_same(halved, whole)
-    assert list(whole.sheets["Values"].rows.index[:2]) == [2, 3] and whole.sheets["Values"].rows.loc[95, "HB"] == "95"
+    assert list(whole.sheets["Values"].rows.index[:2]) == [2, 3] and whole.sheets["Values"].rows.loc[950, "HB"] == "950"
+
+
+PLAIN = _rows(range(1, 600))
 
 
 @pytest.mark.parametrize(
     ("rows_xml", "why"),
     [
-        (_rows(range(1, 60)).replace('<row r="30">', '<!-- a comment --><row r="30">'), "a comment in the cells"),
-        (re.sub(r'<row r="[0-9]+">', "<row>", _rows(range(1, 60))), "rows without numbers"),
+        (PLAIN.replace('<row r="300">', '<!-- a comment --><row r="300">'), "a comment in the cells"),
+        (PLAIN.replace('<row r="300">', '<?pi x?><row r="300">'), "a processing instruction in the cells"),
+        (re.sub(r'<row r="[0-9]+">', "<row>", PLAIN), "rows without numbers"),
+        (re.sub(r'<row r="([0-9]+)">', r'<row q:r="\1">', PLAIN), "rows numbered only by a prefixed attribute"),
+        (PLAIN.replace("</row>", "</row></sheetData><sheetData>", 1), "a second block of cells"),
         ('<row r="1"><c r="A1"><v>1</v></c></row>', "a single row"),
         ("", "no cells"),
     ],
 )
 def test_sheets_that_cannot_be_cut_safely_are_read_whole(rows_xml: str, why: str) -> None:
-    xml = badfiles.sheet_xml(rows_xml, "A1:B60")
-    summary = check_upload(badfiles.zip_from_parts(badfiles.workbook_parts({"Values": xml})))
-    assert reader._halves(summary, summary.sheets[0][1], xml) is None, why
+    def halves(rows: str) -> object:
+        xml = badfiles.sheet_xml(rows, "A1:B600")
+        summary = check_upload(badfiles.zip_from_parts(badfiles.workbook_parts({"Values": xml})))
+        return reader._halves(summary, summary.sheets[0][1], xml)
+
+    assert halves(PLAIN) is not None  # the same sheet without the oddity is cut
+    assert halves(rows_xml) is None, why
+
+
+def test_rows_after_the_cell_data_that_calamine_ignores_are_not_read_by_halves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    smuggled = '<row r="2000"><c r="A2000" t="inlineStr"><is><t>EVIL</t></is></c></row>'
+    padding = f'<extLst><ext uri="{"x" * 2 * len(PLAIN)}"/></extLst>'  # puts the middle past the cell data
+    xml = badfiles.sheet_xml(PLAIN, "A1:B600", extra_after=f"{padding}{smuggled}<sheetData></sheetData>")
+    halved, whole = _both_ways(badfiles.zip_from_parts(badfiles.workbook_parts({"Values": xml})), monkeypatch)
+    _assert_same(halved, whole)
+    assert "EVIL" not in halved.sheets["Values"].rows["HA"].tolist()
+
+
+@pytest.mark.parametrize("mark", ["!", "?"])
+def test_markup_is_found_however_many_marks_come_first(mark: str) -> None:
+    text = (f"<c><is><t>{mark * 3000}</t></is></c>" + f"<{mark}x?>").encode()
+    assert reader._has_markup(text, 0, len(text)) and not reader._has_markup(text[:-5], 0, len(text) - 5)
+
+
+def test_a_sheet_with_large_shared_parts_is_read_whole() -> None:
+    xml = badfiles.sheet_xml(PLAIN, "A1:B600")
+    parts = badfiles.workbook_parts({"Values": xml})
+    parts["docProps/custom.xml"] = b"<Properties>" + b"x" * len(xml) + b"</Properties>"  # copied into each half
+    summary = check_upload(badfiles.zip_from_parts(parts))
+    assert reader._halves(summary, summary.sheets[0][1], xml) is None

@@ -124,3 +124,17 @@ def test_column_letters_and_numbers(letters: str, number: int) -> None:
 )
 def test_sheet_extent_takes_dimension_and_cells(xml: bytes, extent: tuple[int, int]) -> None:
     assert sheet_extent(xml) == extent
+
+
+@pytest.mark.parametrize(
+    ("content", "declares"),
+    [
+        (b"<x>Great!</x>", False),
+        (b"!" * 5000, False),
+        (b"!" * 5000 + b"<!DOCTYPE x>", True),
+        (b"<!ENTITY a 'b'>" + b"!" * 5000, True),
+        (b"<!-- note! -->" * 2000 + b"<!ENTITY a 'b'>", True),
+    ],
+)
+def test_declarations_are_found_however_many_exclamation_marks_come_first(content: bytes, declares: bool) -> None:
+    assert safety._declares(content) is declares

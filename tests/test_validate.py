@@ -1,7 +1,10 @@
 import datetime as dt
+import math
 
+import pandas as pd
 import pytest
 
+from indicators import validate
 from indicators.problems import ERROR, WARNING, UnreadableWorkbook, has_errors
 from indicators.validate import merge, validate_workbook
 from tests.factories import headers, raw_workbook, small_programme
@@ -192,3 +195,9 @@ def test_many_bad_cells_are_capped_with_a_summary_line() -> None:
     _, problems = check(rows)
     unknown = [p for p in problems if p.code == "unknown-indicator_id"]
     assert len(unknown) == 501 and "200 more" in unknown[-1].found
+
+
+def test_minus_zero_reads_as_zero_whatever_else_the_column_holds() -> None:
+    for cells in (["-0", "3"], ["-0", "3 000"]):
+        read = validate._plain_numbers(pd.Series(cells, dtype="string"))
+        assert math.copysign(1.0, read.iloc[0]) == 1.0, cells

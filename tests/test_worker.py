@@ -167,3 +167,15 @@ def test_corpus_reads_the_same_with_every_sheet_halved() -> None:
 def test_workers_report_their_peak_memory() -> None:
     worker.parse_isolated(GOOD)
     assert 10 < worker.worker_peak_mb() < 4096
+
+
+def test_after_a_worker_dies_the_next_request_uses_a_warm_worker() -> None:
+    worker.parse_isolated(GOOD)
+    pool = worker._pool()
+    warm = {w.process.pid for w in list(pool.idle.queue) if w is not None}
+    assert pool.request("abort", b"", "", 10)[0] == "unreadable"
+    survivors = {w.process.pid for w in list(pool.idle.queue) if w is not None}
+    assert worker.parse_isolated(GOOD).sheets["Values"].rows.shape == (1, 2)
+    assert len(survivors) == len(warm) - 1
+    after = [w.process.pid for w in list(pool.idle.queue) if w is not None]
+    assert set(after) == survivors  # the survivor served the parse; no new worker was started for it
