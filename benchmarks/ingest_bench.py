@@ -1,6 +1,6 @@
 """Ingest benchmark: pandas+openpyxl, fastexcel and our full ingest, side by side, medians of several runs.
 
-    make bench            # or: .venv/bin/python benchmarks/ingest_bench.py [--sizes 1000 10000 100000] [--runs 5]
+    make bench            # or: .venv/bin/python benchmarks/ingest_bench.py [--sizes 1000 10000 100000] [--runs 7]
 
 For each size it generates a monitoring workbook with that many values (plus the indicators they refer to),
 then measures, each in a fresh process so that peak memory is its own:
@@ -140,7 +140,7 @@ def measure(mode: str, path: Path, runs: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--measure", nargs=2, metavar=("MODE", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -174,7 +174,8 @@ def main() -> None:
         "# Ingest benchmark",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}. "
-        "Medians of several runs, each mode in its own fresh process; peak memory is the process's maximum "
+        f"Medians of {args.runs} runs (3 for pandas+openpyxl above 10,000 values), each mode in its own fresh "
+        "process, the first run included; peak memory is the process's maximum "
         "resident set (for our ingest, the app process and, separately, its parsing worker).",
         "",
         "| values | file | pandas+openpyxl s | fastexcel s | our ingest s | ingest vs pandas | ingest / fastexcel "
