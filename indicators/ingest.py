@@ -110,8 +110,9 @@ def ingest(
                     },
                 )
         except BaseException:
-            if merging.exception() is None and merging.result()[1] is not None:
-                store.discard(merging.result()[1])  # a draft staged for an ingest that failed
+            staged = None if merging.exception() else merging.result()[1]
+            if staged is not None:
+                store.discard(staged)  # a draft staged for an ingest that failed
             raise
     step(1.0, "Done")
     return result

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from indicators.problems import ERROR, WARNING, Problem, UnreadableWorkbook, quote
-from indicators.safety import ZipSummary, check_upload, column_letters, column_number
+from indicators.safety import ZipSummary, check_upload, column_letters, column_number, holds
 from indicators.schema import TABLES
 from indicators.settings import setting_float
 
@@ -77,25 +77,25 @@ def read_workbook(
     """
     summary = summary if summary is not None else check_upload(data, file_name)
     subject = f"'{file_name}'" if file_name else "The file"
-    wanted = [
-        (name, summary.parts[path], visible)
-        for name, path, visible in summary.sheets
+    wanted = {
+        name: path
+        for name, path, _ in summary.sheets
         if (every_sheet or name.strip().casefold() in TABLE_SHEETS) and path in summary.parts
-    ]
-    largest = max(wanted, key=lambda sheet: len(sheet[1]), default=None)
+    }
+    largest = max(wanted, key=lambda name: len(summary.parts[wanted[name]]), default=None)
     split_bytes = (setting_float("PARSE_SPLIT_MB") if split_mb is None else split_mb) * (1 << 20)
     halves = None
-    if largest and split_bytes > 0 and len(largest[1]) > split_bytes and _cores() > 1:
-        halves = _halves(summary, {n: p for n, p, _ in summary.sheets}[largest[0]], largest[1])
-    whole = [name for name, _, _ in wanted if halves is None or name != largest[0]]
+    if largest and split_bytes > 0 and len(summary.parts[wanted[largest]]) > split_bytes and _cores() > 1:
+        halves = _halves(summary, wanted[largest])
+    whole = [name for name in wanted if halves is None or name != largest]
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="fastexcel") as pool:
         loading = pool.submit(_load_sheets, data, whole, subject) if whole else None
-        half_loads = [pool.submit(_load_half, summary, halves, n, largest[0], subject) for n in (0, 1) if halves]
-        findings = {name: _scan_xml(xml) for name, xml, _ in wanted}
+        half_loads = [pool.submit(_load_half, summary, halves, n, largest, subject) for n in (0, 1) if halves]
+        findings = {name: _scan_xml(summary.parts[path]) for name, path in wanted.items()}
         loaded = loading.result() if loading else {}
         if halves is not None:  # two halves that do not fit together exactly: the sheet is read whole
             joined = _joined([_unless_unreadable(load) for load in half_loads], halves.split_row)
-            loaded.update({largest[0]: joined} if joined else _load_sheets(data, [largest[0]], subject))
+            loaded.update({largest: joined} if joined else _load_sheets(data, [largest], subject))
     problems = _package_problems(summary)
     sheets: dict[str, RawSheet] = {}
     for name, _, visible in summary.sheets:
@@ -110,7 +110,6 @@ def read_workbook(
 
 Loaded = tuple[list[int], list[pa.Array], int]  # a sheet's 1-based column numbers, its columns as text, its rows
 COPIED_SHARE = 4  # halve a sheet only when the parts each half copies are at most a quarter of its size
-RARE = 1000  # hits of a one-byte search looked at one by one before a slower search takes over
 EMPTY_SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
 
 
@@ -119,11 +118,12 @@ class _Halves:
     """Where a large sheet is cut: each half is its sheet XML in pieces; the second half starts at ``split_row``."""
 
     path: str
+    sheets: frozenset[str]  # every sheet part: emptied in the copies, but for the halved one
     pieces: tuple[tuple[memoryview, ...], tuple[memoryview, ...]]
     split_row: int
 
 
-def _halves(summary: ZipSummary, path: str, xml: bytes) -> _Halves | None:
+def _halves(summary: ZipSummary, path: str) -> _Halves | None:
     """The sheet at ``path`` cut between two rows near its middle, or None when it cannot be cut safely.
 
     The first half keeps everything before the cut and after the cell data; the second keeps everything
@@ -131,12 +131,16 @@ def _halves(summary: ZipSummary, path: str, xml: bytes) -> _Halves | None:
     instructions, which could hide a row tag), numbered rows on both sides of the cut, in order, and other
     parts (shared strings, styles ...) small next to the sheet, as each half carries a copy of them.
     """
-    match = _PREFIX.search(xml, 0, 4096) or _PREFIX.search(xml)
-    prefix = (match.group(1) or b"") if match else b""
+    xml = summary.parts[path]
+    sheets = frozenset(p for _, p, _ in summary.sheets)
+    copied = sum(len(content) for part, content in summary.parts.items() if part not in sheets)
+    if copied * COPIED_SHARE > len(xml):  # each half copies the other parts and parses its shared strings again
+        return None
+    prefix = _prefix(xml)
     opening = xml.find(b"<" + prefix + b"sheetData")
     start = xml.find(b">", opening) + 1 if opening >= 0 else 0
     end = _cells_end(xml, prefix, start) if start else -1
-    if end <= start or xml[start - 2 : start] == b"/>" or _has_markup(xml, start, end):
+    if end <= start or xml[start - 2 : start] == b"/>" or holds(xml, (b"<!", b"<?"), start, end):
         return None
     row_tag = b"<" + prefix + b"row"
     cut = xml.find(row_tag, start + (end - start) // 2, end)
@@ -146,12 +150,8 @@ def _halves(summary: ZipSummary, path: str, xml: bytes) -> _Halves | None:
     split_row, last_row = _row_number(xml, cut), _row_number(xml, last)
     if split_row is None or last_row is None or last_row >= split_row:
         return None
-    sheets = {p for _, p, _ in summary.sheets}
-    copied = sum(len(content) for part, content in summary.parts.items() if part not in sheets)
-    if copied * COPIED_SHARE > len(xml):  # each half copies the other parts and parses its shared strings again
-        return None
     view = memoryview(xml)
-    return _Halves(path, ((view[:cut], view[end:]), (view[:start], view[cut:])), split_row)
+    return _Halves(path, sheets, ((view[:cut], view[end:]), (view[:start], view[cut:])), split_row)
 
 
 def _cores() -> int:
@@ -161,13 +161,12 @@ def _cores() -> int:
 
 def _load_half(summary: ZipSummary, halves: _Halves, half: int, name: str, subject: str) -> Loaded | None:
     """One half of a sheet read from a copy of the workbook (stored, not deflated) whose other sheets are empty."""
-    sheets = {p for _, p, _ in summary.sheets}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
         for part, content in summary.parts.items():
             with archive.open(part, "w") as handle:
                 for piece in (
-                    halves.pieces[half] if part == halves.path else (EMPTY_SHEET if part in sheets else content,)
+                    halves.pieces[half] if part == halves.path else (EMPTY_SHEET if part in halves.sheets else content,)
                 ):
                     handle.write(piece)
     return _load_sheets(out.getvalue(), [name], subject).get(name)
@@ -357,33 +356,20 @@ class XmlFindings:
     hidden_columns: list[range] = field(default_factory=list)  # spans of 1-based column numbers
 
 
+def _prefix(xml: bytes) -> bytes:
+    """The namespace prefix of a sheet's elements, e.g. b"x:", or b"" when they have none."""
+    match = _PREFIX.search(xml, 0, 4096) or _PREFIX.search(xml)
+    return (match.group(1) or b"") if match else b""
+
+
 def _cells_end(xml: bytes, prefix: bytes, start: int) -> int:
     """Where the cell data that starts at ``start`` ends: the first closing tag, where calamine stops (-1 if none)."""
     return xml.find(b"</" + prefix + b"sheetData>", start)
 
 
-def _has_markup(xml: bytes, start: int, end: int) -> bool:
-    """Whether comments, CDATA, declarations or processing instructions (<! or <?) appear between two places.
-
-    Looked for from their second byte while it is rare (a one-byte find is a fast memchr, while a two-byte
-    needle starting with a byte as common as '<' is compared byte by byte); past RARE hits, the slower
-    two-byte search bounds the time a hostile file can take.
-    """
-    for mark in (b"!", b"?"):
-        at, hits = xml.find(mark, start, end), 0
-        while at >= 0 and hits < RARE:
-            if xml[at - 1 : at] == b"<":
-                return True
-            at, hits = xml.find(mark, at + 1, end), hits + 1
-        if at >= 0 and xml.find(b"<" + mark, at - 1, end) >= 0:
-            return True
-    return False
-
-
 def _scan_xml(xml: bytes) -> XmlFindings:
     """The findings of one sheet's XML; needs nothing from the cell values, so it runs while fastexcel reads."""
-    match = _PREFIX.search(xml, 0, 4096) or _PREFIX.search(xml)
-    prefix = (match.group(1) or b"") if match else b""
+    prefix = _prefix(xml)
     p = re.escape(prefix)
     found = XmlFindings()
     cell_start, cell_end = b"<" + prefix + b"c ", b"</" + prefix + b"c>"
@@ -405,7 +391,7 @@ def _scan_xml(xml: bytes) -> XmlFindings:
         if ref and not has_value and kind_text != b"e":
             found.formulas_without_value.append((int(ref.group(2)), ref.group(1).decode()))
     if b"#" in xml and b't="e"' in xml:  # error values all start with '#'; one byte is found fastest
-        error_re = re.compile(rb"<" + p + rb'c\b([^>]*\bt="e"[^>]*)>(.*?)</' + p + rb"c>", re.S)
+        error_re = re.compile(rb"<" + p + rb'c\b([^>]*\st="e"[^>]*)>(.*?)</' + p + rb"c>", re.S)
         for cell in error_re.finditer(xml):
             ref = _ATTR_REF.search(cell.group(1))
             value = value_re.search(cell.group(2))

@@ -40,7 +40,7 @@ _FAR_REF = re.compile(rb' r="(?:[A-Z]{2,3}[0-9]|[A-Z][0-9]{7})')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]*)"')
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 _FORBIDDEN_XML = (b"<!DOCTYPE", b"<!ENTITY")
-RARE_MARKS = 1000  # '!' looked at one by one before whole searches take over
+RARE_HITS = 1000  # hits of a one-byte search looked at one by one before whole searches take over
 
 NOT_ALLOWED_XML = "contains XML constructs that are not allowed in a workbook (entity or DOCTYPE declarations)"
 SAVE_AS_XLSX = "open it in Excel and save it as Excel Workbook (.xlsx), then upload that"
@@ -194,24 +194,30 @@ def _inflated_parts(
             _refuse(_damaged(subject))
         if keep:
             content = b"".join(chunks)
-            if _declares(content):
+            if holds(content, _FORBIDDEN_XML):
                 _refuse(f"{subject} {NOT_ALLOWED_XML}; save the workbook again from Excel and upload that.")
             parts[_part_name(info)] = content
     return parts
 
 
-def _declares(content: bytes) -> bool:
-    """Whether XML content holds a DOCTYPE or ENTITY declaration.
+def holds(content: bytes, needles: tuple[bytes, ...], start: int = 0, end: int | None = None) -> bool:
+    """Whether any of the needles (markup such as b"<!DOCTYPE" or b"<?") appears in ``content[start:end]``.
 
-    Looked for from each '!' while they are few (a one-byte find is a fast memchr); past RARE_MARKS, two
-    searches of the whole declarations bound the time a hostile file can take.
+    Each needle is looked for from its second byte while that byte is rare: a one-byte find is a fast
+    memchr, while a needle starting with a byte as common as '<' is compared byte by byte. Past RARE_HITS
+    hits, whole searches bound the time a hostile file can take.
     """
-    at, hits = content.find(b"!"), 0
-    while at >= 0 and hits < RARE_MARKS:
-        if content[at - 1 : at + 8].startswith(_FORBIDDEN_XML):
+    end = len(content) if end is None else end
+    for mark in dict.fromkeys(needle[1:2] for needle in needles):
+        mine = tuple(needle for needle in needles if needle[1:2] == mark)
+        at, hits = content.find(mark, start + 1, end), 0
+        while at >= 0 and hits < RARE_HITS:
+            if any(content.startswith(needle, at - 1, end) for needle in mine):
+                return True
+            at, hits = content.find(mark, at + 1, end), hits + 1
+        if at >= 0 and any(content.find(needle, at - 1, end) >= 0 for needle in mine):
             return True
-        at, hits = content.find(b"!", at + 1), hits + 1
-    return at >= 0 and any(content.find(marker, max(at - 1, 0)) >= 0 for marker in _FORBIDDEN_XML)
+    return False
 
 
 def _part_name(info: zipfile.ZipInfo) -> str:

@@ -6,9 +6,9 @@ pool of worker processes (setting PARSE_WORKERS) started lazily through a forkse
 already imported; the worker used last is used next, as it is the warmest. Each worker limits its address
 space (PARSE_MEMORY_MB); the caller waits at most PARSE_TIMEOUT_S. A worker that aborts, is killed, runs
 out of memory or times out is replaced, and the caller gets ``UnreadableWorkbook``; other callers' parses
-carry on. The pool is thread-safe (Streamlit
-runs sessions in threads). The upload goes to the worker as raw bytes and the result comes back as a
-pickle made by our own worker code; nothing a user sent is ever unpickled.
+carry on. The pool is thread-safe (Streamlit runs sessions in threads). The upload goes to the worker as
+raw bytes and the result comes back as a pickle made by our own worker code; nothing a user sent is ever
+unpickled.
 """
 
 from __future__ import annotations

@@ -286,7 +286,7 @@ def test_sheets_that_cannot_be_cut_safely_are_read_whole(rows_xml: str, why: str
     def halves(rows: str) -> object:
         xml = badfiles.sheet_xml(rows, "A1:B600")
         summary = check_upload(badfiles.zip_from_parts(badfiles.workbook_parts({"Values": xml})))
-        return reader._halves(summary, summary.sheets[0][1], xml)
+        return reader._halves(summary, summary.sheets[0][1])
 
     assert halves(PLAIN) is not None  # the same sheet without the oddity is cut
     assert halves(rows_xml) is None, why
@@ -303,15 +303,9 @@ def test_rows_after_the_cell_data_that_calamine_ignores_are_not_read_by_halves(
     assert "EVIL" not in halved.sheets["Values"].rows["HA"].tolist()
 
 
-@pytest.mark.parametrize("mark", ["!", "?"])
-def test_markup_is_found_however_many_marks_come_first(mark: str) -> None:
-    text = (f"<c><is><t>{mark * 3000}</t></is></c>" + f"<{mark}x?>").encode()
-    assert reader._has_markup(text, 0, len(text)) and not reader._has_markup(text[:-5], 0, len(text) - 5)
-
-
 def test_a_sheet_with_large_shared_parts_is_read_whole() -> None:
     xml = badfiles.sheet_xml(PLAIN, "A1:B600")
     parts = badfiles.workbook_parts({"Values": xml})
     parts["docProps/custom.xml"] = b"<Properties>" + b"x" * len(xml) + b"</Properties>"  # copied into each half
     summary = check_upload(badfiles.zip_from_parts(parts))
-    assert reader._halves(summary, summary.sheets[0][1], xml) is None
+    assert reader._halves(summary, summary.sheets[0][1]) is None

@@ -127,14 +127,23 @@ def test_sheet_extent_takes_dimension_and_cells(xml: bytes, extent: tuple[int, i
 
 
 @pytest.mark.parametrize(
-    ("content", "declares"),
+    ("content", "needles", "found"),
     [
-        (b"<x>Great!</x>", False),
-        (b"!" * 5000, False),
-        (b"!" * 5000 + b"<!DOCTYPE x>", True),
-        (b"<!ENTITY a 'b'>" + b"!" * 5000, True),
-        (b"<!-- note! -->" * 2000 + b"<!ENTITY a 'b'>", True),
+        (b"<x>Great!</x>", safety._FORBIDDEN_XML, False),
+        (b"!" * 5000, safety._FORBIDDEN_XML, False),
+        (b"!" * 5000 + b"<!DOCTYPE x>", safety._FORBIDDEN_XML, True),
+        (b"<!ENTITY a 'b'>" + b"!" * 5000, safety._FORBIDDEN_XML, True),
+        (b"<!-- note! -->" * 2000 + b"<!ENTITY a 'b'>", safety._FORBIDDEN_XML, True),
+        (b"<t>" + b"?" * 3000 + b"</t><?pi x?>", (b"<!", b"<?"), True),
+        (b"<t>" + b"?" * 3000 + b"</t>", (b"<!", b"<?"), False),
+        (b"<!x", (b"<!",), True),
     ],
 )
-def test_declarations_are_found_however_many_exclamation_marks_come_first(content: bytes, declares: bool) -> None:
-    assert safety._declares(content) is declares
+def test_markup_is_found_however_many_marks_come_first(content: bytes, needles: tuple, found: bool) -> None:
+    assert safety.holds(content, needles) is found
+
+
+def test_markup_is_looked_for_only_between_the_given_places() -> None:
+    content = b"<a><!-- x --><b>" + b"!" * 3000 + b"</b><?pi?>"
+    assert not safety.holds(content, (b"<!", b"<?"), 14, len(content) - 6)
+    assert safety.holds(content, (b"<!", b"<?"), 0, 14) and safety.holds(content, (b"<?",), 14)
