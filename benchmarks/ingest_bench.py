@@ -39,7 +39,7 @@ def build_workbook(values: int) -> bytes:
     """A monitoring workbook of ``values`` rows of values and the count indicators they refer to."""
     from openpyxl import Workbook
 
-    from indicators.schema import INDICATORS, VALUES
+    from indicators.domain.schema import INDICATORS, VALUES
 
     per_indicator = len(BEN) * len(SEMESTERS)
     indicators = -(-values // per_indicator)
@@ -130,7 +130,8 @@ def measure(mode: str, path: Path, runs: int) -> dict:
     elif mode == "fastexcel":
         times = [_fastexcel_read(data) for _ in range(runs)]
     else:
-        from indicators import ingest, worker
+        from indicators import ingest
+        from indicators.read import worker
         from indicators.store import Store
 
         with tempfile.TemporaryDirectory() as tmp:

@@ -16,7 +16,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from indicators.demo import demo_programme  # noqa: E402
-from indicators.template import template_bytes, write_workbook  # noqa: E402
+from indicators.present.template import template_bytes, write_workbook  # noqa: E402
 
 DEMO_PATH = ROOT / "data" / "demo" / "monitoring_demo.xlsx"
 TEMPLATE_PATH = ROOT / "data" / "monitoring_template.xlsx"

@@ -13,8 +13,8 @@ import json
 import sys
 from pathlib import Path
 
-from indicators.problems import ProjectError
-from indicators.reference import KOSOVO_FOOTNOTE
+from indicators.domain.problems import ProjectError
+from indicators.domain.reference import KOSOVO_FOOTNOTE
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -78,8 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     blank.add_argument("out")
     args = parser.parse_args(argv)
 
-    from indicators import ingest, template
-    from indicators.store import default_store
+    from indicators import ingest
+    from indicators.ingest import default_store
+    from indicators.present import template
 
     try:
         if args.command == "template":

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators import reference as ref
-from indicators import schema
-from indicators.periods import Semester, semester_from_id, semester_range
-from indicators.schema import Programme
+from indicators.domain import reference as ref
+from indicators.domain import schema
+from indicators.domain.periods import Semester, semester_from_id, semester_range
+from indicators.domain.schema import Programme
 
 DEMO_ANCHOR = 11
 FIRST_SEMESTER = semester_from_id("2023NovS2", DEMO_ANCHOR)  # May - Oct 2023, adopted by the 1st meeting

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators import diff, validate, worker
-from indicators.problems import Problem, UnreadableWorkbook, has_errors, problems_frame
-from indicators.schema import Programme, empty_programme
-from indicators.settings import setting
+from indicators.domain.problems import Problem, UnreadableWorkbook, has_errors, problems_frame
+from indicators.domain.schema import Programme, empty_programme
+from indicators.domain.settings import setting, store_dir
+from indicators.read import diff, validate, worker
 from indicators.store import StagedVersion, Store, sha256
 
 Progress = Callable[[float, str], None]
@@ -141,3 +141,11 @@ def seed_demo(store: Store) -> str | None:
         store.submit(result.version_id, DEMO_USER, "illustrative demo data")
         store.approve(result.version_id, DEMO_USER, "illustrative demo data, approved automatically")
         return result.version_id
+
+
+def default_store() -> Store:
+    """The store in the STORE_DIR setting, seeded with the illustrative demo when it is empty."""
+    store = Store(store_dir())
+    if not store.version_ids():
+        seed_demo(store)
+    return store

@@ -30,9 +30,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.problems import ProjectError
-from indicators.schema import TABLES, Programme, conform
-from indicators.settings import store_dir
+from indicators.domain.problems import ProjectError
+from indicators.domain.schema import TABLES, Programme, conform
 
 STATUS_BY_ACTION = {"created": "draft", "submitted": "submitted", "approved": "approved", "returned": "returned"}
 ALLOWED = {  # action -> statuses it may follow
@@ -380,13 +379,3 @@ def _load_tables(folder: str) -> Programme:
     """Versions never change once written, so each is read from disk once."""
     base = Path(folder)
     return Programme({t.name: conform(t, pd.read_parquet(base / f"{t.name}.parquet")) for t in TABLES})
-
-
-def default_store() -> Store:
-    """The store in the STORE_DIR setting, seeded with the illustrative demo when it is empty."""
-    from indicators.ingest import seed_demo  # here, not at the top: ingest builds on this module
-
-    store = Store(store_dir())
-    if not store.version_ids():
-        seed_demo(store)
-    return store

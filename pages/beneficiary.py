@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from indicators.charts import trend_figure
-from indicators.periods import semester_label
-from indicators.reference import beneficiary_name
-from indicators.workplan import activities_for
+from indicators.compute.workplan import activities_for
+from indicators.domain.periods import semester_label
+from indicators.domain.reference import beneficiary_name
+from indicators.present.charts import trend_figure
 from ui import data, layout, view
 
 beneficiary, semester = view.beneficiary(), view.semester()

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from indicators.charts import indicator_across_figure, sex_split_figure
-from indicators.periods import semester_label
+from indicators.domain.periods import semester_label
+from indicators.present.charts import indicator_across_figure, sex_split_figure
 from ui import data, layout, view
 
 layout.page_header("Indicator", "One indicator across beneficiaries and semesters, against its targets.")

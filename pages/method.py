@@ -4,10 +4,10 @@ import inspect
 
 import streamlit as st
 
-from indicators import completeness, progress, rollup, suppression, workplan
-from indicators.progress import Thresholds, status_table
-from indicators.reference import ILLUSTRATIVE_NOTICE, KOSOVO_FOOTNOTE
-from indicators.settings import setting_int
+from indicators.compute import completeness, progress, rollup, suppression, workplan
+from indicators.compute.progress import Thresholds, status_table
+from indicators.domain.reference import ILLUSTRATIVE_NOTICE, KOSOVO_FOOTNOTE
+from indicators.domain.settings import setting_int
 from ui import data, layout
 
 layout.page_header("Method", "How each figure is computed. The rules below are the code's own documentation.")

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from indicators.charts import delivery_figure, status_matrix_figure
-from indicators.periods import semester_label
-from indicators.progress import latest_status
-from indicators.reference import PROGRAMME_TITLE
-from indicators.workplan import activities_for, workplan_delivery
+from indicators.compute.progress import latest_status
+from indicators.compute.workplan import activities_for, workplan_delivery
+from indicators.domain.periods import semester_label
+from indicators.domain.reference import PROGRAMME_TITLE
+from indicators.present.charts import delivery_figure, status_matrix_figure
 from ui import data, layout, view
 
 layout.page_header("Programme progress", PROGRAMME_TITLE)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from indicators.diff import change_summary
+from indicators.read.diff import change_summary
 from ui import data, layout, view
 
 layout.page_header("Review submitted versions", "Approve a version to publish it, or return it with a note.")

@@ -3,11 +3,11 @@ missing reports, and the work plan adopted for the next semester, with the summa
 
 import streamlit as st
 
-from indicators.charts import completeness_figure, delivery_figure, status_matrix_figure
-from indicators.completeness import missing_reports, reporting_completeness
-from indicators.periods import semester_from_id, semester_label
-from indicators.progress import latest_status
-from indicators.workplan import activities_for, workplan_delivery
+from indicators.compute.completeness import missing_reports, reporting_completeness
+from indicators.compute.progress import latest_status
+from indicators.compute.workplan import activities_for, workplan_delivery
+from indicators.domain.periods import semester_from_id, semester_label
+from indicators.present.charts import completeness_figure, delivery_figure, status_matrix_figure
 from ui import data, layout, view
 
 semester = view.semester()

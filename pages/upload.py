@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from indicators.domain.settings import setting_int
 from indicators.ingest import ingest
-from indicators.settings import setting_int
-from indicators.template import template_bytes
+from indicators.present.template import template_bytes
 from ui import data, layout, view
 
 layout.page_header(

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from indicators.charts import timeline_figure
-from indicators.reference import beneficiary_name
-from indicators.workplan import adopted_by_meeting, carried_over, workplan_delivery
+from indicators.compute.workplan import adopted_by_meeting, carried_over, workplan_delivery
+from indicators.domain.reference import beneficiary_name
+from indicators.present.charts import timeline_figure
 from ui import filters, layout
 
 layout.page_header("Work plan", "Activities adopted by the Steering Committee, semester by semester.")

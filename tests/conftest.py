@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from indicators import ingest, worker
+from indicators import ingest
+from indicators.read import worker
 from indicators.store import Store
 
 

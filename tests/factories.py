@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from indicators.problems import Problem
-from indicators.schema import TABLES_BY_NAME, TABLES_BY_SHEET, Programme, conform, empty_programme
+from indicators.domain.problems import Problem
+from indicators.domain.schema import TABLES_BY_NAME, TABLES_BY_SHEET, Programme, conform, empty_programme
 
 
 @dataclass

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators.schema import TABLES_BY_NAME
+from indicators.domain.schema import TABLES_BY_NAME
 from indicators.store import Store
 from tests.badfiles import xlsx_from_rows
 

@@ -7,10 +7,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from indicators import reference as ref
-from indicators import schema
 from indicators.demo import demo_programme
-from indicators.periods import semester_from_id
+from indicators.domain import reference as ref
+from indicators.domain import schema
+from indicators.domain.periods import semester_from_id
 
 
 @pytest.fixture(scope="module")

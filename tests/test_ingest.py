@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 
-from indicators import template
+from indicators.domain.schema import TABLES_BY_NAME
 from indicators.ingest import ingest
-from indicators.schema import TABLES_BY_NAME
+from indicators.present import template
 from indicators.store import Store
 from tests.badfiles import xlsx_from_rows
 
@@ -88,7 +88,7 @@ def test_a_step_failing_after_the_draft_is_written_leaves_no_version_and_no_stag
     def broken(*args: object) -> None:
         raise RuntimeError("diff broke")
 
-    monkeypatch.setattr("indicators.diff.upload_changes", broken)
+    monkeypatch.setattr("indicators.read.diff.upload_changes", broken)
     data = values_workbook(["IND-01", "Srbija", "2026NovS2", "total", 17, None, None, "late report", "registry"])
     with pytest.raises(RuntimeError, match="diff broke"):
         ingest(data, "serbia.xlsx", "ana", demo_store, today=TODAY)

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.reference import KOSOVO_FOOTNOTE
-from indicators.schema import Programme
-from indicators.store import default_store
-from indicators.template import write_workbook
+from indicators.domain.reference import KOSOVO_FOOTNOTE
+from indicators.domain.schema import Programme
+from indicators.ingest import default_store
+from indicators.present.template import write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")

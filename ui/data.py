@@ -10,14 +10,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from indicators.diff import programme_changes
-from indicators.headlines import headline_figures
-from indicators.progress import Thresholds, indicator_progress
-from indicators.rollup import regional_rollup
-from indicators.schema import Programme, empty_programme
-from indicators.settings import store_dir
-from indicators.store import Store, default_store
-from indicators.suppression import donor_progress, donor_rollup
+from indicators.compute.headlines import headline_figures
+from indicators.compute.progress import Thresholds, indicator_progress
+from indicators.compute.rollup import regional_rollup
+from indicators.compute.suppression import donor_progress, donor_rollup
+from indicators.domain.schema import Programme, empty_programme
+from indicators.domain.settings import store_dir
+from indicators.ingest import default_store
+from indicators.read.diff import programme_changes
+from indicators.store import Store
 
 
 @st.cache_resource(show_spinner=False)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from indicators.charts import beneficiary_order, semester_order
-from indicators.progress import programme_semesters
-from indicators.schema import Programme
+from indicators.compute.progress import programme_semesters
+from indicators.domain.schema import Programme
+from indicators.present.charts import beneficiary_order, semester_order
 
 
 def semester_options(programme: Programme) -> list[str]:

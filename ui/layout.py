@@ -10,12 +10,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators.charts import ACTIVITY_STYLES, figure_caption
-from indicators.export import csv_export
-from indicators.periods import PeriodError, semester_label
-from indicators.problems import ProjectError
-from indicators.reference import ILLUSTRATIVE_NOTICE, KOSOVO_FOOTNOTE, beneficiary_name
-from indicators.schema import Programme
+from indicators.domain.periods import PeriodError, semester_label
+from indicators.domain.problems import ProjectError
+from indicators.domain.reference import ILLUSTRATIVE_NOTICE, KOSOVO_FOOTNOTE, beneficiary_name
+from indicators.domain.schema import Programme
+from indicators.present.charts import ACTIVITY_STYLES, figure_caption
+from indicators.present.export import csv_export
 from ui import data, view
 
 # No "download as PNG": a saved picture would lose the caption, the Kosovo* footnote and the demo notice.

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from indicators.periods import semester_label
-from indicators.reference import beneficiary_name
+from indicators.domain.periods import semester_label
+from indicators.domain.reference import beneficiary_name
 
 MANAGER, ANALYST, DONOR = "Programme manager", "Analyst", "Donor"
 ROLES: tuple[str, ...] = (MANAGER, ANALYST, DONOR)

@@ -12,7 +12,7 @@ import re
 import openpyxl
 import pytest
 
-from indicators import schema
+from indicators.domain import schema
 from tests import badfiles
 from tests.browser.conftest import (
     CHART,
@@ -209,7 +209,7 @@ def test_workbook_with_mistakes_lists_its_problems_and_stores_nothing(app: App, 
 
 def badfiles_template() -> bytes:
     """The blank template, as the Upload page offers it."""
-    from indicators.template import template_bytes
+    from indicators.present.template import template_bytes
 
     return template_bytes()
 

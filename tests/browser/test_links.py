@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from indicators.periods import semester_label
-from indicators.reference import beneficiary_name
+from indicators.domain.periods import semester_label
+from indicators.domain.reference import beneficiary_name
 from tests.browser.conftest import App, assert_no_exception, goto, open_page, screenshot, sidebar_select, watch
 from ui.filters import beneficiary_options, default_semester, semester_options
 

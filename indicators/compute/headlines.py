@@ -1,0 +1,114 @@
+"""Headline figures of one semester, each with the same figure for the previous semester and the change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from indicators.compute.completeness import completeness_table, expected_reports
+from indicators.compute.progress import Thresholds, indicator_progress, is_due
+from indicators.compute.workplan import workplan_delivery
+from indicators.domain.periods import semester_from_id
+from indicators.domain.schema import Programme
+
+HEADLINE_COLUMNS = ["figure", "value", "previous", "change", "unit", "help"]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The frames headline figures are computed from."""
+
+    progress: pd.DataFrame
+    expected: pd.DataFrame
+    activities: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Headline:
+    figure: str
+    unit: str
+    help: str
+    compute: Callable[[Inputs, str], float]
+
+
+def _percent(part: float, whole: float) -> float:
+    return 100.0 * part / whole if whole else np.nan
+
+
+def on_track_share(inputs: Inputs, semester: str) -> float:
+    """% of indicator x beneficiary pairs with a target due (not qualitative) that are achieved or on track."""
+    rows = inputs.progress[(inputs.progress["semester"] == semester) & is_due(inputs.progress)]
+    rows = rows[rows["measure"] != "qualitative"]
+    return _percent(rows["status"].isin(["achieved", "on_track"]).sum(), len(rows))
+
+
+def delivery_percent(inputs: Inputs, semester: str) -> float:
+    """Completed activities as % of those planned and not cancelled in the semester."""
+    rows = inputs.activities[inputs.activities["semester"] == semester]
+    return float(100 * workplan_delivery(rows, by=())["delivery_rate"].iloc[0]) if len(rows) else np.nan
+
+
+def completeness_percent(inputs: Inputs, semester: str) -> float:
+    """Reports received as % of reports expected in the semester."""
+    rows = inputs.expected[inputs.expected["semester"] == semester]
+    return float(100 * completeness_table(rows, by=())["completeness"].iloc[0]) if len(rows) else np.nan
+
+
+def _activities_with(status: str) -> Callable[[Inputs, str], float]:
+    def count(inputs: Inputs, semester: str) -> float:
+        rows = inputs.activities
+        return float(((rows["semester"] == semester) & (rows["status"] == status)).fillna(False).sum())
+
+    return count
+
+
+HEADLINES: tuple[Headline, ...] = (
+    Headline(
+        "Indicators on track or achieved",
+        "%",
+        "Share of indicator and beneficiary pairs with a target due "
+        "this semester that are achieved or on track (qualitative indicators excluded).",
+        on_track_share,
+    ),
+    Headline(
+        "Work-plan delivery",
+        "%",
+        "Activities completed as a share of those planned for the semester, not counting cancelled ones.",
+        delivery_percent,
+    ),
+    Headline(
+        "Reporting completeness",
+        "%",
+        "Values reported as a share of those expected (every indicator and beneficiary with a target this semester).",
+        completeness_percent,
+    ),
+    Headline(
+        "Activities completed",
+        "activities",
+        "Work-plan activities of the semester marked completed.",
+        _activities_with("completed"),
+    ),
+    Headline(
+        "Activities postponed",
+        "activities",
+        "Work-plan activities of the semester postponed (carried over to a later semester).",
+        _activities_with("postponed"),
+    ),
+)
+
+
+def headline_figures(programme: Programme, semester: str, thresholds: Thresholds | None = None) -> pd.DataFrame:
+    """The headline figures of a semester: figure, value, previous, change, unit, help."""
+    inputs = Inputs(indicator_progress(programme, thresholds), expected_reports(programme), programme.activities)
+    previous = semester_from_id(semester).previous().id
+    rows = []
+    for h in HEADLINES:
+        now, before = h.compute(inputs, semester), h.compute(inputs, previous)
+        rows.append((h.figure, now, before, now - before, h.unit, h.help))
+    frame = pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
+    return frame.astype(
+        {"figure": "string", "value": float, "previous": float, "change": float, "unit": "string", "help": "string"}
+    )

@@ -1,0 +1,162 @@
+"""Small-cell suppression of sensitive counts in views for donors.
+
+Primary: a sensitive count from 1 to threshold - 1 is shown as "<threshold" and its value removed. Zero is
+shown as 0. Secondary: in each group whose total could be shown (one indicator and semester across
+beneficiaries, or female and male within a total) that has a hidden cell, the smallest shown non-zero cells
+are hidden too (shown as "[c]", confidential) until at least two cells are hidden and they add up to the
+threshold or more, so the total minus the shown cells never pins down a small count.
+
+A hidden count also hides its progress and status (a status and a visible target would bound it). For
+sensitive cumulative counts donors see running totals only, and a running total that rose by a small count
+since the previous semester is hidden as well, so two totals cannot be subtracted into a small count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from indicators.compute.progress import STATUS_BY_CODE
+from indicators.domain.reference import COUNTRY_CODES
+from indicators.domain.settings import setting_int
+
+SECONDARY = "[c]"
+DONOR_VALUE_COLUMNS = ("semester_value", "actual")
+DONOR_GROUP = ("indicator_id", "semester", "_area")  # _area: the countries together (as rolled up), or REG
+
+
+def shown(value: object) -> str:
+    """A count as shown: whole numbers without decimals, others to one decimal, empty when missing."""
+    if value is None or pd.isna(value):
+        return ""
+    number = float(value)
+    return f"{number:.0f}" if number.is_integer() else f"{number:.1f}"
+
+
+def _eligible(frame: pd.DataFrame, sensitive_col: str) -> pd.Series:
+    sensitive = frame[sensitive_col].astype("boolean").fillna(False).astype(bool)
+    if "measure" in frame.columns:
+        sensitive &= (frame["measure"] == "count").fillna(False).astype(bool)
+    return sensitive
+
+
+def _secondary(values: pd.Series, primary: pd.Series, groups: list[pd.Series], threshold: int) -> pd.Series:
+    """Further cells to hide so that a group total cannot give a hidden cell away: in each group with a
+    hidden cell, the smallest shown non-zero cells are hidden until at least two are hidden and the hidden
+    cells add up to the threshold or more (total minus shown cells then bounds no single small count)."""
+    extra = pd.Series(False, index=values.index)
+    candidates = values.where(~primary & values.notna() & (values != 0))
+    for _, members in primary.groupby(groups or [pd.Series(0, index=values.index)], sort=False, dropna=False):
+        hidden = members[members]
+        if hidden.empty:
+            continue
+        count, total = len(hidden), float(values[hidden.index].fillna(0).sum())
+        for index, value in candidates[members.index].dropna().sort_values(kind="stable").items():
+            if count >= 2 and total >= threshold:
+                break
+            extra[index] = True
+            count, total = count + 1, total + float(value)
+    return extra
+
+
+def suppress_small_counts(
+    frame: pd.DataFrame,
+    value_col: str,
+    group_cols: Sequence[str],
+    threshold: int | None = None,
+    sensitive_col: str = "sensitive",
+    force: pd.Series | None = None,
+) -> pd.DataFrame:
+    """The frame with ``display`` (text) and ``suppressed`` (bool); suppressed values become missing.
+
+    ``force`` marks further cells to hide as primary (e.g. a running total whose increment is small).
+    """
+    threshold = setting_int("SUPPRESS_BELOW") if threshold is None else threshold
+    values = pd.Series(frame[value_col].to_numpy(dtype=float, na_value=np.nan), index=frame.index)
+    small = _eligible(frame, sensitive_col) & (values > 0) & (values < threshold)
+    forced = pd.Series(False, index=frame.index) if force is None else force.fillna(False).astype(bool) & ~small
+    primary = small | forced
+    secondary = _secondary(values, primary, [frame[c] for c in group_cols], threshold)
+    suppressed = primary | secondary
+    display = values.map(shown).where(~small, f"<{threshold}").where(~(secondary | forced), SECONDARY)
+    return frame.assign(
+        **{value_col: frame[value_col].mask(suppressed)},
+        display=display.astype("string"),
+        suppressed=suppressed.astype(bool),
+    )
+
+
+def _small_increments(frame: pd.DataFrame, value: str, series_cols: list[str], threshold: int) -> pd.Series:
+    """Running totals of sensitive cumulative counts that rose by 1 to threshold-1 since the last semester.
+
+    Showing both totals would give the small increment away (20 - 17 = 3), so such a total is hidden too.
+    """
+    ordered = frame.sort_values("semester")
+    previous = ordered.groupby(series_cols, dropna=False)[value].shift(1)
+    rise = (ordered[value] - previous).reindex(frame.index)
+    cumulative = frame["cumulative"].astype("boolean").fillna(False) if "cumulative" in frame else False
+    return _eligible(frame, "sensitive") & cumulative & (rise > 0) & (rise < threshold)
+
+
+def _mask_status(frame: pd.DataFrame, hidden: pd.Series) -> pd.DataFrame:
+    """Status hidden with its figure: a status and the visible target would bound the hidden value."""
+    code = STATUS_BY_CODE["suppressed"]
+    return frame.assign(
+        progress=frame["progress"].mask(hidden),
+        progress_display=frame["progress_display"].mask(hidden),
+        status=frame["status"].mask(hidden, code.code),
+        status_label=frame["status_label"].mask(hidden, code.label),
+        status_symbol=frame["status_symbol"].mask(hidden, code.symbol),
+    )
+
+
+def donor_progress(progress: pd.DataFrame, threshold: int | None = None) -> pd.DataFrame:
+    """An indicator_progress frame safe for donors: sensitive counts suppressed with their dependent figures.
+
+    Adds ``semester_value_display``, ``actual_display`` and ``suppressed`` (any figure of the row hidden).
+    A hidden semester value also hides numerator and denominator; a hidden actual also hides progress and
+    status. For sensitive cumulative counts donors see running totals only (the semester's new units could be
+    read off two totals), and a total that rose by a small count is hidden as well.
+    """
+    threshold = setting_int("SUPPRESS_BELOW") if threshold is None else threshold
+    area = progress["beneficiary"].where(~progress["beneficiary"].isin(COUNTRY_CODES), "countries")
+    out = progress.assign(_area=area)
+    running = _eligible(out, "sensitive") & out["cumulative"].astype("boolean").fillna(False)
+    force = {"actual": _small_increments(out, "actual", ["indicator_id", "beneficiary"], threshold)}
+    hidden = pd.Series(False, index=progress.index)
+    for column in DONOR_VALUE_COLUMNS:
+        out = suppress_small_counts(out, column, DONOR_GROUP, threshold, force=force.get(column))
+        out = out.rename(columns={"display": f"{column}_display", "suppressed": f"_{column}_hidden"})
+        hidden |= out[f"_{column}_hidden"]
+    value_hidden, actual_hidden = out["_semester_value_hidden"] | running, out["_actual_hidden"]
+    out = out.assign(
+        semester_value=out["semester_value"].mask(running),
+        semester_value_display=out["semester_value_display"].mask(running, "running total only"),
+        numerator=out["numerator"].mask(value_hidden),
+        denominator=out["denominator"].mask(value_hidden),
+        suppressed=hidden,
+    )
+    out = _mask_status(out, actual_hidden)
+    return out.drop(columns=["_area", "_semester_value_hidden", "_actual_hidden"])
+
+
+def donor_rollup(rollup: pd.DataFrame, progress: pd.DataFrame, threshold: int | None = None) -> pd.DataFrame:
+    """A regional_rollup frame safe for donors: small summed actuals of sensitive counts hidden with progress.
+
+    Adds ``actual_display`` and ``suppressed``. Each regional total stands alone; the beneficiaries' cells
+    behind it are protected by donor_progress.
+    """
+    kinds = progress[["indicator_id", "measure", "sensitive"]].drop_duplicates("indicator_id")
+    summed = rollup.merge(kinds, how="left", on="indicator_id", validate="many_to_one")
+    summed = summed.assign(
+        sensitive=summed["sensitive"].astype("boolean").fillna(False) & (summed["aggregation"] == "sum")
+    )
+    threshold = setting_int("SUPPRESS_BELOW") if threshold is None else threshold
+    cumulative = progress[["indicator_id", "cumulative"]].drop_duplicates("indicator_id")
+    summed = summed.merge(cumulative, how="left", on="indicator_id", validate="many_to_one")
+    force = _small_increments(summed, "actual", ["indicator_id"], threshold)
+    out = suppress_small_counts(summed, "actual", ["indicator_id", "semester"], threshold, force=force)
+    out = _mask_status(out, out["suppressed"])
+    return out.rename(columns={"display": "actual_display"}).drop(columns=["measure", "sensitive", "cumulative"])

@@ -1,0 +1,383 @@
+"""The monitoring workbook's tables, declared once: sheet names, headers, kinds, keys and help text.
+
+Each table is one sheet of the workbook and one tidy frame in the store (one row per fact). The loader,
+the validator, the template writer, the store and the Method page all read these declarations; a header
+or an allowed value is changed here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from indicators.domain import reference as ref
+
+# Kinds of column and the dtype each takes in a frame.
+KIND_DTYPES: dict[str, str] = {
+    "id": "string",
+    "text": "string",
+    "choice": "string",
+    "semester": "string",  # a semester identifier such as 2025NovS1
+    "beneficiary": "string",  # a beneficiary code such as XKX
+    "number": "Float64",
+    "integer": "Int64",
+    "yesno": "boolean",
+    "date": "datetime64[ms]",
+    "value": "Float64",  # Values.Value: a number, yes/no (1/0) or, for qualitative indicators, text
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    header: str
+    kind: str
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    help: str = ""
+    aliases: tuple[str, ...] = ()
+    default: str | None = None
+
+    @property
+    def dtype(self) -> str:
+        return KIND_DTYPES[self.kind]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    sheet: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    help: str
+    extra: tuple[Column, ...] = field(default=())  # columns the store adds, not read from the sheet
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns] + [c.name for c in self.extra]
+
+    def column(self, name: str) -> Column:
+        for c in (*self.columns, *self.extra):
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    def empty(self) -> pd.DataFrame:
+        """An empty frame of this table with its declared dtypes."""
+        return pd.DataFrame({c.name: pd.Series([], dtype=c.dtype) for c in (*self.columns, *self.extra)})
+
+
+_IND = Column(
+    "indicator_id",
+    "Indicator ID",
+    "id",
+    help="Identifier from the Indicators sheet, e.g. IND-01.",
+    aliases=("indicator", "indicator code", "ind id"),
+)
+_BEN = Column(
+    "beneficiary",
+    "Beneficiary",
+    "beneficiary",
+    choices=ref.BENEFICIARY_CODES,
+    help="ALB, BIH, XKX (Kosovo*), MNE, MKD, SRB or REG (regional); common names are accepted.",
+    aliases=("country", "beneficiary code", "economy"),
+)
+_SEM = Column(
+    "semester",
+    "Semester",
+    "semester",
+    help="Identifier such as 2025NovS1, a label such as 'Nov 2024 – Apr 2025', or a date inside it.",
+    aliases=("period", "semester id", "six months"),
+)
+_RES = Column(
+    "result_id",
+    "Result ID",
+    "id",
+    help="Identifier from the Results sheet, e.g. OC1 or OP1.2.",
+    aliases=("result", "result code"),
+)
+
+RESULTS = Table(
+    "results",
+    "Results",
+    (
+        Column("result_id", "Result ID", "id", help="Identifier, e.g. OBJ, OC1, OP1.2.", aliases=("result", "id")),
+        Column("level", "Level", "choice", choices=ref.RESULT_LEVELS, help="objective, outcome or output."),
+        Column(
+            "parent_id",
+            "Parent ID",
+            "id",
+            required=False,
+            help="The result this one contributes to.",
+            aliases=("parent",),
+        ),
+        Column("title", "Title", "text", help="The result as written in the action document."),
+    ),
+    key=("result_id",),
+    help="The results chain: one overall objective, its outcomes and their outputs.",
+)
+
+INDICATORS = Table(
+    "indicators",
+    "Indicators",
+    (
+        Column("indicator_id", "Indicator ID", "id", help="Identifier, e.g. IND-01.", aliases=("indicator", "id")),
+        _RES,
+        Column("title", "Title", "text", help="The indicator as worded in the logframe."),
+        Column("unit", "Unit", "text", required=False, help="What is counted, e.g. 'prison staff'."),
+        Column(
+            "measure",
+            "Measure",
+            "choice",
+            choices=ref.MEASURES,
+            help="count; percentage (report numerator and denominator); milestone (yes/no); qualitative.",
+        ),
+        Column(
+            "direction",
+            "Direction",
+            "choice",
+            choices=ref.DIRECTIONS,
+            default="increase",
+            help="increase when higher is better, decrease when lower is better.",
+        ),
+        Column(
+            "cumulative",
+            "Cumulative",
+            "yesno",
+            default="no",
+            help="yes when each semester reports new units and progress counts the running total.",
+        ),
+        Column(
+            "aggregation",
+            "Aggregation",
+            "choice",
+            choices=ref.AGGREGATIONS,
+            default="sum",
+            help="How beneficiaries add up regionally: sum, ratio (of sums), count_meeting_target, none.",
+        ),
+        Column(
+            "sensitive",
+            "Sensitive",
+            "yesno",
+            default="no",
+            help="yes when small counts could identify people; donors then see 1-4 as '<5'.",
+        ),
+        Column(
+            "disaggregation",
+            "Disaggregation",
+            "choice",
+            choices=ref.DISAGGREGATIONS,
+            default="none",
+            help="sex when values are reported for female and male as well as the total.",
+        ),
+        Column("definition", "Definition", "text", required=False, help="How the indicator is measured."),
+        Column("source", "Means of verification", "text", required=False, aliases=("source", "verification")),
+    ),
+    key=("indicator_id",),
+    help="The logframe's indicators, one row each, with how they are measured and added up.",
+)
+
+BASELINES = Table(
+    "baselines",
+    "Baselines",
+    (
+        _IND,
+        _BEN,
+        Column("value", "Value", "number", help="The baseline value; for percentages, the percentage (0-100)."),
+        Column("year", "Year", "integer", required=False, help="The year the baseline was measured."),
+        Column("note", "Note", "text", required=False),
+    ),
+    key=("indicator_id", "beneficiary"),
+    help="The baseline of each indicator for each beneficiary.",
+)
+
+TARGETS = Table(
+    "targets",
+    "Targets",
+    (
+        _IND,
+        _BEN,
+        _SEM,
+        Column(
+            "value",
+            "Value",
+            "number",
+            help="The target for that semester (a milestone) or the end of the action; cumulative "
+            "indicators give the running total to reach; percentages as 0-100; milestones 1 = done.",
+        ),
+        Column(
+            "adopted_at",
+            "Adopted at meeting",
+            "integer",
+            help="The number of the Steering Committee meeting that adopted this target; a later meeting "
+            "revising it adds a row.",
+            aliases=("adopted at", "meeting", "adopted_by"),
+        ),
+        Column("note", "Note", "text", required=False),
+    ),
+    key=("indicator_id", "beneficiary", "semester", "adopted_at"),
+    help="Targets in force per semester, versioned by the meeting that adopted them.",
+)
+
+VALUES = Table(
+    "values",
+    "Values",
+    (
+        _IND,
+        _BEN,
+        _SEM,
+        Column(
+            "sex",
+            "Sex",
+            "choice",
+            required=False,
+            choices=ref.SEX_VALUES,
+            default="total",
+            help="total (default), female or male, for indicators split by sex.",
+            aliases=("disaggregation", "gender"),
+        ),
+        Column(
+            "value",
+            "Value",
+            "value",
+            required=False,
+            help="A number for counts, yes/no for milestones, text for qualitative indicators; leave empty "
+            "for percentages and fill Numerator and Denominator.",
+        ),
+        Column("numerator", "Numerator", "number", required=False, help="For percentages: the part."),
+        Column("denominator", "Denominator", "number", required=False, help="For percentages: the whole."),
+        Column("comment", "Comment", "text", required=False),
+        Column("source", "Source", "text", required=False, help="Where the figure comes from."),
+    ),
+    key=("indicator_id", "beneficiary", "semester", "sex"),
+    help="Reported actuals: one row per indicator, beneficiary, semester and sex.",
+    extra=(Column("text", "Text", "text", required=False, help="The text of a qualitative value."),),
+)
+
+ACTIVITIES = Table(
+    "activities",
+    "Activities",
+    (
+        Column("activity_id", "Activity ID", "id", help="Identifier, e.g. A1.2.3.", aliases=("activity", "id")),
+        _SEM,
+        _RES,
+        _BEN,
+        Column("title", "Title", "text"),
+        Column(
+            "status",
+            "Status",
+            "choice",
+            choices=ref.ACTIVITY_STATUSES,
+            help="planned, ongoing, completed, postponed (carried over) or cancelled.",
+        ),
+        Column(
+            "adopted_at",
+            "Adopted at meeting",
+            "integer",
+            required=False,
+            help="The meeting whose work plan included the activity for this semester.",
+            aliases=("adopted at", "meeting"),
+        ),
+        Column("notes", "Notes", "text", required=False),
+    ),
+    key=("activity_id", "semester"),
+    help="The work plan: one row per activity and semester it was planned for; a postponed activity "
+    "appears again in the semester it was carried over to.",
+)
+
+MEETINGS = Table(
+    "meetings",
+    "Meetings",
+    (
+        Column(
+            "number",
+            "Number",
+            "integer",
+            help="1 for the 1st Steering Committee meeting, and so on.",
+            aliases=("meeting", "meeting number", "no"),
+        ),
+        Column("date", "Date", "date", help="The day of the meeting (YYYY-MM-DD)."),
+        Column("place", "Place", "text", required=False),
+        Column("semester_assessed", "Semester assessed", "semester", required=False),
+        Column(
+            "semester_adopted",
+            "Semester adopted",
+            "semester",
+            required=False,
+            help="The semester whose work plan the meeting adopted.",
+        ),
+        Column(
+            "illustrative",
+            "Illustrative",
+            "yesno",
+            default="no",
+            help="yes when the meeting is invented for the demo and not taken from a public source.",
+        ),
+        Column("source", "Source", "text", required=False),
+    ),
+    key=("number",),
+    help="Steering Committee meetings: each assesses the semester ending and adopts the next work plan.",
+)
+
+TABLES: tuple[Table, ...] = (RESULTS, INDICATORS, BASELINES, TARGETS, VALUES, ACTIVITIES, MEETINGS)
+TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+TABLES_BY_SHEET: dict[str, Table] = {t.sheet: t for t in TABLES}
+INSTRUCTIONS_SHEET = "Instructions"
+LISTS_SHEET = "Lists"
+
+
+@dataclass(frozen=True)
+class Programme:
+    """A whole monitoring dataset: one tidy frame per table, with the declared columns and dtypes."""
+
+    tables: dict[str, pd.DataFrame]
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    @property
+    def results(self) -> pd.DataFrame:
+        return self.tables["results"]
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        return self.tables["indicators"]
+
+    @property
+    def baselines(self) -> pd.DataFrame:
+        return self.tables["baselines"]
+
+    @property
+    def targets(self) -> pd.DataFrame:
+        return self.tables["targets"]
+
+    @property
+    def values(self) -> pd.DataFrame:
+        return self.tables["values"]
+
+    @property
+    def activities(self) -> pd.DataFrame:
+        return self.tables["activities"]
+
+    @property
+    def meetings(self) -> pd.DataFrame:
+        return self.tables["meetings"]
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(f) for f in self.tables.values())
+
+
+def empty_programme() -> Programme:
+    """A programme with every table present and empty."""
+    return Programme({t.name: t.empty() for t in TABLES})
+
+
+def conform(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame with exactly the table's columns, in order, with the declared dtypes (missing ones empty)."""
+    out = {}
+    for c in (*table.columns, *table.extra):
+        series = frame[c.name] if c.name in frame.columns else pd.Series([pd.NA] * len(frame), index=frame.index)
+        out[c.name] = series.astype(c.dtype)
+    return pd.DataFrame(out).reset_index(drop=True)

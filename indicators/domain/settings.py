@@ -1,0 +1,75 @@
+"""Settings, declared as a table of (name, default, help); each can be set by an environment variable.
+
+The environment variable is the setting's name prefixed with ``PPD_`` (programme progress dashboard),
+for example ``PPD_STORE_DIR=/srv/ppd-store``. A test fails when a setting is missing from the README.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+ENV_PREFIX = "PPD_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("STORE_DIR", str(PROJECT_ROOT / "data" / "store"), "Folder of the versioned store."),
+    Setting(
+        "DEMO_WORKBOOK",
+        str(PROJECT_ROOT / "data" / "demo" / "monitoring_demo.xlsx"),
+        "Workbook loaded as the first, illustrative version when the store is empty.",
+    ),
+    Setting("SEED_DEMO", "1", "1 loads the demo workbook into an empty store; 0 starts empty."),
+    Setting("SEMESTER_ANCHOR_MONTH", "11", "Month the first semester of a year starts (11: Nov-Apr, May-Oct)."),
+    Setting("MAX_UPLOAD_MB", "20", "Largest workbook accepted, in megabytes."),
+    Setting("MAX_UNZIPPED_MB", "200", "Largest total uncompressed size of a workbook's zip entries, in megabytes."),
+    Setting("MAX_ZIP_ENTRIES", "2000", "Most entries a workbook's zip may hold."),
+    Setting("MAX_COMPRESSION_RATIO", "150", "Highest compression ratio of any zip entry (zip bombs go far beyond)."),
+    Setting("MAX_CELLS", "2000000", "Most cells read from one workbook."),
+    Setting("PARSE_TIMEOUT_S", "60", "Seconds a workbook may take to parse before it is refused."),
+    Setting("PARSE_MEMORY_MB", "2048", "Memory a parsing worker may use, in megabytes."),
+    Setting("PARSE_WORKERS", "2", "Warm parsing worker processes kept ready."),
+    Setting(
+        "PARSE_SPLIT_MB",
+        "2",
+        "A sheet with more XML than this, in megabytes, is read as two halves at once on a machine with two or "
+        "more cores; 0 reads every sheet whole.",
+    ),
+    Setting("STATUS_ACHIEVED", "1.0", "Progress at or above which an indicator has achieved its target."),
+    Setting("STATUS_ON_TRACK", "0.75", "Progress at or above which an indicator is on track."),
+    Setting("STATUS_AT_RISK", "0.4", "Progress at or above which an indicator is at risk; below it, off track."),
+    Setting("SUPPRESS_BELOW", "5", "Sensitive counts from 1 to this value minus one are shown as '<N' to donors."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def setting(name: str) -> str:
+    """The value of a setting: its environment variable when set, else its default."""
+    if name not in _BY_NAME:
+        raise KeyError(f"unknown setting {name!r}; known: {', '.join(sorted(_BY_NAME))}")
+    return os.environ.get(ENV_PREFIX + name, _BY_NAME[name].default)
+
+
+def setting_int(name: str) -> int:
+    """A setting read as an integer."""
+    return int(setting(name))
+
+
+def setting_float(name: str) -> float:
+    """A setting read as a float."""
+    return float(setting(name))
+
+
+def store_dir() -> Path:
+    """The folder of the versioned store."""
+    return Path(setting("STORE_DIR"))

@@ -1,0 +1,575 @@
+"""Plotly figures built from the computed frames; no Streamlit here, so figures are tested on their data.
+
+Colours come from the Okabe-Ito palette, which people with the common colour-vision deficiencies can tell
+apart; status is never shown by colour alone: every status point carries its symbol (✔ ● ▲ ✖ ✎ ○ –) and
+the legend names it. Every figure has a title and a one-line description in ``fig.layout.meta["caption"]``
+(read it with ``figure_caption``) that the pages show under the chart. Beneficiary axes use names
+(Kosovo* with the asterisk), never codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from indicators.compute.progress import STATUSES
+from indicators.compute.workplan import delivery_rate
+from indicators.domain.periods import PeriodError, semester_from_id, semester_label
+from indicators.domain.reference import BENEFICIARY_CODES, beneficiary_name
+
+# Okabe & Ito (2008), "Color Universal Design"; grey is added for "nothing to show".
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "grey": "#999999",
+}
+
+# One colour and one marker per beneficiary, so lines can be told apart without colour as well.
+BENEFICIARY_COLOURS: dict[str, str] = {
+    "ALB": OKABE_ITO["orange"],
+    "BIH": OKABE_ITO["sky_blue"],
+    "XKX": OKABE_ITO["bluish_green"],
+    "MNE": OKABE_ITO["blue"],
+    "MKD": OKABE_ITO["vermillion"],
+    "SRB": OKABE_ITO["reddish_purple"],
+    "REG": OKABE_ITO["black"],
+}
+BENEFICIARY_MARKERS: dict[str, str] = {
+    "ALB": "circle",
+    "BIH": "square",
+    "XKX": "diamond",
+    "MNE": "triangle-up",
+    "MKD": "triangle-down",
+    "SRB": "star",
+    "REG": "x",
+}
+
+SEX_STYLES: dict[str, tuple[str, str, str]] = {  # sex: (label, colour, bar pattern)
+    "female": ("Female", OKABE_ITO["orange"], ""),
+    "male": ("Male", OKABE_ITO["blue"], "/"),
+}
+
+
+class ActivityStyle:
+    """How one work-plan status is drawn: label, colour, marker shape, text symbol and bar pattern."""
+
+    def __init__(self, label: str, colour: str, marker: str, symbol: str, pattern: str) -> None:
+        self.label, self.colour, self.marker, self.symbol, self.pattern = label, colour, marker, symbol, pattern
+
+
+# Keys are activity statuses; ``not_started`` is the delivery table's name for activities still "planned".
+ACTIVITY_STYLES: dict[str, ActivityStyle] = {
+    "completed": ActivityStyle("Completed", OKABE_ITO["bluish_green"], "circle", "✔", ""),
+    "ongoing": ActivityStyle("Ongoing", OKABE_ITO["sky_blue"], "diamond", "◐", "/"),
+    "planned": ActivityStyle("Planned, not started", OKABE_ITO["grey"], "square-open", "○", "."),
+    "postponed": ActivityStyle("Postponed (carried over)", OKABE_ITO["orange"], "triangle-right", "→", "-"),
+    "cancelled": ActivityStyle("Cancelled", OKABE_ITO["vermillion"], "x", "✖", "x"),
+}
+DELIVERY_COLUMNS: dict[str, str] = {  # workplan_delivery column: activity status it counts
+    "completed": "completed",
+    "ongoing": "ongoing",
+    "not_started": "planned",
+    "postponed": "postponed",
+    "cancelled": "cancelled",
+}
+
+_FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 14}
+_NO_DATA = "No data for this selection."
+_BENEFICIARY_RANK = {code: rank for rank, code in enumerate(BENEFICIARY_CODES)}
+
+
+def figure_caption(fig: go.Figure) -> str:
+    """The one-line description a page shows under a figure."""
+    meta = fig.layout.meta
+    return str(meta.get("caption", "")) if isinstance(meta, dict) else ""
+
+
+def text_colour(background: str) -> str:
+    """Black or white, whichever reads better on a background colour given as #RRGGBB."""
+    red, green, blue = (int(background.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+    return "#000000" if luminance > 0.179 else "#FFFFFF"
+
+
+def semester_order(semesters: Iterable[object]) -> list[str]:
+    """Distinct semester identifiers in time order (identifiers that cannot be read go last)."""
+
+    def key(value: str) -> tuple[int, str]:
+        try:
+            return (semester_from_id(value).index, value)
+        except PeriodError:
+            return (10**9, value)
+
+    return sorted({str(s) for s in semesters if not pd.isna(s)}, key=key)
+
+
+def _label(semester: str) -> str:
+    try:
+        return semester_label(semester)
+    except PeriodError:
+        return semester
+
+
+def beneficiary_order(codes: Iterable[object]) -> list[str]:
+    """Distinct beneficiary codes in the programme's order (ALB, BIH, XKX, MNE, MKD, SRB, REG)."""
+    present = {str(c) for c in codes if not pd.isna(c)}
+    known = [c for c in BENEFICIARY_CODES if c in present]
+    return known + sorted(present - set(known))
+
+
+def _number(value: object, unit: str = "") -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    number = float(value)  # type: ignore[arg-type]
+    text = f"{number:,.0f}" if number == round(number) else f"{number:,.1f}"
+    return f"{text}%" if unit == "%" else text
+
+
+def _two_lines(labels: list[str]) -> list[str]:
+    return [label.replace(" – ", " –<br>") for label in labels]
+
+
+def _semester_axis(fig: go.Figure, labels: list[str], **options: object) -> None:
+    """An x axis of semesters in time order, each label on two lines so none overlap."""
+    labels = list(dict.fromkeys(labels))
+    fig.update_xaxes(
+        categoryorder="array",
+        categoryarray=labels,
+        tickmode="array",
+        tickvals=labels,
+        ticktext=_two_lines(labels),
+        tickangle=0,
+        **options,
+    )
+
+
+def _finish(fig: go.Figure, title: str, caption: str, **layout: object) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        meta={"caption": caption},
+        font=_FONT,
+        template="plotly_white",
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0, "traceorder": "normal"},
+    )
+    fig.update_layout(**layout)
+    return fig
+
+
+def empty_figure(title: str, message: str = _NO_DATA) -> go.Figure:
+    """A figure that says there is nothing to show, with the same title and caption conventions."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _finish(fig, title, message, height=200)
+
+
+def _unit_label(rows: pd.DataFrame) -> str:
+    if "measure" in rows and (rows["measure"] == "percentage").any():
+        return "%"
+    if "unit" in rows and rows["unit"].notna().any():
+        return str(rows["unit"].dropna().iloc[0])
+    return ""
+
+
+def _status_lookup() -> dict[str, object]:
+    return {s.code: s for s in STATUSES}
+
+
+def _hover_value(rows: pd.DataFrame, unit: str) -> list[str]:
+    """The value people read for each row: the donor-safe display (``actual_display``) when present, else actual."""
+    if "actual_display" in rows:
+        return [
+            str(d) if not pd.isna(d) and str(d) else _number(a, unit)
+            for d, a in zip(rows["actual_display"], rows["actual"], strict=True)
+        ]
+    return [_number(a, unit) for a in rows["actual"]]
+
+
+def status_matrix_figure(progress: pd.DataFrame) -> go.Figure:
+    """Grid of indicators × beneficiaries for one semester, each cell coloured by status and marked with its symbol."""
+    semesters = semester_order(progress["semester"]) if len(progress) else []
+    when = _label(semesters[-1]) if len(semesters) == 1 else "the selected semesters"
+    title = f"Indicator status by beneficiary, {when}"
+    if progress.empty:
+        return empty_figure(title)
+    rows = progress.assign(name=progress["beneficiary"].map(beneficiary_name))
+    indicators = sorted(rows["indicator_id"].astype(str).unique())
+    names = [beneficiary_name(c) for c in beneficiary_order(rows["beneficiary"])]
+    fig = go.Figure()
+    counts = []
+    for status in STATUSES:
+        part = rows[rows["status"] == status.code]
+        if part.empty:
+            continue
+        counts.append(f"{len(part)} {status.symbol} {status.label.lower()}")
+        shown = part["progress_display"].astype("string").fillna("–") if "progress_display" in part else "–"
+        fig.add_trace(
+            go.Scatter(
+                x=list(part["name"]),
+                y=list(part["indicator_id"].astype(str)),
+                mode="markers+text",
+                name=f"{status.symbol} {status.label}",
+                text=[status.symbol] * len(part),
+                textfont={"color": text_colour(status.colour), "size": 16},
+                marker={"symbol": "square", "size": 34, "color": status.colour, "line": {"width": 1, "color": "white"}},
+                customdata=list(zip(part["title"].astype(str), [status.label] * len(part), list(shown), strict=True)),
+                hovertemplate="%{y} · %{x}<br>%{customdata[0]}<br>%{customdata[1]}: %{customdata[2]}<extra></extra>",
+            )
+        )
+    caption = (
+        f"Status of {len(indicators)} indicators across {len(names)} beneficiaries for {when}: "
+        + ", ".join(counts)
+        + ". Each cell shows the status symbol; point at a cell for the indicator's title and progress."
+    )
+    fig.update_xaxes(categoryorder="array", categoryarray=names, side="top", showgrid=False)
+    fig.update_yaxes(categoryorder="array", categoryarray=indicators, autorange="reversed", showgrid=False)
+    return _finish(fig, title, caption, height=140 + 40 * len(indicators))
+
+
+def trend_figure(progress: pd.DataFrame) -> go.Figure:
+    """One indicator for one beneficiary: actual by semester, marked with its status, against target and baseline."""
+    if progress.empty:
+        return empty_figure("Trend against target")
+    rows = progress.assign(_order=progress["semester"].map(semester_order(progress["semester"]).index))
+    rows = rows.sort_values("_order")
+    indicator, code = str(rows["indicator_id"].iloc[0]), str(rows["beneficiary"].iloc[0])
+    title = f"{indicator} · {beneficiary_name(code)}: actual against target"
+    unit = _unit_label(rows)
+    labels = [_label(s) for s in rows["semester"]]
+    lookup = _status_lookup()
+    statuses = [lookup.get(str(s)) for s in rows["status"]]
+    colours = [s.colour if s else OKABE_ITO["grey"] for s in statuses]  # type: ignore[attr-defined]
+    symbols = [s.symbol if s else "" for s in statuses]  # type: ignore[attr-defined]
+    status_labels = [s.label if s else "" for s in statuses]  # type: ignore[attr-defined]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=list(rows["baseline"]),
+            mode="lines",
+            name="Baseline",
+            line={"color": OKABE_ITO["grey"], "dash": "dot", "width": 2},
+            hovertemplate="Baseline: %{y}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=list(rows["target"]),
+            mode="lines+markers",
+            name="Target",
+            line={"color": OKABE_ITO["black"], "dash": "dash", "width": 2},
+            marker={"symbol": "line-ew-open", "size": 14},
+            hovertemplate="Target: %{y}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=list(rows["actual"]),
+            mode="lines+markers+text",
+            name="Actual (symbol = status)",
+            text=symbols,
+            textposition="top center",
+            line={"color": OKABE_ITO["blue"], "width": 3},
+            marker={"size": 14, "color": colours, "line": {"width": 1, "color": OKABE_ITO["black"]}},
+            customdata=list(zip(_hover_value(rows, unit), status_labels, strict=True)),
+            hovertemplate="%{x}<br>Actual: %{customdata[0]}<br>Status: %{text} %{customdata[1]}<extra></extra>",
+        )
+    )
+    shown = rows["actual"].notna() | (rows["actual_display"].notna() if "actual_display" in rows else False)
+    if shown.any():
+        at = int(shown.to_numpy().nonzero()[0][-1])
+        latest = rows.iloc[at]
+        caption = (
+            f"{indicator} for {beneficiary_name(code)} over {len(rows)} semesters; latest reported ({labels[at]}): "
+            f"actual {_hover_value(rows.iloc[[at]], unit)[0]} against a target of {_number(latest['target'], unit)} "
+            f"(baseline {_number(latest['baseline'], unit)}), status {symbols[at]} {status_labels[at]}."
+        )
+    else:
+        caption = f"{indicator} for {beneficiary_name(code)} has no numeric values to plot; see the table."
+    fig.update_yaxes(title=unit or None, rangemode="tozero")
+    _semester_axis(fig, labels)
+    return _finish(fig, title, caption, height=440)
+
+
+def indicator_across_figure(progress: pd.DataFrame, regional: pd.DataFrame | None = None) -> go.Figure:
+    """One indicator across beneficiaries and semesters: a line per beneficiary, with the regional target."""
+    if progress.empty:
+        return empty_figure("Across beneficiaries")
+    indicator = str(progress["indicator_id"].iloc[0])
+    title = f"{indicator}: actual by beneficiary and semester"
+    unit = _unit_label(progress)
+    order = semester_order(progress["semester"])
+    labels = [_label(s) for s in order]
+    fig = go.Figure()
+    latest_parts = []
+    for code in beneficiary_order(progress["beneficiary"]):
+        rows = progress[progress["beneficiary"] == code]
+        rows = rows.assign(_o=rows["semester"].map(order.index)).sort_values("_o")
+        fig.add_trace(
+            go.Scatter(
+                x=[_label(s) for s in rows["semester"]],
+                y=list(rows["actual"]),
+                mode="lines+markers",
+                name=beneficiary_name(code),
+                line={"color": BENEFICIARY_COLOURS.get(code, OKABE_ITO["grey"]), "width": 2},
+                marker={"symbol": BENEFICIARY_MARKERS.get(code, "circle"), "size": 10},
+                customdata=list(
+                    zip(_hover_value(rows, unit), rows["status_symbol"], rows["status_label"], strict=True)
+                ),
+                hovertemplate=f"{beneficiary_name(code)}, %{{x}}<br>Actual: %{{customdata[0]}}"
+                "<br>Status: %{customdata[1]} %{customdata[2]}<extra></extra>",
+            )
+        )
+        reported = rows[rows["actual"].notna()]
+        if not reported.empty:
+            latest_parts.append(f"{beneficiary_name(code)} {_hover_value(reported.tail(1), unit)[0]}")
+    caption = f"{indicator}, latest reported value per beneficiary: " + (", ".join(latest_parts) or "none") + "."
+    if regional is not None and not regional.empty:
+        aggregation = str(regional["aggregation"].iloc[0]) if "aggregation" in regional else ""
+        if aggregation in ("sum", "ratio"):
+            reg = regional.assign(_o=regional["semester"].map(order.index)).sort_values("_o")
+            reg_labels = [_label(s) for s in reg["semester"]]
+            fig.add_trace(
+                go.Scatter(
+                    x=reg_labels,
+                    y=list(reg["target"]),
+                    mode="lines",
+                    name="Regional target",
+                    line={"color": OKABE_ITO["black"], "dash": "dash", "width": 3},
+                    hovertemplate="Regional target, %{x}: %{y}<extra></extra>",
+                )
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=reg_labels,
+                    y=list(reg["actual"]),
+                    mode="lines+markers",
+                    name="Regional actual",
+                    line={"color": OKABE_ITO["black"], "width": 3},
+                    marker={"symbol": "x", "size": 10},
+                    hovertemplate="Regional actual, %{x}: %{y}<extra></extra>",
+                )
+            )
+            reported = reg[reg["actual"].notna()]
+            last, when = (
+                (reported.iloc[-1], _label(reported["semester"].iloc[-1]))
+                if len(reported)
+                else (reg.iloc[-1], reg_labels[-1])
+            )
+            caption += (
+                f" Regional ({'sum' if aggregation == 'sum' else 'ratio of sums'}) in {when}: "
+                f"{_number(last['actual'], unit)} against a regional target of {_number(last['target'], unit)}."
+            )
+    _semester_axis(fig, labels)
+    fig.update_yaxes(title=unit or None, rangemode="tozero")
+    return _finish(fig, title, caption, height=460)
+
+
+def sex_split_figure(values: pd.DataFrame) -> go.Figure:
+    """Female and male values stacked by beneficiary (and by semester when there are several)."""
+    title = "Split by sex"
+    rows = values[values["sex"].isin(list(SEX_STYLES))] if not values.empty else values
+    if rows.empty:
+        return empty_figure(title, "No values split by sex for this selection.")
+    amount = rows["value"] if "value" in rows else pd.Series(pd.NA, index=rows.index)
+    if "numerator" in rows:
+        amount = amount.fillna(rows["numerator"])
+    rows = rows.assign(_amount=amount.astype("Float64"))
+    indicator = str(rows["indicator_id"].iloc[0])
+    title = f"{indicator}: split by sex"
+    semesters = semester_order(rows["semester"])
+    codes = beneficiary_order(rows["beneficiary"])
+    keys = [(s, c) for s in semesters for c in codes]
+    totals: dict[str, float] = {}
+    fig = go.Figure()
+    for sex, (label, colour, pattern) in SEX_STYLES.items():
+        part = rows[rows["sex"] == sex].groupby(["semester", "beneficiary"])["_amount"].sum(min_count=1)
+        ys = [part.get(k, pd.NA) for k in keys]
+        totals[label] = float(pd.Series(ys, dtype="Float64").sum())
+        x: object = (
+            [[_label(s) for s, _ in keys], [beneficiary_name(c) for _, c in keys]]
+            if len(semesters) > 1
+            else [beneficiary_name(c) for _, c in keys]
+        )
+        fig.add_trace(
+            go.Bar(
+                x=x,
+                y=ys,
+                name=label,
+                text=[_number(v) for v in ys],
+                textposition="inside",
+                marker={"color": colour, "pattern": {"shape": pattern}},
+                textfont={"color": text_colour(colour)},
+                hovertemplate=f"{label}: %{{y}}<extra></extra>",
+            )
+        )
+    both = sum(totals.values())
+    share = f"; {totals['Female'] / both:.0%} female" if both else ""
+    caption = f"{indicator} by sex: {_number(totals['Female'])} female and {_number(totals['Male'])} male{share}."
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title=_unit_label(rows) or None)
+    return _finish(fig, title, caption, height=420)
+
+
+def delivery_figure(delivery: pd.DataFrame) -> go.Figure:
+    """Work-plan activities by beneficiary, stacked by status (completed, ongoing, not started, postponed...)."""
+    title = "Work-plan delivery by beneficiary"
+    if delivery.empty:
+        return empty_figure(title, "No activities planned for this selection.")
+    counts = [c for c in DELIVERY_COLUMNS if c in delivery]
+    totals = delivery.groupby("beneficiary")[[*counts, "planned"]].sum()
+    codes = beneficiary_order(totals.index)
+    totals = totals.loc[codes]
+    rate = delivery_rate(totals["completed"], totals["planned"], totals["cancelled"])
+    names = [
+        f"{beneficiary_name(c)} · {r:.0%}" if not pd.isna(r) else beneficiary_name(c)
+        for c, r in zip(codes, rate, strict=True)
+    ]
+    fig = go.Figure()
+    for column in counts:
+        style = ACTIVITY_STYLES[DELIVERY_COLUMNS[column]]
+        values = [int(v) for v in totals[column]]
+        fig.add_trace(
+            go.Bar(
+                x=values,
+                y=names,
+                orientation="h",
+                name=f"{style.symbol} {style.label}",
+                text=[f"{style.symbol} {v}" if v else "" for v in values],
+                textposition="inside",
+                marker={"color": style.colour, "pattern": {"shape": style.pattern}},
+                textfont={"color": text_colour(style.colour)},
+                hovertemplate=f"%{{y}}<br>{style.label}: %{{x}}<extra></extra>",
+            )
+        )
+    completed, planned = int(totals["completed"].sum()), int(totals["planned"].sum())
+    caption = (
+        f"{completed} of {planned} planned activities completed across {len(codes)} beneficiaries; "
+        "each bar splits a beneficiary's activities by status; the percentage after a name is its "
+        "delivery rate (completed of those not cancelled)."
+    )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed")
+    fig.update_xaxes(dtick=1 if planned <= 20 else None)
+    return _finish(fig, title, caption, height=160 + 44 * len(codes))
+
+
+def timeline_figure(activities: pd.DataFrame) -> go.Figure:
+    """Activities by semester, each point marked by status with its own shape; carried-over activities joined."""
+    title = "Work-plan activities by semester and status"
+    if activities.empty:
+        return empty_figure(title, "No activities for this selection.")
+    order = semester_order(activities["semester"])
+    rows = activities.assign(
+        _o=activities["semester"].map(order.index),
+        _label=activities["semester"].map(_label),
+        _y=activities["activity_id"].astype(str) + " · " + activities["beneficiary"].map(beneficiary_name),
+        _b=activities["beneficiary"].map(lambda c: _BENEFICIARY_RANK.get(c, 99)),
+    )
+    rows = rows.assign(_first=rows.groupby("_y")["_o"].transform("min"))
+    rows = rows.sort_values(["_b", "_first", "activity_id", "_o"])
+    ys = list(dict.fromkeys(rows["_y"]))
+    fig = go.Figure()
+    joined_x: list[object] = []
+    joined_y: list[object] = []
+    for _, group in rows.groupby("_y", sort=False):
+        if len(group) > 1:
+            joined_x += [*group["_label"], None]
+            joined_y += [*group["_y"], None]
+    if joined_x:
+        fig.add_trace(
+            go.Scatter(
+                x=joined_x,
+                y=joined_y,
+                mode="lines",
+                name="→ Carried over to a later semester",
+                line={"color": OKABE_ITO["grey"], "width": 2, "dash": "dot"},
+                hoverinfo="skip",
+            )
+        )
+    counts = []
+    for status, style in ACTIVITY_STYLES.items():
+        part = rows[rows["status"] == status]
+        if part.empty:
+            continue
+        counts.append(f"{len(part)} {style.label.lower()}")
+        fig.add_trace(
+            go.Scatter(
+                x=list(part["_label"]),
+                y=list(part["_y"]),
+                mode="markers",
+                name=f"{style.symbol} {style.label}",
+                marker={
+                    "symbol": style.marker,
+                    "size": 14,
+                    "color": style.colour,
+                    "line": {"width": 2, "color": style.colour},
+                },
+                customdata=list(part["title"].astype(str)),
+                hovertemplate=f"%{{y}}, %{{x}}<br>%{{customdata}}<br>{style.label}<extra></extra>",
+            )
+        )
+    caption = (
+        f"{len(ys)} activities over {len(order)} semesters ({', '.join(counts)}); shapes and the legend name each "
+        "status, and dotted lines join an activity carried over to a later semester."
+    )
+    _semester_axis(fig, [_label(s) for s in order], side="top")
+    fig.update_yaxes(categoryorder="array", categoryarray=ys, autorange="reversed")
+    return _finish(fig, title, caption, height=200 + 24 * len(ys), margin={"l": 10, "r": 10, "t": 120, "b": 10})
+
+
+def completeness_figure(completeness: pd.DataFrame) -> go.Figure:
+    """Share of expected reports received, by beneficiary (one bar per semester), labelled 'reported/expected'."""
+    title = "Reporting completeness"
+    if completeness.empty:
+        return empty_figure(title, "No reports were expected for this selection.")
+    has_semester = "semester" in completeness
+    semesters = semester_order(completeness["semester"]) if has_semester else [""]
+    palette = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "reddish_purple", "sky_blue", "vermillion")]
+    fig = go.Figure()
+    for i, semester in enumerate(semesters):
+        part = completeness[completeness["semester"] == semester] if has_semester else completeness
+        if "beneficiary" in part:
+            part = part.assign(_o=part["beneficiary"].map(beneficiary_order(part["beneficiary"]).index))
+            part = part.sort_values("_o")
+            x = [beneficiary_name(c) for c in part["beneficiary"]]
+        else:
+            x = [_label(s) for s in part["semester"]]
+        expected = part["expected"].astype("Float64")
+        share = (100 * part["reported"].astype("Float64") / expected.where(expected > 0)).round(0)
+        colour = palette[i % len(palette)]
+        fig.add_trace(
+            go.Bar(
+                x=x,
+                y=list(share),
+                name=_label(semester) if semester else "Completeness",
+                text=[f"{int(r)}/{int(e)}" for r, e in zip(part["reported"], part["expected"], strict=True)],
+                textposition="outside",
+                marker={"color": colour},
+                hovertemplate="%{x}: %{y:.0f}% (%{text} reports)<extra></extra>",
+            )
+        )
+    reported, expected_total = int(completeness["reported"].sum()), int(completeness["expected"].sum())
+    overall = f"{reported / expected_total:.0%}" if expected_total else "–"
+    caption = (
+        f"{reported} of {expected_total} expected reports received ({overall}); each bar is labelled reported/expected."
+    )
+    fig.update_layout(barmode="group", showlegend=len(semesters) > 1)
+    fig.update_yaxes(title="% of expected reports", range=[0, 110])
+    return _finish(fig, title, caption, height=400)

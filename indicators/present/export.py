@@ -1,0 +1,39 @@
+"""Exports people open in spreadsheet programs: text can never become a formula there.
+
+Any text cell that starts with = + - @, a tab or a carriage return is written with a leading apostrophe
+(the OWASP advice against CSV injection), so Excel and LibreOffice show it as text and never run it.
+Numbers stay numbers. The Kosovo* footnote ends every export that names Kosovo*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from indicators.domain.reference import KOSOVO_FOOTNOTE
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_text(value: object) -> object:
+    """Text that cannot start a formula; other values unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def inert_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame whose text cells (and column names) cannot be read as formulas."""
+    text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    out = frame.assign(**{c: frame[c].map(inert_text, na_action="ignore") for c in text_columns})
+    return out.rename(columns=lambda c: inert_text(str(c)))
+
+
+def csv_export(frame: pd.DataFrame, notes: Sequence[str] = ()) -> bytes:
+    """A table as UTF-8 CSV (with a BOM for spreadsheet programs), inert text; then each note (e.g. that the
+    data are illustrative) and, when Kosovo* is named, its footnote, each on a line of its own."""
+    body = inert_frame(frame).to_csv(index=False)
+    lines = [*notes, *([KOSOVO_FOOTNOTE] if "Kosovo*" in body or "XKX" in body else [])]
+    tail = "".join(f'\n"{line}"\n' for line in lines)
+    return ("\ufeff" + body + tail).encode("utf-8")

@@ -1,0 +1,118 @@
+"""What an upload changes against the approved data: rows added, changed and removed, cell by cell."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from indicators.domain.schema import TABLES, Programme, Table
+
+CHANGE_COLUMNS = ["table", "key", "change", "column", "before", "after"]
+
+
+def no_changes() -> pd.DataFrame:
+    """An empty list of changes, with its columns."""
+    return pd.DataFrame({c: pd.Series([], dtype="string") for c in CHANGE_COLUMNS})
+
+
+def _as_text(series: pd.Series) -> pd.Series:
+    return series.astype("string").fillna("")
+
+
+def _key_text(frame: pd.DataFrame, key: list[str]) -> pd.Series:
+    """Each row's key as one text, its parts joined by ' · ' (joined in Arrow: large uploads have many rows)."""
+    parts = [pa.array(_as_text(frame[k]).array).cast(pa.large_string()) for k in key]
+    joined = pc.binary_join_element_wise(*parts, pa.scalar(" · ", pa.large_string())) if len(parts) > 1 else parts[0]
+    return pd.Series(pd.arrays.ArrowStringArray(joined), index=frame.index)
+
+
+def table_changes(table: Table, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """One table's changes: one row per added or removed row, one per changed cell."""
+    key = list(table.key)
+    if before.empty or after.empty:  # every row added, or every row removed: no need to pair rows up
+        rows, change = (after, "added") if before.empty else (before, "removed")
+        if rows.empty:
+            return no_changes()
+        frame = pd.DataFrame(
+            {
+                "table": table.name,
+                "key": _key_text(rows, key),
+                "change": change,
+                "column": "",
+                "before": "",
+                "after": "",
+            }
+        )
+        return frame.reset_index(drop=True).astype("string")
+    value_columns = [c for c in table.column_names if c not in key]
+    left = before.assign(**{k: before[k].astype("string") for k in key})
+    right = after.assign(**{k: after[k].astype("string") for k in key})
+    both = left.merge(right, on=key, how="outer", suffixes=("_before", "_after"), indicator=True)
+    key_text = _key_text(both, key)
+    parts = []
+    for side, change in (("right_only", "added"), ("left_only", "removed")):
+        rows = both["_merge"] == side
+        if rows.any():
+            parts.append(
+                pd.DataFrame({"key": key_text[rows], "change": change, "column": "", "before": "", "after": ""})
+            )
+    common = both[both["_merge"] == "both"]
+    for column in value_columns:
+        old, new = _as_text(common[f"{column}_before"]), _as_text(common[f"{column}_after"])
+        differs = old != new
+        if differs.any():
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "key": key_text[differs.index[differs]],
+                        "change": "changed",
+                        "column": column,
+                        "before": old[differs],
+                        "after": new[differs],
+                    }
+                )
+            )
+    if not parts:
+        return no_changes()
+    return pd.concat(parts, ignore_index=True).assign(table=table.name)[CHANGE_COLUMNS].astype("string")
+
+
+def programme_changes(before: Programme, after: Programme) -> pd.DataFrame:
+    """Every change from one programme to another, table by table (table, key, change, column, before, after)."""
+    frames = [table_changes(t, before[t.name], after[t.name]) for t in TABLES]
+    return pd.concat(frames, ignore_index=True)
+
+
+def change_summary(changes: pd.DataFrame) -> pd.DataFrame:
+    """Counts of rows added, changed and removed per table (a changed row counts once)."""
+    rows_changed = changes[changes["change"] != "changed"]
+    cells_changed = changes[changes["change"] == "changed"].drop_duplicates(["table", "key"])
+    counts = pd.concat([rows_changed, cells_changed]).groupby(["table", "change"], observed=True).size()
+    return pd.DataFrame(
+        [
+            {
+                "table": table.sheet,
+                **{change: int(counts.get((table.name, change), 0)) for change in ("added", "changed", "removed")},
+            }
+            for table in TABLES
+        ]
+    )
+
+
+def upload_changes(base: Programme, upload: Programme) -> pd.DataFrame:
+    """What merging an upload into ``base`` changes: the same rows as ``programme_changes(base, merged)``.
+
+    An upload adds rows or replaces rows with the same key and never removes any, so only the base rows
+    whose keys the upload carries need comparing; a large upload is compared without touching the rest.
+    """
+    frames = []
+    for table in TABLES:
+        after = upload[table.name]
+        if after.empty:
+            continue
+        key = list(table.key)
+        after = after.drop_duplicates(subset=key, keep="last")
+        touched = base[table.name].merge(after[key].astype(base[table.name][key].dtypes.to_dict()), on=key)
+        frames.append(table_changes(table, touched, after))
+    return pd.concat(frames, ignore_index=True) if frames else no_changes()

@@ -1,0 +1,734 @@
+"""From the raw cells of a workbook to typed tables, with every problem found at once.
+
+``validate_workbook`` never stops at the first problem: it reads every sheet, row and column it can and
+returns the tables it could build together with the full list of problems (errors block the upload,
+warnings are shown). Rules live in small functions, one per kind of column and one per cross-table check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from indicators.domain import reference as ref
+from indicators.domain.periods import PeriodError, parse_semester
+from indicators.domain.problems import ERROR, WARNING, Problem, UnreadableWorkbook, quote
+from indicators.domain.schema import (
+    INSTRUCTIONS_SHEET,
+    LISTS_SHEET,
+    TABLES,
+    Column,
+    Programme,
+    Table,
+    conform,
+    empty_programme,
+)
+from indicators.read.cells import (
+    NO,
+    SPACES,
+    YES,
+    CellError,
+    date_from_text,
+    excel_serial_date,
+    integer_from_text,
+    number_from_text,
+    yes_no_from_text,
+)
+
+MAX_PROBLEMS_PER_RULE = 500  # beyond this, one summary line per rule and column keeps the report readable
+
+
+class RawSheetLike(Protocol):
+    name: str
+    visible: bool
+    header_row: int
+    headers: list[str]
+    rows: pd.DataFrame
+
+
+class RawWorkbookLike(Protocol):
+    sheets: dict[str, RawSheetLike]
+    problems: list[Problem]
+
+
+@dataclass
+class Report:
+    """Problems collected while validating, capped per rule so that a broken column stays readable."""
+
+    problems: list[Problem] = field(default_factory=list)
+    _counts: dict[tuple[str, str, str | None], int] = field(default_factory=dict)
+
+    def add(
+        self, severity: str, sheet: str, row: int | None, column: str | None, found: str, expected: str, code: str
+    ) -> None:
+        key = (code, sheet, column)
+        count = self._counts.get(key, 0) + 1
+        self._counts[key] = count
+        if count <= MAX_PROBLEMS_PER_RULE:
+            self.problems.append(Problem(severity, sheet, row, column, found, expected, code))
+
+    def summarise_caps(self) -> None:
+        for (code, sheet, column), count in self._counts.items():
+            if count > MAX_PROBLEMS_PER_RULE:
+                first = next(p for p in self.problems if (p.code, p.sheet, p.column) == (code, sheet, column))
+                self.problems.append(
+                    Problem(
+                        first.severity,
+                        sheet,
+                        None,
+                        column,
+                        f"{count - MAX_PROBLEMS_PER_RULE} more cells like these",
+                        f"the same fix as above ({first.expected})",
+                        code,
+                    )
+                )
+
+
+# --- headers -------------------------------------------------------------------------------------------
+
+
+def _header_lookup(table: Table) -> dict[str, Column]:
+    lookup: dict[str, Column] = {}
+    for column in table.columns:
+        for spelling in (column.header, column.name, *column.aliases):
+            lookup.setdefault(ref.fold(spelling), column)
+    return lookup
+
+
+def map_headers(table: Table, sheet: RawSheetLike, report: Report) -> dict[str, Column]:
+    """Which raw column holds which declared column; missing, duplicate and unknown headers reported."""
+    lookup = _header_lookup(table)
+    mapping: dict[str, Column] = {}
+    seen: dict[str, str] = {}
+    for raw_header in sheet.rows.columns:
+        column = lookup.get(ref.fold(str(raw_header)))
+        if column is None:
+            if not str(raw_header).startswith("Column ") and sheet.rows[raw_header].notna().any():
+                report.add(
+                    WARNING,
+                    sheet.name,
+                    sheet.header_row,
+                    str(raw_header),
+                    quote(raw_header),
+                    f"one of the template's columns ({', '.join(c.header for c in table.columns)}); "
+                    "this column was ignored",
+                    "unknown-column",
+                )
+            continue
+        if column.name in seen:
+            report.add(
+                ERROR,
+                sheet.name,
+                sheet.header_row,
+                str(raw_header),
+                quote(raw_header),
+                f"the column '{column.header}' only once (it is also '{seen[column.name]}')",
+                "duplicate-column",
+            )
+            continue
+        seen[column.name] = str(raw_header)
+        mapping[str(raw_header)] = column
+    for column in table.columns:
+        if column.required and column.name not in seen:
+            report.add(
+                ERROR,
+                sheet.name,
+                sheet.header_row,
+                column.header,
+                "no such column",
+                f"a column headed '{column.header}' ({column.help or column.kind})",
+                "missing-column",
+            )
+    return mapping
+
+
+# --- cells ---------------------------------------------------------------------------------------------
+
+
+_WHITESPACE = re.compile(r"\s")
+
+
+def _read_unique(series: pd.Series, reader: Callable[[str], tuple[Any, str | None]]) -> tuple[pd.Series, dict]:
+    """Apply a reader to each distinct text once; returns values and a map of text -> (value, note, error)."""
+    codes, found = pd.factorize(series)
+    uniques = found.tolist()  # plain Python strings: iterating an Arrow array boxes each one slowly
+    outcomes: dict[str, tuple[Any, str | None, str | None]] = {}
+    for text in uniques:
+        try:
+            value, note = reader(str(text))
+            outcomes[text] = (value, note, None)
+        except (CellError, PeriodError) as error:
+            outcomes[text] = (None, None, str(error))
+    mapped = [outcomes[t][0] for t in uniques]
+    if all(v is None or isinstance(v, str) for v in mapped):  # texts: gathered in Arrow, no Python objects
+        indices = pa.array(codes, type=pa.int32(), mask=codes < 0)
+        taken = pa.array(mapped, type=pa.string()).take(indices)
+        return pd.Series(pd.arrays.ArrowStringArray(taken), index=series.index), outcomes
+    lookup = pd.array([*mapped, None], dtype=object)
+    return pd.Series(lookup[codes], index=series.index, dtype=object), outcomes
+
+
+def _semester_reader(text: str) -> tuple[str, str | None]:
+    stripped = text.strip()
+    try:
+        number = float(stripped)
+    except ValueError:
+        number = None
+    if number is not None:
+        if 20000 <= number <= 80000 and number == int(number):
+            day = excel_serial_date(number)
+            return parse_semester(day).id, f"the number {stripped} read as the Excel date {day.isoformat()}"
+        raise PeriodError("a semester identifier such as 2025NovS1, a label, or a date inside the semester")
+    semester = parse_semester(stripped)
+    return semester.id, None if semester.id == stripped else f"read as {semester.id} ({semester.label})"
+
+
+def _beneficiary_reader(text: str) -> tuple[str, str | None]:
+    code = ref.beneficiary_code(text)
+    if code is None:
+        raise CellError(
+            "a beneficiary: " + ", ".join(f"{c} ({ref.beneficiary_name(c)})" for c in ref.BENEFICIARY_CODES)
+        )
+    return code, None if code == text.strip() else f"read as {code} ({ref.beneficiary_name(code)})"
+
+
+def _choice_reader(choices: tuple[str, ...]) -> Callable[[str], tuple[str, str | None]]:
+    folded = {ref.fold(c).replace(" ", "_"): c for c in choices}
+
+    def read(text: str) -> tuple[str, str | None]:
+        key = ref.fold(text).replace(" ", "_")
+        if key in folded:
+            return folded[key], None
+        raise CellError("one of: " + ", ".join(choices))
+
+    return read
+
+
+def _id_reader(text: str) -> tuple[str, str | None]:
+    value = text.strip()
+    if value.endswith(".0") and value[:-2].isdigit():
+        value = value[:-2]
+    if not value or _WHITESPACE.search(value):
+        raise CellError("an identifier without spaces, e.g. IND-01")
+    return value, None
+
+
+def _text_reader(text: str) -> tuple[str, str | None]:
+    return text.strip(), None
+
+
+READERS: dict[str, Callable[[Column], Callable[[str], tuple[Any, str | None]]]] = {
+    "id": lambda c: _id_reader,
+    "text": lambda c: _text_reader,
+    "choice": lambda c: _choice_reader(c.choices),
+    "semester": lambda c: _semester_reader,
+    "beneficiary": lambda c: _beneficiary_reader,
+    "number": lambda c: lambda t: number_from_text(t, allow_percent=True),
+    "integer": lambda c: integer_from_text,
+    "yesno": lambda c: yes_no_from_text,
+    "date": lambda c: date_from_text,
+    "value": lambda c: _text_reader,  # read by measure in _split_values
+}
+
+
+def _plain_numbers(series: pd.Series) -> pd.Series:
+    """Cells holding a plain, finite number, read in one pass; NA elsewhere (those cells are read one by one).
+
+    Arrow's parser reads the column when every cell is a plain number, pandas' when Arrow refuses a cell
+    (spaces, commas, words). Infinities and NaN written as words are never plain numbers.
+    """
+    try:
+        values = pc.cast(pa.array(series.array), pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        values = pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    values = np.where(np.isfinite(values), values + 0.0, np.nan)  # + 0.0 makes -0 read as 0, as pandas reads it
+    return pd.Series(pd.array(values, dtype="Float64"), index=series.index)
+
+
+def _number_column(series: pd.Series, allow_percent: bool = True) -> tuple[pd.Series, dict]:
+    """Numbers read fast: plain numeric text converts in one pass, the rest cell by cell."""
+    fast = _plain_numbers(series)
+    odd = series.notna() & fast.isna()
+    if not odd.any():
+        return fast, {}
+    slow, outcomes = _read_unique(series[odd], lambda t: number_from_text(t, allow_percent=allow_percent))
+    return fast.where(~odd, slow), outcomes
+
+
+def _lookup(series: pd.Series, mapping: pd.Series) -> pd.Series:
+    """Each text cell's value in a text-to-text ``mapping`` (NA when absent), looked up in Arrow."""
+    keys = mapping.index.astype("string")
+    positions = pc.index_in(pa.array(series.astype("string").array), value_set=pa.array(keys.array))
+    found = pa.array(mapping.astype("string").array).take(positions)
+    return pd.Series(pd.arrays.ArrowStringArray(found), index=series.index)
+
+
+def _isin(series: pd.Series, known: set) -> pd.Series:
+    """Which cells are in ``known`` (text columns are matched in Arrow, without Python objects)."""
+    if isinstance(series.dtype, pd.StringDtype) and all(isinstance(k, str) for k in known):
+        found = pc.is_in(pa.array(series.array), value_set=pa.array(list(known), type=pa.string()))
+        return pd.Series(found.to_numpy(zero_copy_only=False), index=series.index, dtype=bool)
+    return series.isin(known)
+
+
+def read_column(table: Table, sheet: RawSheetLike, raw_header: str, column: Column, report: Report) -> pd.Series:
+    """One column's cells as typed values; unreadable cells reported and left empty."""
+    cells = sheet.rows[raw_header].astype("string")
+    cells = cells.where(cells.str.strip(SPACES).fillna("") != "")
+    if column.kind == "number":
+        values, outcomes = _number_column(cells)
+    else:
+        values, outcomes = _read_unique(cells, READERS[column.kind](column))
+    bad = {text: outcome for text, outcome in outcomes.items() if outcome[2] or outcome[1]}
+    if bad:
+        for row, text in cells[cells.isin(list(bad))].items():
+            _, note, error = bad[text]
+            if error:
+                report.add(ERROR, sheet.name, int(row), column.header, quote(text), error, f"bad-{column.kind}")
+            else:
+                report.add(WARNING, sheet.name, int(row), column.header, quote(text), str(note), "normalised")
+    if column.default is not None:
+        default = READERS[column.kind](column)(column.default)[0]
+        values = values.where(cells.notna(), default)
+    if column.required and column.default is None:
+        for row in cells.index[cells.isna()]:
+            report.add(
+                ERROR,
+                sheet.name,
+                int(row),
+                column.header,
+                "an empty cell",
+                f"a value ({column.help or column.kind})",
+                "required",
+            )
+    return values
+
+
+def read_table(table: Table, sheet: RawSheetLike, report: Report) -> pd.DataFrame:
+    """A sheet's rows as a typed frame with an ``_row`` column holding each row's Excel row number."""
+    rows = sheet.rows
+    rows = rows[rows.notna().any(axis=1)] if len(rows.columns) else rows.iloc[0:0]
+    sheet_view = _SheetView(sheet.name, sheet.visible, sheet.header_row, list(rows.columns), rows)
+    mapping = map_headers(table, sheet_view, report)
+    data = {column.name: read_column(table, sheet_view, raw, column, report) for raw, column in mapping.items()}
+    frame = pd.DataFrame(data, index=rows.index)
+    for column in table.columns:
+        if column.name not in frame.columns:
+            frame[column.name] = pd.Series(pd.NA, index=rows.index, dtype=column.dtype)
+    frame["_row"] = rows.index.astype(int)
+    return frame
+
+
+@dataclass
+class _SheetView:
+    name: str
+    visible: bool
+    header_row: int
+    headers: list[str]
+    rows: pd.DataFrame
+
+
+# --- values by measure -----------------------------------------------------------------------------------
+
+
+def split_values(frame: pd.DataFrame, measures: pd.Series, report: Report) -> pd.DataFrame:
+    """Values read by their indicator's measure: numbers, yes/no as 1/0, qualitative text, percentages."""
+    sheet, col = "Values", "Value"
+    measure = _lookup(frame["indicator_id"], measures)
+    texts = frame["value"].astype("string")
+    has_text = texts.notna()
+    has_parts = frame["numerator"].notna() | frame["denominator"].notna()
+    rows = frame["_row"]
+
+    def each(mask: pd.Series, severity: str, column: str, found: object, expected: object, code: str) -> None:
+        for index in mask[mask.fillna(False)].index:
+            f = found(index) if callable(found) else found
+            e = expected(index) if callable(expected) else expected
+            report.add(severity, sheet, int(rows[index]), column, f, e, code)
+
+    is_pct = measure == "percentage"
+    each(
+        is_pct & has_text & ~has_parts,
+        ERROR,
+        col,
+        lambda i: quote(texts[i]),
+        "for a percentage indicator, Value left empty and Numerator and Denominator filled (e.g. 12 of 40), "
+        "so that regional figures are ratios of sums",
+        "wrong-measure",
+    )
+    other = measure.notna() & ~is_pct
+    each(
+        other & has_parts,
+        ERROR,
+        "Numerator",
+        "a numerator or denominator",
+        lambda i: f"Numerator and Denominator only for percentage indicators; this one is a {measure[i]}",
+        "wrong-measure",
+    )
+    each(
+        measure.notna() & ~has_text & ~has_parts,
+        WARNING,
+        col,
+        "an empty cell",
+        "a value; the row is kept as not reported (with its comment) and counts as a missing report",
+        "not-reported",
+    )
+
+    numbers = pd.Series(pd.NA, index=frame.index, dtype="Float64")
+    words = texts.str.strip().where(measure == "qualitative")
+
+    milestone = (measure == "milestone") & has_text
+    flags = texts[milestone].str.strip().str.lower()
+    numbers[milestone] = flags.map(lambda t: 1.0 if t in YES else 0.0 if t in NO else None).astype("Float64")
+    each(
+        milestone & numbers.isna(),
+        ERROR,
+        col,
+        lambda i: quote(texts[i]),
+        "yes or no (a milestone is reached or not); this indicator is a milestone",
+        "wrong-measure",
+    )
+
+    count = (measure == "count") & has_text
+    read, outcomes = _number_column(texts[count], allow_percent=False)
+    numbers[count] = read.astype("Float64")
+    for text, (_, note, error) in outcomes.items():
+        mask = count & (texts == text)
+        if error:
+            each(mask, ERROR, col, quote(text), f"{error}; this indicator is a count", "wrong-measure")
+        elif note:
+            each(mask, WARNING, col, quote(text), note, "normalised")
+    each(count & (numbers < 0), ERROR, col, lambda i: quote(texts[i]), "a count of zero or more", "negative")
+    each(
+        count & (numbers % 1 != 0),
+        ERROR,
+        col,
+        lambda i: quote(texts[i]),
+        "a whole number: counts have no decimals (if a dot separates thousands, write 1234)",
+        "not-whole",
+    )
+    return frame.assign(value=numbers, text=words)
+
+
+def check_percentage_parts(frame: pd.DataFrame, report: Report) -> None:
+    """Numerators within their denominators, neither negative; a zero denominator is flagged."""
+    num, den, rows = frame["numerator"], frame["denominator"], frame["_row"]
+    parts = lambda i: f"{num[i]:g} of {den[i]:g}"  # noqa: E731
+    rules = [
+        (num.isna() & den.notna(), ERROR, "Numerator", "an empty cell", "both Numerator and Denominator", "required"),
+        (num.notna() & den.isna(), ERROR, "Denominator", "an empty cell", "both Numerator and Denominator", "required"),
+        ((num < 0) | (den < 0), ERROR, "Numerator", parts, "numbers of zero or more", "negative"),
+        (
+            (den == 0) & (num >= 0),
+            WARNING,
+            "Denominator",
+            "0",
+            "a denominator above zero; the percentage is shown as no data",
+            "zero-denominator",
+        ),
+        (
+            (num > den) & (den > 0),
+            ERROR,
+            "Numerator",
+            parts,
+            "a numerator no larger than its denominator",
+            "numerator-above-denominator",
+        ),
+    ]
+    for mask, severity, column, found, expected, code in rules:
+        for index in mask[mask.fillna(False)].index:
+            shown = found(index) if callable(found) else found
+            report.add(severity, "Values", int(rows[index]), column, shown, expected, code)
+
+
+# --- cross-table checks ----------------------------------------------------------------------------------
+
+
+def check_duplicates(table: Table, frame: pd.DataFrame, report: Report) -> pd.DataFrame:
+    """Rows repeating another row's key are reported and dropped (the first is kept)."""
+    key = [k for k in table.key if k in frame.columns]
+    if len(key) < len(table.key) or frame.empty:
+        return frame
+    complete = frame[key].notna().all(axis=1)
+    dup = frame.duplicated(subset=key, keep="first") & complete
+    if dup.any():
+        first_rows = frame[complete & ~dup].set_index(key)["_row"]
+        for _, r in frame[dup].iterrows():
+            key_values = tuple(r[k] for k in key)
+            first = first_rows.get(key_values if len(key) > 1 else key_values[0])
+            report.add(
+                ERROR,
+                table.sheet,
+                int(r["_row"]),
+                table.column(key[0]).header,
+                "a second row for " + " / ".join(str(v) for v in key_values),
+                f"one row per {', '.join(table.column(k).header for k in key)} (first given in row {first})",
+                "duplicate",
+            )
+    return frame[~dup]
+
+
+def check_references(
+    frame: pd.DataFrame,
+    table: Table,
+    column: str,
+    known: Iterable[str],
+    what: str,
+    report: Report,
+    severity: str = ERROR,
+) -> None:
+    """Every identifier in a column refers to a known row of another table."""
+    if column not in frame.columns:
+        return
+    known_set = set(known)
+    unknown = frame[frame[column].notna() & ~_isin(frame[column], known_set)]
+    sample = ", ".join(str(k) for k in sorted(known_set)[:8]) + (" ..." if len(known_set) > 8 else "")
+    for _, r in unknown.iterrows():
+        report.add(
+            severity,
+            table.sheet,
+            int(r["_row"]),
+            table.column(column).header,
+            quote(r[column]),
+            f"{what} that exists in the workbook or the approved data ({sample or 'none yet'})",
+            f"unknown-{column}",
+        )
+
+
+def check_targets_have_baselines(
+    targets: pd.DataFrame, baselines: pd.DataFrame, indicators: pd.DataFrame, report: Report
+) -> None:
+    """Targets of counts and percentages need a baseline for the same indicator and beneficiary."""
+    if targets.empty:
+        return
+    measured = set(indicators.loc[indicators["measure"].isin(["count", "percentage"]), "indicator_id"])
+    have = set(zip(baselines["indicator_id"], baselines["beneficiary"], strict=True))
+    for _, r in targets.iterrows():
+        if r["indicator_id"] in measured and (r["indicator_id"], r["beneficiary"]) not in have:
+            report.add(
+                ERROR,
+                "Targets",
+                int(r["_row"]),
+                "Indicator ID",
+                f"a target for {r['indicator_id']} / {r['beneficiary']} without a baseline",
+                "a row on the Baselines sheet for the same indicator and beneficiary",
+                "target-without-baseline",
+            )
+
+
+def check_percent_ranges(frame: pd.DataFrame, sheet: str, indicators: pd.DataFrame, report: Report) -> None:
+    """Baselines and targets of percentage indicators lie within 0-100; fractions are pointed out."""
+    percent = set(indicators.loc[indicators["measure"] == "percentage", "indicator_id"])
+    rows = frame[frame["indicator_id"].isin(percent) & frame["value"].notna()]
+    for _, r in rows.iterrows():
+        value = float(r["value"])
+        if not 0 <= value <= 100:
+            report.add(
+                ERROR, sheet, int(r["_row"]), "Value", f"{value:g}", "a percentage from 0 to 100", "percent-range"
+            )
+        elif 0 < value < 1:
+            report.add(
+                WARNING,
+                sheet,
+                int(r["_row"]),
+                "Value",
+                f"{value:g}",
+                "a percentage written 0-100 (is this a fraction? 0.45 means 0.45 %, not 45 %)",
+                "percent-fraction",
+            )
+
+
+def check_values_disaggregation(values: pd.DataFrame, indicators: pd.DataFrame, report: Report) -> None:
+    """Rows by sex only for indicators split by sex."""
+    split = set(indicators.loc[indicators["disaggregation"] == "sex", "indicator_id"].dropna())
+    by_sex = values[(values["sex"] != "total").fillna(False)]
+    ids = by_sex["indicator_id"]
+    wrong = by_sex[_isin(ids, set(indicators["indicator_id"].dropna())) & ~_isin(ids, split)]
+    for _, r in wrong.iterrows():
+        report.add(
+            ERROR,
+            "Values",
+            int(r["_row"]),
+            "Sex",
+            quote(r["sex"]),
+            f"total: {r['indicator_id']} is not split by sex",
+            "wrong-disaggregation",
+        )
+
+
+def check_values_not_future(values: pd.DataFrame, today: dt.date, report: Report) -> None:
+    """Actuals are reported for semesters that have started."""
+    future = values[values["semester"].notna()]
+    for semester_id in future["semester"].unique():
+        start = parse_semester(semester_id).start
+        if start > today:
+            for _, r in future[future["semester"] == semester_id].iterrows():
+                report.add(
+                    WARNING,
+                    "Values",
+                    int(r["_row"]),
+                    "Semester",
+                    quote(semester_id),
+                    f"a semester that has started (it starts on {start.isoformat()})",
+                    "future-semester",
+                )
+
+
+def check_direction(targets: pd.DataFrame, baselines: pd.DataFrame, indicators: pd.DataFrame, report: Report) -> None:
+    """A target that moves away from the baseline against the indicator's direction is pointed out."""
+    if targets.empty or baselines.empty:
+        return
+    merged = targets.merge(
+        baselines[["indicator_id", "beneficiary", "value"]],
+        on=["indicator_id", "beneficiary"],
+        suffixes=("", "_baseline"),
+    ).merge(indicators[["indicator_id", "direction"]], on="indicator_id")
+    wrong = merged[
+        ((merged["direction"] == "increase") & (merged["value"] < merged["value_baseline"]))
+        | ((merged["direction"] == "decrease") & (merged["value"] > merged["value_baseline"]))
+    ]
+    for _, r in wrong.iterrows():
+        report.add(
+            WARNING,
+            "Targets",
+            int(r["_row"]),
+            "Value",
+            f"{r['value']:g}",
+            f"a target that {'rises above' if r['direction'] == 'increase' else 'falls below'} the baseline "
+            f"{r['value_baseline']:g}, since {r['indicator_id']} should {r['direction']}",
+            "target-direction",
+        )
+
+
+# --- the workbook ----------------------------------------------------------------------------------------
+
+
+def match_sheets(raw: RawWorkbookLike, report: Report) -> dict[str, RawSheetLike]:
+    """Which sheet holds which table (names compared without case or spaces); unknown sheets reported."""
+    by_fold = {ref.fold(t.sheet): t for t in TABLES}
+    found: dict[str, RawSheetLike] = {}
+    for name, sheet in raw.sheets.items():
+        table = by_fold.get(ref.fold(name))
+        if table is None:
+            if ref.fold(name) not in (ref.fold(INSTRUCTIONS_SHEET), ref.fold(LISTS_SHEET)) and len(sheet.rows):
+                report.add(
+                    WARNING,
+                    name,
+                    None,
+                    None,
+                    f"a sheet named '{name}'",
+                    "one of the template's sheets (" + ", ".join(t.sheet for t in TABLES) + "); it was ignored",
+                    "unknown-sheet",
+                )
+            continue
+        if not sheet.visible and len(sheet.rows):
+            report.add(
+                WARNING,
+                name,
+                None,
+                None,
+                "a hidden sheet",
+                "visible sheets; its rows were read all the same",
+                "hidden-sheet",
+            )
+        found[table.name] = sheet
+    if not found:
+        raise UnreadableWorkbook(
+            "This is not a monitoring workbook: it has none of the sheets "
+            + ", ".join(t.sheet for t in TABLES)
+            + ". Download the template from the Upload page and copy your data into it."
+        )
+    return found
+
+
+def validate_workbook(
+    raw: RawWorkbookLike, base: Programme | None = None, today: dt.date | None = None
+) -> tuple[Programme, list[Problem]]:
+    """The uploaded rows as typed tables, and every problem found in them (checked against ``base``)."""
+    base = base if base is not None else empty_programme()
+    today = today or dt.date.today()
+    report = Report()
+    sheets = match_sheets(raw, report)
+    frames = {
+        t.name: read_table(t, sheets[t.name], report) if t.name in sheets else t.empty().assign(_row=[]) for t in TABLES
+    }
+    for table in TABLES:
+        frames[table.name] = check_duplicates(table, frames[table.name], report)
+
+    results = _union_ids(base.results, frames["results"], "result_id")
+    indicators_all = _merged_frame(base.indicators, frames["indicators"], "indicator_id")
+    check_references(frames["results"], TABLES[0], "parent_id", results, "a result ID", report)
+    check_references(frames["indicators"], TABLES[1], "result_id", results, "a result ID", report)
+    indicator_ids = set(indicators_all["indicator_id"].dropna())
+    by_name = {t.name: t for t in TABLES}
+    for name in ("baselines", "targets", "values"):
+        check_references(frames[name], by_name[name], "indicator_id", indicator_ids, "an indicator ID", report)
+    check_references(frames["activities"], by_name["activities"], "result_id", results, "a result ID", report)
+    meetings = set(base.meetings["number"].dropna().astype(int)) | set(frames["meetings"].get("number", []))
+    for name in ("targets", "activities"):
+        check_references(
+            frames[name].assign(adopted_at=frames[name].get("adopted_at")),
+            by_name[name],
+            "adopted_at",
+            meetings,
+            "a meeting number",
+            report,
+            severity=WARNING,
+        )
+
+    if not frames["values"].empty:
+        measures = indicators_all.set_index("indicator_id")["measure"]
+        frames["values"] = split_values(frames["values"], measures, report)
+        check_percentage_parts(frames["values"], report)
+        check_values_disaggregation(frames["values"], indicators_all, report)
+        check_values_not_future(frames["values"], today, report)
+    for name in ("baselines", "targets"):
+        if not frames[name].empty:
+            check_percent_ranges(frames[name], by_name[name].sheet, indicators_all, report)
+    baselines_all = pd.concat([base.baselines, frames["baselines"]], ignore_index=True)
+    check_targets_have_baselines(frames["targets"], baselines_all, indicators_all, report)
+    check_direction(
+        frames["targets"],
+        baselines_all.drop_duplicates(["indicator_id", "beneficiary"], keep="last"),
+        indicators_all,
+        report,
+    )
+
+    report.problems.extend(getattr(raw, "problems", []))
+    report.summarise_caps()
+    programme = Programme({t.name: conform(t, frames[t.name]) for t in TABLES})
+    return programme, report.problems
+
+
+def _union_ids(base: pd.DataFrame, upload: pd.DataFrame, column: str) -> set[str]:
+    return set(base[column].dropna()) | set(upload[column].dropna() if column in upload else [])
+
+
+def _merged_frame(base: pd.DataFrame, upload: pd.DataFrame, key: str) -> pd.DataFrame:
+    if upload.empty:
+        return base
+    both = pd.concat([base, upload.drop(columns="_row", errors="ignore")], ignore_index=True)
+    return both.drop_duplicates(subset=[key], keep="last")
+
+
+def merge(base: Programme, upload: Programme) -> Programme:
+    """The base programme with the upload's rows added or, where their keys match, replacing the base rows."""
+    tables = {}
+    for table in TABLES:
+        new = upload[table.name]
+        if new.empty:
+            tables[table.name] = base[table.name]
+            continue
+        old = base[table.name]
+        both = pd.concat([old, new], ignore_index=True) if not old.empty else new
+        both = both.drop_duplicates(subset=list(table.key), keep="last")
+        tables[table.name] = conform(table, both.sort_values(list(table.key), kind="stable"))
+    return Programme(tables)

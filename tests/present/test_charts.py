@@ -1,0 +1,287 @@
+"""Chart builders are checked on their data: traces, values, colours by status, symbols and names."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from indicators.compute.progress import STATUS_BY_CODE, STATUSES
+from indicators.present import charts
+
+S1, S2, S3 = "2024NovS1", "2024NovS2", "2025NovS1"
+
+
+def progress_rows(rows: list[tuple]) -> pd.DataFrame:
+    """A progress frame from (indicator_id, beneficiary, semester, baseline, target, actual, status) tuples."""
+    frame = pd.DataFrame(
+        rows, columns=["indicator_id", "beneficiary", "semester", "baseline", "target", "actual", "status"]
+    )
+    return frame.assign(
+        title="Prison staff trained",
+        unit="staff",
+        measure="count",
+        aggregation="sum",
+        progress_display=0.5,
+        status_label=frame["status"].map(lambda s: STATUS_BY_CODE[s].label),
+        status_symbol=frame["status"].map(lambda s: STATUS_BY_CODE[s].symbol),
+    )
+
+
+MATRIX = progress_rows(
+    [
+        ("IND-01", "ALB", S3, 0, 10, 12, "achieved"),
+        ("IND-01", "XKX", S3, 0, 10, 5, "at_risk"),
+        ("IND-02", "ALB", S3, 0, 10, None, "no_data"),
+        ("IND-02", "XKX", S3, 0, 10, 8, "on_track"),
+        ("IND-02", "SRB", S3, 0, 10, 1, "off_track"),
+    ]
+)
+
+
+def trace_named(fig: go.Figure, start: str) -> go.BaseTraceType:
+    return next(t for t in fig.data if t.name.startswith(start))
+
+
+def test_status_matrix_has_one_trace_per_status_coloured_and_marked_by_it():
+    fig = charts.status_matrix_figure(MATRIX)
+    assert [t.name for t in fig.data] == ["✔ Achieved", "● On track", "▲ At risk", "✖ Off track", "○ No data"]
+    for trace in fig.data:
+        status = next(s for s in STATUSES if trace.name == f"{s.symbol} {s.label}")
+        assert trace.marker.color == status.colour
+        assert set(trace.text) == {status.symbol}
+    at_risk = trace_named(fig, "▲")
+    assert list(at_risk.x) == ["Kosovo*"] and list(at_risk.y) == ["IND-01"]
+    assert list(fig.layout.xaxis.categoryarray) == ["Albania", "Kosovo*", "Serbia"]
+    assert "XKX" not in str(fig.to_dict())
+
+
+def test_status_matrix_caption_counts_statuses_and_names_the_semester():
+    caption = charts.figure_caption(charts.status_matrix_figure(MATRIX))
+    assert "2 indicators across 3 beneficiaries" in caption
+    assert "Nov 2024 – Apr 2025" in caption
+    assert "1 ▲ at risk" in caption
+
+
+@pytest.mark.parametrize(
+    "builder",
+    [
+        charts.status_matrix_figure,
+        charts.trend_figure,
+        charts.indicator_across_figure,
+        charts.delivery_figure,
+        charts.timeline_figure,
+        charts.completeness_figure,
+    ],
+)
+def test_empty_frames_give_a_titled_figure_that_says_so(builder):
+    fig = builder(pd.DataFrame())
+    assert fig.layout.title.text
+    assert "No" in charts.figure_caption(fig)
+    assert len(fig.data) == 0
+
+
+def test_trend_orders_semesters_and_draws_actual_target_and_baseline():
+    rows = progress_rows(
+        [
+            ("IND-01", "XKX", S3, 2, 10, 9, "on_track"),
+            ("IND-01", "XKX", S1, 2, 4, 5, "achieved"),
+            ("IND-01", "XKX", S2, 2, 6, None, "no_data"),
+        ]
+    )
+    fig = charts.trend_figure(rows)
+    assert [t.name for t in fig.data] == ["Baseline", "Target", "Actual (symbol = status)"]
+    actual = trace_named(fig, "Actual")
+    assert list(actual.x) == ["Nov 2023 – Apr 2024", "May 2024 – Oct 2024", "Nov 2024 – Apr 2025"]
+    assert list(actual.y)[0] == 5 and pd.isna(list(actual.y)[1]) and list(actual.y)[2] == 9
+    assert list(actual.text) == ["✔", "○", "●"]
+    assert list(actual.marker.color) == [STATUS_BY_CODE[s].colour for s in ("achieved", "no_data", "on_track")]
+    assert list(trace_named(fig, "Target").y) == [4, 6, 10]
+    assert list(trace_named(fig, "Baseline").y) == [2, 2, 2]
+    assert "Kosovo*" in fig.layout.title.text
+    assert "actual 9 against a target of 10" in charts.figure_caption(fig)
+
+
+def test_trend_hover_uses_donor_display_when_suppressed():
+    rows = progress_rows([("IND-03", "MNE", S3, 0, 10, None, "on_track")]).assign(actual_display="<5", suppressed=True)
+    actual = trace_named(charts.trend_figure(rows), "Actual")
+    assert actual.customdata[0][0] == "<5"
+
+
+def test_indicator_across_draws_a_line_per_beneficiary_and_the_regional_target():
+    rows = progress_rows(
+        [
+            ("IND-01", "SRB", S2, 0, 5, 3, "at_risk"),
+            ("IND-01", "ALB", S2, 0, 5, 4, "on_track"),
+            ("IND-01", "ALB", S3, 0, 10, 11, "achieved"),
+            ("IND-01", "XKX", S3, 0, 10, 10, "achieved"),
+        ]
+    )
+    regional = pd.DataFrame(
+        {
+            "indicator_id": ["IND-01"] * 2,
+            "semester": [S3, S2],
+            "aggregation": ["sum"] * 2,
+            "target": [20.0, 10.0],
+            "actual": [21.0, 7.0],
+        }
+    )
+    fig = charts.indicator_across_figure(rows, regional)
+    assert [t.name for t in fig.data] == ["Albania", "Kosovo*", "Serbia", "Regional target", "Regional actual"]
+    assert list(trace_named(fig, "Albania").y) == [4, 11]
+    assert trace_named(fig, "Kosovo*").line.color == charts.BENEFICIARY_COLOURS["XKX"]
+    assert list(trace_named(fig, "Regional target").y) == [10.0, 20.0]
+    assert "regional target of 20" in charts.figure_caption(fig)
+
+
+def test_indicator_across_leaves_out_regional_lines_in_other_units():
+    rows = progress_rows([("IND-05", "ALB", S3, 0, 1, 1, "achieved")])
+    regional = pd.DataFrame(
+        {
+            "indicator_id": ["IND-05"],
+            "semester": [S3],
+            "aggregation": ["count_meeting_target"],
+            "target": [6.0],
+            "actual": [1.0],
+        }
+    )
+    assert [t.name for t in charts.indicator_across_figure(rows, regional).data] == ["Albania"]
+
+
+def test_sex_split_stacks_female_and_male_by_beneficiary():
+    values = pd.DataFrame(
+        {
+            "indicator_id": ["IND-02"] * 5,
+            "beneficiary": ["XKX", "XKX", "ALB", "ALB", "ALB"],
+            "semester": [S3] * 5,
+            "sex": ["female", "male", "female", "male", "total"],
+            "value": [3.0, 7.0, 5.0, 5.0, 10.0],
+        }
+    )
+    fig = charts.sex_split_figure(values)
+    assert fig.layout.barmode == "stack"
+    female, male = fig.data
+    assert (female.name, male.name) == ("Female", "Male")
+    assert list(female.x) == ["Albania", "Kosovo*"] and list(female.y) == [5.0, 3.0]
+    assert list(male.y) == [5.0, 7.0]
+    assert female.marker.pattern.shape != male.marker.pattern.shape
+    assert "8 female and 12 male; 40% female" in charts.figure_caption(fig)
+
+
+def test_sex_split_uses_two_level_axis_over_several_semesters():
+    values = pd.DataFrame(
+        {
+            "indicator_id": ["I"] * 2,
+            "beneficiary": ["ALB"] * 2,
+            "semester": [S3, S2],
+            "sex": ["female", "female"],
+            "value": [1.0, 2.0],
+        }
+    )
+    female = charts.sex_split_figure(values).data[0]
+    assert [list(level) for level in female.x] == [
+        ["May 2024 – Oct 2024", "Nov 2024 – Apr 2025"],
+        ["Albania", "Albania"],
+    ]
+
+
+DELIVERY = pd.DataFrame(
+    {
+        "semester": [S3, S3, S2],
+        "beneficiary": ["XKX", "ALB", "ALB"],
+        "planned": [4, 3, 2],
+        "completed": [2, 3, 1],
+        "ongoing": [1, 0, 0],
+        "postponed": [0, 0, 1],
+        "cancelled": [1, 0, 0],
+        "not_started": [0, 0, 0],
+        "delivery_rate": [2 / 3, 1.0, 0.5],
+    }
+)
+
+
+def test_delivery_stacks_statuses_per_beneficiary_with_rate_in_the_name():
+    fig = charts.delivery_figure(DELIVERY[DELIVERY["semester"] == S3])
+    assert fig.layout.barmode == "stack"
+    assert [t.name for t in fig.data] == [
+        "✔ Completed",
+        "◐ Ongoing",
+        "○ Planned, not started",
+        "→ Postponed (carried over)",
+        "✖ Cancelled",
+    ]
+    completed = trace_named(fig, "✔")
+    assert list(completed.y) == ["Albania · 100%", "Kosovo* · 67%"]
+    assert list(completed.x) == [3, 2]
+    assert completed.marker.color == charts.ACTIVITY_STYLES["completed"].colour
+    assert len({t.marker.pattern.shape for t in fig.data}) == len(fig.data)
+    assert charts.figure_caption(fig).startswith("5 of 7 planned activities completed")
+
+
+def test_delivery_adds_up_semesters_per_beneficiary():
+    completed = trace_named(charts.delivery_figure(DELIVERY), "✔")
+    assert list(completed.x) == [4, 2]
+
+
+ACTIVITIES = pd.DataFrame(
+    {
+        "activity_id": ["A1", "A1", "A2", "A3"],
+        "semester": [S2, S3, S3, S3],
+        "beneficiary": ["MNE", "MNE", "XKX", "ALB"],
+        "title": ["Training", "Training", "Study visit", "Manual"],
+        "status": ["postponed", "completed", "ongoing", "cancelled"],
+    }
+)
+
+
+def test_timeline_marks_each_status_and_joins_carried_over_activities():
+    fig = charts.timeline_figure(ACTIVITIES)
+    names = [t.name for t in fig.data]
+    assert names[0].startswith("→ Carried over")
+    carried = fig.data[0]
+    assert list(carried.y) == ["A1 · Montenegro", "A1 · Montenegro", None]
+    postponed = trace_named(fig, "→ Postponed")
+    assert postponed.marker.symbol == "triangle-right" and list(postponed.x) == ["May 2024 – Oct 2024"]
+    assert list(trace_named(fig, "◐").y) == ["A2 · Kosovo*"]
+    assert list(fig.layout.yaxis.categoryarray) == ["A3 · Albania", "A2 · Kosovo*", "A1 · Montenegro"]
+    assert len({t.marker.symbol for t in fig.data[1:]}) == len(fig.data) - 1
+
+
+def test_completeness_shows_percent_and_counts_per_beneficiary():
+    frame = pd.DataFrame(
+        {
+            "semester": [S3, S3],
+            "beneficiary": ["XKX", "ALB"],
+            "expected": [4, 5],
+            "reported": [3, 5],
+            "missing": [1, 0],
+            "completeness": [0.75, 1.0],
+        }
+    )
+    fig = charts.completeness_figure(frame)
+    (bars,) = fig.data
+    assert list(bars.x) == ["Albania", "Kosovo*"]
+    assert list(bars.y) == [100, 75]
+    assert list(bars.text) == ["5/5", "3/4"]
+    assert "8 of 9 expected reports received (89%)" in charts.figure_caption(fig)
+
+
+@pytest.mark.parametrize(
+    ("background", "expected"),
+    [("#000000", "#FFFFFF"), ("#F0E442", "#000000"), ("#0072B2", "#FFFFFF"), ("#DDDDDD", "#000000")],
+)
+def test_text_colour_contrasts_with_background(background, expected):
+    assert charts.text_colour(background) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [([S3, S1, S2, S1], [S1, S2, S3]), (["nonsense", S1], [S1, "nonsense"]), ([], [])],
+)
+def test_semester_order(given, expected):
+    assert charts.semester_order(given) == expected
+
+
+def test_status_colours_are_okabe_ito_or_greys():
+    allowed = set(charts.OKABE_ITO.values()) | {"#DDDDDD"}
+    assert {s.colour for s in STATUSES} <= allowed

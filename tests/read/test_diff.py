@@ -1,0 +1,58 @@
+import pandas as pd
+
+from indicators.domain.schema import Programme
+from indicators.read.diff import change_summary, programme_changes
+from tests.factories import small_programme
+
+
+def test_added_changed_and_removed_rows_are_listed() -> None:
+    before = small_programme()
+    baselines = before.baselines.copy()
+    baselines.loc[baselines["indicator_id"] == "IND-02", "value"] = 25.0
+    extra = pd.DataFrame([{"indicator_id": "IND-01", "beneficiary": "SRB", "value": 3.0, "year": 2023}])
+    baselines = pd.concat([baselines[baselines["indicator_id"] != "IND-01"], extra]).astype(before.baselines.dtypes)
+    after = Programme({**before.tables, "baselines": baselines})
+    changes = programme_changes(before, after)
+    rows = {(r.change, r.key, r.column, r.before, r.after) for r in changes.itertuples()}
+    assert ("changed", "IND-02 · ALB", "value", "20.0", "25.0") in rows
+    assert ("added", "IND-01 · SRB", "", "", "") in rows
+    assert ("removed", "IND-01 · ALB", "", "", "") in rows
+    summary = change_summary(changes).set_index("table")
+    assert summary.loc["Baselines"].tolist() == [1, 1, 1]
+    assert summary.drop("Baselines").sum().sum() == 0
+
+
+def test_no_change_gives_an_empty_list() -> None:
+    assert programme_changes(small_programme(), small_programme()).empty
+
+
+def test_upload_changes_equal_the_changes_of_the_merged_programme() -> None:
+    from indicators.read.diff import upload_changes
+    from indicators.read.validate import merge
+    from tests.factories import programme
+
+    base = small_programme()
+    upload = programme(
+        baselines=[
+            {"indicator_id": "IND-02", "beneficiary": "ALB", "value": 30, "year": 2024},  # changed
+            {"indicator_id": "IND-01", "beneficiary": "MNE", "value": 2, "year": 2023},  # added
+            {"indicator_id": "IND-01", "beneficiary": "ALB", "value": 0, "year": 2023},  # unchanged
+        ]
+    )
+    expected = programme_changes(base, merge(base, upload)).sort_values(["table", "key", "column"])
+    got = upload_changes(base, upload).sort_values(["table", "key", "column"])
+    assert len(got) == 3
+    assert got.reset_index(drop=True).equals(expected.reset_index(drop=True))
+
+
+def test_a_row_with_two_changed_cells_counts_once_in_the_summary() -> None:
+    before = small_programme()
+    baselines = before.baselines.copy()
+    row = baselines["indicator_id"] == "IND-02"
+    baselines.loc[row, "value"] = 25.0
+    baselines.loc[row, "note"] = "re-measured"
+    changes = programme_changes(before, Programme({**before.tables, "baselines": baselines}))
+    assert (changes["change"] == "changed").sum() == 2 * row.sum()
+    summary = change_summary(changes).set_index("table")
+    assert summary.loc["Baselines", "changed"] == row.sum()
+    assert summary[["added", "removed"]].sum().sum() == 0
