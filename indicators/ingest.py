@@ -18,8 +18,8 @@ import pandas as pd
 from indicators.domain.problems import Problem, UnreadableWorkbook, has_errors, problems_frame
 from indicators.domain.schema import Programme, empty_programme
 from indicators.domain.settings import setting, store_dir
-from indicators.read import diff, validate, worker
-from indicators.store import StagedVersion, Store, sha256
+from indicators.read import diff, reapply, validate, worker
+from indicators.store import ApprovedMoved, StagedVersion, Store, StoreError, sha256
 
 Progress = Callable[[float, str], None]
 DEMO_USER = "demo seed"
@@ -124,6 +124,137 @@ def _merge_and_stage(
     """The approved data with the upload applied and, when it is to be stored, the draft written but not committed."""
     merged = validate.merge(base, upload)
     return merged, store.stage_version(data, merged) if stage else None
+
+
+@dataclass
+class Review:
+    """What approving a stored version would change now: its changes against the approved data of now.
+
+    When another version has been approved since the version was checked (``moved``), its changes are
+    re-applied onto the approved data of now (``reapply``), listed cell by cell where they conflict, and its
+    workbook's changed rows are checked again against the new data (``problems``, as an upload's).
+    """
+
+    version_id: str
+    base_version: str | None  # the approved version it was checked against
+    approved_version: str | None  # the approved version of now, which ``changes`` are computed against
+    programme: Programme  # the data approving it publishes (conflicting cells take the upload's values)
+    changes: pd.DataFrame  # diff.CHANGE_COLUMNS against the approved data of now
+    conflicts: pd.DataFrame  # reapply.CONFLICT_COLUMNS
+    problems: list[Problem] = field(default_factory=list)
+    message: str | None = None  # one sentence when the stored workbook cannot be read again
+
+    @property
+    def moved(self) -> bool:
+        return self.base_version != self.approved_version
+
+    @property
+    def fingerprint(self) -> str:
+        """Equal for two reviews exactly when they show the same changes and conflicts (what a reviewer saw)."""
+        return reapply.fingerprint(self.changes, self.conflicts)
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems) + bool(self.message)
+
+    @property
+    def problems_table(self) -> pd.DataFrame:
+        return problems_frame(self.problems)
+
+    @property
+    def change_summary(self) -> pd.DataFrame:
+        return diff.change_summary(self.changes)
+
+    @property
+    def conflict_note(self) -> str:
+        """The conflicts as text, to return the version with."""
+        return reapply.conflict_note(self.conflicts)
+
+
+def review(store: Store, version_id: str, today: dt.date | None = None) -> Review:
+    """The changes approving a version would make to the approved data of now, recomputed (never the stale ones)."""
+    base_version, approved_version = store.meta(version_id).get("base_version"), store.approved_id()
+    stored = store.load(version_id)
+    approved = store.load(approved_version) if approved_version else empty_programme()
+    if base_version == approved_version:
+        return Review(
+            version_id,
+            base_version,
+            approved_version,
+            stored,
+            diff.programme_changes(approved, stored),
+            reapply.no_conflicts(),
+        )
+    base = store.load(base_version) if base_version else empty_programme()
+    merged = reapply.reapplied(base, stored, approved, take_upload=True)
+    result = Review(
+        version_id,
+        base_version,
+        approved_version,
+        merged.programme,
+        diff.programme_changes(approved, merged.programme),
+        merged.conflicts,
+    )
+    try:  # the same validation as an upload, of the rows it changes, against the approved data of now
+        raw = worker.parse_isolated(store.raw_bytes(version_id), file_name=store.meta(version_id)["file_name"])
+        result.problems = validate.validate_workbook(raw, approved, today=today, only=merged.changed_keys)[1]
+    except UnreadableWorkbook as error:
+        result.message = str(error)
+    return result
+
+
+def approve(
+    store: Store,
+    version_id: str,
+    user: str,
+    note: str = "",
+    *,
+    seen: str,
+    take_upload: bool = False,
+    attempts: int = 50,
+) -> str:
+    """Approve a version whose changes a reviewer saw (``seen``: the ``Review.fingerprint`` shown to them).
+
+    The changes are recomputed against the approved data of now; when they differ from what was seen, or
+    have errors, or conflict while ``take_upload`` is not given, nothing is approved and the error says why.
+    A version checked against an older approval is re-applied onto the approved data of now and stored as a
+    new version, which is approved. When another approval lands meanwhile, the changes are computed again
+    and approved only if they still read as the ones seen. Returns the version now approved.
+    """
+    for _ in range(attempts):
+        now = review(store, version_id)
+        if now.fingerprint != seen:
+            raise StoreError(
+                f"the changes of version {version_id} against the approved data are not the ones you saw "
+                f"(version {now.approved_version or '(none)'} has been approved since): look at them again before "
+                "approving"
+            )
+        if now.errors:
+            raise StoreError(
+                f"version {version_id} has {now.errors} error(s) against the approved data of now: return it so "
+                "that its analyst fixes them"
+            )
+        if len(now.conflicts) and not take_upload:
+            raise StoreError(
+                f"version {version_id} changes {len(now.conflicts)} cell(s) that were also changed by an approval "
+                "since: return it with the list of conflicts, or approve it taking the upload's values"
+            )
+        staged = store.stage_version(store.raw_bytes(version_id), now.programme) if now.moved else None
+        try:
+            return store.approve(
+                version_id,
+                user,
+                note,
+                onto=now.approved_version,
+                reapplied=staged,
+                overridden=now.conflict_note if take_upload else "",
+            )
+        except ApprovedMoved:
+            continue  # another approval landed: compute again, approve only if it still reads the same
+        finally:
+            if staged is not None:
+                store.discard(staged)
+    raise StoreError(f"version {version_id} could not be approved: the approved data kept changing; try again")
 
 
 def seed_demo(store: Store) -> str | None:

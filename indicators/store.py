@@ -47,6 +47,7 @@ VERSION_COLUMNS = [
     "uploaded_at",
     "sha256",
     "base_version",
+    "reapplied_from",
     "reviewer",
     "reviewed_at",
     "note",
@@ -67,6 +68,13 @@ class StagedVersion:
 
 class StoreError(ProjectError):
     """An action the store refuses (e.g. approving a draft); the message says why."""
+
+
+class ApprovedMoved(StoreError):
+    """Another version was approved while a version was being reviewed: its changes must be computed again."""
+
+
+ANY = object()  # Store.approve's ``onto`` when the caller does not say which approved version it reviewed against
 
 
 def sha256(data: bytes) -> str:
@@ -214,24 +222,23 @@ class Store:
                 "rows": staged.rows,
                 "summary": summary or {},
             }
-            _fsync_write(staged.path / "meta.json", json.dumps(meta, indent=2).encode())
             with self.locked():
-                number = int(self.version_ids()[-1]) + 1 if self.version_ids() else 1
-                version_id = f"{number:06d}"
-                os.rename(staged.path, self.root / "versions" / version_id)
-                _fsync_dir(self.root / "versions")
-                self._append_log(
-                    {
-                        "at": meta["uploaded_at"],
-                        "action": "created",
-                        "version": version_id,
-                        "user": user,
-                        "note": meta["file_name"],
-                    }
-                )
+                version_id = self._commit_locked(staged, meta, user, meta["file_name"])
             return version_id
         finally:
             self.discard(staged)
+
+    def _commit_locked(self, staged: StagedVersion, meta: dict, user: str, note: str) -> str:
+        """Rename a staged version into the next number (the caller holds the lock); logs its creation."""
+        meta = {"sha256": staged.sha256, "rows": staged.rows, "summary": {}, **meta}
+        _fsync_write(staged.path / "meta.json", json.dumps(meta, indent=2).encode())
+        number = int(self.version_ids()[-1]) + 1 if self.version_ids() else 1
+        version_id = f"{number:06d}"
+        os.rename(staged.path, self.root / "versions" / version_id)
+        _fsync_dir(self.root / "versions")
+        at = meta.get("reapplied_at") or meta["uploaded_at"]
+        self._append_log({"at": at, "action": "created", "version": version_id, "user": user, "note": note})
+        return version_id
 
     @staticmethod
     def discard(staged: StagedVersion) -> None:
@@ -281,19 +288,21 @@ class Store:
 
     def _transition(self, version_id: str, action: str, user: str, note: str) -> None:
         with self.locked():
-            current = self.status(version_id)
-            if current not in ALLOWED[action]:
-                allowed = " or ".join(sorted(ALLOWED[action]))
-                raise StoreError(f"version {version_id} is {current}; only a {allowed} version can be {action}")
-            at = now_iso()
-            if action == "approved":
-                self._refuse_stale(version_id)
-                pointer = {"version": version_id, "approved_by": user, "approved_at": at, "note": note}
-                tmp = self.root / "tmp" / f"approved-{uuid.uuid4().hex}.json"
-                _fsync_write(tmp, json.dumps(pointer, indent=2).encode())
-                os.replace(tmp, self.root / "approved.json")
-                _fsync_dir(self.root)
-            self._append_log({"at": at, "action": action, "version": version_id, "user": user, "note": note})
+            self._check_status(version_id, action)
+            self._append_log({"at": now_iso(), "action": action, "version": version_id, "user": user, "note": note})
+
+    def _check_status(self, version_id: str, action: str) -> None:
+        current = self.status(version_id)
+        if current not in ALLOWED[action]:
+            allowed = " or ".join(sorted(ALLOWED[action]))
+            raise StoreError(f"version {version_id} is {current}; only a {allowed} version can be {action}")
+
+    def _point_to(self, version_id: str, user: str, at: str, note: str) -> None:
+        pointer = {"version": version_id, "approved_by": user, "approved_at": at, "note": note}
+        tmp = self.root / "tmp" / f"approved-{uuid.uuid4().hex}.json"
+        _fsync_write(tmp, json.dumps(pointer, indent=2).encode())
+        os.replace(tmp, self.root / "approved.json")
+        _fsync_dir(self.root)
 
     def _refuse_stale(self, version_id: str) -> None:
         """A version holds the approved data it was built on plus its upload; approving it over a newer
@@ -302,17 +311,75 @@ class Store:
         if base != current:
             raise StoreError(
                 f"version {version_id} was checked against version {base or '(none)'}, but version {current} has "
-                "been approved since; return it and upload the workbook again so that it is checked against "
-                "the approved data"
+                "been approved since; its changes must be re-applied onto the approved data first: review it on "
+                "the Review page (or with the command line's approve), which shows them recomputed"
             )
 
     def submit(self, version_id: str, user: str, note: str = "") -> None:
         """Send a draft (or a returned version) for review."""
         self._transition(version_id, "submitted", user, note)
 
-    def approve(self, version_id: str, user: str, note: str = "") -> None:
-        """Make a submitted version the approved data, in one atomic step."""
-        self._transition(version_id, "approved", user, note)
+    def approve(
+        self,
+        version_id: str,
+        user: str,
+        note: str = "",
+        *,
+        onto: str | None | object = ANY,
+        reapplied: StagedVersion | None = None,
+        overridden: str = "",
+    ) -> str:
+        """Make a submitted version the approved data, in one atomic step; returns the version now approved.
+
+        ``onto`` is the approved version the reviewer's changes were computed against: when another one is
+        approved by now, ``ApprovedMoved`` is raised and nothing changes (compute the changes again). A version
+        checked against an older approval is approved only as ``reapplied``: its changes re-applied onto
+        ``onto``, staged with ``stage_version``; that becomes a new version (``reapplied_from`` in its record)
+        which is the one approved. ``overridden`` lists conflicting cells where the upload's values were
+        taken; it is logged. Everything is checked and done under the store's lock.
+        """
+        with self.locked():
+            self._check_status(version_id, "approved")
+            current = self.approved_id()
+            if onto is not ANY and onto != current:
+                raise ApprovedMoved(
+                    f"version {current or '(none)'} was approved while version {version_id} was being reviewed "
+                    f"against version {onto or '(none)'}; its changes must be computed again"
+                )
+            at = now_iso()
+            published = version_id
+            if reapplied is None:
+                self._refuse_stale(version_id)
+            else:
+                meta = self.meta(version_id)
+                published = self._commit_locked(
+                    reapplied,
+                    {
+                        **{k: meta.get(k) for k in ("file_name", "uploaded_by", "uploaded_at")},
+                        "illustrative": bool(meta.get("illustrative"))
+                        or bool(current and self.meta(current).get("illustrative")),
+                        "base_version": current,
+                        "reapplied_from": version_id,
+                        "reapplied_by": user,
+                        "reapplied_at": at,
+                    },
+                    user,
+                    f"version {version_id}'s changes re-applied onto approved version {current or '(none)'}",
+                )
+            if overridden:
+                self._append_log(
+                    {
+                        "at": at,
+                        "action": "conflicts overridden",
+                        "version": version_id,
+                        "user": user,
+                        "note": "the upload's values taken over the values approved since:\n" + overridden,
+                    }
+                )
+            self._point_to(published, user, at, note)
+            for approved in dict.fromkeys((version_id, published)):
+                self._append_log({"at": at, "action": "approved", "version": approved, "user": user, "note": note})
+            return published
 
     def return_version(self, version_id: str, user: str, note: str) -> None:
         """Send a submitted version back to its analyst with a note saying why."""
@@ -357,6 +424,7 @@ class Store:
                             "uploaded_at",
                             "sha256",
                             "base_version",
+                            "reapplied_from",
                             "illustrative",
                             "rows",
                         )

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators.store import Store, StoreError, sha256
+from indicators.store import ApprovedMoved, Store, StoreError, sha256
 from tests.factories import small_programme
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -190,3 +190,34 @@ def test_a_staged_draft_is_no_version_until_committed_and_leaves_nothing_when_di
     version = store.commit_version(kept, "kept.xlsx", "ana", base_version=None, summary={"errors": 0})
     assert store.raw_bytes(version) == b"kept bytes" and store.meta(version)["summary"] == {"errors": 0}
     assert store.meta(version)["rows"] == small_programme().row_count and not kept.path.exists()
+
+
+def test_approving_against_an_approval_that_moved_is_refused_and_changes_nothing(store: Store) -> None:
+    first = add(store, b"1")
+    store.submit(first, "ana")
+    store.approve(first, "marko")
+    second = add(store, b"2")
+    store.submit(second, "ana")
+    before = store.log()
+    with pytest.raises(ApprovedMoved, match="computed again"):
+        store.approve(second, "marko", onto=None)  # reviewed when nothing was approved yet
+    assert store.approved_id() == first and store.log().equals(before)
+
+
+def test_a_reapplied_version_is_stored_as_a_new_version_and_approved(store: Store) -> None:
+    first = add(store, b"1")
+    store.submit(first, "ana")
+    store.approve(first, "marko")
+    second, third = add(store, b"2", user="besa"), add(store, b"3", user="drita")
+    for version in (second, third):
+        store.submit(version, "ana")
+    store.approve(second, "marko")
+    staged = store.stage_version(store.raw_bytes(third), small_programme())
+    published = store.approve(third, "marko", "merged", onto=second, reapplied=staged, overridden="values X: ...")
+    assert published == "000004" and store.approved_id() == published
+    meta = store.meta(published)
+    assert (meta["reapplied_from"], meta["base_version"], meta["uploaded_by"]) == (third, second, "drita")
+    assert store.raw_bytes(published) == b"3" and store.status(third) == "approved"
+    log = store.log()
+    assert log["action"].tolist()[-4:] == ["created", "conflicts overridden", "approved", "approved"]
+    assert log["version"].tolist()[-4:] == [published, third, third, published]

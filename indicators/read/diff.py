@@ -16,13 +16,14 @@ def no_changes() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype="string") for c in CHANGE_COLUMNS})
 
 
-def _as_text(series: pd.Series) -> pd.Series:
+def as_text(series: pd.Series) -> pd.Series:
+    """Cells as the diff compares and shows them: text, '' when empty."""
     return series.astype("string").fillna("")
 
 
-def _key_text(frame: pd.DataFrame, key: list[str]) -> pd.Series:
+def key_text(frame: pd.DataFrame, key: list[str]) -> pd.Series:
     """Each row's key as one text, its parts joined by ' · ' (joined in Arrow: large uploads have many rows)."""
-    parts = [pa.array(_as_text(frame[k]).array).cast(pa.large_string()) for k in key]
+    parts = [pa.array(as_text(frame[k]).array).cast(pa.large_string()) for k in key]
     joined = pc.binary_join_element_wise(*parts, pa.scalar(" · ", pa.large_string())) if len(parts) > 1 else parts[0]
     return pd.Series(pd.arrays.ArrowStringArray(joined), index=frame.index)
 
@@ -37,7 +38,7 @@ def table_changes(table: Table, before: pd.DataFrame, after: pd.DataFrame) -> pd
         frame = pd.DataFrame(
             {
                 "table": table.name,
-                "key": _key_text(rows, key),
+                "key": key_text(rows, key),
                 "change": change,
                 "column": "",
                 "before": "",
@@ -49,23 +50,21 @@ def table_changes(table: Table, before: pd.DataFrame, after: pd.DataFrame) -> pd
     left = before.assign(**{k: before[k].astype("string") for k in key})
     right = after.assign(**{k: after[k].astype("string") for k in key})
     both = left.merge(right, on=key, how="outer", suffixes=("_before", "_after"), indicator=True)
-    key_text = _key_text(both, key)
+    keys = key_text(both, key)
     parts = []
     for side, change in (("right_only", "added"), ("left_only", "removed")):
         rows = both["_merge"] == side
         if rows.any():
-            parts.append(
-                pd.DataFrame({"key": key_text[rows], "change": change, "column": "", "before": "", "after": ""})
-            )
+            parts.append(pd.DataFrame({"key": keys[rows], "change": change, "column": "", "before": "", "after": ""}))
     common = both[both["_merge"] == "both"]
     for column in value_columns:
-        old, new = _as_text(common[f"{column}_before"]), _as_text(common[f"{column}_after"])
+        old, new = as_text(common[f"{column}_before"]), as_text(common[f"{column}_after"])
         differs = old != new
         if differs.any():
             parts.append(
                 pd.DataFrame(
                     {
-                        "key": key_text[differs.index[differs]],
+                        "key": keys[differs.index[differs]],
                         "change": "changed",
                         "column": column,
                         "before": old[differs],

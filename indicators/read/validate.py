@@ -31,6 +31,7 @@ from indicators.domain.schema import (
     conform,
     empty_programme,
 )
+from indicators.read import diff
 from indicators.read.cells import (
     NO,
     SPACES,
@@ -64,11 +65,14 @@ class Report:
     """Problems collected while validating, capped per rule so that a broken column stays readable."""
 
     problems: list[Problem] = field(default_factory=list)
+    skip: set[tuple[str, int]] = field(default_factory=set)  # (sheet, row) of rows left out of the check
     _counts: dict[tuple[str, str, str | None], int] = field(default_factory=dict)
 
     def add(
         self, severity: str, sheet: str, row: int | None, column: str | None, found: str, expected: str, code: str
     ) -> None:
+        if (sheet, row) in self.skip:
+            return
         key = (code, sheet, column)
         count = self._counts.get(key, 0) + 1
         self._counts[key] = count
@@ -650,18 +654,24 @@ def match_sheets(raw: RawWorkbookLike, report: Report) -> dict[str, RawSheetLike
 
 
 def validate_workbook(
-    raw: RawWorkbookLike, base: Programme | None = None, today: dt.date | None = None
+    raw: RawWorkbookLike,
+    base: Programme | None = None,
+    today: dt.date | None = None,
+    only: dict[str, set[str]] | None = None,
 ) -> tuple[Programme, list[Problem]]:
-    """The uploaded rows as typed tables, and every problem found in them (checked against ``base``)."""
+    """The uploaded rows as typed tables, and every problem found in them (checked against ``base``).
+
+    ``only`` (per table, row keys as ``diff`` writes them) keeps just those rows: how a stored upload's
+    changes are checked again against approved data that moved since (``reapply``); problems of the
+    rows left out are dropped with them.
+    """
     base = base if base is not None else empty_programme()
     today = today or dt.date.today()
-    report = Report()
-    sheets = match_sheets(raw, report)
-    frames = {
-        t.name: read_table(t, sheets[t.name], report) if t.name in sheets else t.empty().assign(_row=[]) for t in TABLES
-    }
-    for table in TABLES:
-        frames[table.name] = check_duplicates(table, frames[table.name], report)
+    skip = _rows_left_out(raw, only) if only is not None else set()
+    report = Report(skip=skip)
+    frames = _read_tables(raw, report)
+    if only is not None:
+        frames = {name: frame[~_left_out(frame, name, skip)] for name, frame in frames.items()}
 
     results = _union_ids(base.results, frames["results"], "result_id")
     indicators_all = _merged_frame(base.indicators, frames["indicators"], "indicator_id")
@@ -702,10 +712,37 @@ def validate_workbook(
         report,
     )
 
-    report.problems.extend(getattr(raw, "problems", []))
+    report.problems.extend(p for p in getattr(raw, "problems", []) if (p.sheet, p.row) not in skip)
     report.summarise_caps()
     programme = Programme({t.name: conform(t, frames[t.name]) for t in TABLES})
     return programme, report.problems
+
+
+def _read_tables(raw: RawWorkbookLike, report: Report) -> dict[str, pd.DataFrame]:
+    """Each table's rows as typed frames (with ``_row``), repeated keys reported and dropped."""
+    sheets = match_sheets(raw, report)
+    frames = {
+        t.name: read_table(t, sheets[t.name], report) if t.name in sheets else t.empty().assign(_row=[]) for t in TABLES
+    }
+    return {t.name: check_duplicates(t, frames[t.name], report) for t in TABLES}
+
+
+def _rows_left_out(raw: RawWorkbookLike, only: dict[str, set[str]]) -> set[tuple[str, int]]:
+    """(sheet, Excel row) of every row whose key is not in ``only`` (read once more, its problems unreported)."""
+    left_out: set[tuple[str, int]] = set()
+    frames = _read_tables(raw, Report())
+    for table in TABLES:
+        frame = frames[table.name]
+        if frame.empty:
+            continue
+        keep = diff.key_text(frame, list(table.key)).isin(list(only.get(table.name, set()))).to_numpy(dtype=bool)
+        left_out |= {(table.sheet, int(r)) for r in frame.loc[~keep, "_row"]}
+    return left_out
+
+
+def _left_out(frame: pd.DataFrame, name: str, skip: set[tuple[str, int]]) -> np.ndarray:
+    sheet = next(t.sheet for t in TABLES if t.name == name)
+    return np.array([(sheet, int(r)) in skip for r in frame["_row"]], dtype=bool)
 
 
 def _union_ids(base: pd.DataFrame, upload: pd.DataFrame, column: str) -> set[str]:
