@@ -1,8 +1,8 @@
-"""Review: submitted versions, the changes each makes to the approved data, approve or return, the log."""
+"""Review: submitted versions, their changes recomputed against the approved data of now, approve or return, the log."""
 
 import streamlit as st
 
-from indicators.read.diff import change_summary
+from indicators import ingest
 from ui import data, layout, view
 
 layout.page_header("Review submitted versions", "Approve a version to publish it, or return it with a note.")
@@ -19,35 +19,52 @@ if submitted.empty:
 else:
     names = {row.id: f"{row.id} · {row.file_name} · {row.uploaded_by}" for row in submitted.itertuples()}
     chosen = st.selectbox("Version to review", list(names), format_func=names.get, key="review_version")
-    base = versions.set_index("id").loc[chosen, "base_version"]
-    if base != store.approved_id():
-        st.warning(
-            f"Version {chosen} was checked against version {base or '(none)'}, but another version has been "
-            "approved since: it cannot be approved. Return it so the analyst uploads the workbook again."
+    review = data.version_review(chosen)
+    if review.moved:
+        st.info(
+            f"Version {chosen} was checked against version {review.base_version or '(none)'}; version "
+            f"{review.approved_version} has been approved since. Its changes are re-applied onto the approved data "
+            "of now: rows the workbook left as they were change nothing.",
+            icon=":material/merge:",
         )
-    changes = data.changes_against_approved(chosen)
-    st.markdown(f"**Changes against the approved data ({len(changes)} cells)**")
-    layout.table(change_summary(changes), layout.SUMMARY_COLUMNS)
-    with st.expander("Every change"):
-        layout.table(changes, layout.CHANGE_COLUMNS)
+    if review.message:
+        st.error(f"The stored workbook could not be checked again: {review.message}")
+    if review.errors:
+        st.error(
+            f"{review.errors} error(s) against the approved data of now: return the version so its analyst fixes them."
+        )
+    layout.problems_table(review)
+    conflicts = len(review.conflicts)
+    if conflicts:
+        st.warning(
+            f"{conflicts} cell(s) changed by this version were also changed by an approval since. Return it with "
+            "the list below as the note, or approve it taking the upload's values (the log records it).",
+            icon=":material/warning:",
+        )
+        layout.conflicts_table(review.conflicts)
+    layout.changes_shown(review, f"Changes against the approved data of now ({len(review.changes)} cells)")
     manager = view.role() == view.MANAGER
     note = st.text_area("Note", key="review_note", help="Required when returning a version.")
     approve, give_back = st.columns(2)
     with layout.project_errors_shown():
         if approve.button(
-            "Approve and publish",
+            "Approve, taking the upload's values" if conflicts else "Approve and publish",
             type="primary",
-            disabled=not manager,
+            disabled=not manager or bool(review.errors),
             help=None if manager else "Only a programme manager approves.",
         ):
-            store.approve(chosen, view.user_name(), note)
-            layout.flash(f"Version {chosen} is approved: every page now shows it.")
+            published = ingest.approve(
+                store, chosen, view.user_name(), note, seen=review.fingerprint, take_upload=bool(conflicts)
+            )
+            shown = "" if published == chosen else f" (its changes re-applied, stored as version {published})"
+            layout.flash(f"Version {chosen} is approved{shown}: every page now shows it.")
         if give_back.button(
-            "Return with the note",
+            "Return with the note and the conflicts" if conflicts else "Return with the note",
             disabled=not manager,
             help=None if manager else "Only a programme manager returns a version.",
         ):
-            store.return_version(chosen, view.user_name(), note)
+            listed = f"Changed since by another approval:\n{review.conflict_note}" if conflicts else ""
+            store.return_version(chosen, view.user_name(), "\n\n".join(t for t in (note.strip(), listed) if t))
             layout.flash(f"Version {chosen} is returned to its analyst with your note.")
 
 st.subheader("Log")

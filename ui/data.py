@@ -14,10 +14,9 @@ from indicators.compute.headlines import headline_figures
 from indicators.compute.progress import Thresholds, indicator_progress
 from indicators.compute.rollup import regional_rollup
 from indicators.compute.suppression import donor_progress, donor_rollup
-from indicators.domain.schema import Programme, empty_programme
+from indicators.domain.schema import Programme
 from indicators.domain.settings import store_dir
-from indicators.ingest import default_store
-from indicators.read.diff import programme_changes
+from indicators.ingest import Review, default_store, review
 from indicators.store import Store
 
 
@@ -100,13 +99,13 @@ def headlines(semester: str) -> pd.DataFrame:
     return _headlines(s.data_version(), semester, s)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _changes(data_version: str, version_id: str, _store: Store) -> pd.DataFrame:
-    base = _approved(data_version, _store) or empty_programme()
-    return programme_changes(base, _store.load(version_id))
+@st.cache_data(show_spinner="Comparing with the approved data", max_entries=16)
+def _review(data_version: str, version_id: str, _store: Store) -> Review:
+    return review(_store, version_id)
 
 
-def changes_against_approved(version_id: str) -> pd.DataFrame:
-    """Every change a stored version makes to the approved data (table, key, change, column, before, after)."""
+def version_review(version_id: str) -> Review:
+    """A stored version's changes recomputed against the approved data of now (re-applied when it moved since
+    the version was checked), its conflicts and problems; ``fingerprint`` is what approving it requires."""
     s = store()
-    return _changes(s.data_version(), version_id, s)
+    return _review(s.data_version(), version_id, s)

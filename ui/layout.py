@@ -305,8 +305,22 @@ VERSION_COLUMNS: dict[str, object] = {
     "reviewer": column("Reviewer"),
     "reviewed_at": column("Reviewed at"),
     "note": column("Note", width="medium"),
+    "base_version": column("Checked against", "The approved version the upload was checked against."),
+    "reapplied_from": column("Re-applies", "The version whose changes this one re-applies onto newer data."),
     "illustrative": column("Illustrative", kind="checkbox"),
     "rows": column("Rows", kind="number"),
+}
+CONFLICT_COLUMNS: dict[str, object] = {
+    "table": column("Table"),
+    "indicator_id": column("Indicator"),
+    "beneficiary_name": column("Beneficiary"),
+    "semester_label": column("Semester"),
+    "sex": column("Sex"),
+    "column": column("Column"),
+    "base": column("Checked against", "The value when the upload was checked."),
+    "approved_since": column("Approved since", "The value another version approved since then."),
+    "upload": column("In the upload", "The value the upload gives."),
+    "key": column("Row", "The row's key, for tables without indicator, beneficiary or semester.", width="medium"),
 }
 LOG_COLUMNS: dict[str, object] = {
     "at": column("When (UTC)"),
@@ -330,9 +344,7 @@ def ingest_report(result) -> None:  # an indicators.ingest.IngestResult
         f"**{errors} error{'s' * (errors != 1)}** (to fix before the workbook can be stored) · "
         f"**{warnings} warning{'s' * (warnings != 1)}** (allowed)"
     )
-    if result.problems:
-        problems = result.problems_table
-        table(problems.assign(severity_text=problems["severity"].map(SEVERITY_TEXT)), PROBLEM_COLUMNS, key="problems")
+    problems_table(result)
     if not result.ok:
         st.error("Nothing was stored: fix the errors listed above and upload the workbook again.")
         return
@@ -340,7 +352,19 @@ def ingest_report(result) -> None:  # an indicators.ingest.IngestResult
         st.info(f"This exact file is already stored as version {result.duplicate_of}; nothing new was stored.")
     elif result.version_id:
         st.success(f"No errors: stored as draft version {result.version_id}. Submit it for review below.")
-    st.subheader("Changes against the approved data")
+    changes_shown(result)
+
+
+def problems_table(result) -> None:  # an IngestResult or an ingest.Review: problems by sheet, row and column
+    """The problems of a workbook, errors first, with where they are, what was found and what was expected."""
+    if result.problems:
+        problems = result.problems_table
+        table(problems.assign(severity_text=problems["severity"].map(SEVERITY_TEXT)), PROBLEM_COLUMNS, key="problems")
+
+
+def changes_shown(result, title: str = "Changes against the approved data") -> None:  # IngestResult or Review
+    """The change summary by table and every change (the first CHANGES_SHOWN in a table, all in a CSV)."""
+    st.subheader(title)
     table(result.change_summary, SUMMARY_COLUMNS, key="change_summary")
     with st.expander(f"Every change ({len(result.changes):,} rows)"):
         shown = result.changes.head(CHANGES_SHOWN)
@@ -354,6 +378,15 @@ def ingest_report(result) -> None:  # an indicators.ingest.IngestResult
             mime="text/csv",
             key="changes_csv",
         )
+
+
+def conflicts_table(conflicts: pd.DataFrame) -> None:
+    """Cells changed both by a version and by an approval since: the three values side by side."""
+    shown = conflicts.assign(
+        beneficiary_name=conflicts["beneficiary"].map(lambda c: beneficiary_name(c) if c else ""),
+        semester_label=conflicts["semester"].map(lambda s: _label(s) if s else ""),
+    )
+    table(shown, CONFLICT_COLUMNS, key="conflicts")
 
 
 PROVENANCE_COLUMNS: dict[str, object] = {
