@@ -1,8 +1,14 @@
-"""Command line for analysts' batch work.
+"""Command line for analysts' batch work and for administrators.
 
-python -m indicators validate FILE [--json]   exit 0 valid, 1 problems (listed), 2 not a readable workbook
-python -m indicators import FILE [--user NAME] stores it as a draft version and prints its id
-python -m indicators template OUT.xlsx         writes the blank monitoring workbook
+python -m indicators validate FILE [--json]    exit 0 valid, 1 problems (listed), 2 not a readable workbook
+python -m indicators import FILE --as EMAIL     stores it as a draft version uploaded by that account
+python -m indicators template OUT.xlsx          writes the blank monitoring workbook
+python -m indicators users add|list|set-role|disable|enable|reset-password ...   accounts and roles
+python -m indicators setup-link [--url URL]     the one-time link that creates the first administrator
+
+Whoever runs these commands can read and write the store's files, so the ``users`` commands act as an
+administrator; they are logged with the login name and the method ``cli``. ``import`` acts as the named
+account and is refused when its role may not upload.
 """
 
 from __future__ import annotations
@@ -13,10 +19,98 @@ import json
 import sys
 from pathlib import Path
 
+from indicators.access.accounts import password_problem
+from indicators.access.identity import Identity
+from indicators.access.roles import ROLES, role_name
 from indicators.domain.problems import ProjectError
 from indicators.domain.reference import KOSOVO_FOOTNOTE
+from indicators.domain.settings import setting_float, store_dir
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
+EXIT_REFUSED = 2  # a command refused (unknown account, a role that may not do it): the sentence says why
+
+
+def _cli_admin() -> Identity:
+    """Who runs the ``users`` commands: the login name, acting as an administrator (they hold the store's files)."""
+    return Identity(getpass.getuser(), "admin", "cli")
+
+
+def _users(args: argparse.Namespace) -> int:
+    from indicators.store import Store
+
+    accounts = Store(store_dir()).accounts
+    admin = _cli_admin()
+    if args.action == "list":
+        rows = [a.public() for a in accounts.all()]
+        if args.json:
+            print(json.dumps(rows, indent=2))
+        elif not rows:
+            print("No accounts yet: add one with  python -m indicators users add EMAIL --role admin")
+        for row in [] if args.json else rows:
+            state = "disabled" if row["disabled"] else ("must change password" if row["must_change"] else "active")
+            where = f" for {', '.join(row['beneficiaries'])}" if row["beneficiaries"] else ""
+            print(f"{row['email']:40} {role_name(row['role']) + where:35} {state}")
+        return EXIT_OK
+    if args.action == "add":
+        password = None
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+            if problem := password_problem(password, args.email):
+                raise ProjectError(f"The password was not accepted: {problem}.")
+        given = accounts.add(admin, args.email, args.role, tuple(args.beneficiary or ()), password)
+        print(f"Added {args.email.strip().lower()} as {role_name(args.role)}.")
+        if given:
+            print(f"One-time password (give it to them once; it must be changed at first sign-in): {given}")
+    elif args.action == "set-role":
+        beneficiaries = tuple(args.beneficiary) if args.beneficiary else None
+        accounts.set_role(admin, args.email, args.role, beneficiaries)
+        print(f"{args.email.strip().lower()} is now {role_name(args.role)}.")
+    elif args.action == "disable":
+        accounts.disable(admin, args.email)
+        print(f"{args.email.strip().lower()} is disabled; a session it has ends at its next page view.")
+    elif args.action == "enable":
+        accounts.enable(admin, args.email)
+        print(f"{args.email.strip().lower()} is enabled again.")
+    elif args.action == "reset-password":
+        given = accounts.reset_password(admin, args.email)
+        print(f"One-time password for {args.email.strip().lower()} (it must be changed at first sign-in): {given}")
+    return EXIT_OK
+
+
+def _setup_link(args: argparse.Namespace) -> int:
+    from indicators.store import Store
+
+    token = Store(store_dir()).accounts.new_setup_token(setting_float("SETUP_LINK_MINUTES"))
+    if token:
+        minutes = setting_float("SETUP_LINK_MINUTES")
+        print(
+            f"\nNo account exists yet. Create the first administrator within {minutes:g} minutes, once, at:\n"
+            f"  {args.url.rstrip('/')}/?setup={token}\n"
+            "(or on the command line: python -m indicators users add EMAIL --role admin)\n"
+        )
+    return EXIT_OK
+
+
+def _add_users_parser(commands: argparse._SubParsersAction) -> None:
+    users = commands.add_parser("users", help="manage accounts and roles (as an administrator)")
+    actions = users.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="add an account; prints a one-time password unless --password-stdin")
+    add.add_argument("email")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--beneficiary", action="append", metavar="CODE", help="limit an analyst to a beneficiary")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    listing = actions.add_parser("list", help="every account with its role and state")
+    listing.add_argument("--json", action="store_true")
+    set_role = actions.add_parser("set-role", help="give an account another role")
+    set_role.add_argument("email")
+    set_role.add_argument("role", choices=ROLES)
+    set_role.add_argument("--beneficiary", action="append", metavar="CODE", help="limit an analyst to a beneficiary")
+    for name, text in (
+        ("disable", "disable an account (its sessions end)"),
+        ("enable", "enable a disabled account"),
+        ("reset-password", "give an account a new one-time password"),
+    ):
+        actions.add_parser(name, help=text).add_argument("email")
 
 
 def _read_file(path: str) -> bytes:
@@ -72,10 +166,20 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     store_it = commands.add_parser("import", help="store a workbook as a new draft version")
     store_it.add_argument("file")
-    store_it.add_argument("--user", default=None, help="who uploads (default: your login name)")
+    store_it.add_argument(
+        "--as",
+        "--user",
+        dest="user",
+        default=None,
+        metavar="EMAIL",
+        help="the account that uploads (analyst or manager)",
+    )
     store_it.add_argument("--json", action="store_true")
     blank = commands.add_parser("template", help="write the blank monitoring workbook")
     blank.add_argument("out")
+    _add_users_parser(commands)
+    link = commands.add_parser("setup-link", help="print the one-time link that creates the first administrator")
+    link.add_argument("--url", default="http://localhost:8501", help="where the app is served")
     args = parser.parse_args(argv)
 
     from indicators import ingest
@@ -83,6 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     from indicators.present import template
 
     try:
+        if args.command == "users":
+            return _users(args)
+        if args.command == "setup-link":
+            return _setup_link(args)
         if args.command == "template":
             store = default_store()
             Path(args.out).write_bytes(template.template_bytes(lists_from=store.approved()))
@@ -90,9 +198,14 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_OK
         data = _read_file(args.file)
         store = default_store()
-        user = getattr(args, "user", None) or getpass.getuser()
-        result = ingest.ingest(data, Path(args.file).name, user, store, save=args.command == "import")
         importing = args.command == "import"
+        actor = None
+        if importing:
+            email = args.user or getpass.getuser()
+            actor = store.accounts.identity(email, "cli")
+            if actor is None:
+                raise ProjectError(f"The account {email} is disabled; ask an administrator.")
+        result = ingest.ingest(data, Path(args.file).name, actor, store, save=importing)
         # import: the report goes to stderr so that stdout holds only the version id, for scripts
         _report(result, Path(args.file).name, args.json, out=sys.stderr if importing and not args.json else sys.stdout)
         if importing and result.ok and not args.json:
@@ -104,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         return _exit_code(result)
     except ProjectError as error:
         print(str(error), file=sys.stderr)
-        return EXIT_UNREADABLE
+        return EXIT_REFUSED
     except Exception as error:  # noqa: BLE001 - the command line never shows a traceback
         print(
             f"Unexpected problem ({type(error).__name__}); the file was not stored. Please report it.", file=sys.stderr

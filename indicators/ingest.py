@@ -2,7 +2,8 @@
 
 The upload page and the command line both call ``ingest``, so a workbook is judged the same way wherever
 it comes from. Nothing is stored when a step fails or the workbook has errors, and nothing already
-stored is ever changed here.
+stored is ever changed here. Storing needs the UPLOAD permission (checked here and by the store); an analyst
+limited to some beneficiaries has every row outside them listed as a problem.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from indicators.access.identity import SYSTEM, Identity
+from indicators.access.roles import Action
 from indicators.domain.problems import Problem, UnreadableWorkbook, has_errors, problems_frame
 from indicators.domain.schema import Programme, empty_programme
 from indicators.domain.settings import setting, store_dir
@@ -22,7 +25,6 @@ from indicators.read import diff, reapply, validate, worker
 from indicators.store import ApprovedMoved, StagedVersion, Store, StoreError, sha256
 
 Progress = Callable[[float, str], None]
-DEMO_USER = "demo seed"
 
 
 @dataclass
@@ -61,15 +63,21 @@ def _no_progress(fraction: float, text: str) -> None:
 def ingest(
     data: bytes,
     file_name: str,
-    user: str,
+    actor: Identity | None,
     store: Store,
     progress: Progress | None = None,
     save: bool = True,
     illustrative: bool = False,
     today: dt.date | None = None,
 ) -> IngestResult:
-    """Check, parse, validate and compare an uploaded workbook; store it as a draft when it has no errors."""
+    """Check, parse, validate and compare an uploaded workbook; store it as a draft when it has no errors.
+
+    ``actor`` is who uploads; with ``save`` they need the UPLOAD permission (refused before anything is read);
+    without it (a check only, as ``validate`` does) ``actor`` may be None."""
     step = progress or _no_progress
+    if save:
+        store.require(actor, Action.UPLOAD, file_name[:80])
+    beneficiaries = actor.beneficiaries if actor else ()
     base_version = store.approved_id()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest") as pool:
         try:
@@ -79,7 +87,7 @@ def ingest(
             digest = sha256(data)
             raw = parsing.result()
             step(0.55, "Checking every row")
-            upload, problems = validate.validate_workbook(raw, base, today=today)
+            upload, problems = validate.validate_workbook(raw, base, today=today, beneficiaries=beneficiaries)
         except UnreadableWorkbook as error:
             step(1.0, "The file could not be read")
             return IngestResult(ok=False, message=str(error), base_version=base_version)
@@ -100,7 +108,7 @@ def ingest(
                 result.version_id = store.commit_version(
                     staged,
                     file_name,
-                    user,
+                    actor,
                     base_version=base_version,
                     illustrative=illustrative,
                     summary={
@@ -206,7 +214,7 @@ def review(store: Store, version_id: str, today: dt.date | None = None) -> Revie
 def approve(
     store: Store,
     version_id: str,
-    user: str,
+    actor: Identity,
     note: str = "",
     *,
     seen: str,
@@ -219,8 +227,10 @@ def approve(
     have errors, or conflict while ``take_upload`` is not given, nothing is approved and the error says why.
     A version checked against an older approval is re-applied onto the approved data of now and stored as a
     new version, which is approved. When another approval lands meanwhile, the changes are computed again
-    and approved only if they still read as the ones seen. Returns the version now approved.
+    and approved only if they still read as the ones seen. Returns the version now approved. ``actor`` needs
+    the APPROVE permission and may not have uploaded the version (the store checks both).
     """
+    store.require(actor, Action.APPROVE, f"version {version_id}", version_id)
     for _ in range(attempts):
         now = review(store, version_id)
         if now.fingerprint != seen:
@@ -243,7 +253,7 @@ def approve(
         try:
             return store.approve(
                 version_id,
-                user,
+                actor,
                 note,
                 onto=now.approved_version,
                 reapplied=staged,
@@ -265,12 +275,12 @@ def seed_demo(store: Store) -> str | None:
     with store.locked("seed"):  # one seeding even when two sessions open an empty store at once
         if store.version_ids():
             return None
-        result = ingest(path.read_bytes(), path.name, DEMO_USER, store, illustrative=True)
+        result = ingest(path.read_bytes(), path.name, SYSTEM, store, illustrative=True)
         if not result.version_id:
             problem = result.message or "; ".join(p.message for p in result.problems[:3])
             raise UnreadableWorkbook(f"The demo workbook {path} did not load: {problem}")
-        store.submit(result.version_id, DEMO_USER, "illustrative demo data")
-        store.approve(result.version_id, DEMO_USER, "illustrative demo data, approved automatically")
+        store.submit(result.version_id, SYSTEM, "illustrative demo data")
+        store.approve(result.version_id, SYSTEM, "illustrative demo data, approved automatically")
         return result.version_id
 
 

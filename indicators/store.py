@@ -5,12 +5,19 @@ Layout of the store folder (setting STORE_DIR)::
     versions/000001/meta.json          who uploaded what, when, from which base version (written once)
     versions/000001/upload.xlsx        the uploaded bytes, unchanged
     versions/000001/tables/<t>.parquet the whole programme after this upload (approved data + upload)
-    log.jsonl                          append-only: one JSON line per action (created, submitted, ...)
+    log.jsonl                          append-only: one JSON line per action (created, submitted, ...), with
+                                       who acted (email) and how they signed in (method)
     approved.json                      which version is approved; replaced atomically
+    accounts.json                      accounts and roles (indicators/access/accounts.py), owner-only
 
 A version is written in a temporary folder and renamed into place in one step, so a process killed
 mid-write leaves at most an orphan temporary folder, never a half version. The approved pointer is
 replaced with ``os.replace`` after an fsync. A version's status is the last status the log gives it.
+
+Every acting method takes the acting ``Identity`` and checks the permission table itself
+(``indicators/access/roles.py``): a refused action raises ``PermissionRefused`` and changes nothing but the
+log, which records the refusal. A programme manager cannot approve a version they uploaded (the four-eyes
+rule) unless the setting FOUR_EYES is 0, and then each such approval is logged as such.
 """
 
 from __future__ import annotations
@@ -30,8 +37,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from indicators.access.accounts import Accounts, normal_email
+from indicators.access.identity import Identity
+from indicators.access.roles import Action, PermissionRefused, allowed, require
 from indicators.domain.problems import ProjectError
 from indicators.domain.schema import TABLES, Programme, conform
+from indicators.domain.settings import setting
 
 STATUS_BY_ACTION = {"created": "draft", "submitted": "submitted", "approved": "approved", "returned": "returned"}
 ALLOWED = {  # action -> statuses it may follow
@@ -39,6 +50,8 @@ ALLOWED = {  # action -> statuses it may follow
     "approved": {"submitted"},
     "returned": {"submitted"},
 }
+PERMISSION = {"submitted": Action.SUBMIT, "approved": Action.APPROVE, "returned": Action.RETURN}
+LOG_COLUMNS = ["at", "action", "version", "user", "method", "note"]
 VERSION_COLUMNS = [
     "id",
     "status",
@@ -139,8 +152,33 @@ class Store:
             for line in path.read_bytes().splitlines():
                 with contextlib.suppress(ValueError):
                     events.append(json.loads(line))
-        columns = ["at", "action", "version", "user", "note"]
-        return pd.DataFrame(events, columns=columns).astype("string")
+        return pd.DataFrame(events, columns=LOG_COLUMNS).astype("string")
+
+    @property
+    def accounts(self) -> Accounts:
+        """The accounts and roles kept with this store; their changes go to this store's log."""
+        return Accounts(self.root, self._append_log)
+
+    def require(self, actor: Identity | None, action: Action, what: str = "", version: str | None = None) -> None:
+        """Refuse (``PermissionRefused``, and a 'refused' line in the log) unless ``actor`` may do ``action``."""
+        try:
+            require(actor, action, what)
+        except PermissionRefused as error:
+            self.record_refusal(actor, error, version)
+            raise
+
+    def record_refusal(self, actor: Identity | None, error: ProjectError, version: str | None = None) -> None:
+        """Log an action refused to ``actor`` with the sentence that said why."""
+        self._append_log(
+            {
+                "at": now_iso(),
+                "action": "refused",
+                "version": version,
+                "user": actor.email if actor else "(not signed in)",
+                "method": actor.method if actor else "",
+                "note": str(error),
+            }
+        )
 
     # --- versions ------------------------------------------------------------------------------------
 
@@ -166,7 +204,7 @@ class Store:
         self,
         data: bytes,
         file_name: str,
-        user: str,
+        actor: Identity,
         programme: Programme,
         *,
         base_version: str | None,
@@ -174,9 +212,10 @@ class Store:
         summary: dict | None = None,
     ) -> str:
         """Store an upload as a new draft version; returns its identifier."""
+        self.require(actor, Action.UPLOAD)
         staged = self.stage_version(data, programme)
         return self.commit_version(
-            staged, file_name, user, base_version=base_version, illustrative=illustrative, summary=summary
+            staged, file_name, actor, base_version=base_version, illustrative=illustrative, summary=summary
         )
 
     def stage_version(self, data: bytes, programme: Programme) -> StagedVersion:
@@ -204,7 +243,7 @@ class Store:
         self,
         staged: StagedVersion,
         file_name: str,
-        user: str,
+        actor: Identity,
         *,
         base_version: str | None,
         illustrative: bool = False,
@@ -212,10 +251,12 @@ class Store:
     ) -> str:
         """Make a staged version the next draft version in one rename; returns its identifier."""
         try:
+            self.require(actor, Action.UPLOAD)
             meta = {
                 "sha256": staged.sha256,
                 "file_name": Path(file_name).name[:200],
-                "uploaded_by": user,
+                "uploaded_by": actor.email,
+                "uploaded_method": actor.method,
                 "uploaded_at": now_iso(),
                 "base_version": base_version,
                 "illustrative": illustrative,
@@ -223,12 +264,12 @@ class Store:
                 "summary": summary or {},
             }
             with self.locked():
-                version_id = self._commit_locked(staged, meta, user, meta["file_name"])
+                version_id = self._commit_locked(staged, meta, actor, meta["file_name"])
             return version_id
         finally:
             self.discard(staged)
 
-    def _commit_locked(self, staged: StagedVersion, meta: dict, user: str, note: str) -> str:
+    def _commit_locked(self, staged: StagedVersion, meta: dict, actor: Identity, note: str) -> str:
         """Rename a staged version into the next number (the caller holds the lock); logs its creation."""
         meta = {"sha256": staged.sha256, "rows": staged.rows, "summary": {}, **meta}
         _fsync_write(staged.path / "meta.json", json.dumps(meta, indent=2).encode())
@@ -237,7 +278,16 @@ class Store:
         os.rename(staged.path, self.root / "versions" / version_id)
         _fsync_dir(self.root / "versions")
         at = meta.get("reapplied_at") or meta["uploaded_at"]
-        self._append_log({"at": at, "action": "created", "version": version_id, "user": user, "note": note})
+        self._append_log(
+            {
+                "at": at,
+                "action": "created",
+                "version": version_id,
+                "user": actor.email,
+                "method": actor.method,
+                "note": note,
+            }
+        )
         return version_id
 
     @staticmethod
@@ -286,10 +336,35 @@ class Store:
         self._version_dir(version_id)
         return self.statuses()[version_id]["status"]
 
-    def _transition(self, version_id: str, action: str, user: str, note: str) -> None:
+    def _transition(self, version_id: str, action: str, actor: Identity, note: str) -> None:
+        self._version_dir(version_id)
+        self.require(actor, PERMISSION[action], f"version {version_id}", version_id)
         with self.locked():
             self._check_status(version_id, action)
-            self._append_log({"at": now_iso(), "action": action, "version": version_id, "user": user, "note": note})
+            self._check_actor(version_id, action, actor)
+            self._append_log({"at": now_iso(), "action": action, "version": version_id, **_who(actor), "note": note})
+
+    def _check_actor(self, version_id: str, action: str, actor: Identity) -> bool:
+        """Refuse (and log) what the role table alone does not decide: an analyst submits only their own
+        upload; nobody approves their own upload while FOUR_EYES is 1. Returns whether this is an approval of
+        one's own upload allowed because the rule is off (the caller logs it)."""
+        uploader = normal_email(str(self.meta(version_id).get("uploaded_by", "")))
+        own = uploader == normal_email(actor.email) and actor.method != "system"
+        refusal = None
+        if action == "submitted" and not own and not allowed(actor, Action.VIEW_DRAFTS):
+            refusal = (
+                f"Only the person who uploaded version {version_id} ({uploader}) or a programme manager may submit it."
+            )
+        if action == "approved" and own and setting("FOUR_EYES") != "0":
+            refusal = (
+                f"Version {version_id} was uploaded by {actor.email}, so someone else must approve it (the four-eyes "
+                "rule; a one-person team may turn it off with the setting FOUR_EYES=0)."
+            )
+        if refusal:
+            error = PermissionRefused(refusal)
+            self.record_refusal(actor, error, version_id)
+            raise error
+        return action == "approved" and own
 
     def _check_status(self, version_id: str, action: str) -> None:
         current = self.status(version_id)
@@ -297,8 +372,14 @@ class Store:
             allowed = " or ".join(sorted(ALLOWED[action]))
             raise StoreError(f"version {version_id} is {current}; only a {allowed} version can be {action}")
 
-    def _point_to(self, version_id: str, user: str, at: str, note: str) -> None:
-        pointer = {"version": version_id, "approved_by": user, "approved_at": at, "note": note}
+    def _point_to(self, version_id: str, actor: Identity, at: str, note: str) -> None:
+        pointer = {
+            "version": version_id,
+            "approved_by": actor.email,
+            "approved_method": actor.method,
+            "approved_at": at,
+            "note": note,
+        }
         tmp = self.root / "tmp" / f"approved-{uuid.uuid4().hex}.json"
         _fsync_write(tmp, json.dumps(pointer, indent=2).encode())
         os.replace(tmp, self.root / "approved.json")
@@ -315,14 +396,14 @@ class Store:
                 "the Review page (or with the command line's approve), which shows them recomputed"
             )
 
-    def submit(self, version_id: str, user: str, note: str = "") -> None:
+    def submit(self, version_id: str, actor: Identity, note: str = "") -> None:
         """Send a draft (or a returned version) for review."""
-        self._transition(version_id, "submitted", user, note)
+        self._transition(version_id, "submitted", actor, note)
 
     def approve(
         self,
         version_id: str,
-        user: str,
+        actor: Identity,
         note: str = "",
         *,
         onto: str | None | object = ANY,
@@ -336,10 +417,14 @@ class Store:
         checked against an older approval is approved only as ``reapplied``: its changes re-applied onto
         ``onto``, staged with ``stage_version``; that becomes a new version (``reapplied_from`` in its record)
         which is the one approved. ``overridden`` lists conflicting cells where the upload's values were
-        taken; it is logged. Everything is checked and done under the store's lock.
+        taken; it is logged. Everything is checked and done under the store's lock. ``actor`` needs the APPROVE
+        permission, and may not be who uploaded the version (the four-eyes rule, setting FOUR_EYES).
         """
+        self._version_dir(version_id)
+        self.require(actor, Action.APPROVE, f"version {version_id}", version_id)
         with self.locked():
             self._check_status(version_id, "approved")
+            own_upload = self._check_actor(version_id, "approved", actor)
             current = self.approved_id()
             if onto is not ANY and onto != current:
                 raise ApprovedMoved(
@@ -360,11 +445,21 @@ class Store:
                         or bool(current and self.meta(current).get("illustrative")),
                         "base_version": current,
                         "reapplied_from": version_id,
-                        "reapplied_by": user,
+                        "reapplied_by": actor.email,
                         "reapplied_at": at,
                     },
-                    user,
+                    actor,
                     f"version {version_id}'s changes re-applied onto approved version {current or '(none)'}",
+                )
+            if own_upload:
+                self._append_log(
+                    {
+                        "at": at,
+                        "action": "four-eyes rule off",
+                        "version": version_id,
+                        **_who(actor),
+                        "note": "approved by the person who uploaded it (setting FOUR_EYES=0)",
+                    }
                 )
             if overridden:
                 self._append_log(
@@ -372,20 +467,20 @@ class Store:
                         "at": at,
                         "action": "conflicts overridden",
                         "version": version_id,
-                        "user": user,
+                        **_who(actor),
                         "note": "the upload's values taken over the values approved since:\n" + overridden,
                     }
                 )
-            self._point_to(published, user, at, note)
+            self._point_to(published, actor, at, note)
             for approved in dict.fromkeys((version_id, published)):
-                self._append_log({"at": at, "action": "approved", "version": approved, "user": user, "note": note})
+                self._append_log({"at": at, "action": "approved", "version": approved, **_who(actor), "note": note})
             return published
 
-    def return_version(self, version_id: str, user: str, note: str) -> None:
+    def return_version(self, version_id: str, actor: Identity, note: str) -> None:
         """Send a submitted version back to its analyst with a note saying why."""
         if not note.strip():
             raise StoreError("say why the version is returned: the note is what the analyst reads")
-        self._transition(version_id, "returned", user, note)
+        self._transition(version_id, "returned", actor, note)
 
     # --- the approved data ---------------------------------------------------------------------------
 
@@ -435,11 +530,27 @@ class Store:
             )
         return pd.DataFrame(rows, columns=VERSION_COLUMNS)
 
+    def versions_for(self, actor: Identity | None) -> pd.DataFrame:
+        """The versions ``actor`` may see: every one for a programme manager, their own and the approved one for
+        an analyst, none for anyone else (donors see the approved data, never versions)."""
+        if allowed(actor, Action.VIEW_DRAFTS):
+            return self.versions()
+        versions = self.versions()
+        if not allowed(actor, Action.VIEW_OWN_DRAFTS):
+            return versions.iloc[0:0]
+        own = versions["uploaded_by"].fillna("").str.lower() == normal_email(actor.email)
+        return versions[own | versions["is_approved"]]
+
     def data_version(self) -> str:
         """A key that changes whenever a version is added, reviewed or approved (for caches)."""
         log = self.root / "log.jsonl"
         size = log.stat().st_size if log.exists() else 0
         return f"{self.root}:{self.approved_id()}:{size}"
+
+
+def _who(actor: Identity) -> dict:
+    """How the log names who acted: their email and how they signed in."""
+    return {"user": actor.email, "method": actor.method}
 
 
 @lru_cache(maxsize=16)

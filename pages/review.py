@@ -54,7 +54,7 @@ else:
             help=None if manager else "Only a programme manager approves.",
         ):
             published = ingest.approve(
-                store, chosen, view.user_name(), note, seen=review.fingerprint, take_upload=bool(conflicts)
+                store, chosen, view.identity(), note, seen=review.fingerprint, take_upload=bool(conflicts)
             )
             shown = "" if published == chosen else f" (its changes re-applied, stored as version {published})"
             layout.flash(f"Version {chosen} is approved{shown}: every page now shows it.")
@@ -64,7 +64,7 @@ else:
             help=None if manager else "Only a programme manager returns a version.",
         ):
             listed = f"Changed since by another approval:\n{review.conflict_note}" if conflicts else ""
-            store.return_version(chosen, view.user_name(), "\n\n".join(t for t in (note.strip(), listed) if t))
+            store.return_version(chosen, view.identity(), "\n\n".join(t for t in (note.strip(), listed) if t))
             layout.flash(f"Version {chosen} is returned to its analyst with your note.")
 
 st.subheader("Log")

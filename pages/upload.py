@@ -37,7 +37,7 @@ if upload.file_id not in results:
             results[upload.file_id] = ingest(
                 upload.getvalue(),
                 upload.name,
-                view.user_name(),
+                view.identity(),
                 data.store(),
                 progress=lambda fraction, text: bar.progress(fraction, text=text),
             )
@@ -53,5 +53,5 @@ if result.version_id:
     note = st.text_area("Note for the reviewer", key="submit_note", placeholder="What changed and why")
     if st.button(f"Submit version {result.version_id} for review", type="primary"):
         with layout.project_errors_shown():
-            data.store().submit(result.version_id, view.user_name(), note)
+            data.store().submit(result.version_id, view.identity(), note)
             st.success(f"Version {result.version_id} is submitted; a programme manager reviews it on the Review page.")

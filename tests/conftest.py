@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
 from indicators import ingest
+from indicators.access import accounts
 from indicators.read import worker
 from indicators.store import Store
 
@@ -27,6 +29,15 @@ def demo_store(seeded_store_dir: Path, tmp_path: Path, monkeypatch: pytest.Monke
     shutil.copytree(seeded_store_dir, root)
     monkeypatch.setenv("PPD_STORE_DIR", str(root))
     return Store(root)
+
+
+DEFAULT_HASHER = accounts._hasher
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id with tiny costs in unit tests (the real ones take about 0.1 s a hash); the app keeps its own."""
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
 
 
 @pytest.fixture(scope="session", autouse=True)

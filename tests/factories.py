@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from indicators.access.identity import Identity
 from indicators.domain.problems import Problem
 from indicators.domain.schema import TABLES_BY_NAME, TABLES_BY_SHEET, Programme, conform, empty_programme
 
@@ -128,3 +129,8 @@ def indicator(indicator_id: str = "I1", **fields: object) -> dict[str, object]:
         "disaggregation": "none",
     }
     return row | fields
+
+
+# People acting in tests: an analyst and a programme manager (accounts are not needed to act in the store).
+ANA = Identity("ana", "analyst", "local")
+MARKO = Identity("marko", "manager", "local")

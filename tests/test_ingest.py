@@ -7,6 +7,7 @@ from indicators.ingest import ingest
 from indicators.present import template
 from indicators.store import Store
 from tests.badfiles import xlsx_from_rows
+from tests.factories import ANA
 
 TODAY = dt.date(2026, 11, 21)
 VALUES = [c.header for c in TABLES_BY_NAME["values"].columns]
@@ -20,7 +21,7 @@ def test_a_new_semesters_values_become_a_draft_with_their_changes(demo_store: St
     approved = demo_store.approved_id()
     data = values_workbook(["IND-01", "Srbija", "2026NovS2", "total", 17, None, None, "late report", "registry"])
     steps: list[tuple[float, str]] = []
-    result = ingest(data, "serbia.xlsx", "ana", demo_store, progress=lambda f, t: steps.append((f, t)), today=TODAY)
+    result = ingest(data, "serbia.xlsx", ANA, demo_store, progress=lambda f, t: steps.append((f, t)), today=TODAY)
     assert result.ok and result.version_id == "000002", result.problems
     assert [f for f, _ in steps] == sorted(f for f, _ in steps) and steps[-1][0] == 1.0
     changes = result.changes
@@ -41,7 +42,7 @@ def test_a_new_semesters_values_become_a_draft_with_their_changes(demo_store: St
 def test_a_workbook_with_errors_stores_nothing(demo_store: Store) -> None:
     before = demo_store.version_ids()
     data = values_workbook(["IND-99", "Narnia", "spring", "total", "lots", None, None, None, None])
-    result = ingest(data, "bad.xlsx", "ana", demo_store, today=TODAY)
+    result = ingest(data, "bad.xlsx", ANA, demo_store, today=TODAY)
     assert not result.ok and result.version_id is None
     assert {"Indicator ID", "Beneficiary", "Semester"} <= {p.column for p in result.problems}
     assert demo_store.version_ids() == before
@@ -49,14 +50,14 @@ def test_a_workbook_with_errors_stores_nothing(demo_store: Store) -> None:
 
 def test_the_same_bytes_twice_are_recognised(demo_store: Store) -> None:
     data = values_workbook(["IND-01", "ALB", "2026NovS2", "total", 5, None, None, None, None])
-    first = ingest(data, "a.xlsx", "ana", demo_store, today=TODAY)
-    second = ingest(data, "a-again.xlsx", "ana", demo_store, today=TODAY)
+    first = ingest(data, "a.xlsx", ANA, demo_store, today=TODAY)
+    second = ingest(data, "a-again.xlsx", ANA, demo_store, today=TODAY)
     assert first.version_id and second.version_id is None and second.duplicate_of == first.version_id
     assert len(demo_store.version_ids()) == 2
 
 
 def test_unreadable_file_gives_one_sentence_and_stores_nothing(demo_store: Store) -> None:
-    result = ingest(b"<html><body>not a workbook</body></html>", "report.xlsx", "ana", demo_store)
+    result = ingest(b"<html><body>not a workbook</body></html>", "report.xlsx", ANA, demo_store)
     assert not result.ok and result.message and "\n" not in result.message
     assert demo_store.version_ids() == ["000001"]
 
@@ -64,13 +65,13 @@ def test_unreadable_file_gives_one_sentence_and_stores_nothing(demo_store: Store
 def test_the_demo_round_trips_through_the_template_writer(demo_store: Store) -> None:
     approved = demo_store.approved()
     data = template.write_workbook(approved, lists_from=approved)
-    result = ingest(data, "round-trip.xlsx", "ana", demo_store, save=False, today=TODAY)
+    result = ingest(data, "round-trip.xlsx", ANA, demo_store, save=False, today=TODAY)
     assert result.ok, result.problems[:5]
     assert result.changes.empty, result.changes.head()
 
 
 def test_the_blank_template_reads_as_an_empty_valid_workbook(demo_store: Store) -> None:
-    result = ingest(template.template_bytes(demo_store.approved()), "blank.xlsx", "ana", demo_store, save=False)
+    result = ingest(template.template_bytes(demo_store.approved()), "blank.xlsx", ANA, demo_store, save=False)
     assert result.ok and result.changes.empty
     assert result.upload is not None and result.upload.row_count == 0
 
@@ -78,7 +79,7 @@ def test_the_blank_template_reads_as_an_empty_valid_workbook(demo_store: Store) 
 @pytest.mark.parametrize("save", [True, False])
 def test_validation_only_never_stores(demo_store: Store, save: bool) -> None:
     data = values_workbook(["IND-01", "BIH", "2026NovS2", "total", 8, None, None, None, None])
-    result = ingest(data, "b.xlsx", "ana", demo_store, save=save, today=TODAY)
+    result = ingest(data, "b.xlsx", ANA, demo_store, save=save, today=TODAY)
     assert result.ok and (result.version_id is not None) is save
 
 
@@ -91,6 +92,6 @@ def test_a_step_failing_after_the_draft_is_written_leaves_no_version_and_no_stag
     monkeypatch.setattr("indicators.read.diff.upload_changes", broken)
     data = values_workbook(["IND-01", "Srbija", "2026NovS2", "total", 17, None, None, "late report", "registry"])
     with pytest.raises(RuntimeError, match="diff broke"):
-        ingest(data, "serbia.xlsx", "ana", demo_store, today=TODAY)
+        ingest(data, "serbia.xlsx", ANA, demo_store, today=TODAY)
     assert demo_store.version_ids() == ["000001"]
     assert not any((demo_store.root / "tmp").iterdir())

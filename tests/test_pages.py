@@ -16,6 +16,7 @@ from indicators.domain.reference import KOSOVO_FOOTNOTE
 from indicators.domain.schema import Programme
 from indicators.ingest import default_store
 from indicators.present.template import write_workbook
+from tests.factories import ANA, MARKO
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
@@ -129,6 +130,7 @@ def workbook_with_place(store, place: str) -> bytes:
 def test_upload_submit_and_approve(store):
     workbook = workbook_with_place(store, "Skopje (to be confirmed)")
     at = app()
+    at.sidebar.radio[0].set_value("Analyst").run()
     at.switch_page("pages/upload.py").run()
     at.file_uploader[0].set_value(("resubmission.xlsx", workbook, "application/octet-stream")).run()
     no_errors(at)
@@ -139,6 +141,7 @@ def test_upload_submit_and_approve(store):
     no_errors(at)
     version = store.versions().query("status == 'submitted'")["id"].iloc[0]
 
+    at.sidebar.radio[0].set_value("Programme manager").run()
     at.switch_page("pages/review.py").run()
     no_errors(at)
     assert at.selectbox(key="review_version").value == version
@@ -186,10 +189,10 @@ def test_indicator_without_unit_or_definition_shows_without_error(tmp_path, monk
     demo = own.approved()
     indicators = demo.indicators.copy()
     indicators.loc[indicators["indicator_id"] == "IND-01", ["unit", "definition"]] = None
-    version = own.add_version(b"blank", "blank.xlsx", "ana", Programme({**demo.tables, "indicators": indicators}),
+    version = own.add_version(b"blank", "blank.xlsx", ANA, Programme({**demo.tables, "indicators": indicators}),
                               base_version=own.approved_id())  # fmt: skip
-    own.submit(version, "ana")
-    own.approve(version, "marko")
+    own.submit(version, ANA)
+    own.approve(version, MARKO)
     at = app(indicator="IND-01")
     at.switch_page("pages/indicator.py").run()
     no_errors(at)

@@ -13,10 +13,12 @@ import pandas as pd
 import pytest
 
 from indicators import ingest
+from indicators.access.identity import Identity
 from indicators.domain.schema import TABLES, Programme, empty_programme
 from indicators.present import template
 from indicators.read import validate
 from indicators.store import Store, StoreError
+from tests.factories import MARKO
 
 PROJECT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 21)
@@ -36,9 +38,10 @@ def edited(programme: Programme, beneficiary: str, value: float, indicator: str 
 def upload(store: Store, programme: Programme, who: str) -> str:
     """An analyst uploads a workbook of ``programme`` and submits it; returns the version."""
     data = template.write_workbook(programme, lists_from=programme)
-    result = ingest.ingest(data, f"{who}.xlsx", who, store, today=TODAY)
+    analyst = Identity(who, "analyst", "local")
+    result = ingest.ingest(data, f"{who}.xlsx", analyst, store, today=TODAY)
     assert result.ok and result.version_id, result.problems[:3]
-    store.submit(result.version_id, who)
+    store.submit(result.version_id, analyst)
     return result.version_id
 
 
@@ -65,7 +68,7 @@ def test_six_disjoint_uploads_approved_one_after_another_are_all_applied(demo_st
         assert len(review.changes) == 1  # the recomputed diff: only this analyst's cell, never the stale one
         row = review.changes.iloc[0]
         assert (row["column"], row["after"]) == ("value", f"{100 + i}.0") and beneficiary in row["key"]
-        ingest.approve(demo_store, version, "marko", "fine", seen=review.fingerprint)
+        ingest.approve(demo_store, version, MARKO, "fine", seen=review.fingerprint)
         expected = validate.merge(expected, edited(expected, beneficiary, 100 + i))
     assert all(demo_store.status(v) == "approved" for v in versions.values())
     now = demo_store.approved()
@@ -81,7 +84,7 @@ def test_the_same_cell_changed_twice_is_listed_as_a_conflict(demo_store: Store) 
     before = value_of(start, "ALB")
     first = upload(demo_store, edited(start, "ALB", 30), "ana")
     second = upload(demo_store, edited(start, "ALB", 40), "besa")
-    ingest.approve(demo_store, first, "marko", seen=ingest.review(demo_store, first).fingerprint)
+    ingest.approve(demo_store, first, MARKO, seen=ingest.review(demo_store, first).fingerprint)
     review = ingest.review(demo_store, second, today=TODAY)
     conflicts = review.conflicts
     assert len(conflicts) == 1
@@ -100,10 +103,10 @@ def test_the_same_cell_changed_twice_is_listed_as_a_conflict(demo_store: Store) 
     )
     assert "checked against 3.0, approved since 30.0, in the upload 40.0" in review.conflict_note
     with pytest.raises(StoreError, match="return it with the list of conflicts"):
-        ingest.approve(demo_store, second, "marko", seen=review.fingerprint)
+        ingest.approve(demo_store, second, MARKO, seen=review.fingerprint)
     assert value_of(demo_store.approved(), "ALB") == 30.0
     ingest.approve(
-        demo_store, second, "marko", "Besa's figure is the audited one", seen=review.fingerprint, take_upload=True
+        demo_store, second, MARKO, "Besa's figure is the audited one", seen=review.fingerprint, take_upload=True
     )
     assert value_of(demo_store.approved(), "ALB") == 40.0
     log = demo_store.log()
@@ -114,9 +117,9 @@ def test_the_same_cell_changed_twice_is_listed_as_a_conflict(demo_store: Store) 
 def test_a_conflicting_version_can_be_returned_with_the_conflict_list(demo_store: Store) -> None:
     start = demo_store.approved()
     first, second = upload(demo_store, edited(start, "SRB", 7), "ana"), upload(demo_store, edited(start, "SRB", 8), "b")
-    ingest.approve(demo_store, first, "marko", seen=ingest.review(demo_store, first).fingerprint)
+    ingest.approve(demo_store, first, MARKO, seen=ingest.review(demo_store, first).fingerprint)
     review = ingest.review(demo_store, second)
-    demo_store.return_version(second, "marko", review.conflict_note)
+    demo_store.return_version(second, MARKO, review.conflict_note)
     assert demo_store.status(second) == "returned"
     assert "approved since 7.0, in the upload 8.0" in demo_store.versions().set_index("id").loc[second, "note"]
 
@@ -127,10 +130,10 @@ def test_the_upload_of_a_cell_the_approval_since_left_alone_wins_and_rows_left_a
     start = demo_store.approved()
     first = upload(demo_store, edited(edited(start, "MKD", 11), "MNE", 12), "ana")
     second = upload(demo_store, edited(start, "MNE", 12), "besa")  # same value as approved since: no conflict
-    ingest.approve(demo_store, first, "marko", seen=ingest.review(demo_store, first).fingerprint)
+    ingest.approve(demo_store, first, MARKO, seen=ingest.review(demo_store, first).fingerprint)
     review = ingest.review(demo_store, second)
     assert review.conflicts.empty and review.changes.empty  # nothing left to change, MKD's 11 not undone
-    ingest.approve(demo_store, second, "marko", seen=review.fingerprint)
+    ingest.approve(demo_store, second, MARKO, seen=review.fingerprint)
     assert (value_of(demo_store.approved(), "MKD"), value_of(demo_store.approved(), "MNE")) == (11.0, 12.0)
 
 
@@ -138,9 +141,9 @@ def test_approving_refuses_changes_the_reviewer_did_not_see(demo_store: Store) -
     start = demo_store.approved()
     first, second = upload(demo_store, edited(start, "XKX", 91), "a"), upload(demo_store, edited(start, "XKX", 92), "b")
     seen = ingest.review(demo_store, second).fingerprint  # shown before the first is approved: no conflict then
-    ingest.approve(demo_store, first, "marko", seen=ingest.review(demo_store, first).fingerprint)
+    ingest.approve(demo_store, first, MARKO, seen=ingest.review(demo_store, first).fingerprint)
     with pytest.raises(StoreError, match="not the ones you saw"):
-        ingest.approve(demo_store, second, "marko", seen=seen, take_upload=True)
+        ingest.approve(demo_store, second, MARKO, seen=seen, take_upload=True)
     assert demo_store.status(second) == "submitted" and value_of(demo_store.approved(), "XKX") == 91.0
 
 
@@ -155,16 +158,14 @@ def test_a_version_checked_again_against_new_data_shows_its_problems_by_row(demo
     analyst = upload(demo_store, values_only, "ana")
     no_split = Programme({**empty_programme().tables, "indicators": indicator.assign(disaggregation="none")})
     indicators_change = upload(demo_store, no_split, "marta")
-    ingest.approve(
-        demo_store, indicators_change, "marko", seen=ingest.review(demo_store, indicators_change).fingerprint
-    )
+    ingest.approve(demo_store, indicators_change, MARKO, seen=ingest.review(demo_store, indicators_change).fingerprint)
     review = ingest.review(demo_store, analyst, today=TODAY)
     assert review.moved and review.conflicts.empty
     assert [(p.sheet, p.row, p.column, p.code) for p in review.problems if p.severity == "error"] == [
         ("Values", 2, "Sex", "wrong-disaggregation")
     ]
     with pytest.raises(StoreError, match="1 error"):
-        ingest.approve(demo_store, analyst, "marko", seen=review.fingerprint)
+        ingest.approve(demo_store, analyst, MARKO, seen=review.fingerprint)
 
 
 APPROVER = textwrap.dedent(
@@ -173,6 +174,7 @@ APPROVER = textwrap.dedent(
     sys.path.insert(0, {project!r})
     from pathlib import Path
     from indicators import ingest
+    from indicators.access.identity import Identity
     from indicators.store import Store, StoreError
     store = Store(Path({root!r}))
     version, ready, count = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
@@ -182,7 +184,8 @@ APPROVER = textwrap.dedent(
         time.sleep(0.01)
     out = {{"version": version, "reviewed_against": review.approved_version}}
     try:
-        out["approved"] = ingest.approve(store, version, "m-" + version, seen=review.fingerprint)
+        manager = Identity("m-" + version, "manager", "local")
+        out["approved"] = ingest.approve(store, version, manager, seen=review.fingerprint)
     except StoreError as error:
         out["refused"] = str(error)
     print(json.dumps(out))

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from indicators import ingest
 from indicators.store import Store
+from tests.factories import MARKO
 from tests.test_pages import APP, TIMEOUT, no_errors, texts
 from tests.test_review import edited, upload, value_of
 
@@ -38,7 +39,7 @@ def test_a_disjoint_version_shows_only_its_own_changes_and_is_approved_re_applie
         upload(demo_store, edited(start, "ALB", 51), "ana"),
         upload(demo_store, edited(start, "BIH", 52), "b"),
     )
-    ingest.approve(demo_store, first, "marko", seen=ingest.review(demo_store, first).fingerprint)
+    ingest.approve(demo_store, first, MARKO, seen=ingest.review(demo_store, first).fingerprint)
     at = review_page(second)
     assert any("re-applied onto the approved data of now" in i.value for i in at.info)
     assert "Changes against the approved data of now (1 cells)" in texts(at)
@@ -57,7 +58,7 @@ def test_conflicts_are_listed_and_the_version_approved_taking_the_upload(demo_st
         upload(demo_store, edited(start, "XKX", 61), "ana"),
         upload(demo_store, edited(start, "XKX", 62), "b"),
     )
-    ingest.approve(demo_store, first, "marko", seen=ingest.review(demo_store, first).fingerprint)
+    ingest.approve(demo_store, first, MARKO, seen=ingest.review(demo_store, first).fingerprint)
     at = review_page(second)
     assert any("1 cell(s) changed by this version" in w.value for w in at.warning)
     conflicts = table_with(at, "approved_since")
@@ -75,7 +76,7 @@ def test_a_conflicting_version_is_returned_with_the_conflict_list(demo_store: St
         upload(demo_store, edited(start, "MNE", 71), "ana"),
         upload(demo_store, edited(start, "MNE", 72), "b"),
     )
-    ingest.approve(demo_store, first, "marko", seen=ingest.review(demo_store, first).fingerprint)
+    ingest.approve(demo_store, first, MARKO, seen=ingest.review(demo_store, first).fingerprint)
     at = review_page(second)
     at.text_area(key="review_note").input("Please check with Marko's figure").run()
     next(b for b in at.button if b.label == "Return with the note and the conflicts").click().run()

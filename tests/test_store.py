@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from indicators.access.identity import Identity
 from indicators.store import ApprovedMoved, Store, StoreError, sha256
-from tests.factories import small_programme
+from tests.factories import ANA, MARKO, small_programme
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -16,7 +17,7 @@ def store(tmp_path: Path) -> Store:
     return Store(tmp_path / "store")
 
 
-def add(store: Store, data: bytes = b"workbook-1", user: str = "ana") -> str:
+def add(store: Store, data: bytes = b"workbook-1", user: Identity = ANA) -> str:
     return store.add_version(data, "monitoring.xlsx", user, small_programme(), base_version=store.approved_id())
 
 
@@ -32,15 +33,15 @@ def test_a_version_keeps_its_bytes_tables_and_record(store: Store) -> None:
 
 def test_review_cycle_and_log(store: Store) -> None:
     first = add(store, b"1")
-    store.submit(first, "ana")
-    store.approve(first, "marko", "looks right")
+    store.submit(first, ANA)
+    store.approve(first, MARKO, "looks right")
     assert store.approved_id() == first and store.approved_meta()["approved_by"] == "marko"
     second = add(store, b"2")
-    store.submit(second, "ana")
-    store.return_version(second, "marko", "Serbia's values are missing")
+    store.submit(second, ANA)
+    store.return_version(second, MARKO, "Serbia's values are missing")
     assert store.status(second) == "returned"
-    store.submit(second, "ana", "added Serbia")
-    store.approve(second, "marko")
+    store.submit(second, ANA, "added Serbia")
+    store.approve(second, MARKO)
     assert store.approved_id() == second
     versions = store.versions().set_index("id")
     assert versions.loc[first, "status"] == "approved" and not versions.loc[first, "is_approved"]
@@ -56,9 +57,9 @@ def test_review_cycle_and_log(store: Store) -> None:
 def test_transitions_that_make_no_sense_are_refused(store: Store, steps: list[str], action: str) -> None:
     version = add(store)
     do = {
-        "submit": lambda: store.submit(version, "a"),
-        "approve": lambda: store.approve(version, "b"),
-        "return": lambda: store.return_version(version, "b", "why"),
+        "submit": lambda: store.submit(version, ANA),
+        "approve": lambda: store.approve(version, MARKO),
+        "return": lambda: store.return_version(version, MARKO, "why"),
     }
     for step in steps:
         do[step]()
@@ -70,9 +71,9 @@ def test_transitions_that_make_no_sense_are_refused(store: Store, steps: list[st
 
 def test_return_needs_a_note(store: Store) -> None:
     version = add(store)
-    store.submit(version, "ana")
+    store.submit(version, ANA)
     with pytest.raises(StoreError, match="say why"):
-        store.return_version(version, "marko", "  ")
+        store.return_version(version, MARKO, "  ")
 
 
 def test_same_bytes_are_recognised(store: Store) -> None:
@@ -85,9 +86,9 @@ def test_data_version_changes_with_every_action(store: Store) -> None:
     keys = [store.data_version()]
     version = add(store)
     keys.append(store.data_version())
-    store.submit(version, "ana")
+    store.submit(version, ANA)
     keys.append(store.data_version())
-    store.approve(version, "marko")
+    store.approve(version, MARKO)
     keys.append(store.data_version())
     assert len(set(keys)) == 4
 
@@ -112,7 +113,7 @@ KILLER = textwrap.dedent(
     sys.path.insert(0, {project!r})
     import pandas as pd
     from indicators.store import Store
-    from tests.factories import small_programme
+    from tests.factories import ANA, MARKO, small_programme
     store = Store(__import__("pathlib").Path({root!r}))
     where = sys.argv[1]
     if where == "tables":
@@ -124,15 +125,15 @@ KILLER = textwrap.dedent(
                 os.kill(os.getpid(), signal.SIGKILL)
             return original(self, *a, **k)
         pd.DataFrame.to_parquet = to_parquet
-        store.add_version(b"killed upload", "x.xlsx", "ana", small_programme(), base_version=store.approved_id())
+        store.add_version(b"killed upload", "x.xlsx", ANA, small_programme(), base_version=store.approved_id())
     else:
         import indicators.store as module
         def replace(*a, **k):
             os.kill(os.getpid(), signal.SIGKILL)
         module.os.replace = replace
-        version = store.add_version(b"second", "y.xlsx", "ana", small_programme(), base_version="000001")
-        store.submit(version, "ana")
-        store.approve(version, "marko")
+        version = store.add_version(b"second", "y.xlsx", ANA, small_programme(), base_version="000001")
+        store.submit(version, ANA)
+        store.approve(version, MARKO)
     """
 )
 
@@ -140,8 +141,8 @@ KILLER = textwrap.dedent(
 @pytest.mark.parametrize("where", ["tables", "approve"])
 def test_a_writer_killed_mid_write_loses_nothing(store: Store, where: str) -> None:
     first = add(store, b"approved upload")
-    store.submit(first, "ana")
-    store.approve(first, "marko")
+    store.submit(first, ANA)
+    store.approve(first, MARKO)
     before = store.load(first)
     script = KILLER.format(project=str(PROJECT), root=str(store.root))
     finished = subprocess.run([sys.executable, "-c", script, where], capture_output=True, timeout=60)
@@ -158,26 +159,26 @@ def test_a_writer_killed_mid_write_loses_nothing(store: Store, where: str) -> No
 
 def test_the_reviewer_is_who_approved_or_returned_not_who_submitted(store: Store) -> None:
     version = add(store)
-    store.submit(version, "ana", "new semester")
+    store.submit(version, ANA, "new semester")
     row = store.versions().set_index("id").loc[version]
     assert row["reviewer"] is None and row["note"] == "new semester"
-    store.return_version(version, "marko", "Serbia missing")
+    store.return_version(version, MARKO, "Serbia missing")
     row = store.versions().set_index("id").loc[version]
     assert (row["reviewer"], row["note"]) == ("marko", "Serbia missing")
 
 
 def test_a_version_built_on_an_older_approval_cannot_be_approved(store: Store) -> None:
     first = add(store, b"1")
-    store.submit(first, "ana")
-    store.approve(first, "marko")
+    store.submit(first, ANA)
+    store.approve(first, MARKO)
     second, third = add(store, b"2"), add(store, b"3")  # both built on the first
     for version in (second, third):
-        store.submit(version, "ana")
-    store.approve(second, "marko")
+        store.submit(version, ANA)
+    store.approve(second, MARKO)
     with pytest.raises(StoreError, match="has been approved since"):
-        store.approve(third, "marko")
+        store.approve(third, MARKO)
     assert store.approved_id() == second
-    store.return_version(third, "marko", "built on old data: upload again")
+    store.return_version(third, MARKO, "built on old data: upload again")
     assert store.status(third) == "returned"
 
 
@@ -187,33 +188,36 @@ def test_a_staged_draft_is_no_version_until_committed_and_leaves_nothing_when_di
     store.discard(staged)
     assert not staged.path.exists() and store.version_ids() == []
     kept = store.stage_version(b"kept bytes", small_programme())
-    version = store.commit_version(kept, "kept.xlsx", "ana", base_version=None, summary={"errors": 0})
+    version = store.commit_version(kept, "kept.xlsx", ANA, base_version=None, summary={"errors": 0})
     assert store.raw_bytes(version) == b"kept bytes" and store.meta(version)["summary"] == {"errors": 0}
     assert store.meta(version)["rows"] == small_programme().row_count and not kept.path.exists()
 
 
 def test_approving_against_an_approval_that_moved_is_refused_and_changes_nothing(store: Store) -> None:
     first = add(store, b"1")
-    store.submit(first, "ana")
-    store.approve(first, "marko")
+    store.submit(first, ANA)
+    store.approve(first, MARKO)
     second = add(store, b"2")
-    store.submit(second, "ana")
+    store.submit(second, ANA)
     before = store.log()
     with pytest.raises(ApprovedMoved, match="computed again"):
-        store.approve(second, "marko", onto=None)  # reviewed when nothing was approved yet
+        store.approve(second, MARKO, onto=None)  # reviewed when nothing was approved yet
     assert store.approved_id() == first and store.log().equals(before)
 
 
 def test_a_reapplied_version_is_stored_as_a_new_version_and_approved(store: Store) -> None:
     first = add(store, b"1")
-    store.submit(first, "ana")
-    store.approve(first, "marko")
-    second, third = add(store, b"2", user="besa"), add(store, b"3", user="drita")
+    store.submit(first, ANA)
+    store.approve(first, MARKO)
+    second, third = (
+        add(store, b"2", user=Identity("besa", "analyst", "local")),
+        add(store, b"3", user=Identity("drita", "analyst", "local")),
+    )
     for version in (second, third):
-        store.submit(version, "ana")
-    store.approve(second, "marko")
+        store.submit(version, ANA)
+    store.approve(second, MARKO)
     staged = store.stage_version(store.raw_bytes(third), small_programme())
-    published = store.approve(third, "marko", "merged", onto=second, reapplied=staged, overridden="values X: ...")
+    published = store.approve(third, MARKO, "merged", onto=second, reapplied=staged, overridden="values X: ...")
     assert published == "000004" and store.approved_id() == published
     meta = store.meta(published)
     assert (meta["reapplied_from"], meta["base_version"], meta["uploaded_by"]) == (third, second, "drita")

@@ -327,6 +327,7 @@ LOG_COLUMNS: dict[str, object] = {
     "action": column("Action"),
     "version": column("Version"),
     "user": column("Who"),
+    "method": column("Signed in by", "local account, oidc (organisation account), cli (command line) or system."),
     "note": column("Note", width="large"),
 }
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from indicators.access.identity import Identity
 from indicators.domain.periods import semester_label
 from indicators.domain.reference import beneficiary_name
 
@@ -44,9 +45,12 @@ def is_donor() -> bool:
     return role() == DONOR
 
 
-def user_name() -> str:
-    """The name recorded in the log for actions taken in this preview of roles."""
-    return f"{role()} (preview)"
+PREVIEW_ROLES = {MANAGER: "manager", ANALYST: "analyst", DONOR: "donor"}
+
+
+def identity() -> Identity | None:
+    """Who acts (until sign-in lands: the role previewed, named so in the log)."""
+    return Identity(f"{role()} (preview)", PREVIEW_ROLES[role()], "preview")
 
 
 def valid_choice(value: object, options: Sequence[str], default: str) -> str:

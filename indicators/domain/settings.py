@@ -48,6 +48,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("STATUS_ON_TRACK", "0.75", "Progress at or above which an indicator is on track."),
     Setting("STATUS_AT_RISK", "0.4", "Progress at or above which an indicator is at risk; below it, off track."),
     Setting("SUPPRESS_BELOW", "5", "Sensitive counts from 1 to this value minus one are shown as '<N' to donors."),
+    Setting(
+        "FOUR_EYES",
+        "1",
+        "1: a programme manager cannot approve a version they uploaded; 0 allows it (a one-person team), and "
+        "each such approval is logged.",
+    ),
+    Setting("SESSION_IDLE_MINUTES", "30", "A signed-in session ends after this many minutes without activity."),
+    Setting("SETUP_LINK_MINUTES", "60", "Minutes the one-time setup link printed by make run stays valid."),
+    Setting(
+        "PUBLIC_DONOR_VIEW",
+        "0",
+        "1 lets visitors who are not signed in see the donor view (a public results page); 0 asks them to sign in.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -96,6 +96,56 @@ class Report:
                 )
 
 
+# --- an analyst limited to some beneficiaries --------------------------------------------------------
+
+
+def check_beneficiaries(
+    frames: dict[str, pd.DataFrame], base: Programme, beneficiaries: Iterable[str], report: Report
+) -> None:
+    """Rows an analyst limited to some beneficiaries may not upload: another beneficiary's rows, and rows of the
+    shared sheets (Results, Indicators, Meetings) that are new or differ from the approved data."""
+    allowed = set(beneficiaries)
+    names = ", ".join(ref.beneficiary_name(code) for code in ref.BENEFICIARY_CODES if code in allowed)
+    for table in TABLES:
+        frame = frames[table.name]
+        if frame.empty:
+            continue
+        if "beneficiary" in frame.columns:
+            outside = frame[frame["beneficiary"].notna() & ~frame["beneficiary"].isin(allowed)]
+            for _, r in outside.iterrows():
+                report.add(
+                    ERROR,
+                    table.sheet,
+                    int(r["_row"]),
+                    table.column("beneficiary").header,
+                    quote(ref.beneficiary_name(str(r["beneficiary"]))),
+                    f"one of your beneficiaries ({names}): your account uploads only their rows",
+                    "beneficiary-not-yours",
+                )
+            continue
+        uploaded = conform(table, frame).assign(_row=frame["_row"].to_numpy())
+        both = uploaded.merge(
+            base[table.name], on=list(table.key), how="left", suffixes=("", "_approved"), indicator=True
+        )
+        differs = both["_merge"] == "left_only"
+        for column in table.column_names:
+            if column not in table.key:
+                differs |= both[column].astype("string").fillna("") != both[f"{column}_approved"].astype(
+                    "string"
+                ).fillna("")
+        for _, r in both[differs].iterrows():
+            report.add(
+                ERROR,
+                table.sheet,
+                int(r["_row"]),
+                table.column(table.key[0]).header,
+                quote(r[table.key[0]]),
+                f"the approved row unchanged: your account uploads only for {names}; a programme manager or an "
+                "analyst for every beneficiary changes this sheet",
+                "shared-row-not-yours",
+            )
+
+
 # --- headers -------------------------------------------------------------------------------------------
 
 
@@ -658,12 +708,14 @@ def validate_workbook(
     base: Programme | None = None,
     today: dt.date | None = None,
     only: dict[str, set[str]] | None = None,
+    beneficiaries: Iterable[str] = (),
 ) -> tuple[Programme, list[Problem]]:
     """The uploaded rows as typed tables, and every problem found in them (checked against ``base``).
 
     ``only`` (per table, row keys as ``diff`` writes them) keeps just those rows: how a stored upload's
     changes are checked again against approved data that moved since (``reapply``); problems of the
-    rows left out are dropped with them.
+    rows left out are dropped with them. With ``beneficiaries``, rows outside them are problems
+    (``check_beneficiaries``).
     """
     base = base if base is not None else empty_programme()
     today = today or dt.date.today()
@@ -672,6 +724,8 @@ def validate_workbook(
     frames = _read_tables(raw, report)
     if only is not None:
         frames = {name: frame[~_left_out(frame, name, skip)] for name, frame in frames.items()}
+    if beneficiaries:
+        check_beneficiaries(frames, base, beneficiaries, report)
 
     results = _union_ids(base.results, frames["results"], "result_id")
     indicators_all = _merged_frame(base.indicators, frames["indicators"], "indicator_id")

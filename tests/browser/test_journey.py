@@ -103,6 +103,8 @@ def test_template_upload_submit_approve_and_see(app: App, page_urls, page) -> No
     open_page(page, page_urls, "Overview")
     completeness_before = metric(page, "Reporting complete")
 
+    page.locator('[data-testid="stSidebar"]').get_by_text("Analyst", exact=True).click()  # uploads as an analyst
+    wait_for_app(page)
     click_nav(page, page_urls, "Upload")
     with page.expect_download() as download_info:
         page.get_by_role("button", name=re.compile("Download the blank template")).click()
@@ -144,6 +146,8 @@ def test_template_upload_submit_approve_and_see(app: App, page_urls, page) -> No
     page.get_by_text(f"Version {version} is submitted").wait_for()
     assert store.status(version) == "submitted"
 
+    page.locator('[data-testid="stSidebar"]').get_by_text("Programme manager", exact=True).click()
+    wait_for_app(page)
     click_nav(page, page_urls, "Review")
     select(page, "Version to review", re.compile(rf"^{version} · filled_in_browser_test\.xlsx"))
     page.get_by_role("textbox", name="Note", exact=True).fill("checked in the browser test")

@@ -27,6 +27,7 @@ from indicators.present.template import (
     workbook_lists,
     write_workbook,
 )
+from tests.factories import ANA
 
 
 @pytest.fixture(scope="module")
@@ -304,6 +305,6 @@ def test_libreoffice_round_trip_keeps_headers_and_validations(tmp_path: Path, de
     status_col = column_index_from_string("F")
     assert status_col in _validations_by_column(wb["Activities"])
     # what LibreOffice wrote, the loader reads: valid, and the same programme as the demo
-    result = ingest((out / "monitoring.xlsx").read_bytes(), "monitoring.xlsx", "ana", demo_store, save=False)
+    result = ingest((out / "monitoring.xlsx").read_bytes(), "monitoring.xlsx", ANA, demo_store, save=False)
     assert result.ok, result.problems[:5]
     assert result.changes.empty, result.changes.head()

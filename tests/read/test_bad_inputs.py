@@ -20,6 +20,7 @@ from indicators.present import template
 from indicators.present.export import csv_export
 from indicators.store import Store
 from tests import badfiles, factories
+from tests.factories import ANA, MARKO
 
 TODAY = dt.date(2026, 11, 21)
 VALUES = [c.header for c in TABLES_BY_NAME["values"].columns]
@@ -116,7 +117,7 @@ def _unchanged(store: Store, before: tuple[list[str], str | None]) -> None:
 
 @pytest.mark.parametrize(("name", "factory", "phrase"), UNREADABLE, ids=[c[0] for c in UNREADABLE])
 def test_unreadable_files_give_one_sentence(demo_store: Store, before, name: str, factory, phrase: str) -> None:
-    result = ingest(factory(), "upload.xlsx", "ana", demo_store, today=TODAY)
+    result = ingest(factory(), "upload.xlsx", ANA, demo_store, today=TODAY)
     assert not result.ok and result.message and phrase in result.message
     assert result.message.endswith(".") and "\n" not in result.message and "Traceback" not in result.message
     _unchanged(demo_store, before)
@@ -125,7 +126,7 @@ def test_unreadable_files_give_one_sentence(demo_store: Store, before, name: str
 @pytest.mark.parametrize(("name", "factory", "code", "severity", "row"), REPORTED, ids=[c[0] for c in REPORTED])
 def test_problems_are_reported_by_cell(demo_store: Store, before, name: str, factory, code: str, severity: str,
                                        row: int | None) -> None:  # fmt: skip
-    result = ingest(factory(), "upload.xlsx", "ana", demo_store, today=TODAY)
+    result = ingest(factory(), "upload.xlsx", ANA, demo_store, today=TODAY)
     assert result.message is None
     found = [p for p in result.problems if p.code == code]
     assert found, result.problems
@@ -137,7 +138,7 @@ def test_problems_are_reported_by_cell(demo_store: Store, before, name: str, fac
 
 def test_locale_numbers_are_normalised_and_said(demo_store: Store) -> None:
     result = ingest(values(row(value="12,0"), row(ben="BIH", value="1 234"), row(ben="SRB", value="1.234,0")),
-                    "locale.xlsx", "ana", demo_store, today=TODAY)  # fmt: skip
+                    "locale.xlsx", ANA, demo_store, today=TODAY)  # fmt: skip
     assert result.ok and result.version_id
     notes = sorted(p.expected for p in result.problems if p.code == "normalised")
     assert len(notes) == 3 and all(n.startswith("read as") for n in notes)
@@ -152,7 +153,7 @@ def test_formula_like_text_is_stored_as_text_and_exported_inert(demo_store: Stor
         values=[{"indicator_id": "IND-01", "beneficiary": "ALB", "semester": "2026NovS2", "sex": "total",
                  "value": 3, "comment": attack}]
     )  # fmt: skip
-    result = ingest(template.write_workbook(upload), "formula.xlsx", "ana", demo_store, today=TODAY)
+    result = ingest(template.write_workbook(upload), "formula.xlsx", ANA, demo_store, today=TODAY)
     assert result.ok and result.version_id, result.problems
     stored = demo_store.load(result.version_id)
     assert stored.values["comment"].eq(attack).any()
@@ -164,15 +165,15 @@ def test_formula_like_text_is_stored_as_text_and_exported_inert(demo_store: Stor
 
 def test_the_same_file_twice_is_recognised(demo_store: Store) -> None:
     data = values(row(value=7))
-    first = ingest(data, "a.xlsx", "ana", demo_store, today=TODAY)
-    second = ingest(data, "b.xlsx", "marko", demo_store, today=TODAY)
+    first = ingest(data, "a.xlsx", ANA, demo_store, today=TODAY)
+    second = ingest(data, "b.xlsx", MARKO, demo_store, today=TODAY)
     assert first.version_id and second.duplicate_of == first.version_id and second.version_id is None
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not next to the project")
 def test_every_corpus_workbook_ends_in_a_sentence_or_a_report(demo_store: Store, before) -> None:
     for path in sorted(CORPUS.iterdir()):
-        result = ingest(path.read_bytes(), path.name, "ana", demo_store, save=False, today=TODAY)
+        result = ingest(path.read_bytes(), path.name, ANA, demo_store, save=False, today=TODAY)
         if result.message:
             assert result.message.endswith(".") and "Traceback" not in result.message, path.name
         else:

@@ -1,0 +1,381 @@
+"""Accounts and role assignments, kept with the store so that a backup of the store is a backup of them.
+
+Files in the store folder (setting STORE_DIR), owner-only (0600) and replaced atomically (written to a
+temporary file, fsynced, renamed over the old one):
+
+    accounts.json   one entry per email: role, beneficiaries (analysts), Argon2id password hash,
+                    must-change flag, disabled flag, when created and changed
+    setup.json      the SHA-256 of the one-time setup link's token and when it expires (only while no
+                    account exists)
+
+Rules:
+- Passwords are hashed with Argon2id (argon2-cffi's defaults, RFC 9106); no password is ever stored,
+  logged or shown in clear, and none is built in. A password set by someone else (``users add`` without
+  ``--password-stdin``, ``reset-password``) is a one-time password that must be changed at first sign-in.
+- An email is one account; emails are compared in lower case. Organisation accounts (OpenID Connect)
+  take their role from the same assignment, by email.
+- Every change to an account or a role is written to the store's log through the ``log`` callback, with
+  who made it; checking a password for an unknown email costs as much as for a known one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from indicators.access.identity import Identity
+from indicators.access.roles import ROLES, Action, require, role_name
+from indicators.domain.problems import ProjectError
+from indicators.domain.reference import BENEFICIARY_CODES
+
+PASSWORD_MIN, PASSWORD_MAX = 12, 1024
+ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
+LogEvent = Callable[[dict], None]
+
+_hasher = PasswordHasher()  # Argon2id, time cost 3, 64 MiB, parallelism 4
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))  # verified against when no account matches
+
+
+class AccountError(ProjectError):
+    """An account change or a sign-in the accounts refuse; the message says why."""
+
+
+@dataclass(frozen=True)
+class Account:
+    email: str
+    role: str | None
+    beneficiaries: tuple[str, ...] = ()
+    password_hash: str | None = field(default=None, repr=False)
+    must_change: bool = False
+    disabled: bool = False
+    created_at: str = ""
+    changed_at: str = ""
+
+    def public(self) -> dict:
+        """The account as shown to administrators: everything but the password hash."""
+        return {
+            "email": self.email,
+            "role": self.role,
+            "beneficiaries": list(self.beneficiaries),
+            "has_password": self.password_hash is not None,
+            "must_change": self.must_change,
+            "disabled": self.disabled,
+            "created_at": self.created_at,
+            "changed_at": self.changed_at,
+        }
+
+
+def normal_email(email: str) -> str:
+    """An email as accounts are keyed: trimmed, lower case."""
+    return email.strip().lower()
+
+
+def email_problem(email: str) -> str | None:
+    """Why a text is not an email an account can have, or None."""
+    text = normal_email(email)
+    local, _, domain = text.partition("@")
+    if not (local and domain and len(text) <= 254) or any(c.isspace() or c in "<>\"'`,;()[]\\" for c in text):
+        return f"'{email.strip()[:80]}' is not an email address (name@organisation.org)"
+    return None
+
+
+def password_problem(password: str, email: str = "") -> str | None:
+    """Why a new password is refused, or None."""
+    if len(password) < PASSWORD_MIN:
+        return f"a password needs at least {PASSWORD_MIN} characters"
+    if len(password) > PASSWORD_MAX:
+        return f"a password may have at most {PASSWORD_MAX} characters"
+    if email and normal_email(password) == normal_email(email):
+        return "the password may not be the email address"
+    return None
+
+
+def one_time_password() -> str:
+    """A random password to give once (16 letters and digits in groups of four, about 79 bits)."""
+    chars = "".join(secrets.choice(ONE_TIME_ALPHABET) for _ in range(16))
+    return "-".join(chars[i : i + 4] for i in range(0, 16, 4))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Replace ``path`` atomically with an owner-only file holding ``data``."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # whatever the umask
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+class Accounts:
+    """The accounts kept in a store folder; ``log`` receives one event per change (the store's log)."""
+
+    def __init__(self, root: Path, log: LogEvent | None = None) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._log = log or (lambda event: None)
+
+    @property
+    def path(self) -> Path:
+        return self.root / "accounts.json"
+
+    # --- reading and writing -------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        fd = os.open(self.root / ".accounts.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def _read(self) -> dict[str, Account]:
+        if not self.path.exists():
+            return {}
+        entries = json.loads(self.path.read_text())["accounts"]
+        return {
+            email: Account(**{**entry, "beneficiaries": tuple(entry.get("beneficiaries", ()))})
+            for email, entry in entries.items()
+        }
+
+    def _write(self, accounts: dict[str, Account]) -> None:
+        payload = {"accounts": {email: asdict(a) for email, a in sorted(accounts.items())}}
+        _write_private(self.path, json.dumps(payload, indent=2).encode())
+
+    def log_event(self, action: str, actor: Identity, note: str) -> None:
+        """Write one event to the store's log, naming who acted and how they signed in."""
+        self._log(
+            {"at": _now(), "action": action, "version": None, "user": actor.email, "method": actor.method, "note": note}
+        )
+
+    def all(self) -> list[Account]:
+        """Every account, by email."""
+        return sorted(self._read().values(), key=lambda a: a.email)
+
+    def get(self, email: str) -> Account | None:
+        """The account of an email, or None."""
+        return self._read().get(normal_email(email))
+
+    def any(self) -> bool:
+        """Whether any account exists."""
+        return bool(self._read())
+
+    def identity(self, email: str, method: str) -> Identity | None:
+        """Who an email is now: their role and beneficiaries from the assignment; role None when the email has no
+        account; None when the account is disabled (the session ends)."""
+        account = self.get(email)
+        if account is None:
+            return Identity(normal_email(email), None, method)
+        if account.disabled:
+            return None
+        return Identity(account.email, account.role, method, account.beneficiaries)
+
+    # --- changes an administrator makes ------------------------------------------------------------
+
+    @staticmethod
+    def _checked(role: str | None, beneficiaries: tuple[str, ...]) -> tuple[str, ...]:
+        if role not in ROLES:
+            raise AccountError(f"'{role}' is not a role; the roles are {', '.join(ROLES)}")
+        codes = tuple(dict.fromkeys(code.strip().upper() for code in beneficiaries))
+        unknown = [code for code in codes if code not in BENEFICIARY_CODES]
+        if unknown:
+            raise AccountError(
+                f"{', '.join(unknown)} is not a beneficiary code; the codes are {', '.join(BENEFICIARY_CODES)}"
+            )
+        if codes and role != "analyst":
+            raise AccountError("only analysts are limited to some beneficiaries; leave the beneficiaries out")
+        return codes
+
+    def _change(self, actor: Identity, email: str, what: str, change: Callable[[Account], Account]) -> Account:
+        require(actor, Action.MANAGE_ACCOUNTS, what)
+        with self._locked():
+            accounts = self._read()
+            key = normal_email(email)
+            if key not in accounts:
+                raise AccountError(f"there is no account {key}; add it with: python -m indicators users add")
+            accounts[key] = replace(change(accounts[key]), changed_at=_now())
+            self._write(accounts)
+        return accounts[key]
+
+    def add(
+        self,
+        actor: Identity,
+        email: str,
+        role: str,
+        beneficiaries: tuple[str, ...] = (),
+        password: str | None = None,
+    ) -> str | None:
+        """Add an account; returns the one-time password to give them, or None when ``password`` was given."""
+        require(actor, Action.MANAGE_ACCOUNTS, "add an account")
+        if problem := email_problem(email):
+            raise AccountError(problem)
+        codes = self._checked(role, beneficiaries)
+        if password is not None and (problem := password_problem(password, email)):
+            raise AccountError(problem)
+        given = one_time_password() if password is None else None
+        key = normal_email(email)
+        with self._locked():
+            accounts = self._read()
+            if key in accounts:
+                raise AccountError(f"{key} already has an account; change its role with: users set-role")
+            at = _now()
+            accounts[key] = Account(key, role, codes, _hasher.hash(password or given), given is not None, False, at, at)
+            self._write(accounts)
+        self.log_event("account added", actor, f"{key}: {_role_text(role, codes)}")
+        return given
+
+    def set_role(self, actor: Identity, email: str, role: str, beneficiaries: tuple[str, ...] | None = None) -> None:
+        """Give an account another role (and, for an analyst, beneficiaries; None keeps an analyst's)."""
+        require(actor, Action.MANAGE_ACCOUNTS, "change a role")
+        current = self.get(email)
+        kept = current.beneficiaries if current and beneficiaries is None and role == "analyst" else ()
+        codes = self._checked(role, beneficiaries if beneficiaries is not None else kept)
+        self._refuse_last_admin(actor, email, role)
+        account = self._change(actor, email, "change a role", lambda a: replace(a, role=role, beneficiaries=codes))
+        self.log_event("role changed", actor, f"{account.email}: {_role_text(role, codes)}")
+
+    def disable(self, actor: Identity, email: str) -> None:
+        """Disable an account: it cannot sign in, and a session it has ends at its next rerun."""
+        self._refuse_last_admin(actor, email, None)
+        account = self._change(actor, email, "disable an account", lambda a: replace(a, disabled=True))
+        self.log_event("account disabled", actor, account.email)
+
+    def enable(self, actor: Identity, email: str) -> None:
+        """Enable a disabled account again."""
+        account = self._change(actor, email, "enable an account", lambda a: replace(a, disabled=False))
+        self.log_event("account enabled", actor, account.email)
+
+    def reset_password(self, actor: Identity, email: str) -> str:
+        """Replace an account's password with a one-time password (returned, to give them once)."""
+        given = one_time_password()
+        digest = _hasher.hash(given)
+        account = self._change(
+            actor, email, "reset a password", lambda a: replace(a, password_hash=digest, must_change=True)
+        )
+        self.log_event("password reset", actor, account.email)
+        return given
+
+    def _refuse_last_admin(self, actor: Identity, email: str, new_role: str | None) -> None:
+        """An administrator cannot remove the last enabled administrator (nobody could manage accounts)."""
+        admins = [a.email for a in self.all() if a.role == "admin" and not a.disabled]
+        if admins == [normal_email(email)] and new_role != "admin":
+            raise AccountError(f"{admins[0]} is the only administrator; make another administrator first")
+
+    # --- sign-in and the person's own password --------------------------------------------------------
+
+    def check_password(self, email: str, password: str) -> Account | None:
+        """The enabled account when the password is right, else None (as slow either way)."""
+        account = self.get(email) if len(password) <= PASSWORD_MAX else None
+        usable = account is not None and not account.disabled and account.password_hash is not None
+        try:
+            _hasher.verify(account.password_hash if usable else _DUMMY_HASH, password[:PASSWORD_MAX])
+        except (VerificationError, InvalidHashError):
+            return None
+        if not usable:
+            return None
+        if _hasher.check_needs_rehash(account.password_hash):
+            with self._locked():
+                accounts = self._read()
+                if account.email in accounts:
+                    accounts[account.email] = replace(accounts[account.email], password_hash=_hasher.hash(password))
+                    self._write(accounts)
+        return account
+
+    def change_password(self, email: str, current: str, new: str) -> None:
+        """The person sets their own password, giving the current (or one-time) one."""
+        account = self.check_password(email, current)
+        if account is None:
+            raise AccountError("the current password is not right")
+        if problem := password_problem(new, email):
+            raise AccountError(problem)
+        if hmac.compare_digest(new.encode(), current.encode()):
+            raise AccountError("choose a password other than the current one")
+        digest = _hasher.hash(new)
+        self._change_own(account.email, lambda a: replace(a, password_hash=digest, must_change=False))
+        self.log_event("password changed", Identity(account.email, account.role, "local"), account.email)
+
+    def _change_own(self, email: str, change: Callable[[Account], Account]) -> None:
+        with self._locked():
+            accounts = self._read()
+            accounts[email] = replace(change(accounts[email]), changed_at=_now())
+            self._write(accounts)
+
+    # --- the first administrator, through a one-time setup link ---------------------------------------
+
+    @property
+    def _setup_path(self) -> Path:
+        return self.root / "setup.json"
+
+    def new_setup_token(self, minutes: float, now: float | None = None) -> str | None:
+        """A fresh one-time setup token valid for ``minutes`` while no account exists (None once one does);
+        only its SHA-256 is kept, and it replaces any earlier token."""
+        with self._locked():
+            if self._read():
+                self._setup_path.unlink(missing_ok=True)
+                return None
+            token = secrets.token_urlsafe(32)
+            expires = (time.time() if now is None else now) + minutes * 60
+            payload = {"sha256": hashlib.sha256(token.encode()).hexdigest(), "expires": expires}
+            _write_private(self._setup_path, json.dumps(payload).encode())
+        return token
+
+    def setup_token_valid(self, token: str, now: float | None = None) -> bool:
+        """Whether a setup token may still create the first administrator."""
+        if not token or self.any() or not self._setup_path.exists():
+            return False
+        kept = json.loads(self._setup_path.read_text())
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        return hmac.compare_digest(digest, kept["sha256"]) and (time.time() if now is None else now) < kept["expires"]
+
+    def create_first_admin(self, token: str, email: str, password: str, now: float | None = None) -> Identity:
+        """Use the setup token (once) to create the first administrator; returns their identity."""
+        if problem := email_problem(email) or password_problem(password, email):
+            raise AccountError(problem)
+        with self._locked():
+            if not self.setup_token_valid(token, now):
+                raise AccountError(
+                    "this setup link is not valid any more (used, expired, or an account exists); "
+                    "start the app again with make run for a new link, or ask an administrator"
+                )
+            key = normal_email(email)
+            at = _now()
+            self._write({key: Account(key, "admin", (), _hasher.hash(password), False, False, at, at)})
+            self._setup_path.unlink(missing_ok=True)
+        admin = Identity(key, "admin", "local")
+        self.log_event("account added", admin, f"{key}: administrator (first account, through the setup link)")
+        return admin
+
+
+def _role_text(role: str | None, beneficiaries: tuple[str, ...]) -> str:
+    return role_name(role) + (f" for {', '.join(beneficiaries)}" if beneficiaries else "")
