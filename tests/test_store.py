@@ -209,12 +209,10 @@ def test_a_reapplied_version_is_stored_as_a_new_version_and_approved(store: Stor
     first = add(store, b"1")
     store.submit(first, ANA)
     store.approve(first, MARKO)
-    second, third = (
-        add(store, b"2", user=Identity("besa", "analyst", "local")),
-        add(store, b"3", user=Identity("drita", "analyst", "local")),
-    )
-    for version in (second, third):
-        store.submit(version, ANA)
+    besa, drita = Identity("besa", "analyst", "local"), Identity("drita", "analyst", "local")
+    second, third = add(store, b"2", user=besa), add(store, b"3", user=drita)
+    for version, analyst in ((second, besa), (third, drita)):
+        store.submit(version, analyst)
     store.approve(second, MARKO)
     staged = store.stage_version(store.raw_bytes(third), small_programme())
     published = store.approve(third, MARKO, "merged", onto=second, reapplied=staged, overridden="values X: ...")
