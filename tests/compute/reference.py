@@ -1,0 +1,274 @@
+"""A straightforward reference of the computations, row by row in plain Python, for the differential tests.
+
+It states the rules of ``indicators.compute.progress`` and ``indicators.compute.rollup`` (read their module
+docstrings) one indicator, beneficiary and semester at a time, with dicts and loops and no grouped frame
+operation, so that the vectorised code can be checked against it on randomly generated programmes. Only the
+scalar rules (``progress_ratio``, ``status_code``), which have their own table of cases, are shared.
+When a rule changes, change it here too, in the same words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import pandas as pd
+
+from indicators.compute.progress import PROGRESS_COLUMNS, STATUS_BY_CODE, Thresholds, progress_ratio, status_code
+from indicators.compute.rollup import REGIONAL, ROLLUP_COLUMNS
+from indicators.domain.periods import PeriodError, semester_from_id, semester_range
+from indicators.domain.reference import COUNTRY_CODES
+from indicators.domain.schema import Programme
+
+NAN = math.nan
+
+
+def missing(value: object) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value: object) -> float:
+    return NAN if missing(value) else float(value)
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    return frame.to_dict("records")
+
+
+def semester_index(semester: str) -> int | None:
+    try:
+        return semester_from_id(semester).index
+    except PeriodError:
+        return None
+
+
+def indicators(programme: Programme) -> dict[str, dict]:
+    """The first row of each indicator, with the defaults filled in."""
+    out: dict[str, dict] = {}
+    for row in records(programme.indicators):
+        if missing(row["indicator_id"]) or row["indicator_id"] in out:
+            continue
+        out[row["indicator_id"]] = {
+            "result_id": row["result_id"],
+            "title": row["title"],
+            "unit": row["unit"],
+            "measure": row["measure"],
+            "direction": "increase" if missing(row["direction"]) else row["direction"],
+            "cumulative": False if missing(row["cumulative"]) else bool(row["cumulative"]),
+            "sensitive": False if missing(row["sensitive"]) else bool(row["sensitive"]),
+            "aggregation": "sum" if missing(row["aggregation"]) else row["aggregation"],
+        }
+    return out
+
+
+def semesters(programme: Programme) -> list[str]:
+    """Every semester from the earliest to the latest valid id in targets, values and activities."""
+    seen = []
+    for table in (programme.targets, programme.values, programme.activities):
+        for value in table["semester"]:
+            if not missing(value) and semester_index(value) is not None:
+                seen.append(semester_from_id(value))
+    return [s.id for s in semester_range(min(seen), max(seen))] if seen else []
+
+
+def targets(programme: Programme) -> dict[tuple, dict]:
+    """The target in force per indicator, beneficiary and semester: the row adopted by the highest-numbered
+    meeting held by the semester's end (the later row on a tie), else the earliest-adopted row."""
+    dates = {
+        int(m["number"]): pd.Timestamp(m["date"])
+        for m in records(programme.meetings)
+        if not missing(m["number"]) and not missing(m["date"])
+    }
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for row in records(programme.targets):
+        key = (row["indicator_id"], row["beneficiary"], row["semester"])
+        if not any(missing(k) for k in key):
+            groups[key].append(row)
+    out = {}
+    for key, rows in groups.items():
+        if semester_index(key[2]) is None:
+            continue
+        end = pd.Timestamp(semester_from_id(key[2]).end)
+        chosen = None
+        for row in rows:  # held by the semester's end: the highest meeting number, the later row on a tie
+            meeting = row["adopted_at"]
+            if missing(meeting) or int(meeting) not in dates or dates[int(meeting)] > end:
+                continue
+            if chosen is None or meeting >= chosen["adopted_at"]:
+                chosen = row
+        if chosen is None:  # none held yet: the earliest adopted, rows without a meeting last
+            for row in rows:
+                if chosen is None or (
+                    not missing(row["adopted_at"])
+                    and (missing(chosen["adopted_at"]) or row["adopted_at"] < chosen["adopted_at"])
+                ):
+                    chosen = row
+        meetings = {None if missing(r["adopted_at"]) else int(r["adopted_at"]) for r in rows}
+        out[key] = {
+            "target": number(chosen["value"]),
+            "target_adopted_at": None if missing(chosen["adopted_at"]) else int(chosen["adopted_at"]),
+            "target_revised": len(meetings) > 1,
+        }
+    return out
+
+
+def values(programme: Programme, about: dict[str, dict]) -> dict[tuple, dict]:
+    """The total reported per indicator, beneficiary and semester (the last row when repeated)."""
+    out = {}
+    for row in records(programme.values):
+        key = (row["indicator_id"], row["beneficiary"], row["semester"])
+        if any(missing(k) for k in key) or key[0] not in about:
+            continue
+        if not missing(row["sex"]) and row["sex"] != "total":
+            continue
+        measure = about[key[0]]["measure"]
+        numerator, denominator = number(row["numerator"]), number(row["denominator"])
+        if measure == "percentage" and not math.isnan(denominator):
+            value = 100 * numerator / denominator if denominator != 0 else NAN
+        else:
+            value = number(row["value"])
+        text = row["text"]
+        if measure == "qualitative":
+            reported = not missing(text) and text.strip() != ""
+            value = NAN
+        else:
+            reported = not math.isnan(value)
+        out[key] = {
+            "semester_value": value,
+            "numerator": numerator,
+            "denominator": denominator,
+            "text": text,
+            "reported": reported,
+        }
+    return out
+
+
+def baselines(programme: Programme) -> dict[tuple, float]:
+    out = {}
+    for row in records(programme.baselines):
+        key = (row["indicator_id"], row["beneficiary"])
+        if not any(missing(k) for k in key):
+            out[key] = number(row["value"])
+    return out
+
+
+def status_fields(code: str) -> dict[str, str]:
+    return {"status": code, "status_label": STATUS_BY_CODE[code].label, "status_symbol": STATUS_BY_CODE[code].symbol}
+
+
+def reference_progress(programme: Programme, thresholds: Thresholds) -> pd.DataFrame:
+    """indicator_progress, one row at a time."""
+    about = indicators(programme)
+    base, force, reported_values = baselines(programme), targets(programme), values(programme, about)
+    totals = [r for r in records(programme.values) if missing(r["sex"]) or r["sex"] == "total"]
+    reported_pairs = [(r["indicator_id"], r["beneficiary"]) for r in totals]  # even with no usable semester
+    pairs = {k[:2] for k in (*base, *force, *reported_pairs) if k[0] in about and not missing(k[1])}
+    rows = []
+    for indicator, beneficiary in sorted(pairs):
+        attributes = about[indicator]
+        baseline = base.get((indicator, beneficiary), NAN)
+        running = 0.0
+        for semester in semesters(programme):
+            key = (indicator, beneficiary, semester)
+            target = force.get(key, {"target": NAN, "target_adopted_at": None, "target_revised": False})
+            value = reported_values.get(
+                key, {"semester_value": NAN, "numerator": NAN, "denominator": NAN, "text": None, "reported": False}
+            )
+            reported = value["reported"]
+            if not math.isnan(value["semester_value"]):
+                running += value["semester_value"]
+            if attributes["cumulative"] and attributes["measure"] == "count":
+                actual = (0.0 if math.isnan(baseline) else baseline) + running
+            else:
+                actual = value["semester_value"]
+            actual = actual if reported else NAN
+            if attributes["measure"] == "qualitative" or not reported:
+                progress = NAN
+            elif attributes["measure"] == "milestone":
+                progress = 1.0 if actual == 1 else 0.0
+            else:
+                progress = progress_ratio(actual, baseline, target["target"], attributes["direction"])
+            due = target["target_adopted_at"] is not None or not math.isnan(target["target"])
+            code = status_code(progress, attributes["measure"], due, reported, thresholds)
+            rows.append(
+                {
+                    "indicator_id": indicator,
+                    "beneficiary": beneficiary,
+                    "semester": semester,
+                    **attributes,
+                    "baseline": baseline,
+                    **target,
+                    **value,
+                    "actual": actual,
+                    "progress": progress,
+                    "progress_display": NAN if math.isnan(progress) else min(max(progress, 0.0), 1.0),
+                    **status_fields(code),
+                }
+            )
+    return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
+
+
+def total(numbers: list[float]) -> float:
+    """The sum of the figures present; missing when none is."""
+    present = [n for n in numbers if not math.isnan(n)]
+    return sum(present) if present else NAN
+
+
+def weighted(pairs: list[tuple[float, float]]) -> float:
+    """Mean of the figures weighted by positive weights; missing when no figure has one."""
+    usable = [(v, w) for v, w in pairs if not math.isnan(v) and not math.isnan(w) and w > 0]
+    return sum(v * w for v, w in usable) / sum(w for _, w in usable) if usable else NAN
+
+
+def reference_rollup(progress: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
+    """regional_rollup, one indicator and semester at a time."""
+    rows = [r for r in records(progress) if r["aggregation"] in ("sum", "ratio", "count_meeting_target")]
+    with_countries = {r["indicator_id"] for r in rows if r["beneficiary"] in COUNTRY_CODES}
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        if r["beneficiary"] in COUNTRY_CODES or (r["indicator_id"] not in with_countries and r["beneficiary"] == "REG"):
+            groups[(r["indicator_id"], r["semester"])].append(r)
+    out = []
+    for (indicator, semester), members in groups.items():
+        first = members[0]
+        for r in members:
+            r["due"] = not missing(r["target_adopted_at"]) or not missing(r["target"])
+            r["achieved"] = r["status"] == "achieved" and r["due"]
+        due = [r for r in members if r["due"]]
+        reported = [r for r in members if r["reported"]]
+        if first["aggregation"] == "sum":
+            counted = due or members  # a beneficiary reporting without a target due is not counted
+            baseline = total([number(r["baseline"]) for r in counted])
+            target = total([number(r["target"]) for r in due])
+            actual = total([number(r["actual"]) for r in counted if r["reported"]])
+        elif first["aggregation"] == "ratio":
+            parts = [r for r in reported if not missing(r["numerator"]) and not missing(r["denominator"])]
+            denominator = sum(float(r["denominator"]) for r in parts)
+            actual = 100 * sum(float(r["numerator"]) for r in parts) / denominator if denominator > 0 else NAN
+            weights = [number(r["denominator"]) if r["reported"] else NAN for r in due]
+            baseline = weighted([(number(r["baseline"]), w) for r, w in zip(due, weights, strict=True)])
+            target = weighted([(number(r["target"]), w) for r, w in zip(due, weights, strict=True)])
+        else:
+            baseline, target = NAN, float(len(due)) if due else NAN
+            actual = float(sum(r["achieved"] for r in members))
+        counts = first["aggregation"] == "count_meeting_target" or first["measure"] == "milestone"
+        progress = progress_ratio(actual, baseline, target, first["direction"]) if reported else NAN
+        code = status_code(progress, "count" if counts else first["measure"], bool(due), bool(reported), thresholds)
+        out.append(
+            {
+                "indicator_id": indicator,
+                "semester": semester,
+                "beneficiary": REGIONAL,
+                "aggregation": first["aggregation"],
+                "baseline": baseline,
+                "target": target,
+                "actual": actual,
+                "progress": progress,
+                "progress_display": NAN if math.isnan(progress) else min(max(progress, 0.0), 1.0),
+                **status_fields(code),
+                "beneficiaries_with_target": len(due),
+                "beneficiaries_meeting_target": sum(r["achieved"] for r in members),
+                "beneficiaries_reported": len(reported),
+            }
+        )
+    return pd.DataFrame(out, columns=ROLLUP_COLUMNS)

@@ -1,0 +1,71 @@
+"""The vectorised computations against a straightforward row-by-row reference (tests/compute/reference.py) on
+randomly generated programmes (tests/compute/random_programmes.py), and on the demo programme.
+
+Figures are compared to 1e-9 relative: a grouped sum may add the same numbers in another order (or with
+compensation), which can change the last binary digit of a sum of fractions and nothing else.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from indicators.compute.progress import Thresholds, indicator_progress
+from indicators.compute.rollup import regional_rollup
+from indicators.demo import demo_programme
+from tests.compute.random_programmes import random_programme
+from tests.compute.reference import reference_progress, reference_rollup
+
+SEEDS = range(40)
+THRESHOLDS = (Thresholds(), Thresholds(achieved=0.9, on_track=0.6, at_risk=0.3))
+
+
+def same_frame(found: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """Same rows in the same order, same columns and dtypes, same figures (to 1e-9)."""
+    expected = expected.astype(found.dtypes.to_dict())
+    pd.testing.assert_frame_equal(
+        found.reset_index(drop=True), expected.reset_index(drop=True), check_exact=False, rtol=1e-9, atol=1e-12
+    )
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_progress_matches_the_reference(seed: int) -> None:
+    programme = random_programme(seed)
+    thresholds = THRESHOLDS[seed % 2]
+    same_frame(indicator_progress(programme, thresholds), reference_progress(programme, thresholds))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_rollup_matches_the_reference(seed: int) -> None:
+    thresholds = THRESHOLDS[seed % 2]
+    progress = indicator_progress(random_programme(seed), thresholds)
+    same_frame(regional_rollup(progress, thresholds), reference_rollup(progress, thresholds))
+
+
+def test_random_programmes_cover_every_case() -> None:
+    """The generated programmes hold each kind of row the rules distinguish (else the tests above prove less)."""
+    each = [indicator_progress(random_programme(seed), Thresholds()) for seed in SEEDS]
+    progress = pd.concat(each)
+    rollup = pd.concat([regional_rollup(p, Thresholds()) for p in each])
+    assert set(progress["measure"]) == {"count", "percentage", "milestone", "qualitative"}
+    assert set(progress["status"]) == {
+        "achieved",
+        "on_track",
+        "at_risk",
+        "off_track",
+        "reported",
+        "no_data",
+        "not_due",
+    }
+    assert progress["cumulative"].any() and (progress["direction"] == "decrease").any()
+    assert progress["target_revised"].any() and (progress["beneficiary"] == "REG").any()
+    assert ((progress["target"] == progress["baseline"]) & progress["reported"]).any()
+    assert set(rollup["aggregation"]) == {"sum", "ratio", "count_meeting_target"}
+    assert set(rollup["status"]) >= {"achieved", "on_track", "at_risk", "off_track", "no_data", "not_due"}
+
+
+def test_demo_matches_the_reference() -> None:
+    demo, thresholds = demo_programme(), Thresholds()
+    progress = indicator_progress(demo, thresholds)
+    same_frame(progress, reference_progress(demo, thresholds))
+    same_frame(regional_rollup(progress, thresholds), reference_rollup(progress, thresholds))
