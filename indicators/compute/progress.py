@@ -23,6 +23,7 @@ Rules, in one place:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -152,6 +153,66 @@ def status_code(progress: float, measure: str, due: bool, reported: bool, thresh
     return "off_track"
 
 
+def progress_ratios(actual: pd.Series, baseline: pd.Series, target: pd.Series, direction: pd.Series) -> pd.Series:
+    """progress_ratio for whole columns (the same rule, row by row, without a Python loop)."""
+    actual, target = _floats(actual), _floats(target)
+    start = _floats(baseline).fillna(0.0)  # a missing baseline counts as 0
+    # Where the target equals the baseline: 1.0 if the actual meets it in the indicator's direction, else 0.0.
+    decrease = _is(direction, "decrease")
+    meets = np.where(decrease, actual <= target, actual >= target).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = (actual - start) / (target - start)
+    progress = pd.Series(np.where(target == start, meets, ratio), index=actual.index)
+    # No figure without an actual and a target.
+    return progress.where(actual.notna() & target.notna())
+
+
+def status_codes(
+    progress: pd.Series, measure: pd.Series, due: pd.Series, reported: pd.Series, thresholds: Thresholds
+) -> pd.Series:
+    """status_code for whole columns: the first rule that applies, in the order status_code reads them."""
+    value = progress.to_numpy(dtype=float, na_value=np.nan)
+    due, reported = _bools(due), _bools(reported)
+    qualitative, milestone = _is(measure, "qualitative"), _is(measure, "milestone")
+    usable = reported & ~np.isnan(value)
+    with np.errstate(invalid="ignore"):
+        rules = [
+            (qualitative & reported, "reported"),
+            (qualitative & due, "no_data"),
+            (qualitative | ~due, "not_due"),
+            (~usable, "no_data"),
+            (milestone, np.where(value >= 1.0, "achieved", "off_track")),
+            (value >= thresholds.achieved, "achieved"),
+            (value >= thresholds.on_track, "on_track"),
+            (value >= thresholds.at_risk, "at_risk"),
+        ]
+        codes = np.select([when for when, _ in rules], [code for _, code in rules], default="off_track")
+    return pd.Series(codes, index=progress.index, dtype="string")
+
+
+def with_status_columns(frame: pd.DataFrame, progress: pd.Series, status: pd.Series) -> pd.DataFrame:
+    """The frame with progress, progress_display (clipped to 0..1), status and its label and symbol."""
+    return frame.assign(
+        progress=progress,
+        progress_display=progress.clip(0, 1),
+        status=status,
+        status_label=status.map({s.code: s.label for s in STATUSES}).astype("string"),
+        status_symbol=status.map({s.code: s.symbol for s in STATUSES}).astype("string"),
+    )
+
+
+def per_semester(ids: pd.Series, read: Callable[[Semester], object]) -> pd.Series:
+    """``read(semester)`` for each semester id, computed once per distinct id; missing for an id that is no
+    semester (validation reports it; computations skip it)."""
+    found = {}
+    for value in ids.dropna().unique():
+        try:
+            found[value] = read(semester_from_id(str(value)))
+        except PeriodError:
+            continue
+    return ids.map(pd.Series(found, dtype=object)).infer_objects()
+
+
 def _semesters(ids: pd.Series) -> list[Semester]:
     found = []
     for value in ids.dropna().unique():
@@ -180,6 +241,15 @@ def _flags(series: pd.Series) -> pd.Series:
     return series.astype("boolean").fillna(False).astype(bool)
 
 
+def _bools(series: pd.Series) -> np.ndarray:
+    return series.to_numpy(dtype=bool, na_value=False)
+
+
+def _is(series: pd.Series, value: str) -> np.ndarray:
+    """Where a text column equals ``value`` (False where it is missing)."""
+    return (series == value).to_numpy(dtype=bool, na_value=False)
+
+
 def indicator_attributes(programme: Programme) -> pd.DataFrame:
     """Indicators with defaults filled: direction increase, cumulative and sensitive False, aggregation sum."""
     ind = programme.indicators
@@ -198,40 +268,39 @@ def indicator_attributes(programme: Programme) -> pd.DataFrame:
     ).drop_duplicates("indicator_id")
 
 
-def _meeting_dates(programme: Programme) -> dict[int, pd.Timestamp]:
-    meetings = programme.meetings.dropna(subset=["number", "date"])
-    return {int(n): pd.Timestamp(d) for n, d in zip(meetings["number"], meetings["date"], strict=True)}
-
-
-def _in_force(rows: pd.DataFrame, end: pd.Timestamp, dates: dict[int, pd.Timestamp]) -> pd.Series:
-    held = rows[[a is not pd.NA and int(a) in dates and dates[int(a)] <= end for a in rows["adopted_at"]]]
-    if len(held):
-        return held.sort_values("adopted_at").iloc[-1]
-    return rows.sort_values("adopted_at", na_position="last").iloc[0]
+def _meeting_dates(programme: Programme) -> pd.Series:
+    """The date of each meeting held, by number (meetings without a date are left out)."""
+    meetings = programme.meetings.dropna(subset=["number", "date"]).drop_duplicates("number", keep="last")
+    return pd.Series(meetings["date"].to_numpy(), index=meetings["number"].astype(int).to_numpy())
 
 
 def targets_in_force(programme: Programme) -> pd.DataFrame:
     """One target per indicator, beneficiary and semester: target, target_adopted_at, target_revised."""
+    # 1. Target rows with a whole key whose semester is a semester, numbered in the order they came.
     targets = programme.targets.dropna(subset=SEMESTER_KEY)
-    dates = _meeting_dates(programme)
-    rows = []
-    for (indicator, beneficiary, semester), group in targets.groupby(SEMESTER_KEY, sort=False):
-        try:
-            end = pd.Timestamp(semester_from_id(semester).end)
-        except PeriodError:
-            continue
-        chosen = _in_force(group, end, dates)
-        rows.append(
-            (
-                indicator,
-                beneficiary,
-                semester,
-                chosen["value"],
-                chosen["adopted_at"],
-                group["adopted_at"].nunique(dropna=False) > 1,
-            )
-        )
-    frame = pd.DataFrame(rows, columns=[*SEMESTER_KEY, "target", "target_adopted_at", "target_revised"])
+    ends = per_semester(targets["semester"], lambda s: pd.Timestamp(s.end))
+    targets = targets.assign(_end=ends, _row=np.arange(len(targets)))[ends.notna()]
+    # 2. A row is held by the semester's end when the meeting that adopted it met on or before that day.
+    meeting = targets["adopted_at"].to_numpy(dtype=float, na_value=np.nan)
+    met_on = pd.Series(_meeting_dates(programme).reindex(meeting).to_numpy(), index=targets.index)
+    targets = targets.assign(_held=(met_on <= targets["_end"]).fillna(False).astype(bool))
+    # 3. In force: the held row of the highest-numbered meeting (the later row on a tie); when no row is held,
+    #    the earliest-adopted row (rows without a meeting last, the first row on a tie).
+    ranked = targets.sort_values(["adopted_at", "_row"], na_position="last", kind="stable")
+    latest_held = ranked[ranked["_held"]].drop_duplicates(SEMESTER_KEY, keep="last")
+    earliest = ranked.drop_duplicates(SEMESTER_KEY, keep="first")
+    chosen = pd.concat([latest_held, earliest]).drop_duplicates(SEMESTER_KEY, keep="first")
+    # 4. Revised: the key has rows from more than one meeting (a row without a meeting counts as one).
+    meetings = targets.groupby(SEMESTER_KEY, sort=False)["adopted_at"].nunique(dropna=False)
+    revised = (meetings > 1).rename("target_revised").reset_index()
+    # 5. One row per key, in the order the keys first came.
+    frame = (
+        targets.drop_duplicates(SEMESTER_KEY)[SEMESTER_KEY]
+        .merge(chosen[[*SEMESTER_KEY, "value", "adopted_at"]], how="left", on=SEMESTER_KEY)
+        .merge(revised, how="left", on=SEMESTER_KEY)
+        .rename(columns={"value": "target", "adopted_at": "target_adopted_at"})
+    )
+    frame = frame.assign(target=_floats(frame["target"]))
     return frame.astype(
         {
             "indicator_id": "string",
@@ -241,7 +310,7 @@ def targets_in_force(programme: Programme) -> pd.DataFrame:
             "target_adopted_at": "Int64",
             "target_revised": bool,
         }
-    )
+    ).reset_index(drop=True)
 
 
 def semester_values(programme: Programme) -> pd.DataFrame:
@@ -289,38 +358,29 @@ def _grid(pairs_from: list[pd.DataFrame], semesters: list[str]) -> pd.DataFrame:
 
 
 def _with_actual(frame: pd.DataFrame) -> pd.DataFrame:
-    order = frame["semester"].map(lambda s: semester_from_id(s).index)
+    # 1. Rows of each indicator and beneficiary in semester order.
+    order = per_semester(frame["semester"], lambda s: s.index)
     frame = frame.assign(_order=order).sort_values([*KEY, "_order"], kind="stable")
-    running = frame.groupby(KEY, sort=False)["semester_value"].transform(lambda s: s.fillna(0).cumsum())
+    # 2. Running total of the reported values to date, per indicator and beneficiary (a gap adds nothing).
+    running = frame["semester_value"].fillna(0).groupby([frame[k] for k in KEY], sort=False).cumsum()
+    # 3. Cumulative counts: baseline plus the running total; the others: the semester's own value.
     counted = frame["cumulative"] & (frame["measure"] == "count")
     actual = (frame["baseline"].fillna(0) + running).where(counted, frame["semester_value"])
+    # 4. Nothing usable reported: no actual.
     return frame.assign(actual=actual.where(frame["reported"])).drop(columns="_order")
 
 
 def _with_status(frame: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
-    due = frame["target_adopted_at"].notna() | frame["target"].notna()
-    progress = [
-        (1.0 if a == 1 else 0.0)
-        if m == "milestone" and not _missing(a)
-        else math.nan
-        if m == "qualitative"
-        else progress_ratio(a, b, t, d)
-        for a, b, t, d, m in zip(
-            frame["actual"], frame["baseline"], frame["target"], frame["direction"], frame["measure"], strict=True
-        )
-    ]
-    progress = pd.Series(progress, index=frame.index, dtype=float).where(frame["reported"])
-    status = [
-        status_code(p, m, d, r, thresholds)
-        for p, m, d, r in zip(progress, frame["measure"], due, frame["reported"], strict=True)
-    ]
-    return frame.assign(
-        progress=progress,
-        progress_display=progress.clip(0, 1),
-        status=pd.Series(status, index=frame.index, dtype="string"),
-        status_label=pd.Series([STATUS_BY_CODE[s].label for s in status], index=frame.index, dtype="string"),
-        status_symbol=pd.Series([STATUS_BY_CODE[s].symbol for s in status], index=frame.index, dtype="string"),
-    )
+    # 1. Progress: milestones 1.0 when done else 0.0, qualitative none, the others by the ratio rule.
+    ratio = progress_ratios(frame["actual"], frame["baseline"], frame["target"], frame["direction"])
+    done = (frame["actual"] == 1).astype(float)
+    milestone, qualitative = _is(frame["measure"], "milestone"), _is(frame["measure"], "qualitative")
+    progress = ratio.mask(milestone, done).mask(qualitative, np.nan)
+    # 2. No progress without a usable report.
+    progress = progress.where(frame["reported"]).astype(float)
+    # 3. Status from progress, measure, whether a target was due and whether anything was reported.
+    status = status_codes(progress, frame["measure"], is_due(frame), frame["reported"], thresholds)
+    return with_status_columns(frame, progress, status)
 
 
 def indicator_progress(programme: Programme, thresholds: Thresholds | None = None) -> pd.DataFrame:

@@ -20,7 +20,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators.compute.progress import STATUS_BY_CODE, STATUS_COLUMNS, Thresholds, is_due, progress_ratio, status_code
+from indicators.compute.progress import (
+    STATUS_COLUMNS,
+    Thresholds,
+    is_due,
+    progress_ratios,
+    status_codes,
+    with_status_columns,
+)
 from indicators.domain.reference import COUNTRY_CODES
 
 REGIONAL = "ALL"
@@ -39,69 +46,61 @@ ROLLUP_COLUMNS = [
 ]
 
 
-def _sum(values: pd.Series) -> float:
-    return float(values.sum()) if values.notna().any() else np.nan
+AGGREGATIONS = ("sum", "ratio", "count_meeting_target")
+GROUP = ["indicator_id", "semester"]
 
 
-def _weighted(values: pd.Series, weights: pd.Series) -> float:
-    usable = values.notna() & weights.notna() & (weights > 0)
-    if not usable.any():
-        return np.nan
-    return float((values[usable] * weights[usable]).sum() / weights[usable].sum())
-
-
-def _sum_figures(rows: pd.DataFrame, due: pd.Series) -> tuple[float, float, float]:
-    counted = rows[due] if due.any() else rows  # a beneficiary reporting without a target due is not counted
-    return _sum(counted["baseline"]), _sum(rows.loc[due, "target"]), _sum(counted.loc[counted["reported"], "actual"])
-
-
-def _ratio_figures(rows: pd.DataFrame, due: pd.Series) -> tuple[float, float, float]:
-    reported = rows[rows["reported"] & rows["numerator"].notna() & rows["denominator"].notna()]
-    denominator = reported["denominator"].sum()
-    actual = 100 * reported["numerator"].sum() / denominator if denominator > 0 else np.nan
-    weights = rows["denominator"].where(rows["reported"])
-    return (
-        _weighted(rows.loc[due, "baseline"], weights[due]),
-        _weighted(rows.loc[due, "target"], weights[due]),
-        actual,
+def _parts(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per beneficiary row, the parts the aggregations add up; a part is missing where the row does not count."""
+    due, reported = is_due(rows).to_numpy(dtype=bool), rows["reported"].to_numpy(dtype=bool, na_value=False)
+    baseline, target, actual = (
+        rows[c].to_numpy(dtype=float, na_value=np.nan) for c in ("baseline", "target", "actual")
+    )
+    numerator, denominator = (rows[c].to_numpy(dtype=float, na_value=np.nan) for c in ("numerator", "denominator"))
+    # ratio: numerators and denominators of the beneficiaries that reported both; the denominators reported
+    # weigh the baselines and targets due (only positive weights count).
+    both = reported & ~np.isnan(numerator) & ~np.isnan(denominator)
+    weight = np.where(reported & due & (denominator > 0), denominator, np.nan)
+    weighted_baseline, weighted_target = (
+        np.where(~np.isnan(v) & ~np.isnan(weight), v, np.nan) for v in (baseline, target)
+    )
+    return pd.DataFrame(
+        {
+            "due": due,
+            "reported": reported,
+            "achieved": (rows["status"] == "achieved").to_numpy(dtype=bool, na_value=False) & due,
+            # sum: the figures of the beneficiaries due (of every beneficiary when none is due)
+            "baseline_due": np.where(due, baseline, np.nan),
+            "baseline_all": baseline,
+            "target_due": np.where(due, target, np.nan),
+            "actual_due": np.where(due & reported, actual, np.nan),
+            "actual_all": np.where(reported, actual, np.nan),
+            "numerator": np.where(both, numerator, 0.0),
+            "denominator": np.where(both, denominator, 0.0),
+            "baseline_times_weight": weighted_baseline * weight,
+            "baseline_weight": np.where(np.isnan(weighted_baseline), np.nan, weight),
+            "target_times_weight": weighted_target * weight,
+            "target_weight": np.where(np.isnan(weighted_target), np.nan, weight),
+        },
+        index=rows.index,
     )
 
 
-def _count_figures(rows: pd.DataFrame, due: pd.Series) -> tuple[float, float, float]:
-    achieved = (rows["status"] == "achieved") & due
-    return np.nan, (float(due.sum()) if due.any() else np.nan), float(achieved.sum())
+_PART_SUMS = (
+    "baseline_due",
+    "baseline_all",
+    "target_due",
+    "actual_due",
+    "actual_all",
+    "baseline_times_weight",
+    "baseline_weight",
+    "target_times_weight",
+    "target_weight",
+)
 
 
-FIGURES = {"sum": _sum_figures, "ratio": _ratio_figures, "count_meeting_target": _count_figures}
-
-
-def _regional_row(rows: pd.DataFrame, thresholds: Thresholds) -> dict[str, object]:
-    first = rows.iloc[0]
-    due = is_due(rows)
-    reported = rows["reported"]
-    baseline, target, actual = FIGURES[first["aggregation"]](rows, due)
-    # Beneficiaries meeting a target, or milestones done, are counts against the number due.
-    counted = first["aggregation"] == "count_meeting_target" or first["measure"] == "milestone"
-    measure = "count" if counted else first["measure"]
-    progress = progress_ratio(actual, baseline, target, first["direction"]) if reported.any() else np.nan
-    status = status_code(progress, measure, bool(due.any()), bool(reported.any()), thresholds)
-    return {
-        "indicator_id": first["indicator_id"],
-        "semester": first["semester"],
-        "beneficiary": REGIONAL,
-        "aggregation": first["aggregation"],
-        "baseline": baseline,
-        "target": target,
-        "actual": actual,
-        "progress": progress,
-        "progress_display": min(max(progress, 0.0), 1.0) if not np.isnan(progress) else np.nan,
-        "status": status,
-        "status_label": STATUS_BY_CODE[status].label,
-        "status_symbol": STATUS_BY_CODE[status].symbol,
-        "beneficiaries_with_target": int(due.sum()),
-        "beneficiaries_meeting_target": int(((rows["status"] == "achieved") & due).sum()),
-        "beneficiaries_reported": int(reported.sum()),
-    }
+def _ratio(part: pd.Series, whole: pd.Series) -> pd.Series:
+    return part / whole.where(whole > 0)
 
 
 def _rolled_beneficiaries(progress: pd.DataFrame) -> pd.DataFrame:
@@ -127,8 +126,53 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 def regional_rollup(progress: pd.DataFrame, thresholds: Thresholds | None = None) -> pd.DataFrame:
     """One row per indicator and semester combining the beneficiaries by the indicator's aggregation."""
     thresholds = thresholds or Thresholds.from_settings()
-    rows = _rolled_beneficiaries(progress[progress["aggregation"].isin(list(FIGURES))])
+    rows = _rolled_beneficiaries(progress[progress["aggregation"].isin(AGGREGATIONS)])
     if rows.empty:
         return _empty()
-    regional = [_regional_row(group, thresholds) for _, group in rows.groupby(["indicator_id", "semester"], sort=False)]
-    return _typed(pd.DataFrame(regional, columns=ROLLUP_COLUMNS)).reset_index(drop=True)
+    # 1. Each group (indicator and semester, in the order they first come) takes its attributes from its first row.
+    first = rows.drop_duplicates(GROUP).set_index(GROUP)[["aggregation", "measure", "direction"]]
+    # 2. Add up each part over the beneficiaries of the group: sums of figures stay missing when none is present.
+    parts = _parts(rows).groupby([rows[c] for c in GROUP], sort=False)
+    counts = parts[["due", "reported", "achieved"]].sum()
+    sums = parts[list(_PART_SUMS)].sum(min_count=1)
+    totals = parts[["numerator", "denominator"]].sum()
+    g = pd.concat([first, counts, sums, totals], axis=1)
+    # 3. The figures of each aggregation (see the module docstring).
+    any_due = g["due"] > 0
+    by_sum = {
+        "baseline": g["baseline_due"].where(any_due, g["baseline_all"]),
+        "target": g["target_due"],
+        "actual": g["actual_due"].where(any_due, g["actual_all"]),
+    }
+    by_ratio = {
+        "baseline": _ratio(g["baseline_times_weight"], g["baseline_weight"]),
+        "target": _ratio(g["target_times_weight"], g["target_weight"]),
+        "actual": 100 * _ratio(g["numerator"], g["denominator"]),
+    }
+    by_count = {
+        "baseline": pd.Series(np.nan, index=g.index),
+        "target": g["due"].astype(float).where(any_due),
+        "actual": g["achieved"].astype(float),
+    }
+    aggregation = g["aggregation"]
+    figures = {
+        name: by_sum[name].where(aggregation == "sum", by_ratio[name].where(aggregation == "ratio", by_count[name]))
+        for name in ("baseline", "target", "actual")
+    }
+    # 4. Progress and status as for one beneficiary; beneficiaries meeting a target, or milestones done, are
+    #    counts against the number due.
+    counted = (aggregation == "count_meeting_target") | (g["measure"] == "milestone")
+    measure = g["measure"].mask(counted, "count")
+    any_reported = g["reported"] > 0
+    progress = progress_ratios(figures["actual"], figures["baseline"], figures["target"], g["direction"])
+    progress = progress.where(any_reported)
+    status = status_codes(progress, measure, any_due, any_reported, thresholds)
+    out = g.assign(**figures, beneficiary=REGIONAL).rename(
+        columns={
+            "due": "beneficiaries_with_target",
+            "achieved": "beneficiaries_meeting_target",
+            "reported": "beneficiaries_reported",
+        }
+    )
+    out = with_status_columns(out, progress, status).reset_index()
+    return _typed(out[ROLLUP_COLUMNS]).reset_index(drop=True)

@@ -163,12 +163,12 @@ def reference_progress(programme: Programme, thresholds: Thresholds) -> pd.DataF
     totals = [r for r in records(programme.values) if missing(r["sex"]) or r["sex"] == "total"]
     reported_pairs = [(r["indicator_id"], r["beneficiary"]) for r in totals]  # even with no usable semester
     pairs = {k[:2] for k in (*base, *force, *reported_pairs) if k[0] in about and not missing(k[1])}
-    rows = []
+    rows, every_semester = [], semesters(programme)
     for indicator, beneficiary in sorted(pairs):
         attributes = about[indicator]
         baseline = base.get((indicator, beneficiary), NAN)
         running = 0.0
-        for semester in semesters(programme):
+        for semester in every_semester:
             key = (indicator, beneficiary, semester)
             target = force.get(key, {"target": NAN, "target_adopted_at": None, "target_revised": False})
             value = reported_values.get(
