@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -190,27 +190,36 @@ def status_codes(
     return pd.Series(codes, index=progress.index, dtype="string")
 
 
+def _lookup(codes: pd.Series, table: dict[str, str]) -> pd.Series:
+    """``table[code]`` for each code, looked up once per distinct code."""
+    positions, distinct = pd.factorize(codes)
+    found = np.array([table[c] for c in distinct] + [None], dtype=object)
+    return pd.Series(found[positions], index=codes.index, dtype="string")
+
+
 def with_status_columns(frame: pd.DataFrame, progress: pd.Series, status: pd.Series) -> pd.DataFrame:
     """The frame with progress, progress_display (clipped to 0..1), status and its label and symbol."""
     return frame.assign(
         progress=progress,
         progress_display=progress.clip(0, 1),
         status=status,
-        status_label=status.map({s.code: s.label for s in STATUSES}).astype("string"),
-        status_symbol=status.map({s.code: s.symbol for s in STATUSES}).astype("string"),
+        status_label=_lookup(status, {s.code: s.label for s in STATUSES}),
+        status_symbol=_lookup(status, {s.code: s.symbol for s in STATUSES}),
     )
 
 
 def per_semester(ids: pd.Series, read: Callable[[Semester], object]) -> pd.Series:
     """``read(semester)`` for each semester id, computed once per distinct id; missing for an id that is no
     semester (validation reports it; computations skip it)."""
-    found = {}
-    for value in ids.dropna().unique():
+    positions, distinct = pd.factorize(ids)
+    found = []
+    for value in distinct:
         try:
-            found[value] = read(semester_from_id(str(value)))
+            found.append(read(semester_from_id(str(value))))
         except PeriodError:
-            continue
-    return ids.map(pd.Series(found, dtype=object)).infer_objects()
+            found.append(None)
+    table = pd.Series([*found, None], dtype=object).infer_objects()  # the last entry: a missing id
+    return pd.Series(table.to_numpy()[positions], index=ids.index).infer_objects()
 
 
 def _semesters(ids: pd.Series) -> list[Semester]:
@@ -250,6 +259,40 @@ def _is(series: pd.Series, value: str) -> np.ndarray:
     return (series == value).to_numpy(dtype=bool, na_value=False)
 
 
+@dataclass(frozen=True)
+class _Keys:
+    """A table's key columns, each read once as positions among its distinct values (-1 for missing), so that
+    rows can be grouped, de-duplicated and placed by integers instead of by text."""
+
+    positions: dict[str, np.ndarray]
+    distinct: dict[str, pd.Index]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, columns: list[str]) -> _Keys:
+        factorized = {c: pd.factorize(frame[c]) for c in columns}
+        return cls({c: p for c, (p, _) in factorized.items()}, {c: pd.Index(d) for c, (_, d) in factorized.items()})
+
+    def rows(self, chosen: np.ndarray) -> _Keys:
+        """The keys of the chosen rows (a mask or row numbers)."""
+        return _Keys({c: p[chosen] for c, p in self.positions.items()}, self.distinct)
+
+    def key(self) -> np.ndarray:
+        """One integer per distinct combination of the key columns (a missing value is a value)."""
+        key = np.zeros(len(next(iter(self.positions.values()))), dtype=np.int64)
+        for column, positions in self.positions.items():
+            key = key * (len(self.distinct[column]) + 1) + (positions + 1)
+        return key
+
+    def codes(self, column: str, categories: pd.Index) -> np.ndarray:
+        """The position of each row's value in ``categories`` (-1 when missing or absent)."""
+        return np.append(categories.get_indexer(self.distinct[column]), -1)[self.positions[column]]
+
+
+def row_groups(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """The group of each row by ``columns``, numbered 0, 1, ... in the order the groups first come."""
+    return pd.factorize(_Keys.of(frame, columns).key())[0]
+
+
 def indicator_attributes(programme: Programme) -> pd.DataFrame:
     """Indicators with defaults filled: direction increase, cumulative and sensitive False, aggregation sum."""
     ind = programme.indicators
@@ -274,100 +317,201 @@ def _meeting_dates(programme: Programme) -> pd.Series:
     return pd.Series(meetings["date"].to_numpy(), index=meetings["number"].astype(int).to_numpy())
 
 
-def targets_in_force(programme: Programme) -> pd.DataFrame:
-    """One target per indicator, beneficiary and semester: target, target_adopted_at, target_revised."""
+def _targets_in_force(programme: Programme) -> tuple[pd.DataFrame, _Keys]:
     # 1. Target rows with a whole key whose semester is a semester, numbered in the order they came.
     targets = programme.targets.dropna(subset=SEMESTER_KEY)
     ends = per_semester(targets["semester"], lambda s: pd.Timestamp(s.end))
-    targets = targets.assign(_end=ends, _row=np.arange(len(targets)))[ends.notna()]
+    targets, ends = targets[ends.notna().to_numpy()], ends[ends.notna()].to_numpy()
+    keys = _Keys.of(targets, SEMESTER_KEY)
+    rows = pd.DataFrame(
+        {
+            "key": keys.key(),
+            "row": np.arange(len(targets)),
+            "adopted_at": targets["adopted_at"].to_numpy(dtype=float, na_value=np.nan),
+        }
+    )
     # 2. A row is held by the semester's end when the meeting that adopted it met on or before that day.
-    meeting = targets["adopted_at"].to_numpy(dtype=float, na_value=np.nan)
-    met_on = pd.Series(_meeting_dates(programme).reindex(meeting).to_numpy(), index=targets.index)
-    targets = targets.assign(_held=(met_on <= targets["_end"]).fillna(False).astype(bool))
+    met_on = _meeting_dates(programme).reindex(rows["adopted_at"]).to_numpy()
+    rows["held"] = met_on <= ends
     # 3. In force: the held row of the highest-numbered meeting (the later row on a tie); when no row is held,
     #    the earliest-adopted row (rows without a meeting last, the first row on a tie).
-    ranked = targets.sort_values(["adopted_at", "_row"], na_position="last", kind="stable")
-    latest_held = ranked[ranked["_held"]].drop_duplicates(SEMESTER_KEY, keep="last")
-    earliest = ranked.drop_duplicates(SEMESTER_KEY, keep="first")
-    chosen = pd.concat([latest_held, earliest]).drop_duplicates(SEMESTER_KEY, keep="first")
+    ranked = rows.sort_values(["adopted_at", "row"], na_position="last", kind="stable")
+    latest_held = ranked[ranked["held"]].drop_duplicates("key", keep="last")
+    earliest = ranked.drop_duplicates("key", keep="first")
+    chosen = pd.concat([latest_held, earliest]).drop_duplicates("key", keep="first").set_index("key")["row"]
     # 4. Revised: the key has rows from more than one meeting (a row without a meeting counts as one).
-    meetings = targets.groupby(SEMESTER_KEY, sort=False)["adopted_at"].nunique(dropna=False)
-    revised = (meetings > 1).rename("target_revised").reset_index()
+    meetings = rows[["key", "adopted_at"]].drop_duplicates()
+    revised = meetings["key"][meetings["key"].duplicated()].to_numpy()
     # 5. One row per key, in the order the keys first came.
-    frame = (
-        targets.drop_duplicates(SEMESTER_KEY)[SEMESTER_KEY]
-        .merge(chosen[[*SEMESTER_KEY, "value", "adopted_at"]], how="left", on=SEMESTER_KEY)
-        .merge(revised, how="left", on=SEMESTER_KEY)
-        .rename(columns={"value": "target", "adopted_at": "target_adopted_at"})
-    )
-    frame = frame.assign(target=_floats(frame["target"]))
-    return frame.astype(
+    first_seen = pd.unique(rows["key"])
+    picked = chosen.loc[first_seen].to_numpy()
+    in_force = targets.iloc[picked]
+    frame = pd.DataFrame(
         {
-            "indicator_id": "string",
-            "beneficiary": "string",
-            "semester": "string",
-            "target": float,
-            "target_adopted_at": "Int64",
-            "target_revised": bool,
+            "indicator_id": in_force["indicator_id"].astype("string").to_numpy(),
+            "beneficiary": in_force["beneficiary"].astype("string").to_numpy(),
+            "semester": in_force["semester"].astype("string").to_numpy(),
+            "target": in_force["value"].to_numpy(dtype=float, na_value=np.nan),
+            "target_adopted_at": in_force["adopted_at"].astype("Int64").to_numpy(),
+            "target_revised": np.isin(first_seen, revised),
         }
-    ).reset_index(drop=True)
+    )
+    return frame.astype({c: "string" for c in SEMESTER_KEY}), keys.rows(picked)
 
 
-def semester_values(programme: Programme) -> pd.DataFrame:
-    """Totals reported per indicator, beneficiary and semester: semester_value, numerator, denominator, text,
-    reported (a usable figure, or text for qualitative indicators)."""
+def targets_in_force(programme: Programme) -> pd.DataFrame:
+    """One target per indicator, beneficiary and semester: target, target_adopted_at, target_revised."""
+    return _targets_in_force(programme)[0]
+
+
+def _semester_values(programme: Programme) -> tuple[pd.DataFrame, _Keys]:
     values = programme.values
-    values = values[values["sex"].fillna("total") == "total"].drop_duplicates(SEMESTER_KEY, keep="last")
-    measures = indicator_attributes(programme).set_index("indicator_id")["measure"]
-    measure = values["indicator_id"].map(measures)
+    # 1. Totals only (a missing sex is the total); of a key given twice, the last row.
+    values = values[(values["sex"].fillna("total") == "total").to_numpy(dtype=bool)]
+    keys = _Keys.of(values, SEMESTER_KEY)
+    last = ~pd.Series(keys.key()).duplicated(keep="last").to_numpy()
+    values, keys = values[last], keys.rows(last)
+    # 2. Each row's measure, from its indicator.
+    attributes = indicator_attributes(programme)
+    found = keys.codes("indicator_id", pd.Index(attributes["indicator_id"]))
+    measure = pd.Series(np.append(attributes["measure"].to_numpy(dtype=object), None)[found], index=values.index)
+    # 3. The figure: percentages from numerator and denominator (none when the denominator is 0), else the value.
     numerator, denominator = _floats(values["numerator"]), _floats(values["denominator"])
     percent = 100 * numerator / denominator.where(denominator != 0)
     use_ratio = (measure == "percentage") & denominator.notna()
     semester_value = percent.where(use_ratio, _floats(values["value"]))
+    # 4. Reported: a figure; for qualitative indicators, text that is not blank (and no figure).
+    qualitative = (measure == "qualitative").to_numpy()
     text = values["text"].astype("string")
-    has_text = text.fillna("").str.strip() != ""
-    reported = has_text.where(measure == "qualitative", semester_value.notna()).astype(bool)
-    return pd.DataFrame(
+    has_text = (text.fillna("").str.strip() != "").to_numpy(dtype=bool)
+    reported = np.where(qualitative, has_text, semester_value.notna().to_numpy())
+    frame = pd.DataFrame(
         {
             "indicator_id": values["indicator_id"].astype("string"),
             "beneficiary": values["beneficiary"].astype("string"),
             "semester": values["semester"].astype("string"),
-            "semester_value": semester_value.where(measure != "qualitative"),
+            "semester_value": semester_value.mask(qualitative),
             "numerator": numerator,
             "denominator": denominator,
             "text": text,
             "reported": reported,
         }
-    ).reset_index(drop=True)
+    )
+    return frame.reset_index(drop=True), keys
 
 
-def _baselines(programme: Programme) -> pd.DataFrame:
-    base = programme.baselines.dropna(subset=KEY).drop_duplicates(KEY, keep="last")
-    return pd.DataFrame(
+def semester_values(programme: Programme) -> pd.DataFrame:
+    """Totals reported per indicator, beneficiary and semester: semester_value, numerator, denominator, text,
+    reported (a usable figure, or text for qualitative indicators)."""
+    return _semester_values(programme)[0]
+
+
+def _baselines(programme: Programme) -> tuple[pd.DataFrame, _Keys]:
+    base = programme.baselines.dropna(subset=KEY)
+    keys = _Keys.of(base, KEY)
+    last = ~pd.Series(keys.key()).duplicated(keep="last").to_numpy()
+    base = base[last]
+    frame = pd.DataFrame(
         {
             "indicator_id": base["indicator_id"].astype("string"),
             "beneficiary": base["beneficiary"].astype("string"),
             "baseline": _floats(base["value"]),
         }
     )
+    return frame.reset_index(drop=True), keys.rows(last)
 
 
-def _grid(pairs_from: list[pd.DataFrame], semesters: list[str]) -> pd.DataFrame:
-    pairs = pd.concat([f[KEY].astype("string") for f in pairs_from]).dropna().drop_duplicates()
-    return pairs.merge(pd.DataFrame({"semester": pd.Series(semesters, dtype="string")}), how="cross")
+@dataclass(frozen=True)
+class _Grid:
+    """Every indicator and beneficiary with data (a pair) times every semester: the rows of a progress frame.
+
+    Pairs are numbered by indicator id, then beneficiary code, and semesters run in time, so the row of
+    (pair p, semester s) is ``p * len(semesters) + s`` and the rows come in the order progress frames have.
+    """
+
+    indicators: pd.Index
+    beneficiaries: pd.Index
+    semesters: pd.Index
+    pairs: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))  # sorted pair codes
+
+    @property
+    def size(self) -> int:
+        return len(self.pairs) * len(self.semesters)
+
+    def pair_codes(self, keys: _Keys) -> np.ndarray:
+        """indicator position * number of beneficiaries + beneficiary position; -1 for an unknown one."""
+        indicator = keys.codes("indicator_id", self.indicators)
+        beneficiary = keys.codes("beneficiary", self.beneficiaries)
+        known = (indicator >= 0) & (beneficiary >= 0)
+        return np.where(known, indicator * len(self.beneficiaries) + beneficiary, -1)
+
+    def place(self, keys: _Keys, semester: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """The grid row of each keyed row that has one (of its pair when not ``semester``), and which have one."""
+        pair = self.pair_codes(keys)
+        if not semester:
+            has = pair >= 0
+            return np.searchsorted(self.pairs, pair[has]), has
+        semester_codes = keys.codes("semester", self.semesters)
+        has = (pair >= 0) & (semester_codes >= 0)
+        return np.searchsorted(self.pairs, pair[has]) * len(self.semesters) + semester_codes[has], has
 
 
-def _with_actual(frame: pd.DataFrame) -> pd.DataFrame:
-    # 1. Rows of each indicator and beneficiary in semester order.
-    order = per_semester(frame["semester"], lambda s: s.index)
-    frame = frame.assign(_order=order).sort_values([*KEY, "_order"], kind="stable")
-    # 2. Running total of the reported values to date, per indicator and beneficiary (a gap adds nothing).
-    running = frame["semester_value"].fillna(0).groupby([frame[k] for k in KEY], sort=False).cumsum()
-    # 3. Cumulative counts: baseline plus the running total; the others: the semester's own value.
+def _spread(place: tuple[np.ndarray, np.ndarray], size: int, column: pd.Series, fill: float | bool) -> np.ndarray:
+    """``column`` on the rows given by ``place`` (see _Grid.place), ``fill`` elsewhere."""
+    rows, has = place
+    out = np.full(size, fill)
+    out[rows] = column.to_numpy(dtype=out.dtype, na_value=fill)[has]
+    return out
+
+
+def _grid(attributes: pd.DataFrame, semesters: list[str], keys: list[_Keys]) -> _Grid:
+    found = set().union(*(set(k.distinct["beneficiary"].dropna()) for k in keys))
+    axes = _Grid(
+        pd.Index(attributes["indicator_id"]),
+        pd.Index(sorted(found), dtype="string"),
+        pd.Index(semesters, dtype="string"),
+    )
+    pairs = np.unique(np.concatenate([axes.pair_codes(k) for k in keys]))
+    return _Grid(axes.indicators, axes.beneficiaries, axes.semesters, pairs[pairs >= 0])
+
+
+def _progress_frame(grid: _Grid, attributes: pd.DataFrame, baselines, targets, values) -> pd.DataFrame:
+    """The grid's rows with the indicator's attributes, the baseline, the target in force and what was reported.
+
+    ``baselines``, ``targets`` and ``values`` are (frame, keys) pairs."""
+    per_pair, count = len(grid.semesters), max(len(grid.beneficiaries), 1)
+    indicator, beneficiary = np.repeat(grid.pairs // count, per_pair), np.repeat(grid.pairs % count, per_pair)
+    (base, base_keys), (target, target_keys), (value, value_keys) = baselines, targets, values
+    baseline = _spread(grid.place(base_keys, semester=False), len(grid.pairs), base["baseline"], np.nan)
+    on_target, on_value = grid.place(target_keys), grid.place(value_keys)
+    text_rows = _spread(on_value, grid.size, pd.Series(np.arange(len(value))), -1)
+    return pd.DataFrame(
+        {
+            **attributes.iloc[indicator].reset_index(drop=True),
+            "beneficiary": grid.beneficiaries.take(beneficiary),
+            "semester": grid.semesters.take(np.tile(np.arange(per_pair), len(grid.pairs))),
+            "baseline": np.repeat(baseline, per_pair),
+            "target": _spread(on_target, grid.size, target["target"], np.nan),
+            "target_adopted_at": pd.array(_spread(on_target, grid.size, target["target_adopted_at"], np.nan), "Int64"),
+            "target_revised": _spread(on_target, grid.size, target["target_revised"], False),
+            "semester_value": _spread(on_value, grid.size, value["semester_value"], np.nan),
+            "numerator": _spread(on_value, grid.size, value["numerator"], np.nan),
+            "denominator": _spread(on_value, grid.size, value["denominator"], np.nan),
+            "text": value["text"].array.take(text_rows, allow_fill=True),
+            "reported": _spread(on_value, grid.size, value["reported"], False),
+        }
+    )
+
+
+def _with_actual(frame: pd.DataFrame, per_pair: int) -> pd.DataFrame:
+    # 1. Running total of the reported values to date, per pair (a grid row: one pair's semesters in time).
+    reported_so_far = frame["semester_value"].fillna(0).to_numpy().reshape(-1, max(per_pair, 1)).cumsum(axis=1)
+    running = pd.Series(reported_so_far.ravel(), index=frame.index)
+    # 2. Cumulative counts: baseline plus the running total; the others: the semester's own value.
     counted = frame["cumulative"] & (frame["measure"] == "count")
     actual = (frame["baseline"].fillna(0) + running).where(counted, frame["semester_value"])
-    # 4. Nothing usable reported: no actual.
-    return frame.assign(actual=actual.where(frame["reported"])).drop(columns="_order")
+    # 3. Nothing usable reported: no actual.
+    return frame.assign(actual=actual.where(frame["reported"]))
 
 
 def _with_status(frame: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
@@ -386,22 +530,16 @@ def _with_status(frame: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
 def indicator_progress(programme: Programme, thresholds: Thresholds | None = None) -> pd.DataFrame:
     """One row per indicator, beneficiary and semester (totals only) with target in force, actual and status."""
     thresholds = thresholds or Thresholds.from_settings()
-    values = semester_values(programme)
-    baselines = _baselines(programme)
-    targets = targets_in_force(programme)
-    grid = _grid([baselines, targets, values], programme_semesters(programme))
-    frame = (
-        grid.merge(indicator_attributes(programme), on="indicator_id")
-        .merge(baselines, how="left", on=KEY)
-        .merge(targets, how="left", on=SEMESTER_KEY)
-        .merge(values, how="left", on=SEMESTER_KEY)
-    )
-    frame = frame.assign(
-        target_revised=frame["target_revised"].astype("boolean").fillna(False).astype(bool),
-        reported=frame["reported"].astype("boolean").fillna(False).astype(bool),
-    )
-    frame = _with_status(_with_actual(frame), thresholds)
-    return frame[PROGRESS_COLUMNS].reset_index(drop=True)
+    attributes = indicator_attributes(programme).dropna(subset=["indicator_id"])
+    attributes = attributes.sort_values("indicator_id", ignore_index=True)
+    baselines, targets, values = _baselines(programme), _targets_in_force(programme), _semester_values(programme)
+    # 1. Every indicator and beneficiary with a baseline, a target in force or a reported total, times every
+    #    semester (indicators missing from the Indicators sheet are left out).
+    grid = _grid(attributes, programme_semesters(programme), [baselines[1], targets[1], values[1]])
+    # 2. Their figures side by side; 3. the actual to date; 4. progress and status.
+    frame = _progress_frame(grid, attributes, baselines, targets, values)
+    frame = _with_status(_with_actual(frame, len(grid.semesters)), thresholds)
+    return frame[PROGRESS_COLUMNS]
 
 
 def latest_status(progress: pd.DataFrame, semester: str) -> pd.DataFrame:

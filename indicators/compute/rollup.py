@@ -25,6 +25,7 @@ from indicators.compute.progress import (
     Thresholds,
     is_due,
     progress_ratios,
+    row_groups,
     status_codes,
     with_status_columns,
 )
@@ -104,8 +105,9 @@ def _ratio(part: pd.Series, whole: pd.Series) -> pd.Series:
 
 
 def _rolled_beneficiaries(progress: pd.DataFrame) -> pd.DataFrame:
+    """The countries' rows; for an indicator without any, its regional (REG) rows."""
     countries = progress["beneficiary"].isin(COUNTRY_CODES)
-    has_countries = countries.groupby(progress["indicator_id"]).transform("any")
+    has_countries = progress["indicator_id"].isin(progress.loc[countries, "indicator_id"].unique())
     regional_only = ~has_countries & (progress["beneficiary"] == "REG")
     return progress[countries | regional_only]
 
@@ -129,14 +131,16 @@ def regional_rollup(progress: pd.DataFrame, thresholds: Thresholds | None = None
     rows = _rolled_beneficiaries(progress[progress["aggregation"].isin(AGGREGATIONS)])
     if rows.empty:
         return _empty()
-    # 1. Each group (indicator and semester, in the order they first come) takes its attributes from its first row.
-    first = rows.drop_duplicates(GROUP).set_index(GROUP)[["aggregation", "measure", "direction"]]
+    # 1. Groups: one indicator and semester each, numbered in the order they first come; each takes its
+    #    attributes from its first row.
+    group = row_groups(rows, GROUP)
+    first = rows.iloc[np.unique(group, return_index=True)[1]][[*GROUP, "aggregation", "measure", "direction"]]
     # 2. Add up each part over the beneficiaries of the group: sums of figures stay missing when none is present.
-    parts = _parts(rows).groupby([rows[c] for c in GROUP], sort=False)
+    parts = _parts(rows).groupby(group, sort=True)
     counts = parts[["due", "reported", "achieved"]].sum()
     sums = parts[list(_PART_SUMS)].sum(min_count=1)
     totals = parts[["numerator", "denominator"]].sum()
-    g = pd.concat([first, counts, sums, totals], axis=1)
+    g = pd.concat([first.reset_index(drop=True), counts, sums, totals], axis=1)
     # 3. The figures of each aggregation (see the module docstring).
     any_due = g["due"] > 0
     by_sum = {
@@ -174,5 +178,5 @@ def regional_rollup(progress: pd.DataFrame, thresholds: Thresholds | None = None
             "reported": "beneficiaries_reported",
         }
     )
-    out = with_status_columns(out, progress, status).reset_index()
+    out = with_status_columns(out, progress, status)
     return _typed(out[ROLLUP_COLUMNS]).reset_index(drop=True)
