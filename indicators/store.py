@@ -1,18 +1,15 @@
 """The versioned store: every upload is a version that is never changed or lost.
 
-Layout of the store folder (setting STORE_DIR)::
+What the store keeps, on either backend (``indicators/storage/``: a folder under STORE_DIR, or PostgreSQL
+when STORE_URL is set): each version's record (who uploaded what, when, from which base version; written
+once), its uploaded bytes unchanged, and its tables in Parquet (the whole programme after this upload:
+approved data + upload); an append-only log (one event per action: created, submitted, ...); the approved
+pointer. This module holds the rules and reaches storage only through the backend's primitives
+(``indicators/storage/__init__.py`` lists them; ``storage/folder.py`` gives the folder's layout).
 
-    versions/000001/meta.json          who uploaded what, when, from which base version (written once)
-    versions/000001/upload.xlsx        the uploaded bytes, unchanged
-    versions/000001/tables/<t>.parquet the whole programme after this upload (approved data + upload)
-    log.jsonl                          append-only: one JSON line per action (created, submitted, ...), with
-                                       who acted (email) and how they signed in (method)
-    approved.json                      which version is approved; replaced atomically
-    accounts.json                      accounts and roles (indicators/access/accounts.py), owner-only
-
-A version is written in a temporary folder and renamed into place in one step, so a process killed
-mid-write leaves at most an orphan temporary folder, never a half version. The approved pointer is
-replaced with ``os.replace`` after an fsync. A version's status is the last status the log gives it.
+A version is staged apart and made a version in one step, so a process killed mid-write leaves no half
+version. Reviews are checked and written while the store's lock is held (one transaction on PostgreSQL).
+A version's status is the last status the log gives it.
 
 Every acting method takes the acting ``Identity`` and checks the permission table itself
 (``indicators/access/roles.py``): a refused action raises ``PermissionRefused`` and changes nothing but the
@@ -22,15 +19,10 @@ rule) unless the setting FOUR_EYES is 0, and then each such approval is logged a
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
 import hashlib
-import json
-import os
-import shutil
-import uuid
-from collections.abc import Iterator
+import io
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -43,6 +35,7 @@ from indicators.access.roles import Action, PermissionRefused, allowed, require
 from indicators.domain.problems import ProjectError
 from indicators.domain.schema import TABLES, Programme, conform
 from indicators.domain.settings import setting
+from indicators.storage import TABLES_PREFIX, UPLOAD, Backend, NoSuchVersion, Staged, open_backend
 
 STATUS_BY_ACTION = {"created": "draft", "submitted": "submitted", "approved": "approved", "returned": "returned"}
 ALLOWED = {  # action -> statuses it may follow
@@ -72,11 +65,16 @@ VERSION_COLUMNS = [
 
 @dataclass(frozen=True)
 class StagedVersion:
-    """A version written in a temporary folder, waiting for ``Store.commit_version``."""
+    """A version's files staged apart by the backend, waiting for ``Store.commit_version``."""
 
-    path: Path
+    staged: Staged
     sha256: str
     rows: int
+
+    @property
+    def path(self) -> Path | None:
+        """The temporary folder of a version staged by the folder backend (None on other backends)."""
+        return getattr(self.staged, "path", None)
 
 
 class StoreError(ProjectError):
@@ -100,58 +98,42 @@ def now_iso() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def _fsync_write(path: Path, data: bytes) -> None:
-    with open(path, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+def parquet_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as the store keeps it: Parquet, without the index (the same bytes on every backend)."""
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-@dataclass(frozen=True)
 class Store:
-    root: Path
+    """The versioned store at a location: a folder, or a ``postgresql://`` URL (see ``indicators.storage``)."""
 
-    def __post_init__(self) -> None:
-        for sub in ("versions", "tmp"):
-            (self.root / sub).mkdir(parents=True, exist_ok=True)
+    def __init__(self, location: str | Path | Backend) -> None:
+        self.backend: Backend = location if hasattr(location, "read_log") else open_backend(location)
+
+    def __repr__(self) -> str:
+        return f"Store({self.backend.location!r})"
+
+    @property
+    def root(self) -> Path:
+        """The folder of a folder store (the one backend that has a folder)."""
+        root = getattr(self.backend, "root", None)
+        if root is None:
+            raise StoreError(f"the store at {self.backend.location} is not a folder")
+        return root
 
     # --- locking and the log -------------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def locked(self, name: str = "store") -> Iterator[None]:
-        """Hold a named lock on the store, across threads and processes."""
-        with open(self.root / f".{name}.lock", "a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    def locked(self, name: str = "store") -> AbstractContextManager[None]:
+        """Hold a named lock on the store, across threads and processes (and servers, on PostgreSQL)."""
+        return self.backend.locked(name)
 
     def _append_log(self, event: dict) -> None:
-        line = (json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n").encode()
-        fd = os.open(self.root / "log.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, line)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        self.backend.append_log(event)
 
     def log(self) -> pd.DataFrame:
         """Every action recorded, oldest first (a line torn by a crash is skipped)."""
-        events = []
-        path = self.root / "log.jsonl"
-        if path.exists():
-            for line in path.read_bytes().splitlines():
-                with contextlib.suppress(ValueError):
-                    events.append(json.loads(line))
+        events = self.backend.read_log()
         return pd.DataFrame(events, columns=LOG_COLUMNS).astype("string")
 
     @property
@@ -182,23 +164,23 @@ class Store:
 
     # --- versions ------------------------------------------------------------------------------------
 
-    def _version_dir(self, version_id: str) -> Path:
+    def _check_id(self, version_id: str) -> str:
         if not (version_id.isdigit() and len(version_id) == 6):
             raise StoreError(f"'{version_id}' is not a version identifier (six digits, e.g. 000001)")
-        path = self.root / "versions" / version_id
-        if not path.is_dir():
+        if not self.backend.has_version(version_id):
             raise StoreError(f"there is no version {version_id}")
-        return path
+        return version_id
 
     def version_ids(self) -> list[str]:
         """Identifiers of every complete version, oldest first."""
-        return sorted(
-            p.name for p in (self.root / "versions").iterdir() if p.name.isdigit() and (p / "meta.json").exists()
-        )
+        return self.backend.version_ids()
 
     def meta(self, version_id: str) -> dict:
         """What was recorded when a version was created."""
-        return json.loads((self._version_dir(version_id) / "meta.json").read_text())
+        try:
+            return self.backend.meta(self._check_id(version_id))
+        except NoSuchVersion as error:
+            raise StoreError(str(error)) from None
 
     def add_version(
         self,
@@ -219,25 +201,15 @@ class Store:
         )
 
     def stage_version(self, data: bytes, programme: Programme) -> StagedVersion:
-        """A new version's upload and tables written and fsynced in a temporary folder, not yet a version.
+        """A new version's upload and tables (Parquet) staged apart by the backend, not yet a version.
 
         ``commit_version`` puts it in place, ``discard`` drops it; a process killed before either leaves
-        only an orphan temporary folder. Safe to run in another thread while the caller works on.
+        at most an orphan temporary folder. Safe to run in another thread while the caller works on.
         """
-        staging = self.root / "tmp" / uuid.uuid4().hex
-        (staging / "tables").mkdir(parents=True)
-        try:
-            _fsync_write(staging / "upload.xlsx", data)
-            for table in TABLES:
-                frame = conform(table, programme[table.name])
-                frame.to_parquet(staging / "tables" / f"{table.name}.parquet", index=False)
-            for parquet in (staging / "tables").iterdir():
-                with open(parquet, "rb") as handle:
-                    os.fsync(handle.fileno())
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        return StagedVersion(staging, sha256(data), programme.row_count)
+        files = {UPLOAD: data}
+        for table in TABLES:
+            files[f"{TABLES_PREFIX}{table.name}.parquet"] = parquet_bytes(conform(table, programme[table.name]))
+        return StagedVersion(self.backend.stage(files), sha256(data), programme.row_count)
 
     def commit_version(
         self,
@@ -272,11 +244,7 @@ class Store:
     def _commit_locked(self, staged: StagedVersion, meta: dict, actor: Identity, note: str) -> str:
         """Rename a staged version into the next number (the caller holds the lock); logs its creation."""
         meta = {"sha256": staged.sha256, "rows": staged.rows, "summary": {}, **meta}
-        _fsync_write(staged.path / "meta.json", json.dumps(meta, indent=2).encode())
-        number = int(self.version_ids()[-1]) + 1 if self.version_ids() else 1
-        version_id = f"{number:06d}"
-        os.rename(staged.path, self.root / "versions" / version_id)
-        _fsync_dir(self.root / "versions")
+        version_id = self.backend.commit(staged.staged, meta)
         at = meta.get("reapplied_at") or meta["uploaded_at"]
         self._append_log(
             {
@@ -290,23 +258,22 @@ class Store:
         )
         return version_id
 
-    @staticmethod
-    def discard(staged: StagedVersion) -> None:
+    def discard(self, staged: StagedVersion) -> None:
         """Drop a staged version that will not be committed (nothing once it has been)."""
-        shutil.rmtree(staged.path, ignore_errors=True)
+        self.backend.discard(staged.staged)
 
     def load(self, version_id: str) -> Programme:
         """The whole programme as stored in a version."""
-        return _load_tables(str(self._version_dir(version_id) / "tables"))
+        return _load_tables(self.backend, self._check_id(version_id))
 
     def raw_bytes(self, version_id: str) -> bytes:
         """The uploaded workbook exactly as it was received."""
-        return (self._version_dir(version_id) / "upload.xlsx").read_bytes()
+        return self.backend.read_file(self._check_id(version_id), UPLOAD)
 
     def find_by_sha(self, digest: str) -> str | None:
         """The first version whose upload had these exact bytes, if any."""
-        for version_id in self.version_ids():
-            if self.meta(version_id)["sha256"] == digest:
+        for version_id, meta in self.backend.metas().items():
+            if meta["sha256"] == digest:
                 return version_id
         return None
 
@@ -333,11 +300,11 @@ class Store:
 
     def status(self, version_id: str) -> str:
         """A version's current status: draft, submitted, approved or returned."""
-        self._version_dir(version_id)
+        self._check_id(version_id)
         return self.statuses()[version_id]["status"]
 
     def _transition(self, version_id: str, action: str, actor: Identity, note: str) -> None:
-        self._version_dir(version_id)
+        self._check_id(version_id)
         self.require(actor, PERMISSION[action], f"version {version_id}", version_id)
         with self.locked():
             self._check_status(version_id, action)
@@ -380,10 +347,7 @@ class Store:
             "approved_at": at,
             "note": note,
         }
-        tmp = self.root / "tmp" / f"approved-{uuid.uuid4().hex}.json"
-        _fsync_write(tmp, json.dumps(pointer, indent=2).encode())
-        os.replace(tmp, self.root / "approved.json")
-        _fsync_dir(self.root)
+        self.backend.write_pointer(pointer)
 
     def _refuse_stale(self, version_id: str) -> None:
         """A version holds the approved data it was built on plus its upload; approving it over a newer
@@ -420,7 +384,7 @@ class Store:
         taken; it is logged. Everything is checked and done under the store's lock. ``actor`` needs the APPROVE
         permission, and may not be who uploaded the version (the four-eyes rule, setting FOUR_EYES).
         """
-        self._version_dir(version_id)
+        self._check_id(version_id)
         self.require(actor, Action.APPROVE, f"version {version_id}", version_id)
         with self.locked():
             self._check_status(version_id, "approved")
@@ -486,10 +450,9 @@ class Store:
 
     def approved_meta(self) -> dict | None:
         """Which version is approved, by whom and when, with its upload's record; None when none is."""
-        path = self.root / "approved.json"
-        if not path.exists():
+        pointer = self.backend.read_pointer()
+        if pointer is None:
             return None
-        pointer = json.loads(path.read_text())
         return {**self.meta(pointer["version"]), **pointer, "id": pointer["version"]}
 
     def approved_id(self) -> str | None:
@@ -504,10 +467,10 @@ class Store:
 
     def versions(self) -> pd.DataFrame:
         """Every version with its status, newest first."""
-        statuses, approved = self.statuses(), self.approved_id()
+        statuses, approved, metas = self.statuses(), self.approved_id(), self.backend.metas()
         rows = []
-        for version_id in reversed(self.version_ids()):
-            meta = self.meta(version_id)
+        for version_id in reversed(list(metas)):
+            meta = metas[version_id]
             rows.append(
                 {
                     "id": version_id,
@@ -542,10 +505,9 @@ class Store:
         return versions[own | versions["is_approved"]]
 
     def data_version(self) -> str:
-        """A key that changes whenever a version is added, reviewed or approved (for caches)."""
-        log = self.root / "log.jsonl"
-        size = log.stat().st_size if log.exists() else 0
-        return f"{self.root}:{self.approved_id()}:{size}"
+        """A key that changes whenever a version is added, reviewed or approved, here or on another server (for
+        caches)."""
+        return self.backend.change_key()
 
 
 def _who(actor: Identity) -> dict:
@@ -554,7 +516,9 @@ def _who(actor: Identity) -> dict:
 
 
 @lru_cache(maxsize=16)
-def _load_tables(folder: str) -> Programme:
-    """Versions never change once written, so each is read from disk once."""
-    base = Path(folder)
-    return Programme({t.name: conform(t, pd.read_parquet(base / f"{t.name}.parquet")) for t in TABLES})
+def _load_tables(backend: Backend, version_id: str) -> Programme:
+    """Versions never change once written, so each is read from storage once."""
+    files = backend.read_files(version_id, TABLES_PREFIX)
+    return Programme(
+        {t.name: conform(t, pd.read_parquet(io.BytesIO(files[f"{TABLES_PREFIX}{t.name}.parquet"]))) for t in TABLES}
+    )
