@@ -9,9 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
-from indicators.compute.progress import SEMESTER_KEY, indicator_attributes, semester_values
+from indicators.compute.progress import (
+    SEMESTER_KEY,
+    indicator_attributes,
+    matching_rows,
+    row_groups,
+    semester_values,
+)
 from indicators.domain.schema import Programme
 
 EXPECTED_COLUMNS = [*SEMESTER_KEY, "result_id", "title", "measure", "reported"]
@@ -19,11 +26,20 @@ EXPECTED_COLUMNS = [*SEMESTER_KEY, "result_id", "title", "measure", "reported"]
 
 def expected_reports(programme: Programme) -> pd.DataFrame:
     """Indicator x beneficiary x semester with a target in force, and whether a report came in."""
-    expected = programme.targets[SEMESTER_KEY].dropna().astype("string").drop_duplicates()
-    attributes = indicator_attributes(programme)[["indicator_id", "result_id", "title", "measure"]]
-    received = semester_values(programme)[[*SEMESTER_KEY, "reported"]]
-    frame = expected.merge(attributes, on="indicator_id").merge(received, how="left", on=SEMESTER_KEY)
-    frame = frame.assign(reported=frame["reported"].astype("boolean").fillna(False).astype(bool))
+    # 1. Each indicator, beneficiary and semester with a row in Targets, once.
+    expected = programme.targets[SEMESTER_KEY].dropna().astype("string")
+    expected = expected[~pd.Series(row_groups(expected, SEMESTER_KEY)).duplicated().to_numpy()]
+    # 2. Its indicator's result, title and measure (keys of indicators not in the Indicators sheet are left out).
+    attributes = indicator_attributes(programme)
+    indicator = matching_rows(expected, attributes, ["indicator_id"])
+    expected, indicator = expected[indicator >= 0], indicator[indicator >= 0]
+    # 3. Received: a usable total was reported for the key.
+    received = semester_values(programme)
+    report = matching_rows(expected, received, SEMESTER_KEY)
+    reported = np.append(received["reported"].to_numpy(dtype=bool), False)[report]
+    frame = expected.assign(
+        **{c: attributes[c].array.take(indicator) for c in ("result_id", "title", "measure")}, reported=reported
+    )
     return frame[EXPECTED_COLUMNS].sort_values(SEMESTER_KEY, kind="stable").reset_index(drop=True)
 
 

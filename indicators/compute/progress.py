@@ -175,26 +175,27 @@ def status_codes(
     due, reported = _bools(due), _bools(reported)
     qualitative, milestone = _is(measure, "qualitative"), _is(measure, "milestone")
     usable = reported & ~np.isnan(value)
+    order = {s.code: i for i, s in enumerate(STATUSES)}
     with np.errstate(invalid="ignore"):
         rules = [
-            (qualitative & reported, "reported"),
-            (qualitative & due, "no_data"),
-            (qualitative | ~due, "not_due"),
-            (~usable, "no_data"),
-            (milestone, np.where(value >= 1.0, "achieved", "off_track")),
-            (value >= thresholds.achieved, "achieved"),
-            (value >= thresholds.on_track, "on_track"),
-            (value >= thresholds.at_risk, "at_risk"),
+            (qualitative & reported, order["reported"]),
+            (qualitative & due, order["no_data"]),
+            (qualitative | ~due, order["not_due"]),
+            (~usable, order["no_data"]),
+            (milestone, np.where(value >= 1.0, order["achieved"], order["off_track"])),
+            (value >= thresholds.achieved, order["achieved"]),
+            (value >= thresholds.on_track, order["on_track"]),
+            (value >= thresholds.at_risk, order["at_risk"]),
         ]
-        codes = np.select([when for when, _ in rules], [code for _, code in rules], default="off_track")
-    return pd.Series(codes, index=progress.index, dtype="string")
+        chosen = np.select([when for when, _ in rules], [code for _, code in rules], default=order["off_track"])
+    return pd.Series(pd.array([s.code for s in STATUSES], dtype="string").take(chosen), index=progress.index)
 
 
 def _lookup(codes: pd.Series, table: dict[str, str]) -> pd.Series:
     """``table[code]`` for each code, looked up once per distinct code."""
     positions, distinct = pd.factorize(codes)
-    found = np.array([table[c] for c in distinct] + [None], dtype=object)
-    return pd.Series(found[positions], index=codes.index, dtype="string")
+    found = pd.array([table[c] for c in distinct], dtype="string")
+    return pd.Series(found.take(positions, allow_fill=True), index=codes.index)
 
 
 def with_status_columns(frame: pd.DataFrame, progress: pd.Series, status: pd.Series) -> pd.DataFrame:
@@ -288,6 +289,20 @@ class _Keys:
         return np.append(categories.get_indexer(self.distinct[column]), -1)[self.positions[column]]
 
 
+def matching_rows(left: pd.DataFrame, right: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """For each row of ``left``, the position of the last row of ``right`` with the same values in ``columns``
+    (-1 when there is none): a lookup by integer keys instead of a merge on text."""
+    keys = [_Keys.of(left, columns), _Keys.of(right, columns)]
+    joint = [np.zeros(len(left), dtype=np.int64), np.zeros(len(right), dtype=np.int64)]
+    for column in columns:
+        categories = keys[0].distinct[column].union(keys[1].distinct[column])
+        for side in (0, 1):
+            joint[side] = joint[side] * (len(categories) + 1) + keys[side].codes(column, categories) + 1
+    last = pd.Series(np.arange(len(right)), index=joint[1])
+    last = last[~last.index.duplicated(keep="last")]
+    return last.index.get_indexer(joint[0]) if len(last) else np.full(len(left), -1)
+
+
 def row_groups(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """The group of each row by ``columns``, numbered 0, 1, ... in the order the groups first come."""
     return pd.factorize(_Keys.of(frame, columns).key())[0]
@@ -371,17 +386,17 @@ def _semester_values(programme: Programme) -> tuple[pd.DataFrame, _Keys]:
     keys = _Keys.of(values, SEMESTER_KEY)
     last = ~pd.Series(keys.key()).duplicated(keep="last").to_numpy()
     values, keys = values[last], keys.rows(last)
-    # 2. Each row's measure, from its indicator.
+    # 2. Whether each row's indicator is a percentage or qualitative (neither when the indicator is unknown).
     attributes = indicator_attributes(programme)
     found = keys.codes("indicator_id", pd.Index(attributes["indicator_id"]))
-    measure = pd.Series(np.append(attributes["measure"].to_numpy(dtype=object), None)[found], index=values.index)
+    percentage = np.append(_is(attributes["measure"], "percentage"), False)[found]
+    qualitative = np.append(_is(attributes["measure"], "qualitative"), False)[found]
     # 3. The figure: percentages from numerator and denominator (none when the denominator is 0), else the value.
     numerator, denominator = _floats(values["numerator"]), _floats(values["denominator"])
     percent = 100 * numerator / denominator.where(denominator != 0)
-    use_ratio = (measure == "percentage") & denominator.notna()
+    use_ratio = percentage & denominator.notna()
     semester_value = percent.where(use_ratio, _floats(values["value"]))
     # 4. Reported: a figure; for qualitative indicators, text that is not blank (and no figure).
-    qualitative = (measure == "qualitative").to_numpy()
     text = values["text"].astype("string")
     has_text = (text.fillna("").str.strip() != "").to_numpy(dtype=bool)
     reported = np.where(qualitative, has_text, semester_value.notna().to_numpy())

@@ -1,10 +1,10 @@
 """A straightforward reference of the computations, row by row in plain Python, for the differential tests.
 
-It states the rules of ``indicators.compute.progress`` and ``indicators.compute.rollup`` (read their module
-docstrings) one indicator, beneficiary and semester at a time, with dicts and loops and no grouped frame
-operation, so that the vectorised code can be checked against it on randomly generated programmes. Only the
-scalar rules (``progress_ratio``, ``status_code``), which have their own table of cases, are shared.
-When a rule changes, change it here too, in the same words.
+It states the rules of ``indicators.compute.progress``, ``indicators.compute.rollup`` and the reports
+``indicators.compute.completeness`` expects (read their module docstrings) one indicator, beneficiary and
+semester at a time, with dicts and loops and no grouped frame operation, so that the vectorised code can be
+checked against it on randomly generated programmes. Only the scalar rules (``progress_ratio``,
+``status_code``), which have their own table of cases, are shared. When a rule changes, change it here too.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections import defaultdict
 
 import pandas as pd
 
+from indicators.compute.completeness import EXPECTED_COLUMNS
 from indicators.compute.progress import PROGRESS_COLUMNS, STATUS_BY_CODE, Thresholds, progress_ratio, status_code
 from indicators.compute.rollup import REGIONAL, ROLLUP_COLUMNS
 from indicators.domain.periods import PeriodError, semester_from_id, semester_range
@@ -272,3 +273,24 @@ def reference_rollup(progress: pd.DataFrame, thresholds: Thresholds) -> pd.DataF
             }
         )
     return pd.DataFrame(out, columns=ROLLUP_COLUMNS)
+
+
+def reference_expected(programme: Programme) -> pd.DataFrame:
+    """expected_reports: each indicator, beneficiary and semester with a target row, and whether it was reported."""
+    about = indicators(programme)
+    reported = values(programme, about)
+    seen: dict[tuple, dict] = {}
+    for row in records(programme.targets):
+        key = (row["indicator_id"], row["beneficiary"], row["semester"])
+        if any(missing(k) for k in key) or key[0] not in about or key in seen:
+            continue
+        seen[key] = {
+            "indicator_id": key[0],
+            "beneficiary": key[1],
+            "semester": key[2],
+            "result_id": about[key[0]]["result_id"],
+            "title": about[key[0]]["title"],
+            "measure": about[key[0]]["measure"],
+            "reported": reported.get(key, {"reported": False})["reported"],
+        }
+    return pd.DataFrame([seen[k] for k in sorted(seen)], columns=EXPECTED_COLUMNS)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from indicators.compute.completeness import completeness_table, expected_reports
 from indicators.compute.progress import Thresholds, indicator_progress
 from indicators.compute.rollup import regional_rollup
 from indicators.demo import demo_programme
 from tests.compute.random_programmes import random_programme
-from tests.compute.reference import reference_progress, reference_rollup
+from tests.compute.reference import reference_expected, reference_progress, reference_rollup
 
 SEEDS = range(40)
 THRESHOLDS = (Thresholds(), Thresholds(achieved=0.9, on_track=0.6, at_risk=0.3))
@@ -40,6 +41,17 @@ def test_rollup_matches_the_reference(seed: int) -> None:
     thresholds = THRESHOLDS[seed % 2]
     progress = indicator_progress(random_programme(seed), thresholds)
     same_frame(regional_rollup(progress, thresholds), reference_rollup(progress, thresholds))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_expected_reports_match_the_reference(seed: int) -> None:
+    programme = random_programme(seed)
+    expected = expected_reports(programme)
+    same_frame(expected, reference_expected(programme))
+    by = [("semester", "beneficiary"), ("semester",), ("indicator_id",), ()][seed % 4]
+    reference = reference_expected(programme).astype(expected.dtypes.to_dict())
+    same_frame(completeness_table(expected, by), completeness_table(reference, by))
+    assert 0 < expected["reported"].sum() < len(expected)
 
 
 def test_random_programmes_cover_every_case() -> None:
