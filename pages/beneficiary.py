@@ -6,7 +6,7 @@ from indicators.compute.workplan import activities_for
 from indicators.domain.periods import semester_label
 from indicators.domain.reference import beneficiary_name
 from indicators.present.charts import trend_figure
-from ui import data, layout, view
+from ui import data, layout, shown, view
 
 beneficiary, semester = view.beneficiary(), view.semester()
 layout.page_header(
@@ -22,6 +22,7 @@ st.subheader(f"Indicators, {semester_label(semester)}")
 if rows.empty:
     layout.nothing_to_show("No indicators for this beneficiary in this semester.")
 else:
+    rows = shown.worst_first(rows, programme, shown.TABLE_LIMIT, "beneficiary_rows")
     layout.table(rows, layout.progress_columns(donor=view.is_donor()))
 
 st.subheader("Trend against target")

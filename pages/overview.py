@@ -7,7 +7,7 @@ from indicators.compute.workplan import activities_for, workplan_delivery
 from indicators.domain.periods import semester_label
 from indicators.domain.reference import PROGRAMME_TITLE
 from indicators.present.charts import delivery_figure, status_matrix_figure
-from ui import data, layout, view
+from ui import data, layout, shown, view
 
 layout.page_header("Programme progress", PROGRAMME_TITLE)
 programme = layout.programme_or_stop()
@@ -21,6 +21,7 @@ status = latest_status(data.progress(donor=view.is_donor()), semester)
 if status.empty:
     layout.nothing_to_show("No indicator has a target or a value in this semester.")
 else:
+    status = shown.worst_first(status, programme, shown.MATRIX_LIMIT, "overview_status")
     layout.figure(status_matrix_figure(status), key="status_matrix")
 
 st.subheader("Work-plan delivery by beneficiary")

@@ -8,7 +8,7 @@ from indicators.compute.progress import latest_status
 from indicators.compute.workplan import activities_for, workplan_delivery
 from indicators.domain.periods import semester_from_id, semester_label
 from indicators.present.charts import completeness_figure, delivery_figure, status_matrix_figure
-from ui import data, layout, view
+from ui import data, layout, shown, view
 
 semester = view.semester()
 layout.page_header("Semester review", "For the Steering Committee: the semester ending, and the one it adopts.")
@@ -35,7 +35,8 @@ st.subheader(f"Indicator status, {label}")
 if status.empty:
     layout.nothing_to_show("No indicator has a target or a value in this semester.")
 else:
-    layout.figure(status_matrix_figure(status), key="review_status")
+    matrix = shown.worst_first(status, programme, shown.MATRIX_LIMIT, "review_status")
+    layout.figure(status_matrix_figure(matrix), key="review_status")
 
 st.subheader("Reporting completeness")
 completeness = reporting_completeness(programme)
@@ -43,6 +44,7 @@ layout.figure(completeness_figure(completeness[completeness["semester"] == semes
 missing = missing_reports(programme, semester)
 st.markdown(f"**Missing reports ({len(missing)})**")
 if not missing.empty:
+    missing = shown.first_rows(missing, shown.TABLE_LIMIT, "missing reports")
     layout.table(layout.readable(missing), layout.progress_columns(where=True))
 
 st.subheader(f"Adopted for the next semester, {semester_label(following)}")

@@ -1,0 +1,93 @@
+"""Which indicators a page shows first when there are too many to draw: the worst, or the ones chosen.
+
+A semester's indicators are ranked by their worst status across beneficiaries (off track, then at risk, no
+data, on track, achieved, reported, hidden, not due), then by how many beneficiaries are in that status,
+then by id. A result filter keeps the indicators of the chosen results and of the results below them (an
+outcome brings its outputs); a status filter keeps the indicators with at least one beneficiary in a chosen
+status. The first ``limit`` indicators are shown, with every row of each, and the page says how many are not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+# Worst first: the order in which a status calls for attention.
+SEVERITY: tuple[str, ...] = (
+    "off_track",
+    "at_risk",
+    "no_data",
+    "on_track",
+    "achieved",
+    "reported",
+    "suppressed",
+    "not_due",
+)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The rows to draw, and how many indicators matched the filters and were there at all."""
+
+    rows: pd.DataFrame
+    shown: int
+    matching: int
+    total: int
+
+    @property
+    def not_shown(self) -> int:
+        """Indicators not drawn: filtered out or beyond the limit."""
+        return self.total - self.shown
+
+
+def results_below(results: pd.DataFrame, chosen: Collection[str]) -> set[str]:
+    """The chosen results and every result below them in the results chain (by parent_id)."""
+    children = results.dropna(subset=["result_id", "parent_id"]).groupby("parent_id")["result_id"].agg(list)
+    found, todo = set(), [str(r) for r in chosen]
+    while todo:
+        result = todo.pop()
+        if result not in found:
+            found.add(result)
+            todo.extend(children.get(result, []))
+    return found
+
+
+def indicators_worst_first(rows: pd.DataFrame) -> pd.Series:
+    """The indicator ids of a progress frame (one semester), worst first (see the module docstring)."""
+    if rows.empty:
+        return pd.Series([], dtype="string")
+    severity = {code: rank for rank, code in enumerate(SEVERITY)}
+    rank = rows["status"].map(severity).fillna(len(SEVERITY)).astype(int)
+    # 1. Per indicator: its worst status, and how many beneficiaries are in it.
+    worst = rank.groupby(rows["indicator_id"]).min()
+    in_worst = (rank == rows["indicator_id"].map(worst)).groupby(rows["indicator_id"]).sum()
+    # 2. Worst status first, then the most beneficiaries in it, then by id.
+    order = pd.DataFrame({"worst": worst, "count": -in_worst}).rename_axis("indicator_id").reset_index()
+    order = order.sort_values(["worst", "count", "indicator_id"], kind="stable")
+    return order["indicator_id"].astype("string").reset_index(drop=True)
+
+
+def shown_first(
+    rows: pd.DataFrame,
+    limit: int,
+    results: Collection[str] = (),
+    statuses: Collection[str] = (),
+) -> Selection:
+    """The rows of the first ``limit`` indicators, worst first, among those of ``results`` (result ids, the
+    results below them included by the caller: see results_below) with a row in one of ``statuses``."""
+    total = rows["indicator_id"].nunique()
+    matching = rows
+    if results:
+        matching = matching[matching["result_id"].isin(list(results)).to_numpy(dtype=bool, na_value=False)]
+    if statuses:
+        hit = matching["status"].isin(list(statuses)).to_numpy(dtype=bool, na_value=False)
+        matching = matching[matching["indicator_id"].isin(matching.loc[hit, "indicator_id"].unique())]
+    ranked = indicators_worst_first(matching)
+    chosen = ranked.iloc[: max(limit, 0)]
+    position = pd.Series(np.arange(len(chosen)), index=chosen.to_numpy())
+    shown = matching[matching["indicator_id"].isin(chosen.to_numpy())]
+    shown = shown.assign(_rank=shown["indicator_id"].map(position)).sort_values("_rank", kind="stable")
+    return Selection(shown.drop(columns="_rank"), len(chosen), len(ranked), total)

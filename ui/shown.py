@@ -1,0 +1,61 @@
+"""When a page would draw thousands of rows or cells: the worst or the chosen indicators first, filters by
+result and by status, and a sentence saying how many are not shown (rules: indicators/compute/selection.py).
+
+With few indicators (up to the limit) nothing changes: every indicator is drawn and no filter is offered.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from indicators.compute.progress import STATUS_BY_CODE
+from indicators.compute.selection import SEVERITY, results_below, shown_first
+from indicators.domain.schema import Programme
+
+MATRIX_LIMIT = 40  # indicators in a status matrix (x 7 beneficiaries: 280 cells)
+TABLE_LIMIT = 500  # rows in a table
+
+
+def worst_first(
+    rows: pd.DataFrame, programme: Programme, limit: int, key: str, what: str = "indicators"
+) -> pd.DataFrame:
+    """The rows of at most ``limit`` indicators of ``rows`` (one semester of a progress frame), worst first,
+    with filters by result and status when there are more indicators than that."""
+    if rows["indicator_id"].nunique() <= limit:
+        return rows
+    results = programme.results.dropna(subset=["result_id"])
+    titles = dict(zip(results["result_id"], results["title"].fillna(""), strict=True))
+    left, right = st.columns(2)
+    chosen = left.multiselect(
+        "Results",
+        list(titles),
+        key=f"{key}_results",
+        format_func=lambda r: f"{r} · {titles.get(r, '')}"[:90],
+        placeholder="Every result",
+        help="Show the indicators of these results and of the results below them (an outcome brings its outputs).",
+    )
+    present = [code for code in SEVERITY if code in set(rows["status"].dropna())]
+    statuses = right.multiselect(
+        "Status",
+        present,
+        key=f"{key}_statuses",
+        format_func=lambda c: f"{STATUS_BY_CODE[c].symbol} {STATUS_BY_CODE[c].label}",
+        placeholder="Any status",
+        help="Show the indicators with at least one beneficiary in one of these statuses.",
+    )
+    selection = shown_first(rows, limit, results_below(programme.results, chosen), statuses)
+    filtered = " matching the filters" if chosen or statuses else ""
+    st.caption(
+        f"Showing {selection.shown:,} of {selection.total:,} {what}, worst first{filtered}; "
+        f"{selection.not_shown:,} are not shown. Choose results or statuses above to see others."
+    )
+    return selection.rows
+
+
+def first_rows(frame: pd.DataFrame, limit: int, what: str) -> pd.DataFrame:
+    """At most ``limit`` rows of ``frame``, with a sentence saying how many are not shown."""
+    if len(frame) <= limit:
+        return frame
+    st.caption(f"Showing the first {limit:,} of {len(frame):,} {what}; {len(frame) - limit:,} are not shown.")
+    return frame.head(limit)
