@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -197,3 +198,70 @@ def test_indicator_without_unit_or_definition_shows_without_error(tmp_path, monk
     at.switch_page("pages/indicator.py").run()
     no_errors(at)
     assert "unit: —" in texts(at)
+
+
+def test_pages_leave_the_cached_frames_as_computed(store):
+    """Cached frames are shared objects (st.cache_resource): every page, as a manager and as a donor, must leave
+    them exactly as computed, and a rerun gets the same object rather than a copy."""
+    from indicators.compute.progress import Thresholds, indicator_progress
+    from indicators.compute.rollup import regional_rollup
+    from indicators.compute.suppression import donor_progress
+    from ui import data
+
+    for role in ("Programme manager", "Donor"):
+        at = app()
+        at.sidebar.radio[0].set_value(role).run()
+        for page in PAGES:
+            if role == "Donor" and page in ("upload", "review"):
+                continue
+            at.switch_page(f"pages/{page}.py").run()
+            no_errors(at)
+    programme = store.approved()
+    progress = indicator_progress(programme, Thresholds.from_settings())
+    pd.testing.assert_frame_equal(data.progress(), progress)
+    pd.testing.assert_frame_equal(data.progress(donor=True), donor_progress(progress))
+    pd.testing.assert_frame_equal(data.rollup(), regional_rollup(progress, Thresholds.from_settings()))
+    for name, table in programme.tables.items():
+        pd.testing.assert_frame_equal(data.approved()[name], table)
+    assert data.progress() is data.progress() and data.approved() is data.approved()
+    assert data.progress(donor=True) is not data.progress()  # the role is part of the cache key
+
+
+def _many_indicators_page():
+    """A page drawing the status of 120 indicators (see the test below)."""
+    import pandas as pd
+    import streamlit as st
+
+    from indicators.domain.schema import TABLES_BY_NAME, Programme, conform, empty_programme
+    from ui import shown
+
+    statuses = ["achieved", "on_track", "at_risk", "off_track", "no_data", "not_due"]
+    rows = pd.DataFrame(
+        {
+            "indicator_id": [f"I{i:03d}" for i in range(120) for _ in range(2)],
+            "beneficiary": ["ALB", "BIH"] * 120,
+            "result_id": [("OP1.1", "OP2.1")[i % 2] for i in range(120) for _ in range(2)],
+            "status": [statuses[(i * 7 + j) % 6] for i in range(120) for j in range(2)],
+        }
+    ).astype("string")
+    tables = empty_programme().tables
+    tables["results"] = conform(
+        TABLES_BY_NAME["results"],
+        pd.DataFrame({"result_id": ["OC1", "OP1.1", "OP2.1"], "parent_id": [None, "OC1", None], "title": "R"}),
+    )
+    chosen = shown.worst_first(rows, Programme(tables), 40, "many")
+    st.markdown(f"drawn: {chosen['indicator_id'].nunique()} · first: {chosen['indicator_id'].iloc[0]}")
+    st.markdown("statuses: " + ",".join(sorted(set(chosen["status"]))))
+
+
+def test_many_indicators_show_the_worst_first_with_filters_and_say_how_many_are_not_shown():
+    at = AppTest.from_function(_many_indicators_page).run()
+    no_errors(at)
+    assert "drawn: 40" in texts(at)
+    assert "Showing 40 of 120 indicators, worst first; 80 are not shown." in texts(at)
+    assert "off_track" in texts(at) and "not_due" not in texts(at)  # the worst come first
+    at.multiselect(key="many_results").set_value(["OC1"]).run()  # an outcome brings its outputs (OP1.1)
+    assert "drawn: 40" in texts(at)
+    at.multiselect(key="many_statuses").set_value(["not_due"]).run()
+    assert "Showing 20 of 120 indicators, worst first matching the filters; 100 are not shown." in texts(at)
+    assert "not_due" in texts(at)

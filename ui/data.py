@@ -2,7 +2,14 @@
 
 Caches are keyed on ``store.data_version()``, a string that changes whenever anything is stored, reviewed
 or approved, so a new approval shows at once and nothing stale is served. The store itself is passed with
-a leading underscore so Streamlit does not hash it.
+a leading underscore so Streamlit does not hash it. The donor view has functions (so cache entries) of its
+own: the role is part of the key, and a donor is never served a frame computed for a manager.
+
+The approved programme and the frames computed from it are kept with ``st.cache_resource``: every rerun gets
+the same object. ``st.cache_data`` would unpickle a fresh copy on every call (at 100,000 values that costs
+more than the rest of a rerun: see benchmarks/compute_results.md). So pages never change a frame they get
+from here (``assign``, filters and ``readable`` make new frames); tests/test_pages.py checks that every page
+leaves them as computed.
 """
 
 from __future__ import annotations
@@ -30,24 +37,24 @@ def store() -> Store:
     return _store_at(str(store_dir()))
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _approved(data_version: str, _store: Store) -> Programme | None:
     return _store.approved()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _progress(data_version: str, _store: Store) -> pd.DataFrame:
     programme = _approved(data_version, _store)
     return indicator_progress(programme, Thresholds.from_settings()) if programme else pd.DataFrame()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _donor_progress(data_version: str, _store: Store) -> pd.DataFrame:
     progress = _progress(data_version, _store)
     return donor_progress(progress) if len(progress) else progress
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _rollup(data_version: str, _store: Store) -> pd.DataFrame:
     progress = _progress(data_version, _store)
     return regional_rollup(progress, Thresholds.from_settings()) if len(progress) else pd.DataFrame()
@@ -70,7 +77,7 @@ def progress(donor: bool = False) -> pd.DataFrame:
     return (_donor_progress if donor else _progress)(s.data_version(), s)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _donor_rollup(data_version: str, _store: Store) -> pd.DataFrame:
     rolled = _rollup(data_version, _store)
     return donor_rollup(rolled, _progress(data_version, _store)) if len(rolled) else rolled
@@ -85,6 +92,8 @@ def rollup(donor: bool = False) -> pd.DataFrame:
 def clear() -> None:
     """Forget cached frames (after an upload or a review, the data version changes anyway)."""
     st.cache_data.clear()
+    for cached in (_approved, _progress, _donor_progress, _rollup, _donor_rollup):
+        cached.clear()
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
