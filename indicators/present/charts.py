@@ -200,14 +200,16 @@ def _hover_value(rows: pd.DataFrame, unit: str) -> list[str]:
 
 
 def status_matrix_figure(progress: pd.DataFrame) -> go.Figure:
-    """Grid of indicators × beneficiaries for one semester, each cell coloured by status and marked with its symbol."""
+    """Grid of indicators × beneficiaries for one semester, each cell coloured by status and marked with its symbol.
+
+    Indicators run top to bottom in the order they first come in ``progress`` (a page may put the worst first)."""
     semesters = semester_order(progress["semester"]) if len(progress) else []
     when = _label(semesters[-1]) if len(semesters) == 1 else "the selected semesters"
     title = f"Indicator status by beneficiary, {when}"
     if progress.empty:
         return empty_figure(title)
     rows = progress.assign(name=progress["beneficiary"].map(beneficiary_name))
-    indicators = sorted(rows["indicator_id"].astype(str).unique())
+    indicators = list(dict.fromkeys(rows["indicator_id"].astype(str)))
     names = [beneficiary_name(c) for c in beneficiary_order(rows["beneficiary"])]
     fig = go.Figure()
     counts = []

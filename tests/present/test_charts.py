@@ -285,3 +285,17 @@ def test_semester_order(given, expected):
 def test_status_colours_are_okabe_ito_or_greys():
     allowed = set(charts.OKABE_ITO.values()) | {"#DDDDDD"}
     assert {s.colour for s in STATUSES} <= allowed
+
+
+def test_status_matrix_keeps_the_order_indicators_come_in() -> None:
+    rows = pd.DataFrame(
+        {
+            "indicator_id": ["I9", "I9", "I1", "I5"],
+            "beneficiary": ["ALB", "SRB", "ALB", "ALB"],
+            "semester": "2025NovS1",
+            "title": "T",
+            "status": ["off_track", "achieved", "at_risk", "achieved"],
+            "progress_display": [0.1, 1.0, 0.5, 1.0],
+        }
+    )
+    assert list(charts.status_matrix_figure(rows).layout.yaxis.categoryarray) == ["I9", "I1", "I5"]
