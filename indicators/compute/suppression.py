@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from indicators.compute.progress import STATUS_BY_CODE
+from indicators.compute.progress import STATUS_BY_CODE, row_groups
 from indicators.domain.reference import COUNTRY_CODES
 from indicators.domain.settings import setting_int
 
@@ -35,6 +35,13 @@ def shown(value: object) -> str:
     return f"{number:.0f}" if number.is_integer() else f"{number:.1f}"
 
 
+def shown_column(values: pd.Series) -> pd.Series:
+    """``shown`` for a whole column, formatting each distinct figure once."""
+    positions, distinct = pd.factorize(values)
+    texts = pd.array([shown(v) for v in distinct], dtype="string")
+    return pd.Series(texts.take(positions, allow_fill=True), index=values.index).fillna("")
+
+
 def _eligible(frame: pd.DataFrame, sensitive_col: str) -> pd.Series:
     sensitive = frame[sensitive_col].astype("boolean").fillna(False).astype(bool)
     if "measure" in frame.columns:
@@ -46,19 +53,28 @@ def _secondary(values: pd.Series, primary: pd.Series, groups: list[pd.Series], t
     """Further cells to hide so that a group total cannot give a hidden cell away: in each group with a
     hidden cell, the smallest shown non-zero cells are hidden until at least two are hidden and the hidden
     cells add up to the threshold or more (total minus shown cells then bounds no single small count)."""
-    extra = pd.Series(False, index=values.index)
-    candidates = values.where(~primary & values.notna() & (values != 0))
-    for _, members in primary.groupby(groups or [pd.Series(0, index=values.index)], sort=False, dropna=False):
-        hidden = members[members]
-        if hidden.empty:
-            continue
-        count, total = len(hidden), float(values[hidden.index].fillna(0).sum())
-        for index, value in candidates[members.index].dropna().sort_values(kind="stable").items():
-            if count >= 2 and total >= threshold:
-                break
-            extra[index] = True
-            count, total = count + 1, total + float(value)
-    return extra
+    # 1. Each row's group (a missing value is a value); per group, the cells hidden already and their sum.
+    keys = pd.DataFrame({i: g.to_numpy() for i, g in enumerate(groups)}, index=values.index)
+    group = row_groups(keys, list(keys.columns)) if groups else np.zeros(len(values), dtype=np.int64)
+    hidden = primary.to_numpy(dtype=bool)
+    figures = values.to_numpy(dtype=float, na_value=np.nan)
+    hidden_count = np.bincount(group, weights=hidden, minlength=group.max(initial=-1) + 1)
+    hidden_sum = np.bincount(group, weights=np.where(hidden, np.nan_to_num(figures), 0.0), minlength=len(hidden_count))
+    # 2. Candidates: shown non-zero cells of groups with a hidden cell, smallest first (ties in row order).
+    candidate = ~hidden & ~np.isnan(figures) & (figures != 0) & (hidden_count[group] > 0)
+    rows = np.flatnonzero(candidate)
+    rows = rows[np.lexsort((rows, figures[rows], group[rows]))]
+    cells = pd.DataFrame({"group": group[rows], "figure": figures[rows]})
+    by_group = cells.groupby("group", sort=False)["figure"]
+    # 3. Before each candidate: how many cells are hidden and their sum, had every smaller candidate been hidden.
+    count_before = hidden_count[cells["group"]] + by_group.cumcount().to_numpy()
+    sum_before = hidden_sum[cells["group"]] + (by_group.cumsum() - cells["figure"]).to_numpy()
+    # 4. Candidates are hidden, smallest first, until two or more hidden cells add up to the threshold.
+    enough = pd.Series((count_before >= 2) & (sum_before >= threshold), index=cells.index)
+    stop = enough.groupby(cells["group"], sort=False).cummax().to_numpy(dtype=bool)
+    extra = np.zeros(len(values), dtype=bool)
+    extra[rows[~stop]] = True
+    return pd.Series(extra, index=values.index)
 
 
 def suppress_small_counts(
@@ -80,7 +96,7 @@ def suppress_small_counts(
     primary = small | forced
     secondary = _secondary(values, primary, [frame[c] for c in group_cols], threshold)
     suppressed = primary | secondary
-    display = values.map(shown).where(~small, f"<{threshold}").where(~(secondary | forced), SECONDARY)
+    display = shown_column(values).where(~small, f"<{threshold}").where(~(secondary | forced), SECONDARY)
     return frame.assign(
         **{value_col: frame[value_col].mask(suppressed)},
         display=display.astype("string"),

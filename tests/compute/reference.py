@@ -294,3 +294,24 @@ def reference_expected(programme: Programme) -> pd.DataFrame:
             "reported": reported.get(key, {"reported": False})["reported"],
         }
     return pd.DataFrame([seen[k] for k in sorted(seen)], columns=EXPECTED_COLUMNS)
+
+
+def reference_secondary(values: list[float], primary: list[bool], groups: list[tuple], threshold: int) -> list[bool]:
+    """suppression._secondary, one group at a time: in a group with a hidden cell, hide the smallest shown
+    non-zero cells (the earlier row on a tie) until two or more hidden cells add up to the threshold."""
+    extra = [False] * len(values)
+    members: dict[tuple, list[int]] = defaultdict(list)
+    for row, group in enumerate(groups):
+        members[group].append(row)
+    for rows in members.values():
+        hidden = [r for r in rows if primary[r]]
+        if not hidden:
+            continue
+        count, total = len(hidden), sum(0.0 if math.isnan(values[r]) else values[r] for r in hidden)
+        shown = [r for r in rows if not primary[r] and not math.isnan(values[r]) and values[r] != 0]
+        for row in sorted(shown, key=lambda r: (values[r], r)):
+            if count >= 2 and total >= threshold:
+                break
+            extra[row] = True
+            count, total = count + 1, total + values[row]
+    return extra

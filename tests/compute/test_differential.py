@@ -7,15 +7,17 @@ compensation), which can change the last binary digit of a sum of fractions and 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from indicators.compute.completeness import completeness_table, expected_reports
 from indicators.compute.progress import Thresholds, indicator_progress
 from indicators.compute.rollup import regional_rollup
+from indicators.compute.suppression import _secondary
 from indicators.demo import demo_programme
 from tests.compute.random_programmes import random_programme
-from tests.compute.reference import reference_expected, reference_progress, reference_rollup
+from tests.compute.reference import reference_expected, reference_progress, reference_rollup, reference_secondary
 
 SEEDS = range(40)
 THRESHOLDS = (Thresholds(), Thresholds(achieved=0.9, on_track=0.6, at_risk=0.3))
@@ -52,6 +54,24 @@ def test_expected_reports_match_the_reference(seed: int) -> None:
     reference = reference_expected(programme).astype(expected.dtypes.to_dict())
     same_frame(completeness_table(expected, by), completeness_table(reference, by))
     assert 0 < expected["reported"].sum() < len(expected)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_secondary_suppression_matches_the_reference(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    size = int(rng.integers(1, 300))
+    values = rng.choice([np.nan, 0.0, 1.0, 2.0, 3.0, 4.0, 6.0, 9.0, 30.0], size).tolist()
+    primary = (rng.random(size) < 0.15).tolist()
+    groups = [(f"I{rng.integers(8)}", ("S1", "S2", None)[rng.integers(3)]) for _ in range(size)]
+    index = pd.Index(rng.permutation(size) * 3)  # any index: rows are matched by position
+    found = _secondary(
+        pd.Series(values, index=index),
+        pd.Series(primary, index=index),
+        [pd.Series([g[0] for g in groups], index=index), pd.Series([g[1] for g in groups], index=index)],
+        5,
+    )
+    assert list(found.index) == list(index)
+    assert found.tolist() == reference_secondary(values, primary, groups, 5)
 
 
 def test_random_programmes_cover_every_case() -> None:
