@@ -36,8 +36,9 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 
-bench: $(VENV)/.dev  ## ingest benchmark: prints a table and writes benchmarks/results.md
+bench: $(VENV)/.dev  ## ingest and compute benchmarks: print tables, write benchmarks/results.md and compute_results.md
 	$(BIN)/python benchmarks/ingest_bench.py
+	$(BIN)/python benchmarks/compute_bench.py
 
 demo: $(VENV)/.runtime  ## regenerate the illustrative demo workbook from its fixed seed
 	$(BIN)/python data/generate_demo.py

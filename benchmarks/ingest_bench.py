@@ -98,13 +98,18 @@ def _fastexcel_read(data: bytes) -> float:
 def _ingest_once(data: bytes, name: str, seeded: Path, store_dir: Path) -> tuple[float, list[tuple[str, float]]]:
     """Seconds our full ingest takes into a copy of the seeded store, and the seconds of each of its steps."""
     from indicators import ingest
+    from indicators.access.identity import Identity
     from indicators.store import Store
 
     shutil.copytree(seeded, store_dir)
     marks: list[tuple[float, str]] = []
     start = time.perf_counter()
     result = ingest.ingest(
-        data, name, "bench", Store(store_dir), progress=lambda f, text: marks.append((time.perf_counter(), text))
+        data,
+        name,
+        Identity("bench-analyst@example.org", "analyst", "cli"),
+        Store(store_dir),
+        progress=lambda f, text: marks.append((time.perf_counter(), text)),
     )
     seconds = time.perf_counter() - start
     if not result.version_id:
