@@ -36,9 +36,10 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 
-bench: $(VENV)/.dev  ## ingest and compute benchmarks: print tables, write benchmarks/results.md and compute_results.md
+bench: $(VENV)/.dev test-tools  ## ingest, compute and store benchmarks: print tables, write benchmarks/results.md, compute_results.md and store_results.md (folder store against PostgreSQL)
 	$(BIN)/python benchmarks/ingest_bench.py
 	$(BIN)/python benchmarks/compute_bench.py
+	$(BIN)/python benchmarks/store_bench.py
 
 demo: $(VENV)/.runtime  ## regenerate the illustrative demo workbook from its fixed seed
 	$(BIN)/python data/generate_demo.py

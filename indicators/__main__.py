@@ -5,6 +5,8 @@ python -m indicators import FILE --as EMAIL     stores it as a draft version upl
 python -m indicators template OUT.xlsx          writes the blank monitoring workbook
 python -m indicators users add|list|set-role|disable|enable|reset-password ...   accounts and roles
 python -m indicators setup-link [--url URL]     the one-time link that creates the first administrator
+python -m indicators store migrate [--grant-to ROLE]   creates or upgrades the STORE_URL database's tables
+python -m indicators store copy --from DIR_OR_URL --to DIR_OR_URL   copies a whole store into an empty one
 
 Whoever runs these commands can read and write the store's files, so the ``users`` commands act as an
 administrator; they are logged with the login name and the method ``cli``. ``import`` acts as the named
@@ -180,7 +182,10 @@ def main(argv: list[str] | None = None) -> int:
     _add_users_parser(commands)
     link = commands.add_parser("setup-link", help="print the one-time link that creates the first administrator")
     link.add_argument("--url", default="http://localhost:8501", help="where the app is served")
+    _add_store_commands(commands)
     args = parser.parse_args(argv)
+    if args.command == "store":
+        return _store_command(args)
 
     from indicators import ingest
     from indicators.ingest import default_store
@@ -222,6 +227,51 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"Unexpected problem ({type(error).__name__}); the file was not stored. Please report it.", file=sys.stderr
         )
+        return EXIT_UNREADABLE
+
+
+def _add_store_commands(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
+    store = commands.add_parser("store", help="the store's database: migrate it, copy a whole store")
+    actions = store.add_subparsers(dest="store_command", required=True)
+    migrate = actions.add_parser(
+        "migrate", help="create or upgrade the tables of the STORE_URL database (run as the database's owner)"
+    )
+    migrate.add_argument("--grant-to", metavar="ROLE", help="the app's database role, granted the least it needs")
+    copy = actions.add_parser("copy", help="copy a whole store (folder or database) into an empty one, then check it")
+    copy.add_argument("--from", dest="source", required=True, metavar="DIR_OR_URL")
+    copy.add_argument("--to", dest="target", required=True, metavar="DIR_OR_URL")
+
+
+def _store_command(args: argparse.Namespace) -> int:
+    from indicators.domain.settings import setting
+    from indicators.storage import is_url, open_backend
+    from indicators.storage.transfer import copy_store
+
+    try:
+        if args.store_command == "migrate":
+            from indicators.storage.postgres import latest_schema, migrate
+
+            url = setting("STORE_URL").strip()
+            if not url:
+                print(f"STORE_URL is empty: the store is the folder {setting('STORE_DIR')}, which needs no migration.")
+                return EXIT_OK
+            applied = migrate(url, grant_to=args.grant_to)
+            done = f"applied {', '.join(applied)}" if applied else "nothing to apply"
+            granted = f"; granted {args.grant_to} what the app needs" if args.grant_to else ""
+            print(f"The store's database is at schema {latest_schema()} ({done}{granted}).")
+            return EXIT_OK
+        if not is_url(args.source) and not (Path(args.source) / "versions").is_dir():
+            raise ProjectError(f"There is no store in the folder {args.source} (it has no versions folder).")
+        source, target = open_backend(args.source), open_backend(args.target)
+        report = copy_store(source, target)
+        print(
+            f"Copied {report.versions} version(s) ({report.files} files, {report.rows} table rows), "
+            f"{report.log_events} log event(s) and {report.documents} document(s) from {source.location} to "
+            f"{target.location}; every version's SHA-256 and row counts checked."
+        )
+        return EXIT_OK
+    except ProjectError as error:
+        print(str(error), file=sys.stderr)
         return EXIT_UNREADABLE
 
 

@@ -20,7 +20,7 @@ from indicators.access.identity import SYSTEM, Identity
 from indicators.access.roles import Action
 from indicators.domain.problems import Problem, UnreadableWorkbook, has_errors, problems_frame
 from indicators.domain.schema import Programme, empty_programme
-from indicators.domain.settings import setting, store_dir
+from indicators.domain.settings import setting, store_location
 from indicators.read import diff, reapply, validate, worker
 from indicators.store import ApprovedMoved, StagedVersion, Store, StoreError, sha256
 
@@ -285,8 +285,8 @@ def seed_demo(store: Store) -> str | None:
 
 
 def default_store() -> Store:
-    """The store in the STORE_DIR setting, seeded with the illustrative demo when it is empty."""
-    store = Store(store_dir())
+    """The store of the settings (STORE_URL, else STORE_DIR), seeded with the illustrative demo when it is empty."""
+    store = Store(store_location())
     if not store.version_ids():
         seed_demo(store)
     return store

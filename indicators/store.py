@@ -139,7 +139,7 @@ class Store:
     @property
     def accounts(self) -> Accounts:
         """The accounts and roles kept with this store; their changes go to this store's log."""
-        return Accounts(self.root, self._append_log)
+        return Accounts(self.backend, self._append_log)
 
     def require(self, actor: Identity | None, action: Action, what: str = "", version: str | None = None) -> None:
         """Refuse (``PermissionRefused``, and a 'refused' line in the log) unless ``actor`` may do ``action``."""

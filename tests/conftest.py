@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ from indicators import ingest
 from indicators.access import accounts
 from indicators.read import worker
 from indicators.store import Store
+from tests import postgres
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +46,31 @@ def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 def _stop_workers() -> Iterator[None]:
     yield
     worker.shutdown_pool()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[postgres.Server]:
+    """One throw-away PostgreSQL server for the session (Debian's postgresql package; never skipped in CI)."""
+    if postgres.binaries() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL's server programs are missing: scripts/ensure-test-tools installs them")
+        pytest.skip("PostgreSQL's server programs are not installed (Debian package postgresql): make test-tools")
+    server = postgres.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: postgres.Server) -> Iterator[str]:
+    """A new, migrated database on the session's server, as the app's least-privileged role sees it."""
+    url = postgres_server.new_database()
+    yield url
+    postgres_server.drop_database(url)
+
+
+@pytest.fixture(params=["folder", "postgres"])
+def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """A new store's location on each backend: a folder, then a PostgreSQL database."""
+    if request.param == "folder":
+        return tmp_path / "store"
+    return request.getfixturevalue("postgres_url")

@@ -22,8 +22,9 @@ from indicators.compute.progress import Thresholds, indicator_progress
 from indicators.compute.rollup import regional_rollup
 from indicators.compute.suppression import donor_progress, donor_rollup
 from indicators.domain.schema import Programme
-from indicators.domain.settings import store_dir
+from indicators.domain.settings import store_location
 from indicators.ingest import Review, default_store, review
+from indicators.storage import StorageError
 from indicators.store import Store
 
 
@@ -33,8 +34,13 @@ def _store_at(root: str) -> Store:
 
 
 def store() -> Store:
-    """The store of the STORE_DIR setting, opened (and seeded with the demo when empty) once per process."""
-    return _store_at(str(store_dir()))
+    """The store of the settings (STORE_URL, else STORE_DIR), opened (and seeded with the demo when empty) once per
+    process."""
+    try:
+        return _store_at(str(store_location()))
+    except StorageError as error:  # the database is unreachable or not migrated: say so, show no traceback
+        st.error(str(error))
+        st.stop()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -1,7 +1,8 @@
 """Accounts and role assignments, kept with the store so that a backup of the store is a backup of them.
 
-Files in the store folder (setting STORE_DIR), owner-only (0600) and replaced atomically (written to a
-temporary file, fsynced, renamed over the old one):
+Two documents kept by the store's backend (``indicators/storage``: owner-only files replaced atomically in a
+store folder, rows of the ``documents`` table in a PostgreSQL store), changed under the store's "accounts"
+lock (one transaction with the log line that records the change, on PostgreSQL):
 
     accounts.json   one entry per email: role, beneficiaries (analysts), Argon2id password hash,
                     must-change flag, disabled flag, when created and changed
@@ -20,19 +21,17 @@ Rules:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -114,56 +113,44 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    """Replace ``path`` atomically with an owner-only file holding ``data``."""
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.fchmod(fd, 0o600)  # whatever the umask
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+class Documents(Protocol):
+    """Where the accounts are kept: the store backend's document primitives and its named locks."""
+
+    def locked(self, name: str = "store") -> AbstractContextManager[None]: ...
+
+    def read_document(self, name: str) -> bytes | None: ...
+
+    def write_document(self, name: str, data: bytes) -> None: ...
+
+    def delete_document(self, name: str) -> bool: ...
+
+
+ACCOUNTS, SETUP = "accounts.json", "setup.json"
 
 
 class Accounts:
-    """The accounts kept in a store folder; ``log`` receives one event per change (the store's log)."""
+    """The accounts kept with a store (its backend's documents); ``log`` receives one event per change (the
+    store's log)."""
 
-    def __init__(self, root: Path, log: LogEvent | None = None) -> None:
-        self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+    def __init__(self, documents: Documents, log: LogEvent | None = None) -> None:
+        self.documents = documents
         self._log = log or (lambda event: None)
 
     @property
-    def path(self) -> Path:
-        return self.root / "accounts.json"
+    def root(self) -> Path | None:
+        """The store's folder, when the accounts are kept in one."""
+        return getattr(self.documents, "root", None)
 
     # --- reading and writing -------------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        fd = os.open(self.root / ".accounts.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+    def _locked(self) -> AbstractContextManager[None]:
+        return self.documents.locked("accounts")
 
     def _read(self) -> dict[str, Account]:
-        if not self.path.exists():
+        data = self.documents.read_document(ACCOUNTS)
+        if data is None:
             return {}
-        entries = json.loads(self.path.read_text())["accounts"]
+        entries = json.loads(data)["accounts"]
         return {
             email: Account(**{**entry, "beneficiaries": tuple(entry.get("beneficiaries", ()))})
             for email, entry in entries.items()
@@ -171,7 +158,7 @@ class Accounts:
 
     def _write(self, accounts: dict[str, Account]) -> None:
         payload = {"accounts": {email: asdict(a) for email, a in sorted(accounts.items())}}
-        _write_private(self.path, json.dumps(payload, indent=2).encode())
+        self.documents.write_document(ACCOUNTS, json.dumps(payload, indent=2).encode())
 
     def log_event(self, action: str, actor: Identity, note: str) -> None:
         """Write one event to the store's log, naming who acted and how they signed in."""
@@ -333,28 +320,25 @@ class Accounts:
 
     # --- the first administrator, through a one-time setup link ---------------------------------------
 
-    @property
-    def _setup_path(self) -> Path:
-        return self.root / "setup.json"
-
     def new_setup_token(self, minutes: float, now: float | None = None) -> str | None:
         """A fresh one-time setup token valid for ``minutes`` while no account exists (None once one does);
         only its SHA-256 is kept, and it replaces any earlier token."""
         with self._locked():
             if self._read():
-                self._setup_path.unlink(missing_ok=True)
+                self.documents.delete_document(SETUP)
                 return None
             token = secrets.token_urlsafe(32)
             expires = (time.time() if now is None else now) + minutes * 60
             payload = {"sha256": hashlib.sha256(token.encode()).hexdigest(), "expires": expires}
-            _write_private(self._setup_path, json.dumps(payload).encode())
+            self.documents.write_document(SETUP, json.dumps(payload).encode())
         return token
 
     def setup_token_valid(self, token: str, now: float | None = None) -> bool:
         """Whether a setup token may still create the first administrator."""
-        if not token or self.any() or not self._setup_path.exists():
+        kept_bytes = self.documents.read_document(SETUP) if token and not self.any() else None
+        if kept_bytes is None:
             return False
-        kept = json.loads(self._setup_path.read_text())
+        kept = json.loads(kept_bytes)
         digest = hashlib.sha256(token.encode()).hexdigest()
         return hmac.compare_digest(digest, kept["sha256"]) and (time.time() if now is None else now) < kept["expires"]
 
@@ -371,7 +355,7 @@ class Accounts:
             key = normal_email(email)
             at = _now()
             self._write({key: Account(key, "admin", (), _hasher.hash(password), False, False, at, at)})
-            self._setup_path.unlink(missing_ok=True)
+            self.documents.delete_document(SETUP)
         admin = Identity(key, "admin", "local")
         self.log_event("account added", admin, f"{key}: administrator (first account, through the setup link)")
         return admin

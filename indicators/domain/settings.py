@@ -24,6 +24,12 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("STORE_DIR", str(PROJECT_ROOT / "data" / "store"), "Folder of the versioned store."),
     Setting(
+        "STORE_URL",
+        "",
+        "Empty: the store is the folder STORE_DIR. A postgresql://user@host/database URL: the store is kept in that "
+        "PostgreSQL database, shared by several app servers (keep the URL, which may hold a password, as a secret).",
+    ),
+    Setting(
         "DEMO_WORKBOOK",
         str(PROJECT_ROOT / "data" / "demo" / "monitoring_demo.xlsx"),
         "Workbook loaded as the first, illustrative version when the store is empty.",
@@ -86,3 +92,8 @@ def setting_float(name: str) -> float:
 def store_dir() -> Path:
     """The folder of the versioned store."""
     return Path(setting("STORE_DIR"))
+
+
+def store_location() -> str | Path:
+    """Where the versioned store is: the STORE_URL database when set, else the STORE_DIR folder."""
+    return setting("STORE_URL").strip() or store_dir()

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from indicators.storage import NoSuchVersion, StorageError
 
+RESERVED = {"versions", "tmp", "log.jsonl", "approved.json"}  # not documents
 DOCUMENT_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*")
 
 
@@ -139,9 +140,10 @@ class FolderBackend:
         return (self._version_dir(version_id) / name).read_bytes()
 
     def read_files(self, version_id: str, prefix: str) -> dict[str, bytes]:
-        """Every file of a version under a folder prefix such as ``tables/``."""
-        folder = self._version_dir(version_id) / prefix
-        return {prefix + p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+        """Every file of a version whose name starts with ``prefix`` (e.g. ``tables/``; "" for all)."""
+        folder = self._version_dir(version_id)
+        names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+        return {n: (folder / n).read_bytes() for n in names if n.startswith(prefix) and n != "meta.json"}
 
     # --- the log -------------------------------------------------------------------------------------
 
@@ -187,7 +189,7 @@ class FolderBackend:
     # --- documents -----------------------------------------------------------------------------------
 
     def _document_path(self, name: str) -> Path:
-        if not DOCUMENT_NAME.fullmatch(name) or ".." in name:
+        if not DOCUMENT_NAME.fullmatch(name) or ".." in name or name.split("/", 1)[0] in RESERVED:
             raise StorageError(f"'{name}' is not a document name")
         return self.root / name
 
@@ -217,8 +219,16 @@ class FolderBackend:
         return True
 
     def document_names(self, prefix: str = "") -> list[str]:
-        folder = self.root / prefix.rsplit("/", 1)[0] if "/" in prefix else self.root
-        if not folder.is_dir():
-            return []
-        names = (p.relative_to(self.root).as_posix() for p in folder.iterdir() if p.is_file())
-        return sorted(n for n in names if n.startswith(prefix) and DOCUMENT_NAME.fullmatch(n) and n[0] != ".")
+        """The documents whose names start with ``prefix``: every file but the versions, the log, the pointer,
+        temporary and lock files."""
+        names = []
+        for path in self.root.rglob("*"):
+            name = path.relative_to(self.root).as_posix()
+            if (
+                path.is_file()
+                and name.startswith(prefix)
+                and name.split("/", 1)[0] not in RESERVED
+                and DOCUMENT_NAME.fullmatch(name)
+            ):
+                names.append(name)
+        return sorted(names)

@@ -1,4 +1,5 @@
-"""Accounts: Argon2id hashes, owner-only atomic files, one-time passwords, disabling, the setup link."""
+"""Accounts: Argon2id hashes, owner-only atomic files, one-time passwords, disabling, the setup link; on both
+store backends (a folder, a PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from indicators.access.accounts import AccountError, Accounts, one_time_password, password_problem
 from indicators.access.identity import Identity
 from indicators.access.roles import PermissionRefused
+from indicators.storage import open_backend
 
 ADMIN = Identity("root@example.org", "admin", "local")
 PASSWORD = "correct horse battery"
@@ -22,8 +24,18 @@ def events() -> list[dict]:
 
 
 @pytest.fixture
-def accounts(tmp_path: Path, events: list[dict]) -> Accounts:
-    return Accounts(tmp_path / "store", events.append)
+def accounts(store_location: str | Path, events: list[dict]) -> Accounts:
+    return Accounts(open_backend(store_location), events.append)
+
+
+def stored(accounts: Accounts, name: str = "accounts.json") -> str:
+    """The document as the store keeps it (empty when there is none)."""
+    return (accounts.documents.read_document(name) or b"").decode()
+
+
+def owner_only(accounts: Accounts, name: str) -> bool:
+    """In a folder store, the document is a file only its owner may read (a database has no file modes)."""
+    return accounts.root is None or (accounts.root / name).stat().st_mode & 0o777 == 0o600
 
 
 def test_passwords_are_kept_as_argon2id_hashes_in_an_owner_only_file(accounts: Accounts) -> None:
@@ -32,12 +44,12 @@ def test_passwords_are_kept_as_argon2id_hashes_in_an_owner_only_file(accounts: A
         accounts.add(ADMIN, "Ana@Example.org ", "analyst", ("alb",), PASSWORD)
     finally:
         os.umask(old)
-    text = accounts.path.read_text()
+    text = stored(accounts)
     entry = json.loads(text)["accounts"]["ana@example.org"]
     assert entry["password_hash"].startswith("$argon2id$") and PASSWORD not in text
     assert entry["beneficiaries"] == ["ALB"] and entry["must_change"] is False
-    assert accounts.path.stat().st_mode & 0o777 == 0o600
-    assert [p.name for p in accounts.root.iterdir() if p.name.endswith(".tmp")] == []
+    assert owner_only(accounts, "accounts.json")
+    assert accounts.root is None or [p.name for p in accounts.root.iterdir() if p.name.endswith(".tmp")] == []
 
 
 def test_a_password_is_checked_and_the_same_refusal_comes_for_an_unknown_email(accounts: Accounts) -> None:
@@ -50,7 +62,7 @@ def test_a_password_is_checked_and_the_same_refusal_comes_for_an_unknown_email(a
 
 def test_a_one_time_password_must_be_changed_and_is_never_stored(accounts: Accounts, events: list[dict]) -> None:
     given = accounts.add(ADMIN, "ana@example.org", "analyst")
-    assert given and given not in accounts.path.read_text() and given not in json.dumps(events)
+    assert given and given not in stored(accounts) and given not in json.dumps(events)
     assert accounts.check_password("ana@example.org", given).must_change
     with pytest.raises(AccountError, match="at least 12"):
         accounts.change_password("ana@example.org", given, "short")
@@ -100,16 +112,16 @@ def test_an_email_without_an_account_has_no_role(accounts: Accounts) -> None:
 def test_account_changes_that_are_refused_say_why(accounts: Accounts, call, phrase: str) -> None:
     accounts.add(ADMIN, "root@example.org", "admin", password=PASSWORD)
     accounts.add(ADMIN, "ana@example.org", "analyst", password=PASSWORD)
-    before = accounts.path.read_bytes()
+    before = stored(accounts)
     with pytest.raises(AccountError, match=phrase):
         call(accounts)
-    assert accounts.path.read_bytes() == before
+    assert stored(accounts) == before
 
 
 @pytest.mark.parametrize("role", ["analyst", "manager", "donor", None])
 def test_only_an_administrator_manages_accounts(accounts: Accounts, role: str | None) -> None:
     accounts.add(ADMIN, "ana@example.org", "analyst", password=PASSWORD)
-    before = accounts.path.read_bytes()
+    before = stored(accounts)
     someone = Identity("x@example.org", role, "local")
     for call in (
         lambda: accounts.add(someone, "new@example.org", "admin"),
@@ -119,13 +131,13 @@ def test_only_an_administrator_manages_accounts(accounts: Accounts, role: str | 
     ):
         with pytest.raises(PermissionRefused, match="Only an administrator may manage accounts and roles"):
             call()
-    assert accounts.path.read_bytes() == before
+    assert stored(accounts) == before
 
 
 def test_the_setup_link_creates_the_first_administrator_once(accounts: Accounts, events: list[dict]) -> None:
     token = accounts.new_setup_token(minutes=5, now=1000.0)
-    assert token and token not in (accounts.root / "setup.json").read_text()
-    assert (accounts.root / "setup.json").stat().st_mode & 0o777 == 0o600
+    assert token and stored(accounts, "setup.json") and token not in stored(accounts, "setup.json")
+    assert owner_only(accounts, "setup.json")
     assert not accounts.setup_token_valid(token + "x", now=1001.0)
     assert not accounts.setup_token_valid(token, now=1000.0 + 5 * 60)
     admin = accounts.create_first_admin(token, "root@example.org", PASSWORD, now=1001.0)

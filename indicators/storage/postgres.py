@@ -1,0 +1,370 @@
+"""The PostgreSQL backend: one store shared by several app servers (setting STORE_URL ``postgresql://...``).
+
+Tables (``migrations/*.sql``, applied in order by ``migrate``, run by ``python -m indicators store migrate``
+and never implicitly): ``versions`` (a version's record) and ``version_files`` (its upload and Parquet
+tables, byte for byte), ``log`` (append-only), ``approved`` (the pointer, one row), ``documents`` (accounts,
+saved mappings), ``store_state`` (the store's id and a change counter) and ``ppd_schema_migrations``.
+
+- ``locked(name)`` is a transaction holding a transaction-level advisory lock: everything the store does
+  while it holds it (checking a status, moving the pointer, numbering a version, logging) is committed
+  together or not at all, and two servers wait for each other exactly as two processes wait on ``flock``.
+  Primitives called outside ``locked`` run in their own short transaction.
+- Every write bumps ``store_state.change_counter`` in the same transaction; ``change_key`` reads it, so a
+  change committed on one server changes the cache key on every other at once (one small query per call).
+- Every statement is parameterised; identifiers (the application role) go through ``psycopg.sql``.
+- ``migrate(url, grant_to=ROLE)`` grants the application's role only what it needs: read everything;
+  insert versions, their files and log rows (never update or delete them); move the pointer; keep documents.
+
+Connections are kept in a small pool per backend (threads of one process share it); a transaction is bound
+to the thread that opened it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import threading
+import urllib.parse
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Json
+
+from indicators.domain.problems import ProjectError
+from indicators.storage import NoSuchVersion, StorageError
+
+MIGRATIONS_TABLE = "ppd_schema_migrations"
+POOL_SIZE = 8
+CONNECT_TIMEOUT_S = 10
+MIGRATE_HINT = "run 'python -m indicators store migrate' with STORE_URL set to it (as the database's owner)"
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The schema's migrations in order: (number, name, SQL)."""
+    found = []
+    for entry in resources.files("indicators.storage").joinpath("migrations").iterdir():
+        if entry.name.endswith(".sql"):
+            number = int(entry.name.split("_", 1)[0])
+            found.append((number, entry.name, entry.read_text()))
+    return sorted(found)
+
+
+def latest_schema() -> int:
+    return migrations()[-1][0]
+
+
+def redacted(url: str) -> str:
+    """A database URL without its password, safe to show or log."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    user = netloc[0].split(":", 1)[0]
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[1]}"))
+
+
+def lock_key(name: str) -> int:
+    """The advisory lock number of a named store lock (a signed 64-bit integer)."""
+    return int.from_bytes(hashlib.sha256(f"ppd-store:{name}".encode()).digest()[:8], "big", signed=True)
+
+
+def connect(url: str, autocommit: bool = True) -> psycopg.Connection:
+    """A connection to the store's database, or a sentence saying why there is none."""
+    try:
+        return psycopg.connect(url, autocommit=autocommit, connect_timeout=CONNECT_TIMEOUT_S)
+    except psycopg.Error as error:
+        reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+        raise StorageError(f"Cannot reach the store's database at {redacted(url)}: {reason}") from None
+
+
+def schema_version(conn: psycopg.Connection) -> int:
+    """The newest migration applied to a database (0 when none)."""
+    exists = conn.execute("SELECT to_regclass(%s) IS NOT NULL", (MIGRATIONS_TABLE,)).fetchone()[0]
+    if not exists:
+        return 0
+    query = sql.SQL("SELECT coalesce(max(version), 0) FROM {}").format(sql.Identifier(MIGRATIONS_TABLE))
+    return conn.execute(query).fetchone()[0]
+
+
+def migrate(url: str, grant_to: str | None = None) -> list[str]:
+    """Apply the migrations a database lacks, all in one transaction (all or none); returns their names.
+
+    Two servers running it at once wait for each other (an advisory lock). ``grant_to`` names the
+    application's role, which is granted the least it needs (again on every run, so new tables get theirs).
+    """
+    applied = []
+    with connect(url, autocommit=False) as conn, conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key("migrate"),))
+        conn.execute(
+            sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} (version integer PRIMARY KEY, name text NOT NULL, "
+                "applied_at timestamptz NOT NULL DEFAULT now())"
+            ).format(sql.Identifier(MIGRATIONS_TABLE))
+        )
+        have = schema_version(conn)
+        for number, name, text in migrations():
+            if number <= have:
+                continue
+            with conn.transaction():
+                conn.execute(text.encode())
+                conn.execute(
+                    sql.SQL("INSERT INTO {} (version, name) VALUES (%s, %s)").format(sql.Identifier(MIGRATIONS_TABLE)),
+                    (number, name),
+                )
+            applied.append(name)
+        if grant_to:
+            grant(conn, grant_to)
+    return applied
+
+
+GRANTS = {  # table -> privileges of the application's role
+    MIGRATIONS_TABLE: ("SELECT",),
+    "store_state": ("SELECT", "UPDATE"),
+    "versions": ("SELECT", "INSERT"),
+    "version_files": ("SELECT", "INSERT"),
+    "log": ("SELECT", "INSERT"),
+    "approved": ("SELECT", "INSERT", "UPDATE"),
+    "documents": ("SELECT", "INSERT", "UPDATE", "DELETE"),
+}
+
+
+def grant(conn: psycopg.Connection, role: str) -> None:
+    """Give the application's role the least it needs on the store's tables (and take away anything else)."""
+    for table, privileges in GRANTS.items():
+        conn.execute(sql.SQL("REVOKE ALL ON {} FROM {}").format(sql.Identifier(table), sql.Identifier(role)))
+        conn.execute(
+            sql.SQL("GRANT {} ON {} TO {}").format(
+                sql.SQL(", ").join(map(sql.SQL, privileges)), sql.Identifier(table), sql.Identifier(role)
+            )
+        )
+
+
+@dataclass(frozen=True)
+class StagedMemory:
+    """A version's files held in memory until they are committed in one transaction."""
+
+    files: Mapping[str, bytes] = field(repr=False)
+
+
+class PostgresBackend:
+    """The storage primitives on a PostgreSQL database (see ``indicators.storage`` and this module's docstring)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.location = redacted(url)
+        self._idle: list[psycopg.Connection] = []
+        self._mutex = threading.Lock()
+        self._local = threading.local()
+        with self._connection() as conn:
+            have = schema_version(conn)
+            if have < latest_schema():
+                what = "has no store yet" if have == 0 else f"holds an older store (schema {have})"
+                raise StorageError(f"The database at {self.location} {what}: {MIGRATE_HINT}.")
+            self.store_id = str(conn.execute("SELECT store_id FROM store_state").fetchone()[0])
+
+    def __eq__(self, other: object) -> bool:  # one database store, one cache of its versions
+        return isinstance(other, PostgresBackend) and (other.url, other.store_id) == (self.url, self.store_id)
+
+    def __hash__(self) -> int:
+        return hash(("postgres", self.url, self.store_id))
+
+    # --- connections and transactions ----------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection]:
+        """The thread's transaction's connection, or a pooled autocommit one."""
+        current = getattr(self._local, "conn", None)
+        if current is not None:
+            yield current
+            return
+        with self._mutex:
+            conn = self._idle.pop() if self._idle else None
+        if conn is None or conn.closed:
+            conn = connect(self.url)
+        try:
+            yield conn
+        except BaseException:
+            conn.close()  # its state is unknown; never reused
+            raise
+        if conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+            with self._mutex:
+                if len(self._idle) < POOL_SIZE:
+                    self._idle.append(conn)
+                    return
+        conn.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[psycopg.Connection]:
+        """A connection in a transaction (the thread's own, or a new short one) whose change is counted."""
+        with self._connection() as conn, conn.transaction():
+            yield conn
+            conn.execute("UPDATE store_state SET change_counter = change_counter + 1")
+
+    @contextlib.contextmanager
+    def locked(self, name: str = "store") -> Iterator[None]:
+        """A transaction holding the named lock: all it writes is committed at the end, or nothing is.
+
+        A refusal (``ProjectError``, e.g. approving a stale version) commits what was written before it (a
+        'refused' log line), exactly as the folder store keeps it; any other error rolls everything back.
+        """
+        if getattr(self._local, "conn", None) is not None:  # nested: same transaction, one more lock
+            self._local.conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(name),))
+            yield
+            return
+        refused = None
+        with self._connection() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(name),))
+            self._local.conn = conn
+            try:
+                yield
+            except ProjectError as error:  # a refusal: keep what the rules wrote before it, as a folder does
+                refused = error
+            finally:
+                self._local.conn = None
+        if refused is not None:
+            raise refused
+
+    # --- versions ------------------------------------------------------------------------------------
+
+    def stage(self, files: Mapping[str, bytes]) -> StagedMemory:
+        return StagedMemory(dict(files))
+
+    @staticmethod
+    def discard(staged: StagedMemory) -> None:
+        """Nothing was written: a staged version lives in memory until it is committed."""
+
+    def commit(self, staged: StagedMemory, meta: dict) -> str:
+        """Insert a staged version as the next numbered version, with its files, in one transaction."""
+        with self.locked(), self._write() as conn:
+            last = conn.execute("SELECT max(id) FROM versions").fetchone()[0]
+            version_id = f"{int(last) + 1 if last else 1:06d}"
+            conn.execute(
+                "INSERT INTO versions (id, sha256, meta) VALUES (%s, %s, %s)",
+                (version_id, meta["sha256"], Json(meta)),
+            )
+            with conn.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO version_files (version_id, name, data, sha256) VALUES (%s, %s, %s, %s)",
+                    [(version_id, name, data, hashlib.sha256(data).hexdigest()) for name, data in staged.files.items()],
+                )
+        return version_id
+
+    def version_ids(self) -> list[str]:
+        with self._connection() as conn:
+            return [row[0] for row in conn.execute("SELECT id FROM versions ORDER BY id")]
+
+    def has_version(self, version_id: str) -> bool:
+        with self._connection() as conn:
+            return conn.execute("SELECT 1 FROM versions WHERE id = %s", (version_id,)).fetchone() is not None
+
+    def meta(self, version_id: str) -> dict:
+        with self._connection() as conn:
+            row = conn.execute("SELECT meta FROM versions WHERE id = %s", (version_id,)).fetchone()
+        if row is None:
+            raise NoSuchVersion(f"there is no version {version_id}")
+        return row[0]
+
+    def metas(self) -> dict[str, dict]:
+        with self._connection() as conn:
+            return dict(conn.execute("SELECT id, meta FROM versions ORDER BY id").fetchall())
+
+    def read_file(self, version_id: str, name: str) -> bytes:
+        with self._connection() as conn:
+            row = conn.execute(  # binary: bytea comes as bytes, not as hex text to decode
+                "SELECT data FROM version_files WHERE version_id = %s AND name = %s", (version_id, name), binary=True
+            ).fetchone()
+        if row is None:
+            raise NoSuchVersion(f"there is no version {version_id}")
+        return bytes(row[0])
+
+    def read_files(self, version_id: str, prefix: str) -> dict[str, bytes]:
+        with self._connection() as conn:
+            rows = conn.execute(
+                "SELECT name, data FROM version_files WHERE version_id = %s AND starts_with(name, %s) ORDER BY name",
+                (version_id, prefix),
+                binary=True,
+            ).fetchall()
+        if not rows and not self.has_version(version_id):
+            raise NoSuchVersion(f"there is no version {version_id}")
+        return {name: bytes(data) for name, data in rows}
+
+    def file_digests(self, version_id: str) -> dict[str, str]:
+        """Each file's SHA-256 as recorded when it was stored (checked by ``store copy``)."""
+        with self._connection() as conn:
+            return dict(
+                conn.execute(
+                    "SELECT name, sha256 FROM version_files WHERE version_id = %s ORDER BY name", (version_id,)
+                ).fetchall()
+            )
+
+    # --- the log -------------------------------------------------------------------------------------
+
+    def append_log(self, event: dict) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO log (version_id, action, event) VALUES (%s, %s, %s)",
+                (event.get("version"), str(event.get("action", "")), Json(event)),
+            )
+
+    def read_log(self) -> list[dict]:
+        with self._connection() as conn:
+            return [row[0] for row in conn.execute("SELECT event FROM log ORDER BY id")]
+
+    # --- the approved pointer ------------------------------------------------------------------------
+
+    def read_pointer(self) -> dict | None:
+        with self._connection() as conn:
+            row = conn.execute("SELECT pointer FROM approved").fetchone()
+        return row[0] if row else None
+
+    def write_pointer(self, pointer: dict) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO approved (one, version_id, pointer) VALUES (true, %s, %s) ON CONFLICT (one) DO UPDATE "
+                "SET version_id = EXCLUDED.version_id, pointer = EXCLUDED.pointer, changed_at = now()",
+                (pointer["version"], Json(pointer)),
+            )
+
+    def change_key(self) -> str:
+        with self._connection() as conn:
+            store_id, counter = conn.execute("SELECT store_id, change_counter FROM store_state").fetchone()
+        return f"{store_id}:{counter}"
+
+    # --- documents -----------------------------------------------------------------------------------
+
+    def read_document(self, name: str) -> bytes | None:
+        with self._connection() as conn:
+            row = conn.execute("SELECT data FROM documents WHERE name = %s", (name,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def write_document(self, name: str, data: bytes) -> None:
+        try:
+            with self._write() as conn:
+                conn.execute(
+                    "INSERT INTO documents (name, data) VALUES (%s, %s) ON CONFLICT (name) DO UPDATE "
+                    "SET data = EXCLUDED.data, changed_at = now()",
+                    (name, data),
+                )
+        except psycopg.errors.CheckViolation:
+            raise StorageError(f"'{name}' is not a document name") from None
+
+    def delete_document(self, name: str) -> bool:
+        with self._write() as conn:
+            return conn.execute("DELETE FROM documents WHERE name = %s", (name,)).rowcount > 0
+
+    def document_names(self, prefix: str = "") -> list[str]:
+        with self._connection() as conn:
+            rows = conn.execute(
+                "SELECT name FROM documents WHERE starts_with(name, %s) ORDER BY name", (prefix,)
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def close(self) -> None:
+        """Close the pooled connections (a transaction in progress keeps its own)."""
+        with self._mutex:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
