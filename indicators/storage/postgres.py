@@ -158,6 +158,7 @@ class PostgresBackend:
         self._idle: list[psycopg.Connection] = []
         self._mutex = threading.Lock()
         self._local = threading.local()
+        self._metas: dict[str, dict] = {}  # versions' records: written once, so kept once read (committed only)
         with self._connection() as conn:
             have = schema_version(conn)
             if have < latest_schema():
@@ -256,20 +257,37 @@ class PostgresBackend:
         with self._connection() as conn:
             return [row[0] for row in conn.execute("SELECT id FROM versions ORDER BY id")]
 
+    def _keep(self, metas: dict[str, dict]) -> None:
+        """Remember committed versions' records (never one read inside a transaction that may roll back)."""
+        if getattr(self._local, "conn", None) is None:
+            with self._mutex:
+                self._metas.update(metas)
+
     def has_version(self, version_id: str) -> bool:
+        if version_id in self._metas:
+            return True
         with self._connection() as conn:
             return conn.execute("SELECT 1 FROM versions WHERE id = %s", (version_id,)).fetchone() is not None
 
     def meta(self, version_id: str) -> dict:
+        if version_id in self._metas:
+            return dict(self._metas[version_id])
         with self._connection() as conn:
             row = conn.execute("SELECT meta FROM versions WHERE id = %s", (version_id,)).fetchone()
         if row is None:
             raise NoSuchVersion(f"there is no version {version_id}")
-        return row[0]
+        self._keep({version_id: row[0]})
+        return dict(row[0])
 
     def metas(self) -> dict[str, dict]:
+        """Every version's record, oldest first (only the records not read before are fetched)."""
+        with self._mutex:
+            known = dict(self._metas)
+        newest = max(known, default="")
         with self._connection() as conn:
-            return dict(conn.execute("SELECT id, meta FROM versions ORDER BY id").fetchall())
+            rows = conn.execute("SELECT id, meta FROM versions WHERE id > %s ORDER BY id", (newest,)).fetchall()
+        self._keep(dict(rows))
+        return {version_id: dict(meta) for version_id, meta in sorted({**known, **dict(rows)}.items())}
 
     def read_file(self, version_id: str, name: str) -> bytes:
         with self._connection() as conn:
