@@ -7,6 +7,8 @@ python -m indicators users add|list|set-role|disable|enable|reset-password ...  
 python -m indicators setup-link [--url URL]     the one-time link that creates the first administrator
 python -m indicators store migrate [--grant-to ROLE]   creates or upgrades the STORE_URL database's tables
 python -m indicators store copy --from DIR_OR_URL --to DIR_OR_URL   copies a whole store into an empty one
+python -m indicators mapping suggest FILE [--sheet NAME]  prints the mapping proposed for a workbook as JSON
+(validate and import also take --mapping MAP.json: a workbook in another layout read through that mapping)
 
 Whoever runs these commands can read and write the store's files, so the ``users`` commands act as an
 administrator; they are logged with the login name and the method ``cli``. ``import`` acts as the named
@@ -133,6 +135,7 @@ def _report(result, file_name: str, as_json: bool, out=sys.stdout) -> None:  # n
             "version": result.version_id,
             "duplicate_of": result.duplicate_of,
             "problems": [p.__dict__ | {"message": p.message} for p in result.problems],
+            "rows": result.rows,
             "footnote": KOSOVO_FOOTNOTE,
             "changes": result.change_summary.to_dict("records") if result.ok else [],
         }
@@ -152,6 +155,38 @@ def _report(result, file_name: str, as_json: bool, out=sys.stdout) -> None:  # n
     if any("Kosovo*" in line for line in lines):
         lines.append(KOSOVO_FOOTNOTE)
     print("\n".join(lines), file=out)
+
+
+def _mapping(path: str | None):  # noqa: ANN202 - Mapping | None, imported late like the rest of the core
+    """The mapping in a JSON file, or None without one; a broken file is one sentence (ProjectError)."""
+    if path is None:
+        return None
+    from indicators.read.mapping import Mapping, MappingError
+
+    try:
+        return Mapping.loads(_read_file(path))
+    except MappingError as error:
+        raise MappingError(f"{path}: {error}") from None
+
+
+def _suggest(args: argparse.Namespace) -> int:
+    """Print the mapping proposed for a workbook as JSON; what is left to do goes to stderr."""
+    from indicators.ingest import default_store, mapping_suggestion
+
+    suggestion = mapping_suggestion(_read_file(args.file), Path(args.file).name, default_store(), args.sheet)
+    print(json.dumps(suggestion.to_json(), ensure_ascii=False, indent=2))
+    for label, meaning in suggestion.recognised.items():
+        print(f"  {label!r}: {meaning}", file=sys.stderr)
+    for sentence in suggestion.needs:
+        print(sentence, file=sys.stderr)
+    for match in suggestion.matches.values():
+        if match.how == "suggested":
+            print(
+                f"Confirm: {match.text!r} looks like {match.suggestion} ({match.title}); "
+                'if so, add it to "indicators" in the mapping.',
+                file=sys.stderr,
+            )
+    return EXIT_OK
 
 
 def _exit_code(result) -> int:  # noqa: ANN001
@@ -177,12 +212,19 @@ def main(argv: list[str] | None = None) -> int:
         help="the account that uploads (analyst or manager)",
     )
     store_it.add_argument("--json", action="store_true")
+    for sub in (check, store_it):
+        sub.add_argument("--mapping", default=None, help="read a workbook in another layout through this JSON mapping")
     blank = commands.add_parser("template", help="write the blank monitoring workbook")
     blank.add_argument("out")
     _add_users_parser(commands)
     link = commands.add_parser("setup-link", help="print the one-time link that creates the first administrator")
     link.add_argument("--url", default="http://localhost:8501", help="where the app is served")
     _add_store_commands(commands)
+    mappings = commands.add_parser("mapping", help="mappings of workbooks kept in another layout")
+    mapping_commands = mappings.add_subparsers(dest="mapping_command", required=True)
+    suggest = mapping_commands.add_parser("suggest", help="print the mapping proposed for a workbook as JSON")
+    suggest.add_argument("file")
+    suggest.add_argument("--sheet", default=None, help="the sheet to map (default: the one that looks most like data)")
     args = parser.parse_args(argv)
     if args.command == "store":
         return _store_command(args)
@@ -201,6 +243,9 @@ def main(argv: list[str] | None = None) -> int:
             Path(args.out).write_bytes(template.template_bytes(lists_from=store.approved()))
             print(f"Wrote the monitoring workbook template to {args.out}")
             return EXIT_OK
+        if args.command == "mapping":
+            return _suggest(args)
+        mapping = _mapping(args.mapping)
         data = _read_file(args.file)
         store = default_store()
         importing = args.command == "import"
@@ -210,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
             actor = store.accounts.identity(email, "cli")
             if actor is None:
                 raise ProjectError(f"The account {email} is disabled; ask an administrator.")
-        result = ingest.ingest(data, Path(args.file).name, actor, store, save=importing)
+        result = ingest.ingest(data, Path(args.file).name, actor, store, save=importing, mapping=mapping)
         # import: the report goes to stderr so that stdout holds only the version id, for scripts
         _report(result, Path(args.file).name, args.json, out=sys.stderr if importing and not args.json else sys.stdout)
         if importing and result.ok and not args.json:

@@ -22,6 +22,16 @@ from indicators.domain.problems import Problem, UnreadableWorkbook, has_errors, 
 from indicators.domain.schema import Programme, empty_programme
 from indicators.domain.settings import setting, store_location
 from indicators.read import diff, reapply, validate, worker
+from indicators.read.mapping import (
+    MappedWorkbook,
+    Mapping,
+    Suggestion,
+    apply_mapping,
+    suggest_mapping,
+    with_new_semesters,
+)
+from indicators.read.reader import TABLE_SHEETS, RawWorkbook
+from indicators.saved_mappings import SavedMappings
 from indicators.store import ApprovedMoved, StagedVersion, Store, StoreError, sha256
 
 Progress = Callable[[float, str], None]
@@ -38,6 +48,10 @@ class IngestResult:
     version_id: str | None = None
     duplicate_of: str | None = None
     base_version: str | None = None
+    rows: dict[str, int] = field(default_factory=dict)  # rows read per table, e.g. {"values": 812}
+    mapped: MappedWorkbook | None = None  # the workbook as read through a mapping, when one was used
+    mapping: Mapping | None = None  # the mapping used: the one given, or a saved one for the same headers
+    needs_mapping: bool = False  # not in the template's layout, and no saved mapping has its headers
 
     @property
     def problems_table(self) -> pd.DataFrame:
@@ -69,29 +83,63 @@ def ingest(
     save: bool = True,
     illustrative: bool = False,
     today: dt.date | None = None,
+    mapping: Mapping | None = None,
 ) -> IngestResult:
     """Check, parse, validate and compare an uploaded workbook; store it as a draft when it has no errors.
 
     ``actor`` is who uploads; with ``save`` they need the UPLOAD permission (refused before anything is read);
-    without it (a check only, as ``validate`` does) ``actor`` may be None."""
+    without it (a check only, as ``validate`` does) ``actor`` may be None.
+
+    With a ``mapping`` the workbook is in the analyst's own layout: every sheet is read, reshaped to the
+    Values table, and validated like the template's; problems name the analyst's own sheet, row and column,
+    and the draft version records the mapping that read it. Without one, a workbook that is not in the
+    template's layout is read through a saved mapping made for the same headers, when there is one.
+    """
     step = progress or _no_progress
     if save:
         store.require(actor, Action.UPLOAD, file_name[:80])
     beneficiaries = actor.beneficiaries if actor else ()
     base_version = store.approved_id()
+    needs_mapping = False
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest") as pool:
         try:
             step(0.05, "Checking and reading the file")
-            parsing = pool.submit(worker.parse_isolated, data, file_name=file_name)  # the checks run in the worker too
+            parsing = pool.submit(  # the checks run in the worker too
+                worker.parse_isolated, data, file_name=file_name, every_sheet=mapping is not None
+            )
             base = store.load(base_version) if base_version else empty_programme()  # while the worker reads
             digest = sha256(data)
             raw = parsing.result()
+            needs_mapping = mapping is None and not in_template_layout(raw)
+            if needs_mapping:  # no template sheet was read: is there a saved mapping for these headers?
+                every = worker.parse_isolated(data, file_name=file_name, every_sheet=True)
+                folder = getattr(store.backend, "root", None)  # saved mappings live in a folder store only
+                saved = SavedMappings(folder).find(every, actor.email if actor else "") if folder else None
+                if saved is not None:
+                    step(0.5, f"Reading it through the saved mapping '{saved.name}'")
+                    mapping, raw, needs_mapping = with_new_semesters(saved.mapping, every), every, False
             step(0.55, "Checking every row")
-            upload, problems = validate.validate_workbook(raw, base, today=today, beneficiaries=beneficiaries)
+            mapped = None
+            if mapping is None:
+                upload, problems = validate.validate_workbook(raw, base, today=today, beneficiaries=beneficiaries)
+            else:
+                mapped = apply_mapping(raw, mapping, base.indicators)
+                upload, found = validate.validate_workbook(
+                    mapped.workbook, base, today=today, beneficiaries=beneficiaries, percent_values=True
+                )
+                problems = mapped.problems + mapped.locate(found)
         except UnreadableWorkbook as error:
-            step(1.0, "The file could not be read")
-            return IngestResult(ok=False, message=str(error), base_version=base_version)
-        result = IngestResult(ok=not has_errors(problems), problems=problems, upload=upload, base_version=base_version)
+            step(1.0, "Not in the template's layout" if needs_mapping else "The file could not be read")
+            return IngestResult(ok=False, message=str(error), base_version=base_version, needs_mapping=needs_mapping)
+        result = IngestResult(
+            ok=not has_errors(problems),
+            problems=problems,
+            upload=upload,
+            base_version=base_version,
+            rows={name: len(frame) for name, frame in upload.tables.items() if len(frame)},
+            mapped=mapped,
+            mapping=mapping,
+        )
         if not result.ok:
             step(1.0, "The workbook has problems to fix")
             return result
@@ -115,7 +163,8 @@ def ingest(
                         "errors": result.errors,
                         "warnings": result.warnings,
                         "changes": result.change_summary.to_dict("records"),
-                    },
+                    }
+                    | ({"mapping": mapping.to_json()} if mapping is not None else {}),
                 )
         except BaseException:
             staged = None if merging.exception() else merging.result()[1]
@@ -124,6 +173,22 @@ def ingest(
             raise
     step(1.0, "Done")
     return result
+
+
+def in_template_layout(raw: RawWorkbook) -> bool:
+    """Whether a workbook has any of the template's sheets (else it is read through a mapping)."""
+    return any(name.strip().casefold() in TABLE_SHEETS for name in raw.sheets)
+
+
+def mapping_suggestion(data: bytes, file_name: str, store: Store, sheet: str | None = None) -> Suggestion:
+    """A mapping proposed for a workbook in another layout, read with every sheet in the isolated worker.
+
+    Indicators are matched against the approved data's. Raises UnreadableWorkbook (or MappingError) with
+    one sentence when the file cannot be read or has no filled sheet.
+    """
+    raw = worker.parse_isolated(data, file_name=file_name, every_sheet=True)
+    base = store.approved() or empty_programme()
+    return suggest_mapping(raw, base.indicators, sheet)
 
 
 def _merge_and_stage(
@@ -204,11 +269,25 @@ def review(store: Store, version_id: str, today: dt.date | None = None) -> Revie
         merged.conflicts,
     )
     try:  # the same validation as an upload, of the rows it changes, against the approved data of now
-        raw = worker.parse_isolated(store.raw_bytes(version_id), file_name=store.meta(version_id)["file_name"])
-        result.problems = validate.validate_workbook(raw, approved, today=today, only=merged.changed_keys)[1]
+        result.problems = _stored_problems(store, version_id, approved, today, merged.changed_keys)
     except UnreadableWorkbook as error:
         result.message = str(error)
     return result
+
+
+def _stored_problems(
+    store: Store, version_id: str, approved: Programme, today: dt.date | None, only: dict[str, set[str]]
+) -> list[Problem]:
+    """A stored upload's problems against ``approved``, read as it was read: through its mapping, if one."""
+    meta = store.meta(version_id)
+    recorded = (meta.get("summary") or {}).get("mapping")
+    mapping = Mapping.from_json(recorded) if recorded else None
+    raw = worker.parse_isolated(store.raw_bytes(version_id), file_name=meta["file_name"], every_sheet=bool(mapping))
+    if mapping is None:
+        return validate.validate_workbook(raw, approved, today=today, only=only)[1]
+    mapped = apply_mapping(raw, mapping, approved.indicators)
+    found = validate.validate_workbook(mapped.workbook, approved, today=today, only=only, percent_values=True)[1]
+    return mapped.problems + mapped.locate(found)
 
 
 def approve(

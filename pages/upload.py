@@ -5,7 +5,7 @@ import streamlit as st
 from indicators.domain.settings import setting_int
 from indicators.ingest import ingest
 from indicators.present.template import template_bytes
-from ui import data, layout, view
+from ui import data, layout, mapping_step, view
 
 layout.page_header(
     "Upload a monitoring workbook",
@@ -46,6 +46,26 @@ if upload.file_id not in results:
 result = results.get(upload.file_id)
 if result is None:
     st.stop()
+wants_mapping = result.needs_mapping or (
+    result.message is None
+    and result.mapping is None
+    and st.toggle(
+        "Read this workbook through a mapping of my own",
+        key=f"map:{upload.file_id}",
+        help="For a workbook kept in your own layout: say which columns hold what, once.",
+    )
+)
+if wants_mapping:
+    if result.needs_mapping:
+        st.info(
+            "This workbook is not in the template's layout. Say below where your values are: the mapping is "
+            "saved, and the next workbook laid out like this one goes straight to the report.",
+            icon=":material/table_view:",
+        )
+    mapping_step.mapping_step(upload.file_id, upload.getvalue(), upload.name, data.store(), view.identity())
+    st.stop()
+if result.mapping is not None:
+    st.caption(f"Read through the saved mapping '{mapping_step.inert(result.mapping.name)}'.")
 layout.ingest_report(result)
 
 if result.version_id:

@@ -163,6 +163,22 @@ def _header_and_row(sheet: str = "Values") -> dict[str, bytes]:
 # ---- not a workbook at all ---------------------------------------------------------------------------------
 
 
+def not_utf8_between_elements() -> bytes:
+    """A Values sheet whose XML holds bytes that are not UTF-8 between two rows, outside any cell (Excel refuses it)."""
+    parts = _header_and_row()
+    xml = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = xml.replace(b'</row><row r="2">', b'</row>\xff\xfe\xe9<row r="2">')
+    return zip_from_parts(parts)
+
+
+def control_byte_in_sheet() -> bytes:
+    """A Values sheet whose XML holds a control character (never allowed in XML 1.0) between elements."""
+    parts = _header_and_row()
+    xml = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = xml.replace(b'</row><row r="2">', b'</row>\x01<row r="2">')
+    return zip_from_parts(parts)
+
+
 def empty() -> bytes:
     """A file of zero bytes."""
     return b""
@@ -446,6 +462,8 @@ FACTORIES: dict[str, Callable[[], bytes]] = {
         billion_laughs,
         billion_laughs_in_sheet,
         external_entity,
+        not_utf8_between_elements,
+        control_byte_in_sheet,
         formulas_without_values,
         formula_with_cached_value,
         error_cells,

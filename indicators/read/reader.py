@@ -51,6 +51,8 @@ class RawSheet:
     headers: list[str]
     rows: pd.DataFrame
     letters: list[str] = field(default_factory=list)  # the column letter of each header
+    header_texts: list[str | None] = field(default_factory=list)  # each header cell as written (None if empty)
+    findings: XmlFindings | None = None  # what the sheet XML shows (merges ...), for reading from another header row
 
 
 @dataclass
@@ -280,6 +282,7 @@ def _table_sheet(
     seen: dict[str, str] = {}
     data: dict[str, pd.Series] = {}
     letters: list[str] = []
+    header_texts: list[str | None] = []
     by_number: dict[int, str] = {}
     for number, column in zip(numbers, columns, strict=True):
         letter = column_letters(number)
@@ -321,10 +324,11 @@ def _table_sheet(
                 seen[key] = letter
         data[label] = values
         letters.append(letter)
+        header_texts.append(None if blank else header)
         by_number[number] = label
     rows = pd.DataFrame(data, index=index)
     rows = rows[rows.notna().any(axis=1)] if len(rows.columns) else rows.iloc[0:0]  # drop empty rows
-    sheet = RawSheet(name, visible, header_row, list(rows.columns), rows, letters)
+    sheet = RawSheet(name, visible, header_row, list(rows.columns), rows, letters, header_texts, findings)
     problems.extend(_xml_problems(name, findings, header_row, rows, by_number))
     return sheet, problems
 

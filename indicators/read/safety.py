@@ -353,8 +353,32 @@ def sheet_extent(xml: bytes) -> tuple[int, int]:
     return last_row, last_col
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13))  # never allowed in XML 1.0, even escaped-free
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def sheet_is_well_formed_text(xml: bytes) -> bool:
+    """Whether a sheet's XML is text Excel would open: valid UTF-8 (or UTF-16 with its mark), no control bytes.
+
+    calamine skips what lies between elements, so bytes that are not UTF-8 there would be read silently
+    while Excel refuses the file. Plain ASCII (the usual sheet, whose text sits in the shared strings) is
+    told in one fast pass; other text is decoded once.
+    """
+    if xml.startswith(_UTF16_BOMS):
+        try:
+            xml = xml.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    elif not xml.isascii():
+        try:
+            xml.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    return len(xml.translate(None, _CONTROL_BYTES)) == len(xml)
+
+
 def _check_extents(summary: ZipSummary, subject: str) -> None:
-    """Refuse a sheet whose used range (from A1) spans more cells than MAX_CELLS."""
+    """Refuse a sheet whose used range (from A1) spans more cells than MAX_CELLS, or whose XML is not text."""
     limit = setting_int("MAX_CELLS")
     for name, path, _ in summary.sheets:
         xml = summary.parts.get(path)
@@ -367,4 +391,10 @@ def _check_extents(summary: ZipSummary, subject: str) -> None:
             _refuse(
                 f"The sheet '{name}' reaches cell {column_letters(cols)}{rows}, more than the {limit:,} cells "
                 "allowed; delete the empty rows and columns after your data and save again."
+            )
+        if not sheet_is_well_formed_text(xml):
+            _refuse(
+                f"{subject} is damaged: its sheet '{name}' holds bytes that are not text (not UTF-8), which Excel "
+                "also refuses to open; save it again from Excel, or copy its cells into a new workbook, "
+                "and upload that."
             )

@@ -393,8 +393,14 @@ class _SheetView:
 # --- values by measure -----------------------------------------------------------------------------------
 
 
-def split_values(frame: pd.DataFrame, measures: pd.Series, report: Report) -> pd.DataFrame:
-    """Values read by their indicator's measure: numbers, yes/no as 1/0, qualitative text, percentages."""
+def split_values(
+    frame: pd.DataFrame, measures: pd.Series, report: Report, percent_values: bool = False
+) -> pd.DataFrame:
+    """Values read by their indicator's measure: numbers, yes/no as 1/0, qualitative text, percentages.
+
+    With ``percent_values`` (a workbook read through a mapping), a percentage may also be given as one
+    number from 0 to 100 in Value, kept as it is: it has no parts, so it is left out of regional ratios.
+    """
     sheet, col = "Values", "Value"
     measure = _lookup(frame["indicator_id"], measures)
     texts = frame["value"].astype("string")
@@ -410,7 +416,7 @@ def split_values(frame: pd.DataFrame, measures: pd.Series, report: Report) -> pd
 
     is_pct = measure == "percentage"
     each(
-        is_pct & has_text & ~has_parts,
+        is_pct & has_text & ~has_parts & (not percent_values),
         ERROR,
         col,
         lambda i: quote(texts[i]),
@@ -461,6 +467,24 @@ def split_values(frame: pd.DataFrame, measures: pd.Series, report: Report) -> pd
         elif note:
             each(mask, WARNING, col, quote(text), note, "normalised")
     each(count & (numbers < 0), ERROR, col, lambda i: quote(texts[i]), "a count of zero or more", "negative")
+    if percent_values:
+        percent = is_pct & has_text & ~has_parts
+        read, outcomes = _number_column(texts[percent], allow_percent=True)
+        numbers[percent] = read.astype("Float64")
+        for text, (_, note, error) in outcomes.items():
+            mask = percent & (texts == text)
+            if error:
+                each(mask, ERROR, col, quote(text), f"{error}; this indicator is a percentage (0-100)", "wrong-measure")
+            elif note:
+                each(mask, WARNING, col, quote(text), note, "normalised")
+        each(
+            percent & ((numbers < 0) | (numbers > 100)),
+            ERROR,
+            col,
+            lambda i: quote(texts[i]),
+            "a percentage from 0 to 100",
+            "percent-range",
+        )
     each(
         count & (numbers % 1 != 0),
         ERROR,
@@ -696,9 +720,10 @@ def match_sheets(raw: RawWorkbookLike, report: Report) -> dict[str, RawSheetLike
         found[table.name] = sheet
     if not found:
         raise UnreadableWorkbook(
-            "This is not a monitoring workbook: it has none of the sheets "
+            "This is not a monitoring workbook in the template's layout (it has none of the sheets "
             + ", ".join(t.sheet for t in TABLES)
-            + ". Download the template from the Upload page and copy your data into it."
+            + "): read it through a mapping (the Upload page's mapping step, or python -m indicators mapping "
+            "suggest), or download the template from the Upload page and copy your data into it."
         )
     return found
 
@@ -709,13 +734,15 @@ def validate_workbook(
     today: dt.date | None = None,
     only: dict[str, set[str]] | None = None,
     beneficiaries: Iterable[str] = (),
+    percent_values: bool = False,
 ) -> tuple[Programme, list[Problem]]:
     """The uploaded rows as typed tables, and every problem found in them (checked against ``base``).
 
     ``only`` (per table, row keys as ``diff`` writes them) keeps just those rows: how a stored upload's
     changes are checked again against approved data that moved since (``reapply``); problems of the
     rows left out are dropped with them. With ``beneficiaries``, rows outside them are problems
-    (``check_beneficiaries``).
+    (``check_beneficiaries``). ``percent_values`` also accepts a
+    percentage as one number in Value (for workbooks read through a mapping).
     """
     base = base if base is not None else empty_programme()
     today = today or dt.date.today()
@@ -750,7 +777,7 @@ def validate_workbook(
 
     if not frames["values"].empty:
         measures = indicators_all.set_index("indicator_id")["measure"]
-        frames["values"] = split_values(frames["values"], measures, report)
+        frames["values"] = split_values(frames["values"], measures, report, percent_values)
         check_percentage_parts(frames["values"], report)
         check_values_disaggregation(frames["values"], indicators_all, report)
         check_values_not_future(frames["values"], today, report)

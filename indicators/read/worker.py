@@ -49,10 +49,16 @@ def parse_inline(data: bytes, file_name: str = "") -> RawWorkbook:
     return read_workbook(data, check_upload(data, file_name), file_name)
 
 
-def parse_isolated(data: bytes, timeout_s: float | None = None, *, file_name: str = "") -> RawWorkbook:
-    """The workbook read in a warm worker process within the memory and time bounds; raises UnreadableWorkbook."""
+def parse_isolated(
+    data: bytes, timeout_s: float | None = None, *, file_name: str = "", every_sheet: bool = False
+) -> RawWorkbook:
+    """The workbook read in a warm worker process within the memory and time bounds; raises UnreadableWorkbook.
+
+    Only the sheets named like the template's are read in full, unless ``every_sheet`` (a workbook read
+    through a mapping, whose sheets have the analyst's own names).
+    """
     timeout = setting_float("PARSE_TIMEOUT_S") if timeout_s is None else timeout_s
-    status, payload = _pool().request("parse", data, file_name, timeout)
+    status, payload = _pool().request("parse-every-sheet" if every_sheet else "parse", data, file_name, timeout)
     if status == "ok":
         return payload
     raise UnreadableWorkbook(payload)
@@ -98,7 +104,7 @@ def _worker_main(conn: Connection, memory_mb: int) -> None:
 def _handle(command: str, data: bytes, file_name: str, memory_mb: int) -> tuple[str, object]:
     """The reply to one request: ("ok", RawWorkbook), ("unreadable", sentence) or ("memory"/"bug", text)."""
     try:
-        if command in ("parse", "parse-every-sheet", "parse-every-sheet-halved"):  # the last two for tests
+        if command in ("parse", "parse-every-sheet", "parse-every-sheet-halved"):  # the last one for tests
             summary = check_upload(data, file_name)
             every_sheet, halved = command != "parse", command.endswith("halved")
             return "ok", read_workbook(data, summary, file_name, every_sheet, split_mb=1e-6 if halved else None)

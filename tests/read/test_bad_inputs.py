@@ -80,6 +80,8 @@ UNREADABLE = [
     ("external entity", badfiles.external_entity, "XML constructs that are not allowed"),
     ("duplicate zip entries", lambda: _duplicate_entries(), "is damaged or incomplete"),
     ("sheet part missing", lambda: _missing_sheet_part(), "its sheet 'Values' cannot be found"),
+    ("bytes not UTF-8 in a sheet", badfiles.not_utf8_between_elements, "its sheet 'Values' holds bytes that are not"),
+    ("control byte in a sheet", badfiles.control_byte_in_sheet, "its sheet 'Values' holds bytes that are not"),
     ("no monitoring sheet", lambda: badfiles.xlsx_from_rows({"Sheet1": [["a"], [1]]}), "not a monitoring workbook"),
 ]
 

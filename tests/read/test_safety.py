@@ -31,6 +31,8 @@ REFUSALS = [
     ("billion_laughs", "contains XML constructs that are not allowed in a workbook"),
     ("billion_laughs_in_sheet", "contains XML constructs that are not allowed in a workbook"),
     ("external_entity", "contains XML constructs that are not allowed in a workbook"),
+    ("not_utf8_between_elements", "its sheet 'Values' holds bytes that are not text (not UTF-8)"),
+    ("control_byte_in_sheet", "its sheet 'Values' holds bytes that are not text"),
 ]
 
 
@@ -147,3 +149,20 @@ def test_markup_is_looked_for_only_between_the_given_places() -> None:
     content = b"<a><!-- x --><b>" + b"!" * 3000 + b"</b><?pi?>"
     assert not safety.holds(content, (b"<!", b"<?"), 14, len(content) - 6)
     assert safety.holds(content, (b"<!", b"<?"), 0, 14) and safety.holds(content, (b"<?",), 14)
+
+
+@pytest.mark.parametrize(
+    ("xml", "text"),
+    [
+        (b"<row><c><v>1</v></c></row>", True),
+        ("<row><c t='inlineStr'><is><t>Kosova é ш</t></is></c></row>".encode(), True),
+        (b"<row>\t\r\n</row>", True),
+        (b"<row></row>\xff<row></row>", False),  # not UTF-8, between elements
+        (b"<row><c><v>caf\xe9</v></c></row>", False),  # Latin-1, not UTF-8
+        (b"<row></row>\x00<row></row>", False),  # control characters are never XML text
+        (b"<row></row>\x1b", False),
+        ("<row>é</row>".encode("utf-16"), True),  # UTF-16 with its byte-order mark
+    ],
+)
+def test_sheet_xml_must_be_text(xml: bytes, text: bool) -> None:
+    assert safety.sheet_is_well_formed_text(xml) is text

@@ -1,0 +1,131 @@
+"""Saved mappings: a mapping kept by name, per analyst or shared with the team, found again by its headers.
+
+Layout, inside the store folder (setting STORE_DIR), apart from the versions::
+
+    mappings/<key>.json   {"name", "owner", "shared", "signature", "saved_at", "mapping": {...}}
+
+``key`` is a digest of the owner (or "team") and the folded name, so names are free text and never a
+path. A file is written whole to a temporary name and renamed into place. A workbook arriving with the
+same headers as a saved mapping (``read.mapping.header_signature``) is read through it again: the
+analyst's own mappings are tried first, then the team's, newest first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import uuid
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from indicators.access.identity import Identity
+from indicators.access.roles import Action, require
+from indicators.domain.problems import ProjectError
+from indicators.domain.reference import fold
+from indicators.read.mapping import Mapping, MappingError, header_signature
+from indicators.read.reader import RawWorkbook
+
+TEAM = "team"
+MAX_NAME = 80
+
+
+@dataclass(frozen=True)
+class SavedMapping:
+    """A mapping saved by name: whose it is, whether the team shares it, and the headers it was made for."""
+
+    name: str
+    owner: str
+    shared: bool
+    signature: str
+    saved_at: str
+    mapping: Mapping
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            "owner": self.owner,
+            "shared": self.shared,
+            "signature": self.signature,
+            "saved_at": self.saved_at,
+            "mapping": self.mapping.to_json(),
+        }
+
+
+class SavedMappings:
+    """The saved mappings of a store: save, list, find by headers, delete."""
+
+    def __init__(self, store_root: Path) -> None:
+        self.folder = Path(store_root) / "mappings"
+
+    def _path(self, owner: str, shared: bool, name: str) -> Path:
+        key = hashlib.sha256(f"{TEAM if shared else owner}\n{fold(name)}".encode()).hexdigest()[:24]
+        return self.folder / f"{key}.json"
+
+    def save(
+        self, mapping: Mapping, raw: RawWorkbook, name: str, actor: Identity | None, shared: bool = False
+    ) -> SavedMapping:
+        """Save a mapping under a name (replacing the actor's, or the team's, mapping of that name).
+
+        Needs the MANAGE_MAPPINGS permission (analysts and programme managers).
+        """
+        require(actor, Action.MANAGE_MAPPINGS)
+        owner = actor.email
+        name = " ".join(name.split())
+        if not name or len(name) > MAX_NAME:
+            raise MappingError(
+                f"Give the mapping a name of 1 to {MAX_NAME} characters, e.g. 'Serbia monitoring sheet'."
+            )
+        signature = header_signature(raw, mapping)
+        if signature is None:
+            raise MappingError("The mapping names a sheet this workbook does not have; choose the sheet again.")
+        saved_at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+        saved = SavedMapping(name, owner, shared, signature, saved_at, replace(mapping, name=name))
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self._path(owner, shared, name)
+        temporary = self.folder / f".{uuid.uuid4().hex}.tmp"
+        temporary.write_text(json.dumps(saved.to_json(), ensure_ascii=False, indent=2))
+        os.replace(temporary, path)
+        return saved
+
+    def all(self) -> list[SavedMapping]:
+        """Every saved mapping, newest first; an unreadable file is skipped (it is never executed)."""
+        found = []
+        for path in self.folder.glob("*.json") if self.folder.exists() else []:
+            try:
+                data = json.loads(path.read_text())
+                found.append(
+                    SavedMapping(
+                        str(data["name"]),
+                        str(data["owner"]),
+                        bool(data["shared"]),
+                        str(data["signature"]),
+                        str(data["saved_at"]),
+                        Mapping.from_json(data["mapping"]),
+                    )
+                )
+            except (OSError, ValueError, KeyError, TypeError, ProjectError):
+                continue
+        return sorted(found, key=lambda s: s.saved_at, reverse=True)
+
+    def visible_to(self, owner: str) -> list[SavedMapping]:
+        """The mappings someone may use: their own first, then the team's; newest first within each."""
+        every = self.all()
+        return [s for s in every if s.owner == owner and not s.shared] + [s for s in every if s.shared]
+
+    def find(self, raw: RawWorkbook, owner: str) -> SavedMapping | None:
+        """The saved mapping made for a workbook with these headers, if one (the owner's before the team's)."""
+        for saved in self.visible_to(owner):
+            if header_signature(raw, saved.mapping) == saved.signature:
+                return saved
+        return None
+
+    def delete(self, name: str, actor: Identity | None, shared: bool = False) -> bool:
+        """Delete one's own saved mapping, or a team one (MANAGE_MAPPINGS); whether there was one."""
+        require(actor, Action.MANAGE_MAPPINGS)
+        path = self._path(actor.email, shared, name)
+        if path.exists():
+            path.unlink()
+            return True
+        return False

@@ -1,0 +1,357 @@
+"""The Upload page's mapping step: read a workbook kept in the analyst's own layout, and save how.
+
+Five numbered steps, each saying what it needs: the sheet and header row, the columns, the indicators to
+confirm, a preview of the first rows as they will be stored (with every problem by the analyst's own
+sheet, row and column), and saving the mapping. Everything is proposed by ``indicators.read.mapping``;
+this module only lays it out and keeps the analyst's choices in the session, keyed by the file, so that
+nothing they confirmed is asked again while they work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from indicators.access.identity import Identity
+from indicators.access.roles import Action, allowed
+from indicators.domain.periods import semester_label
+from indicators.domain.reference import BENEFICIARY_CODES, SEX_VALUES, beneficiary_name
+from indicators.domain.schema import Programme, empty_programme
+from indicators.ingest import IngestResult, ingest
+from indicators.read import worker
+from indicators.read.mapping import (
+    FIELDS,
+    PARTS,
+    Mapping,
+    Source,
+    Suggestion,
+    WideColumn,
+    sheet_grid,
+    sheets_with_data,
+    suggest_mapping,
+)
+from indicators.read.reader import RawWorkbook
+from indicators.saved_mappings import SavedMappings
+from indicators.store import Store
+from ui import layout
+
+NOT_IN_SHEET = "(not in the sheet)"
+ONE_FOR_ALL = "(one for the whole sheet)"
+SHEET_NAME = "(the sheet's name)"
+FIELD_LABELS = {
+    "indicator": "Indicator (its ID or title)",
+    "beneficiary": "Beneficiary",
+    "semester": "Semester",
+    "value": "Value",
+    "numerator": "Numerator (percentages)",
+    "denominator": "Denominator (percentages)",
+    "sex": "Sex (female, male or total)",
+    "comment": "Comment",
+}
+PREVIEW_ROWS = 10
+STORED_COLUMNS: dict[str, object] = {
+    "indicator_id": layout.column("Indicator"),
+    "beneficiary_name": layout.column("Beneficiary"),
+    "semester_label": layout.column("Semester"),
+    "sex": layout.column("Sex"),
+    "value": layout.column("Value", kind="number"),
+    "numerator": layout.column("Numerator", kind="number"),
+    "denominator": layout.column("Denominator", kind="number"),
+    "text": layout.column("Text"),
+    "comment": layout.column("Comment"),
+}
+
+
+def _raw(key: str, data: bytes, file_name: str) -> RawWorkbook:
+    """The workbook with every sheet read (in the isolated worker), once per file."""
+    cache = st.session_state.setdefault("mapping_raw", {})
+    if key not in cache:
+        cache.clear()  # one workbook at a time
+        cache[key] = worker.parse_isolated(data, file_name=file_name, every_sheet=True)
+    return cache[key]
+
+
+def mapping_step(key: str, data: bytes, file_name: str, store: Store, actor: Identity | None) -> None:
+    """Lay out the mapping step for one uploaded file; on saving, the checked result replaces the file's result.
+
+    ``key`` identifies the file (its upload id); the result is put in ``st.session_state["ingested"][key]``.
+    """
+    approved = store.approved()
+    indicators = (approved or empty_programme()).indicators
+    with layout.project_errors_shown():
+        raw = _raw(key, data, file_name)
+        sheets = sheets_with_data(raw)
+        if not sheets:
+            st.error("The workbook has no filled cells on any sheet; nothing can be read from it.")
+            return
+
+        st.subheader("1. Sheet and header row")
+        st.caption(
+            "Choose the sheet that holds your values and the row with the column headers (as Excel numbers it). "
+            "Rows above it, such as a title block, are skipped. When merged cells stand above sub-headers "
+            "(Female / Male, Numerator / Denominator), the header takes two rows."
+        )
+        first = suggest_mapping(raw, indicators)
+        sheet = st.selectbox("Sheet", sheets, index=sheets.index(first.mapping.sheets[0]), key=f"{key}:sheet")
+        proposed = first if sheet == first.mapping.sheets[0] else suggest_mapping(raw, indicators, sheet=sheet)
+        left, right = st.columns(2)
+        header_row = left.number_input(
+            "Header row", min_value=1, max_value=1000, value=proposed.mapping.header_row, key=f"{key}:{sheet}:row"
+        )
+        header_rows = right.radio(
+            "The header takes",
+            (1, 2),
+            index=proposed.mapping.header_rows - 1,
+            format_func=lambda n: "one row" if n == 1 else "two rows",
+            horizontal=True,
+            key=f"{key}:{sheet}:rows",
+        )
+        suggestion = suggest_mapping(raw, indicators, sheet=sheet, header_row=int(header_row), header_rows=header_rows)
+        with st.expander(f"The first rows of '{inert(sheet)}' as read", expanded=False):
+            grid = sheet_grid(raw.sheets[sheet]).head(15)
+            st.dataframe(grid, key=f"{key}:grid")
+        many = len(suggestion.mapping.sheets) > 1
+        together = many and st.checkbox(
+            f"Read every sheet laid out like this one: {inert(', '.join(suggestion.mapping.sheets))} "
+            "(one per beneficiary)",
+            value=True,
+            key=f"{key}:{sheet}:together",
+        )
+        mapping = replace(suggestion.mapping, sheets=suggestion.mapping.sheets if together else (sheet,))
+
+        st.subheader("2. Columns")
+        st.caption(
+            "Say which column holds each field, or choose one beneficiary or semester for the whole sheet. "
+            "In a wide sheet, columns *are* semesters or beneficiaries: say what each stands for in the table "
+            "below; columns left blank there are not read."
+        )
+        scope = f"{key}:{sheet}:{header_row}:{header_rows}"
+        mapping = _columns(mapping, suggestion, scope, approved)
+
+        st.subheader("3. Indicators")
+        mapping = _indicators(mapping, raw, indicators, scope)
+
+        st.subheader("4. Preview")
+        needs = mapping.missing()
+        if needs:
+            st.warning(" ".join(needs), icon=":material/edit_note:")
+            return
+        preview = _preview(mapping, data, file_name, store)
+        _show_preview(preview)
+
+        st.subheader("5. Save the mapping")
+        st.caption(
+            "Saved by name, the mapping reads the next workbook with the same headers straight away "
+            "(next semester's added column included)."
+        )
+        name = st.text_input("Name of the mapping", value=_default_name(file_name, sheet), key=f"{key}:name")
+        may_save = allowed(actor, Action.MANAGE_MAPPINGS)
+        if not may_save:
+            st.caption("Saving a mapping is for analysts and programme managers; you can still check the workbook.")
+        shared = may_save and st.radio(
+            "Who uses it",
+            (False, True),
+            format_func=lambda s: "the whole team" if s else "only me",
+            horizontal=True,
+            key=f"{key}:shared",
+        )
+        blocked = preview.errors > 0
+        if blocked:
+            st.caption("Fix the errors listed in the preview (in your file, or in the steps above) to save and store.")
+        if st.button(
+            "Save the mapping and store the workbook",
+            type="primary",
+            disabled=blocked or not may_save,
+            key=f"{key}:save",
+        ):
+            saved = SavedMappings(store.root).save(mapping, raw, name, actor, shared=bool(shared))
+            with st.spinner("Storing the workbook"):
+                result = ingest(data, file_name, actor, store, mapping=saved.mapping)
+            st.session_state["ingested"][key] = result
+            st.rerun()
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")
+
+
+def inert(text: str) -> str:
+    """Text from a workbook or a user, escaped so that a markdown label or caption shows it as written."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _default_name(file_name: str, sheet: str) -> str:
+    stem = file_name.rsplit(".", 1)[0]
+    return f"{stem} ({sheet})"[:80]
+
+
+def _columns(mapping: Mapping, suggestion: Suggestion, scope: str, approved: Programme | None) -> Mapping:
+    """The field and wide-column choices, starting from the suggestion."""
+    labels = [c.label for c in suggestion.columns]
+    fields: dict[str, Source] = {}
+    semesters = _semester_choices(approved, mapping)
+    for name in FIELDS:
+        extra = [ONE_FOR_ALL] if name in ("beneficiary", "semester") else []
+        extra += [SHEET_NAME] if name == "beneficiary" else []
+        options = [NOT_IN_SHEET, *labels, *extra]
+        current = mapping.fields.get(name)
+        start = (
+            current.column
+            if current and current.column in labels
+            else SHEET_NAME
+            if current and current.sheet_name
+            else ONE_FOR_ALL
+            if current and current.value
+            else NOT_IN_SHEET
+        )
+        left, right = st.columns(2)
+        chosen = left.selectbox(FIELD_LABELS[name], options, index=options.index(start), key=f"{scope}:{name}")
+        if chosen == ONE_FOR_ALL:
+            choices = list(BENEFICIARY_CODES) if name == "beneficiary" else semesters
+            fixed = current.value if current and current.value in choices else choices[0]
+            value = right.selectbox(
+                f"{FIELD_LABELS[name]} of every row",
+                choices,
+                index=choices.index(fixed),
+                format_func=beneficiary_name if name == "beneficiary" else semester_label,
+                key=f"{scope}:{name}:value",
+            )
+            fields[name] = Source(value=value)
+        elif chosen == SHEET_NAME:
+            fields[name] = Source(sheet_name=True)
+        elif chosen != NOT_IN_SHEET:
+            fields[name] = Source(column=chosen)
+    used = {s.column for s in fields.values() if s.column}
+    by_column = {w.column: w for w in mapping.wide}
+    table = pd.DataFrame(
+        [
+            {
+                "column": label,
+                "semester": by_column[label].semester if label in by_column else None,
+                "beneficiary": by_column[label].beneficiary if label in by_column else None,
+                "sex": by_column[label].sex if label in by_column else None,
+                "part": by_column[label].part if label in by_column else "value",
+            }
+            for label in labels
+            if label not in used
+        ],
+        columns=["column", "semester", "beneficiary", "sex", "part"],
+    )
+    wide: list[WideColumn] = []
+    if len(table):
+        st.markdown("**Columns that are semesters, beneficiaries or sexes** (a wide sheet)")
+        edited = st.data_editor(
+            table,
+            hide_index=True,
+            disabled=["column"],
+            key=f"{scope}:wide",
+            column_config={
+                "column": st.column_config.TextColumn("Column in your sheet"),
+                "semester": st.column_config.SelectboxColumn("Semester", options=semesters),
+                "beneficiary": st.column_config.SelectboxColumn("Beneficiary", options=list(BENEFICIARY_CODES)),
+                "sex": st.column_config.SelectboxColumn("Sex", options=list(SEX_VALUES)),
+                "part": st.column_config.SelectboxColumn("Holds", options=list(PARTS), required=True),
+            },
+        )
+        for row in edited.itertuples(index=False):
+            keys = {k: getattr(row, k) for k in ("semester", "beneficiary", "sex") if _given(getattr(row, k))}
+            if keys and ({"semester", "beneficiary"} & set(keys) or row.part != "value"):
+                wide.append(WideColumn(str(row.column), part=str(row.part or "value"), **keys))
+    if wide:
+        for part in PARTS:
+            fields.pop(part, None)
+    fraction = st.checkbox(
+        "Percentages are written as fractions (0.45 for 45 %, as Excel's percent format stores them)",
+        value=mapping.percent_as_fraction,
+        key=f"{scope}:fraction",
+    )
+    return replace(mapping, fields=fields, wide=tuple(wide), percent_as_fraction=fraction)
+
+
+def _digest(text: str) -> str:
+    """A short, safe widget key part for a text from the workbook."""
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _given(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _semester_choices(approved: Programme | None, mapping: Mapping) -> list[str]:
+    """Semester identifiers to choose from: the approved data's and those the suggestion recognised."""
+    found = {w.semester for w in mapping.wide if w.semester}
+    if approved is not None:
+        found |= set(approved.targets["semester"].dropna()) | set(approved.values["semester"].dropna())
+    return sorted(found) or ["2025NovS1"]
+
+
+def _indicators(mapping: Mapping, raw: RawWorkbook, indicators: pd.DataFrame, scope: str) -> Mapping:
+    """Matches by ID or title listed; near matches confirmed one by one, unknown texts given an indicator."""
+    from indicators.read.mapping import apply_mapping  # the matches as the mapping reads them
+
+    mapped = apply_mapping(raw, mapping, indicators)
+    matches = list(mapped.matches.values())
+    exact = [m for m in matches if m.how in ("id", "title", "confirmed")]
+    near = [m for m in matches if m.how == "suggested"]
+    unknown = [m for m in matches if m.how == "unknown"]
+    if not matches:
+        st.caption("Choose the indicator column above to match its indicators.")
+        return mapping
+    st.caption(
+        f"{len(exact)} indicator{'s' * (len(exact) != 1)} matched by ID or title. A near match is used only "
+        "once you confirm it; an indicator you do not confirm is reported as an error at its cells."
+    )
+    confirmed = dict(mapping.indicators)
+    for match in near:
+        label = f"“{inert(match.text)}” is {inert(match.suggestion)}: {inert(match.title)}"
+        if st.checkbox(label, key=f"{scope}:confirm:{_digest(match.text)}"):
+            confirmed[match.text.strip()] = str(match.suggestion)
+    if unknown:
+        ids = [""] + indicators["indicator_id"].astype(str).tolist()
+        titles = dict(zip(indicators["indicator_id"].astype(str), indicators["title"].astype(str), strict=True))
+        with st.expander(f"{len(unknown)} text{'s' * (len(unknown) != 1)} matching no indicator"):
+            for match in unknown:
+                chosen = st.selectbox(
+                    f"“{inert(match.text)}”",
+                    ids,
+                    format_func=lambda i: "not an indicator: report it as an error" if not i else f"{i}: {titles[i]}",
+                    key=f"{scope}:pick:{_digest(match.text)}",
+                )
+                if chosen:
+                    confirmed[match.text.strip()] = chosen
+    return replace(mapping, indicators=confirmed)
+
+
+def _preview(mapping: Mapping, data: bytes, file_name: str, store: Store) -> IngestResult:
+    """The workbook checked through the mapping without storing anything, once per mapping."""
+    cache = st.session_state.setdefault("mapping_preview", {})
+    key = (file_name, mapping.dumps())
+    if key not in cache:
+        cache.clear()
+        with st.spinner("Reading the workbook through the mapping"):
+            cache[key] = ingest(data, file_name, None, store, save=False, mapping=mapping)
+    return cache[key]
+
+
+def _show_preview(result: IngestResult) -> None:
+    """The first rows as they will be stored, how many were read, and every problem by the analyst's cell."""
+    if result.message:
+        st.error(result.message, icon=":material/block:")
+        return
+    values = result.upload.values if result.upload is not None else pd.DataFrame()
+    st.caption(
+        f"{len(values):,} value{'s' * (len(values) != 1)} read; the first {min(PREVIEW_ROWS, len(values))} as "
+        f"they will be stored. Errors: {result.errors}; warnings: {result.warnings}."
+    )
+    if len(values):
+        with st.container(key="mapping_preview_rows"):
+            layout.table(layout.readable(values.head(PREVIEW_ROWS)), STORED_COLUMNS)
+    if result.problems:
+        problems = result.problems_table
+        with st.container(key="mapping_problems"):
+            layout.table(
+                problems.assign(severity_text=problems["severity"].map(layout.SEVERITY_TEXT)), layout.PROBLEM_COLUMNS
+            )
