@@ -75,7 +75,9 @@ def open_from_home(page, url: str, path: str) -> None:
 
 
 def method_text(page, url: str) -> str:
+    """The Method page's text once it names the approved version (it is drawn after the page's title)."""
     open_from_home(page, url, "methodology")
+    page.locator('[data-testid="stMain"]').get_by_text("approved on", exact=False).first.wait_for()
     return page.locator('[data-testid="stMain"]').inner_text()
 
 
