@@ -25,7 +25,8 @@ regional = data.rollup(donor=view.is_donor())
 regional = regional[regional["indicator_id"] == chosen] if len(regional) else regional
 if about["measure"] == "qualitative":
     st.subheader("What was reported")
-    layout.table(layout.readable(rows[rows["reported"]]), layout.progress_columns(donor=view.is_donor()))
+    shown = rows[rows["reported"] | rows["carried"]]  # a figure carried forward is shown, marked as carried
+    layout.table(layout.readable(shown), layout.progress_columns(donor=view.is_donor()))
 elif rows.empty:
     layout.nothing_to_show("No targets or values for this indicator yet.")
 else:

@@ -4,10 +4,10 @@ import inspect
 
 import streamlit as st
 
-from indicators.compute import completeness, progress, rollup, suppression, workplan
+from indicators.compute import completeness, forecast, progress, quality, rollup, suppression, workplan
 from indicators.compute.progress import Thresholds, status_table
 from indicators.domain.reference import ILLUSTRATIVE_NOTICE, KOSOVO_FOOTNOTE
-from indicators.domain.settings import setting_int
+from indicators.domain.settings import setting_float, setting_int
 from ui import data, layout
 
 layout.page_header("Method", "How each figure is computed. The rules below are the code's own documentation.")
@@ -36,8 +36,13 @@ layout.table(
     key="statuses",
 )
 
+st.subheader("Progress to the end-of-action target and forecast")
+st.markdown(inspect.cleandoc(forecast.__doc__ or ""))
 st.subheader("Regional roll-ups")
 st.markdown(inspect.cleandoc(rollup.__doc__ or ""))
+st.subheader("Data quality")
+jump = setting_float("QUALITY_JUMP_FACTOR")
+st.markdown(inspect.cleandoc(quality.__doc__ or "") + f"\n\nQUALITY_JUMP_FACTOR is {jump:g}.")
 st.subheader("Work-plan delivery")
 st.markdown(inspect.cleandoc(workplan.__doc__ or ""))
 st.subheader("Reporting completeness")

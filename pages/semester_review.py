@@ -5,6 +5,7 @@ import streamlit as st
 
 from indicators.compute.completeness import missing_reports, reporting_completeness
 from indicators.compute.progress import latest_status
+from indicators.compute.quality import quality_flags
 from indicators.compute.workplan import activities_for, workplan_delivery
 from indicators.domain.periods import semester_from_id, semester_label
 from indicators.present.charts import completeness_figure, delivery_figure, status_matrix_figure
@@ -46,6 +47,16 @@ st.markdown(f"**Missing reports ({len(missing)})**")
 if not missing.empty:
     missing = shown.first_rows(missing, shown.TABLE_LIMIT, "missing reports")
     layout.table(layout.readable(missing), layout.progress_columns(where=True))
+
+if not view.is_donor():  # flags quote figures as reported, before any suppression: never shown to donors
+    st.subheader(f"Data quality, {label}")
+    flags = quality_flags(programme)
+    flags = flags[flags["semester"] == semester]
+    st.caption("Figures that pass validation but deserve a look before approval; the checks are on the Method page.")
+    if flags.empty:
+        layout.nothing_to_show("No data-quality flag in this semester.")
+    else:
+        layout.table(layout.readable(flags), layout.QUALITY_COLUMNS, key="quality")
 
 st.subheader(f"Adopted for the next semester, {semester_label(following)}")
 adopted = layout.readable(activities_for(programme.activities, following))

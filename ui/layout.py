@@ -179,13 +179,35 @@ def progress_columns(donor: bool = False, where: bool = False) -> dict[str, obje
         "baseline": column("Baseline", kind="number"),
         "target": column("Target", "The target in force in the semester (the latest adopted by then).", "number"),
         **actual,
+        "carried": column(
+            "Carried",
+            "Carried forward: no report this semester, so the running total to date, or a milestone done earlier.",
+            "checkbox",
+        ),
         "progress_display": column(
             "Progress", "(actual − baseline) / (target − baseline), shown up to 100%.", "percent"
         ),
         "status_text": column("Status", "Symbol and words; see the Method page for the thresholds."),
+        "end_target": column("End target", "The end-of-action target (of the last semester with a target).", "number"),
+        "end_progress": column(
+            "To end target", "Progress of the actual to the end-of-action target.", "number", format="percent"
+        ),
+        "forecast_text": column(
+            "Forecast",
+            "On the current pace (a straight line from the baseline), whether the end target is reached, and when; "
+            "see the Method page.",
+            width="medium",
+        ),
         "text": column("Reported text", "What was reported for a qualitative indicator."),
     }
 
+
+QUALITY_COLUMNS: dict[str, object] = {
+    "check_label": column("Check"),
+    "indicator_id": column("Indicator", width="small"),
+    "beneficiary_name": column("Beneficiary"),
+    "message": column("What was found", width="large"),
+}
 
 ACTIVITY_COLUMNS: dict[str, object] = {
     "activity_id": column("Activity", width="small"),
@@ -210,6 +232,12 @@ ROLLUP_COLUMNS: dict[str, object] = {
     "beneficiaries_with_target": column("With a target", kind="number"),
     "beneficiaries_meeting_target": column("Meeting it", kind="number"),
     "beneficiaries_reported": column("Reported", kind="number"),
+    "coverage": column(
+        "Coverage",
+        "n of m beneficiaries with a target reported; figures of the others are left out, or carried forward "
+        "for running totals.",
+        width="large",
+    ),
 }
 DELIVERY_COLUMNS: dict[str, object] = {
     "semester_label": column("Semester"),

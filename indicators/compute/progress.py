@@ -13,9 +13,13 @@ Rules, in one place:
   the semester's end; when no meeting qualifies (or its date is unknown), the earliest-adopted row.
 - Cumulative indicators report each semester's new units; ``actual`` is the baseline plus the running total
   of reported values to date, compared with a running-total target.
+- Carried forward (``carried``): in a semester without a report, a cumulative count keeps its running total
+  to date (its status stays "no data"), and a milestone once done stays achieved unless a later report says
+  it is not done.
 - Percentages are 100 * numerator / denominator; a zero denominator gives no figure (status no_data).
 - Milestones: progress 1.0 when the value is 1 (done), else 0.0. Qualitative indicators have no progress;
-  their status is "reported" when text was given.
+  their status is "reported" when text was given, and "no data" when nothing was reported in a semester up to
+  the latest one in which anything was reported (later semesters are not due).
 - Status: "not_due" when no target row is in force, "no_data" when a target is in force and nothing usable
   was reported, otherwise from the thresholds (achieved, on track, at risk, off track).
 """
@@ -29,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from indicators.compute.forecast import FORECAST_COLUMNS, with_forecast
 from indicators.domain.periods import PeriodError, Semester, semester_from_id, semester_range
 from indicators.domain.schema import Programme
 from indicators.domain.settings import setting_float
@@ -59,8 +64,10 @@ PROGRESS_COLUMNS = [
     "denominator",
     "text",
     "reported",
+    "carried",
     "actual",
     *STATUS_COLUMNS,
+    *FORECAST_COLUMNS,
 ]
 
 
@@ -518,27 +525,44 @@ def _progress_frame(grid: _Grid, attributes: pd.DataFrame, baselines, targets, v
     )
 
 
+def _along(column: pd.Series, per_pair: int) -> np.ndarray:
+    """A column as one row per pair and one column per semester (a grid row: one pair's semesters in time)."""
+    return column.to_numpy().reshape(-1, max(per_pair, 1))
+
+
 def _with_actual(frame: pd.DataFrame, per_pair: int) -> pd.DataFrame:
-    # 1. Running total of the reported values to date, per pair (a grid row: one pair's semesters in time).
-    reported_so_far = frame["semester_value"].fillna(0).to_numpy().reshape(-1, max(per_pair, 1)).cumsum(axis=1)
+    # 1. Running total of the reported values to date, per pair.
+    reported_so_far = _along(frame["semester_value"].fillna(0), per_pair).cumsum(axis=1)
     running = pd.Series(reported_so_far.ravel(), index=frame.index)
-    # 2. Cumulative counts: baseline plus the running total; the others: the semester's own value.
-    counted = frame["cumulative"] & (frame["measure"] == "count")
+    reported = frame["reported"].to_numpy(dtype=bool)
+    # 2. Whether anything was reported to date, and the last figure reported to date.
+    reported_yet = pd.Series(np.maximum.accumulate(_along(frame["reported"], per_pair), axis=1).ravel()).to_numpy()
+    last = pd.DataFrame(_along(frame["semester_value"].where(frame["reported"]), per_pair)).ffill(axis=1)
+    last_value = last.to_numpy().ravel()
+    # 3. Cumulative counts: baseline plus the running total; the others: the semester's own value.
+    counted = (frame["cumulative"] & (frame["measure"] == "count")).to_numpy(dtype=bool)
+    milestone = _is(frame["measure"], "milestone")
     actual = (frame["baseline"].fillna(0) + running).where(counted, frame["semester_value"])
-    # 3. Nothing usable reported: no actual.
-    return frame.assign(actual=actual.where(frame["reported"]))
+    # 4. Carried forward without a report: a running total to date, a milestone done.
+    carried = ~reported & ((counted & reported_yet) | (milestone & (last_value == 1)))
+    actual = actual.mask(carried & milestone, 1.0)
+    # 5. Nothing usable reported nor carried: no actual.
+    return frame.assign(carried=carried, actual=actual.where(reported | carried))
 
 
-def _with_status(frame: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
+def _with_status(frame: pd.DataFrame, thresholds: Thresholds, reporting: np.ndarray) -> pd.DataFrame:
     # 1. Progress: milestones 1.0 when done else 0.0, qualitative none, the others by the ratio rule.
     ratio = progress_ratios(frame["actual"], frame["baseline"], frame["target"], frame["direction"])
     done = (frame["actual"] == 1).astype(float)
     milestone, qualitative = _is(frame["measure"], "milestone"), _is(frame["measure"], "qualitative")
     progress = ratio.mask(milestone, done).mask(qualitative, np.nan)
-    # 2. No progress without a usable report.
-    progress = progress.where(frame["reported"]).astype(float)
-    # 3. Status from progress, measure, whether a target was due and whether anything was reported.
-    status = status_codes(progress, frame["measure"], is_due(frame), frame["reported"], thresholds)
+    # 2. No progress without a usable report (a milestone carried as done counts as reported).
+    judged = frame["reported"] | (frame["carried"] & milestone)
+    progress = progress.where(judged).astype(float)
+    # 3. Status from progress, measure, whether a target was due (for qualitative indicators: whether the
+    #    semester is within the reporting period) and whether anything was reported.
+    due = is_due(frame) | (qualitative & reporting)
+    status = status_codes(progress, frame["measure"], due, judged, thresholds)
     return with_status_columns(frame, progress, status)
 
 
@@ -553,8 +577,19 @@ def indicator_progress(programme: Programme, thresholds: Thresholds | None = Non
     grid = _grid(attributes, programme_semesters(programme), [baselines[1], targets[1], values[1]])
     # 2. Their figures side by side; 3. the actual to date; 4. progress and status.
     frame = _progress_frame(grid, attributes, baselines, targets, values)
-    frame = _with_status(_with_actual(frame, len(grid.semesters)), thresholds)
+    reporting = _within_reporting(frame, grid)
+    frame = _with_status(_with_actual(frame, len(grid.semesters)), thresholds, reporting)
+    # 5. Progress to the end-of-action target and the forecast (compute/forecast.py).
+    frame = with_forecast(frame, thresholds.achieved, thresholds.on_track)
     return frame[PROGRESS_COLUMNS]
+
+
+def _within_reporting(frame: pd.DataFrame, grid: _Grid) -> np.ndarray:
+    """Whether each row's semester is on or before the latest semester in which anything was reported."""
+    position = np.tile(np.arange(len(grid.semesters)), len(grid.pairs))
+    reported = frame["reported"].to_numpy(dtype=bool)
+    latest = position[reported].max() if reported.any() else -1
+    return position <= latest
 
 
 def latest_status(progress: pd.DataFrame, semester: str) -> pd.DataFrame:

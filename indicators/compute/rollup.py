@@ -3,9 +3,14 @@
 Which beneficiaries: the six countries; an indicator that has only regional (REG) rows uses REG.
 How, by the indicator's aggregation:
 
-- ``sum``: target sums the beneficiaries with a target in force that semester; baseline sums the baselines
-  of those same beneficiaries (of every beneficiary when none has a target); actual sums what those beneficiaries
-  reported (a beneficiary reporting without a target due is left out, so it cannot inflate progress).
+- ``sum``, like with like: baseline, target and actual add up the same beneficiaries, those with a target in
+  force that semester that reported it (a beneficiary reporting without a target due is left out, so it
+  cannot inflate progress); when none has a target, every beneficiary's baseline and what they reported.
+- Running totals (cumulative counts) and milestones: a beneficiary that missed a report counts with its last
+  reported figure carried forward (its running total to date, a milestone done), so a regional running total
+  never falls because of a missing report; ``beneficiaries_carried`` says how many were carried.
+- Every regional figure says how many beneficiaries it covers: "n of m beneficiaries reported", m being those
+  with a target in force and n those of them that reported (every beneficiary when none has a target).
 - ``ratio``: actual is 100 * (sum of numerators) / (sum of denominators) of the beneficiaries that reported,
   never a mean of percentages. Baseline and target are weighted by each beneficiary's reported denominator
   (the percentage the summed numerators would have at the target). Cumulative ratio indicators use the
@@ -44,6 +49,9 @@ ROLLUP_COLUMNS = [
     "beneficiaries_with_target",
     "beneficiaries_meeting_target",
     "beneficiaries_reported",
+    "beneficiaries_carried",
+    "beneficiaries_expected",
+    "coverage",
 ]
 
 
@@ -54,6 +62,9 @@ GROUP = ["indicator_id", "semester"]
 def _parts(rows: pd.DataFrame) -> pd.DataFrame:
     """Per beneficiary row, the parts the aggregations add up; a part is missing where the row does not count."""
     due, reported = is_due(rows).to_numpy(dtype=bool), rows["reported"].to_numpy(dtype=bool, na_value=False)
+    carried = rows["carried"].to_numpy(dtype=bool, na_value=False)
+    # sum: a beneficiary counts when it reported or its figure is carried forward
+    counts = (reported | carried) & ~np.isnan(rows["actual"].to_numpy(dtype=float, na_value=np.nan))
     baseline, target, actual = (
         rows[c].to_numpy(dtype=float, na_value=np.nan) for c in ("baseline", "target", "actual")
     )
@@ -69,12 +80,15 @@ def _parts(rows: pd.DataFrame) -> pd.DataFrame:
         {
             "due": due,
             "reported": reported,
+            "reported_due": reported & due,
+            "carried": carried & due,
+            "counted": counts & due,
             "achieved": (rows["status"] == "achieved").to_numpy(dtype=bool, na_value=False) & due,
-            # sum: the figures of the beneficiaries due (of every beneficiary when none is due)
-            "baseline_due": np.where(due, baseline, np.nan),
+            # sum: the figures of the beneficiaries due that count (of every beneficiary when none is due)
+            "baseline_due": np.where(due & counts, baseline, np.nan),
             "baseline_all": baseline,
-            "target_due": np.where(due, target, np.nan),
-            "actual_due": np.where(due & reported, actual, np.nan),
+            "target_due": np.where(due & counts, target, np.nan),
+            "actual_due": np.where(due & counts, actual, np.nan),
             "actual_all": np.where(reported, actual, np.nan),
             "numerator": np.where(both, numerator, 0.0),
             "denominator": np.where(both, denominator, 0.0),
@@ -117,12 +131,36 @@ def _empty() -> pd.DataFrame:
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    strings = ["indicator_id", "semester", "beneficiary", "aggregation", "status", "status_label", "status_symbol"]
-    counts = ["beneficiaries_with_target", "beneficiaries_meeting_target", "beneficiaries_reported"]
+    strings = [
+        "indicator_id",
+        "semester",
+        "beneficiary",
+        "aggregation",
+        "status",
+        "status_label",
+        "status_symbol",
+        "coverage",
+    ]
+    counts = [
+        "beneficiaries_with_target",
+        "beneficiaries_meeting_target",
+        "beneficiaries_reported",
+        "beneficiaries_carried",
+        "beneficiaries_expected",
+    ]
     numbers = ["baseline", "target", "actual", "progress", "progress_display"]
     return frame.astype(
         {**dict.fromkeys(strings, "string"), **dict.fromkeys(counts, int), **dict.fromkeys(numbers, float)}
     )
+
+
+def coverage_text(reported: pd.Series, expected: pd.Series, carried: pd.Series) -> pd.Series:
+    """ "n of m beneficiaries reported", with how many were carried forward when any were."""
+    text = [
+        f"{n} of {m} beneficiaries reported" + (f" ({c} carried forward)" if c else "")
+        for n, m, c in zip(reported.astype(int), expected.astype(int), carried.astype(int), strict=True)
+    ]
+    return pd.Series(text, index=reported.index, dtype="string")
 
 
 def regional_rollup(progress: pd.DataFrame, thresholds: Thresholds | None = None) -> pd.DataFrame:
@@ -137,10 +175,11 @@ def regional_rollup(progress: pd.DataFrame, thresholds: Thresholds | None = None
     first = rows.iloc[np.unique(group, return_index=True)[1]][[*GROUP, "aggregation", "measure", "direction"]]
     # 2. Add up each part over the beneficiaries of the group: sums of figures stay missing when none is present.
     parts = _parts(rows).groupby(group, sort=True)
-    counts = parts[["due", "reported", "achieved"]].sum()
+    counts = parts[["due", "reported", "reported_due", "carried", "counted", "achieved"]].sum()
+    members = pd.Series(np.bincount(group), name="members")
     sums = parts[list(_PART_SUMS)].sum(min_count=1)
     totals = parts[["numerator", "denominator"]].sum()
-    g = pd.concat([first.reset_index(drop=True), counts, sums, totals], axis=1)
+    g = pd.concat([first.reset_index(drop=True), counts, sums, totals, members], axis=1)
     # 3. The figures of each aggregation (see the module docstring).
     any_due = g["due"] > 0
     by_sum = {
@@ -167,7 +206,8 @@ def regional_rollup(progress: pd.DataFrame, thresholds: Thresholds | None = None
     #    counts against the number due.
     counted = (aggregation == "count_meeting_target") | (g["measure"] == "milestone")
     measure = g["measure"].mask(counted, "count")
-    any_reported = g["reported"] > 0
+    summed = aggregation == "sum"
+    any_reported = (g["reported"] > 0).where(~(summed & any_due), g["counted"] > 0)
     progress = progress_ratios(figures["actual"], figures["baseline"], figures["target"], g["direction"])
     progress = progress.where(any_reported)
     status = status_codes(progress, measure, any_due, any_reported, thresholds)
@@ -177,6 +217,14 @@ def regional_rollup(progress: pd.DataFrame, thresholds: Thresholds | None = None
             "achieved": "beneficiaries_meeting_target",
             "reported": "beneficiaries_reported",
         }
+    )
+    carried = g["carried"].where(summed, 0)
+    expected = g["due"].where(any_due, g["members"])
+    reported = g["reported_due"].where(any_due, g["reported"])
+    out = out.assign(
+        beneficiaries_carried=carried,
+        beneficiaries_expected=expected,
+        coverage=coverage_text(reported, expected, carried),
     )
     out = with_status_columns(out, progress, status)
     return _typed(out[ROLLUP_COLUMNS]).reset_index(drop=True)

@@ -6,9 +6,13 @@ beneficiaries, or female and male within a total) that has a hidden cell, the sm
 are hidden too (shown as "[c]", confidential) until at least two cells are hidden and they add up to the
 threshold or more, so the total minus the shown cells never pins down a small count.
 
-A hidden count also hides its progress and status (a status and a visible target would bound it). For
+A hidden count also hides its progress and status (a status and a visible target would bound it), its
+progress to the end-of-action target and its forecast. For
 sensitive cumulative counts donors see running totals only, and a running total that rose by a small count
 since the previous semester is hidden as well, so two totals cannot be subtracted into a small count.
+A figure carried forward for a beneficiary that did not report is not shown to donors for sensitive counts,
+a regional total equal to a hidden total of the semester before is hidden too, and the "n of m beneficiaries
+reported" of a hidden regional total is hidden with it.
 """
 
 from __future__ import annotations
@@ -116,10 +120,17 @@ def _small_increments(frame: pd.DataFrame, value: str, series_cols: list[str], t
     return _eligible(frame, "sensitive") & cumulative & (rise > 0) & (rise < threshold)
 
 
+# Figures derived from an actual (progress to the end target, the forecast and the semester it names): hidden
+# with the actual, as each with the visible targets would give it back.
+DERIVED_COLUMNS = ("end_progress", "forecast", "forecast_semester", "forecast_text")
+
+
 def _mask_status(frame: pd.DataFrame, hidden: pd.Series) -> pd.DataFrame:
     """Status hidden with its figure: a status and the visible target would bound the hidden value."""
     code = STATUS_BY_CODE["suppressed"]
+    derived = {c: frame[c].mask(hidden) for c in DERIVED_COLUMNS if c in frame.columns}
     return frame.assign(
+        **derived,
         progress=frame["progress"].mask(hidden),
         progress_display=frame["progress_display"].mask(hidden),
         status=frame["status"].mask(hidden, code.code),
@@ -155,7 +166,30 @@ def donor_progress(progress: pd.DataFrame, threshold: int | None = None) -> pd.D
         suppressed=hidden,
     )
     out = _mask_status(out, actual_hidden)
+    if "carried" in out.columns:  # a figure carried forward is no report; hiding more cells never reveals one
+        carried = out["carried"].astype("boolean").fillna(False).astype(bool) & _eligible(out, "sensitive")
+        out = out.assign(
+            actual=out["actual"].mask(carried),
+            actual_display=out["actual_display"].mask(carried, "no report"),
+            suppressed=out["suppressed"] | carried,
+            **{c: out[c].mask(carried) for c in DERIVED_COLUMNS if c in out.columns},
+        )
     return out.drop(columns=["_area", "_semester_value_hidden", "_actual_hidden"])
+
+
+def _after_hidden(frame: pd.DataFrame, hidden: pd.Series, value: str, series_cols: list[str]) -> pd.Series:
+    """``hidden`` and every figure equal to a hidden figure of the semester before (in each series), so that a
+    total carried over unchanged cannot show what was hidden."""
+    ordered = frame.sort_values("semester")
+    same = (ordered[value] == ordered.groupby(series_cols, dropna=False)[value].shift(1)).fillna(False)
+    hidden = hidden.reindex(ordered.index)
+    for _ in range(len(ordered)):
+        before = hidden.groupby([ordered[c] for c in series_cols], dropna=False).shift(1).fillna(False).astype(bool)
+        grown = hidden | (same.astype(bool) & before)
+        if grown.equals(hidden):
+            break
+        hidden = grown
+    return hidden.reindex(frame.index)
 
 
 def donor_rollup(rollup: pd.DataFrame, progress: pd.DataFrame, threshold: int | None = None) -> pd.DataFrame:
@@ -174,5 +208,14 @@ def donor_rollup(rollup: pd.DataFrame, progress: pd.DataFrame, threshold: int | 
     summed = summed.merge(cumulative, how="left", on="indicator_id", validate="many_to_one")
     force = _small_increments(summed, "actual", ["indicator_id"], threshold)
     out = suppress_small_counts(summed, "actual", ["indicator_id", "semester"], threshold, force=force)
+    hidden = _after_hidden(summed, out["suppressed"], "actual", ["indicator_id"]) & summed["sensitive"]
+    hidden |= out["suppressed"]
+    out = out.assign(
+        actual=out["actual"].mask(hidden),
+        actual_display=out["display"].mask(hidden & ~out["suppressed"], SECONDARY),
+        suppressed=hidden,
+    ).drop(columns="display")
+    if "coverage" in out.columns:
+        out = out.assign(coverage=out["coverage"].mask(hidden, "hidden with the figure"))
     out = _mask_status(out, out["suppressed"])
-    return out.rename(columns={"display": "actual_display"}).drop(columns=["measure", "sensitive", "cumulative"])
+    return out.drop(columns=["measure", "sensitive", "cumulative"])

@@ -53,6 +53,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("STATUS_ACHIEVED", "1.0", "Progress at or above which an indicator has achieved its target."),
     Setting("STATUS_ON_TRACK", "0.75", "Progress at or above which an indicator is on track."),
     Setting("STATUS_AT_RISK", "0.4", "Progress at or above which an indicator is at risk; below it, off track."),
+    Setting(
+        "QUALITY_JUMP_FACTOR",
+        "3",
+        "Data quality: a value more than this many times above or below the previous semester's is flagged.",
+    ),
     Setting("SUPPRESS_BELOW", "5", "Sensitive counts from 1 to this value minus one are shown as '<N' to donors."),
     Setting(
         "FOUR_EYES",

@@ -15,6 +15,7 @@ from collections import defaultdict
 import pandas as pd
 
 from indicators.compute.completeness import EXPECTED_COLUMNS
+from indicators.compute.forecast import _text as forecast_text
 from indicators.compute.progress import PROGRESS_COLUMNS, STATUS_BY_CODE, Thresholds, progress_ratio, status_code
 from indicators.compute.rollup import REGIONAL, ROLLUP_COLUMNS
 from indicators.domain.periods import PeriodError, semester_from_id, semester_range
@@ -165,11 +166,14 @@ def reference_progress(programme: Programme, thresholds: Thresholds) -> pd.DataF
     reported_pairs = [(r["indicator_id"], r["beneficiary"]) for r in totals]  # even with no usable semester
     pairs = {k[:2] for k in (*base, *force, *reported_pairs) if k[0] in about and not missing(k[1])}
     rows, every_semester = [], semesters(programme)
+    # Qualitative indicators are due in every semester up to the latest in which anything was reported.
+    reporting = [s for s in every_semester if any(reported_values.get((i, b, s), {}).get("reported") for i, b in pairs)]
+    last_reporting = every_semester.index(reporting[-1]) if reporting else -1
     for indicator, beneficiary in sorted(pairs):
         attributes = about[indicator]
         baseline = base.get((indicator, beneficiary), NAN)
-        running = 0.0
-        for semester in every_semester:
+        running, reported_yet, last_figure = 0.0, False, NAN
+        for position, semester in enumerate(every_semester):
             key = (indicator, beneficiary, semester)
             target = force.get(key, {"target": NAN, "target_adopted_at": None, "target_revised": False})
             value = reported_values.get(
@@ -178,19 +182,28 @@ def reference_progress(programme: Programme, thresholds: Thresholds) -> pd.DataF
             reported = value["reported"]
             if not math.isnan(value["semester_value"]):
                 running += value["semester_value"]
-            if attributes["cumulative"] and attributes["measure"] == "count":
-                actual = (0.0 if math.isnan(baseline) else baseline) + running
-            else:
-                actual = value["semester_value"]
-            actual = actual if reported else NAN
-            if attributes["measure"] == "qualitative" or not reported:
+            counted = attributes["cumulative"] and attributes["measure"] == "count"
+            start = 0.0 if math.isnan(baseline) else baseline
+            actual = start + running if counted else value["semester_value"]
+            # Carried forward without a report: a running total to date, a milestone last reported done.
+            carried = not reported and (
+                (counted and reported_yet) or (attributes["measure"] == "milestone" and last_figure == 1)
+            )
+            if carried and attributes["measure"] == "milestone":
+                actual = 1.0
+            if reported:
+                reported_yet, last_figure = True, value["semester_value"]
+            actual = actual if reported or carried else NAN
+            judged = reported or (carried and attributes["measure"] == "milestone")
+            if attributes["measure"] == "qualitative" or not judged:
                 progress = NAN
             elif attributes["measure"] == "milestone":
                 progress = 1.0 if actual == 1 else 0.0
             else:
                 progress = progress_ratio(actual, baseline, target["target"], attributes["direction"])
             due = target["target_adopted_at"] is not None or not math.isnan(target["target"])
-            code = status_code(progress, attributes["measure"], due, reported, thresholds)
+            due = due or (attributes["measure"] == "qualitative" and position <= last_reporting)
+            code = status_code(progress, attributes["measure"], due, judged, thresholds)
             rows.append(
                 {
                     "indicator_id": indicator,
@@ -200,13 +213,69 @@ def reference_progress(programme: Programme, thresholds: Thresholds) -> pd.DataF
                     "baseline": baseline,
                     **target,
                     **value,
+                    "carried": carried,
                     "actual": actual,
                     "progress": progress,
                     "progress_display": NAN if math.isnan(progress) else min(max(progress, 0.0), 1.0),
                     **status_fields(code),
                 }
             )
+    for start in range(0, len(rows), len(every_semester)):
+        forecast(rows[start : start + len(every_semester)], thresholds)
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
+
+
+def ratio(actual: float, start: float, target: float, decrease: bool) -> float:
+    if math.isnan(actual) or math.isnan(target):
+        return NAN
+    if target == start:
+        return 1.0 if (actual <= target if decrease else actual >= target) else 0.0
+    return (actual - start) / (target - start)
+
+
+def forecast(pair_rows: list[dict], thresholds: Thresholds) -> None:
+    """The end-of-action target, progress to it and the forecast of one pair's rows (in semester order)."""
+    first = semester_from_id(pair_rows[0]["semester"]) if pair_rows else None
+    ends = [i for i, r in enumerate(pair_rows) if not math.isnan(r["target"])]
+    end = ends[-1] if ends else None
+    reports, last_report = 0, None
+    for position, row in enumerate(pair_rows):
+        reports += row["reported"]
+        last_report = position if row["reported"] else last_report
+        end_target = pair_rows[end]["target"] if end is not None else NAN
+        start = 0.0 if math.isnan(row["baseline"]) else row["baseline"]
+        decrease = row["direction"] == "decrease"
+        actual, measure = row["actual"], row["measure"]
+        if end is None or measure == "qualitative":
+            end_progress = NAN
+        elif measure == "milestone":
+            end_progress = NAN if math.isnan(actual) else float(actual == 1)
+        else:
+            end_progress = ratio(actual, start, end_target, decrease)
+        code, semester = None, None
+        if measure in ("count", "percentage") and end is not None and not math.isnan(actual) and reports >= 2:
+            elapsed = (last_report if last_report is not None else position) + 1
+            pace = (actual - start) / elapsed
+            projected = ratio(start + pace * (end + 1), start, end_target, decrease)
+            towards = pace * (end_target - start) > 0
+            needed = math.ceil(round((end_target - start) / pace, 9)) if towards else None
+            if end_progress >= thresholds.achieved:
+                code, semester = "reached", position + 1
+            elif projected >= thresholds.achieved:
+                code, semester = "reached", needed
+            elif towards and projected >= thresholds.on_track:
+                code, semester = "at_risk", needed
+            else:
+                code, semester = "out_of_reach", needed
+        semester_id = first.shift(semester - 1).id if semester is not None and semester >= 1 else None
+        row.update(
+            end_semester=pair_rows[end]["semester"] if end is not None else None,
+            end_target=end_target,
+            end_progress=end_progress,
+            forecast=code,
+            forecast_semester=semester_id,
+            forecast_text=forecast_text(code, semester_id),
+        )
 
 
 def total(numbers: list[float]) -> float:
@@ -235,13 +304,23 @@ def reference_rollup(progress: pd.DataFrame, thresholds: Thresholds) -> pd.DataF
         for r in members:
             r["due"] = not missing(r["target_adopted_at"]) or not missing(r["target"])
             r["achieved"] = r["status"] == "achieved" and r["due"]
+            r["counts"] = (r["reported"] or r["carried"]) and not missing(r["actual"])
         due = [r for r in members if r["due"]]
         reported = [r for r in members if r["reported"]]
+        carried = 0
+        usable = bool(reported)
         if first["aggregation"] == "sum":
-            counted = due or members  # a beneficiary reporting without a target due is not counted
-            baseline = total([number(r["baseline"]) for r in counted])
-            target = total([number(r["target"]) for r in due])
-            actual = total([number(r["actual"]) for r in counted if r["reported"]])
+            if due:  # like with like: the beneficiaries due that reported or are carried forward
+                counted = [r for r in due if r["counts"]]
+                carried = sum(1 for r in due if r["carried"])
+                usable = bool(counted)
+                baseline = total([number(r["baseline"]) for r in counted])
+                target = total([number(r["target"]) for r in counted])
+                actual = total([number(r["actual"]) for r in counted])
+            else:
+                baseline = total([number(r["baseline"]) for r in members])
+                target = NAN
+                actual = total([number(r["actual"]) for r in members if r["reported"]])
         elif first["aggregation"] == "ratio":
             parts = [r for r in reported if not missing(r["numerator"]) and not missing(r["denominator"])]
             denominator = sum(float(r["denominator"]) for r in parts)
@@ -253,8 +332,10 @@ def reference_rollup(progress: pd.DataFrame, thresholds: Thresholds) -> pd.DataF
             baseline, target = NAN, float(len(due)) if due else NAN
             actual = float(sum(r["achieved"] for r in members))
         counts = first["aggregation"] == "count_meeting_target" or first["measure"] == "milestone"
-        progress = progress_ratio(actual, baseline, target, first["direction"]) if reported else NAN
-        code = status_code(progress, "count" if counts else first["measure"], bool(due), bool(reported), thresholds)
+        progress = progress_ratio(actual, baseline, target, first["direction"]) if usable else NAN
+        code = status_code(progress, "count" if counts else first["measure"], bool(due), usable, thresholds)
+        expected = len(due) if due else len(members)
+        reporting = sum(1 for r in due if r["reported"]) if due else len(reported)
         out.append(
             {
                 "indicator_id": indicator,
@@ -270,6 +351,10 @@ def reference_rollup(progress: pd.DataFrame, thresholds: Thresholds) -> pd.DataF
                 "beneficiaries_with_target": len(due),
                 "beneficiaries_meeting_target": sum(r["achieved"] for r in members),
                 "beneficiaries_reported": len(reported),
+                "beneficiaries_carried": carried,
+                "beneficiaries_expected": expected,
+                "coverage": f"{reporting} of {expected} beneficiaries reported"
+                + (f" ({carried} carried forward)" if carried else ""),
             }
         )
     return pd.DataFrame(out, columns=ROLLUP_COLUMNS)

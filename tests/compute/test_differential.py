@@ -92,6 +92,9 @@ def test_random_programmes_cover_every_case() -> None:
     assert progress["cumulative"].any() and (progress["direction"] == "decrease").any()
     assert progress["target_revised"].any() and (progress["beneficiary"] == "REG").any()
     assert ((progress["target"] == progress["baseline"]) & progress["reported"]).any()
+    assert set(progress["forecast"].dropna()) == {"reached", "at_risk", "out_of_reach"}
+    assert progress["forecast_semester"].notna().any() and progress["end_progress"].notna().any()
+    assert progress["carried"].any() and (rollup["beneficiaries_carried"] > 0).any()
     assert set(rollup["aggregation"]) == {"sum", "ratio", "count_meeting_target"}
     assert set(rollup["status"]) >= {"achieved", "on_track", "at_risk", "off_track", "no_data", "not_due"}
 

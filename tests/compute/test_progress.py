@@ -239,12 +239,19 @@ def test_columns_and_labels() -> None:
         "denominator",
         "text",
         "reported",
+        "carried",
         "actual",
         "progress",
         "progress_display",
         "status",
         "status_label",
         "status_symbol",
+        "end_semester",
+        "end_target",
+        "end_progress",
+        "forecast",
+        "forecast_semester",
+        "forecast_text",
     ]
     row = row_of(frame)
     assert (row["status"], row["status_label"], row["status_symbol"]) == ("achieved", "Achieved", "✔")
@@ -300,7 +307,8 @@ def test_cumulative_running_total_carries_over_a_missing_semester() -> None:
     )
     frame = indicator_progress(programme, Thresholds())
     assert list(frame["semester_value"].fillna(-1)) == [5, -1, 7]
-    assert list(frame["actual"].fillna(-1)) == [7, -1, 14]  # baseline 2 + 5, nothing, 2 + 5 + 7
+    assert list(frame["actual"].fillna(-1)) == [7, 7, 14]  # baseline 2 + 5, carried forward, 2 + 5 + 7
+    assert list(frame["carried"]) == [False, True, False]
     assert list(frame["status"]) == ["at_risk", "no_data", "at_risk"]
     assert frame["progress"].iloc[2] == pytest.approx(12 / 28)
 

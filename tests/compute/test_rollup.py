@@ -44,23 +44,24 @@ def rolled(indicator_fields: dict, data: dict[str, tuple], semester: str = S1) -
     return chosen.iloc[0]
 
 
-def test_sum_counts_only_beneficiaries_with_a_target_due() -> None:
+def test_sum_counts_only_beneficiaries_with_a_target_due_that_reported() -> None:
     row = rolled(
         {},
         {
             "ALB": (0, 10, {"value": 8}),
-            "BIH": (2, 10, None),  # due, not reported
+            "BIH": (2, 10, None),  # due, not reported: its baseline and target are left out too (like with like)
             "SRB": (1, None, {"value": 5}),  # reported without a target due: left out, or it would inflate progress
         },
     )
-    assert (row["baseline"], row["target"], row["actual"]) == (2, 20, 8)
-    assert row["progress"] == pytest.approx((8 - 2) / (20 - 2))
+    assert (row["baseline"], row["target"], row["actual"]) == (0, 10, 8)
+    assert row["progress"] == pytest.approx(0.8)
     assert (row["beneficiaries_with_target"], row["beneficiaries_reported"], row["beneficiaries_meeting_target"]) == (
         2,
         2,
         0,
     )
-    assert row["beneficiary"] == "ALL" and row["status"] == "off_track"  # 6 / 18
+    assert row["coverage"] == "1 of 2 beneficiaries reported"
+    assert row["beneficiary"] == "ALL" and row["status"] == "on_track"
 
 
 def test_ratio_is_ratio_of_sums_never_mean_of_percentages() -> None:

@@ -1,0 +1,127 @@
+"""Progress to the end-of-action target, and a forecast of whether it will be reached on the current pace.
+
+Rules, in one place:
+
+- The end-of-action target of an indicator and beneficiary is the target in force in the last semester that
+  has one (``end_semester``, ``end_target``); ``end_progress`` is the semester's actual (a running total
+  carried forward included) against it, by the same formula as progress.
+- The forecast is a straight line from the baseline at the start of the action through the latest figure:
+  the pace is (actual - baseline) / semesters elapsed from the action's first semester to the latest report
+  (a semester without a report, its figure carried forward, does not slow the pace), and the projected
+  figure at the end semester is baseline + pace x semesters to the end. It assumes the pace of the action so
+  far goes on unchanged, the baseline was measured at the start, and targets are not revised again.
+- "Reached" when the projected figure meets the end target (progress at or above STATUS_ACHIEVED), "at risk"
+  when it reaches STATUS_ON_TRACK of the way, "out of reach" below that or when the pace does not move
+  towards the target; ``forecast_semester`` is the semester in which the line meets the end target.
+- No forecast from fewer than two reported semesters, for milestones and qualitative indicators, nor without
+  an end-of-action target.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from indicators.domain.periods import PeriodError, semester_from_id, semester_label
+
+FORECAST_COLUMNS = ["end_semester", "end_target", "end_progress", "forecast", "forecast_semester", "forecast_text"]
+FORECAST_LABELS = {"reached": "Reached", "at_risk": "At risk", "out_of_reach": "Out of reach"}
+MIN_REPORTED_SEMESTERS = 2
+KEY = ["indicator_id", "beneficiary"]
+
+
+def _ratio(actual: np.ndarray, start: np.ndarray, target: np.ndarray, decrease: np.ndarray) -> np.ndarray:
+    """(actual - start) / (target - start); 1.0 or 0.0 where the target equals the start (as in progress)."""
+    meets = np.where(decrease, actual <= target, actual >= target).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = (actual - start) / (target - start)
+    out = np.where(target == start, meets, ratio)
+    return np.where(np.isnan(actual) | np.isnan(target), np.nan, out)
+
+
+def _semester_positions(semesters: pd.Series) -> tuple[np.ndarray, object]:
+    """Each row's semester as a number of semesters since the earliest one, and the earliest semester."""
+    distinct = pd.unique(semesters.dropna())
+    index = {}
+    for value in distinct:
+        try:
+            index[value] = semester_from_id(str(value)).index
+        except PeriodError:
+            continue
+    if not index:
+        return np.full(len(semesters), -1), None
+    first = min(index.values())
+    first_semester = next(semester_from_id(str(v)) for v, i in index.items() if i == first)
+    positions = semesters.map(lambda v: index.get(v, first - 1) - first).to_numpy(dtype=int)
+    return positions, first_semester
+
+
+def with_forecast(progress: pd.DataFrame, achieved: float = 1.0, on_track: float = 0.75) -> pd.DataFrame:
+    """The progress frame with FORECAST_COLUMNS (see the module docstring)."""
+    frame = progress.reset_index(drop=True)
+    n = len(frame)
+    position, first = _semester_positions(frame["semester"])
+    pair = frame.groupby(KEY, sort=False, dropna=False).ngroup().to_numpy()
+    target = frame["target"].to_numpy(dtype=float, na_value=np.nan)
+    # 1. End of action: the last semester with a target, per pair.
+    with_target = pd.Series(np.where(np.isnan(target), -1, position)).groupby(pair).transform("max").to_numpy()
+    end_row = pd.Series(np.where(position == with_target, np.arange(n), -1)).groupby(pair).transform("max")
+    end_row = end_row.to_numpy()
+    has_end = (with_target >= 0) & (end_row >= 0)
+    end_target = np.where(has_end, target[np.maximum(end_row, 0)], np.nan)
+    end_semester = frame["semester"].to_numpy(dtype=object)[np.maximum(end_row, 0)]
+    # 2. Progress to it: the semester's actual (carried included) by the progress formula; milestones done or not.
+    actual = frame["actual"].to_numpy(dtype=float, na_value=np.nan)
+    start = frame["baseline"].to_numpy(dtype=float, na_value=np.nan)
+    start = np.where(np.isnan(start), 0.0, start)
+    decrease = (frame["direction"] == "decrease").to_numpy(dtype=bool, na_value=False)
+    measure = frame["measure"].astype("string")
+    milestone = (measure == "milestone").to_numpy(dtype=bool, na_value=False)
+    figures = measure.isin(["count", "percentage"]).to_numpy(dtype=bool, na_value=False)
+    end_progress = np.where(milestone, np.where(np.isnan(actual), np.nan, (actual == 1).astype(float)), np.nan)
+    end_progress = np.where(figures, _ratio(actual, start, end_target, decrease), end_progress)
+    end_progress = np.where(has_end, end_progress, np.nan)
+    # 3. Forecast: a straight line from the baseline through the semester's figure.
+    reported = frame["reported"].to_numpy(dtype=bool, na_value=False)
+    reports_so_far = pd.Series(reported.astype(int)).groupby(pair).cumsum().to_numpy()
+    can = figures & has_end & ~np.isnan(actual) & (reports_so_far >= MIN_REPORTED_SEMESTERS) & (position >= 0)
+    last_report = pd.Series(np.where(reported, position, np.nan)).groupby(pair).ffill().to_numpy()
+    elapsed = np.where(np.isnan(last_report), position, last_report) + 1.0
+    total = np.where(has_end, with_target + 1.0, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pace = (actual - start) / elapsed
+        projected = _ratio(start + pace * total, start, end_target, decrease)
+        needed = np.ceil(np.round((end_target - start) / pace, 9))
+    towards = (pace * (end_target - start) > 0) & np.isfinite(needed)
+    code = np.select(
+        [~can, end_progress >= achieved, projected >= achieved, towards & (projected >= on_track)],
+        [None, "reached", "reached", "at_risk"],
+        default="out_of_reach",
+    )
+    semesters = np.where(end_progress >= achieved, position + 1.0, np.where(towards, needed, np.nan))
+    semesters = np.where(can, semesters, np.nan)
+    forecast_semester = [
+        first.shift(int(k) - 1).id if first is not None and not math.isnan(k) and k >= 1 else None for k in semesters
+    ]
+    texts = [_text(c, s) for c, s in zip(code, forecast_semester, strict=True)]
+    return frame.assign(
+        end_semester=pd.array(np.where(has_end, end_semester, None), dtype="string"),
+        end_target=end_target,
+        end_progress=end_progress,
+        forecast=pd.array(code, dtype="string"),
+        forecast_semester=pd.array(forecast_semester, dtype="string"),
+        forecast_text=pd.array(texts, dtype="string"),
+    )
+
+
+def _text(code: object, semester: object) -> str | None:
+    """The forecast in words, e.g. "At risk: end target reached in Nov 2027 – Apr 2028 on the current pace"."""
+    if code is None or pd.isna(code):
+        return None
+    if code == "reached":
+        return "Reached" + (f" in {semester_label(str(semester))}" if semester is not None else "")
+    if semester is None:
+        return f"{FORECAST_LABELS[str(code)]}: the pace does not move towards the target"
+    return f"{FORECAST_LABELS[str(code)]}: end target reached in {semester_label(str(semester))} on the current pace"

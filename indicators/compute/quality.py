@@ -1,0 +1,171 @@
+"""Data-quality flags: figures that pass validation but that a reviewer should look at before approving.
+
+- Sex split: female + male differs from the total reported for the same indicator, beneficiary and semester.
+- Jump: a value more than QUALITY_JUMP_FACTOR times above or below the beneficiary's previous reported
+  semester (both above zero).
+- Falling: a cumulative target that falls from one semester to the next, or a running total that falls (a
+  negative semester value of a cumulative count).
+- Milestone undone: a milestone reported done and later reported not done.
+Flags are warnings: nothing is blocked, and each names the figure and the previous figure it is compared with.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from indicators.compute.progress import SEMESTER_KEY, indicator_attributes, semester_values, targets_in_force
+from indicators.domain.periods import PeriodError, semester_from_id, semester_label
+from indicators.domain.schema import Programme
+from indicators.domain.settings import setting_float
+
+QUALITY_COLUMNS = [
+    "check",
+    "indicator_id",
+    "beneficiary",
+    "semester",
+    "value",
+    "previous_semester",
+    "previous_value",
+    "message",
+]
+CHECKS = {
+    "sex_split": "Female + male differs from the total",
+    "jump": "Jump from the previous semester",
+    "target_falls": "Cumulative target falls",
+    "running_total_falls": "Running total falls",
+    "milestone_undone": "Milestone done, then not done",
+}
+
+
+def _order(semesters: pd.Series) -> pd.Series:
+    def index(value: object) -> float:
+        try:
+            return float(semester_from_id(str(value)).index)
+        except PeriodError:
+            return np.nan
+
+    return semesters.map(index).astype(float)
+
+
+def _number(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def _with_previous(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Rows in semester order per indicator and beneficiary, with the previous row's semester and figure."""
+    ordered = frame.assign(_order=_order(frame["semester"])).dropna(subset=["_order"])
+    ordered = ordered.sort_values(["indicator_id", "beneficiary", "_order"], kind="stable")
+    grouped = ordered.groupby(["indicator_id", "beneficiary"], sort=False)
+    return ordered.assign(previous_semester=grouped["semester"].shift(1), previous_value=grouped[column].shift(1)).drop(
+        columns="_order"
+    )
+
+
+def _flags(check: str, rows: pd.DataFrame, value: str, message) -> pd.DataFrame:
+    if rows.empty:
+        return pd.DataFrame(columns=QUALITY_COLUMNS)
+    return pd.DataFrame(
+        {
+            "check": check,
+            "indicator_id": rows["indicator_id"].to_numpy(),
+            "beneficiary": rows["beneficiary"].to_numpy(),
+            "semester": rows["semester"].to_numpy(),
+            "value": rows[value].to_numpy(dtype=float),
+            "previous_semester": rows["previous_semester"].to_numpy() if "previous_semester" in rows else None,
+            "previous_value": rows["previous_value"].to_numpy(dtype=float) if "previous_value" in rows else np.nan,
+            "message": [message(r) for r in rows.to_dict("records")],
+        }
+    )
+
+
+def sex_split_flags(programme: Programme) -> pd.DataFrame:
+    values = programme.values.dropna(subset=SEMESTER_KEY)
+    sex = values["sex"].fillna("total")
+    figure = pd.Series(values["value"].to_numpy(dtype=float, na_value=np.nan), index=values.index)
+    parts = values.assign(sex=sex, figure=figure).drop_duplicates([*SEMESTER_KEY, "sex"], keep="last")
+    wide = parts.pivot_table(index=SEMESTER_KEY, columns="sex", values="figure", aggfunc="last")
+    if not {"female", "male", "total"} <= set(wide.columns):
+        return pd.DataFrame(columns=QUALITY_COLUMNS)
+    wide = wide.dropna(subset=["female", "male", "total"]).reset_index()
+    wrong = wide[~np.isclose(wide["female"] + wide["male"], wide["total"])]
+    return _flags(
+        "sex_split",
+        wrong,
+        "total",
+        lambda r: (
+            f"female {_number(r['female'])} + male {_number(r['male'])} = "
+            f"{_number(r['female'] + r['male'])}, but the total is {_number(r['total'])}"
+        ),
+    )
+
+
+def jump_flags(programme: Programme, factor: float) -> pd.DataFrame:
+    reported = semester_values(programme)
+    reported = reported[reported["reported"] & reported["semester_value"].notna()]
+    measures = indicator_attributes(programme).set_index("indicator_id")["measure"]
+    reported = reported[reported["indicator_id"].map(measures).isin(["count", "percentage"]).to_numpy(dtype=bool)]
+    rows = _with_previous(reported, "semester_value")
+    now, before = rows["semester_value"], rows["previous_value"]
+    jumped = (now > 0) & (before > 0) & ((now > factor * before) | (now * factor < before))
+    return _flags(
+        "jump",
+        rows[jumped.fillna(False).astype(bool)],
+        "semester_value",
+        lambda r: (
+            f"{_number(r['semester_value'])} against {_number(r['previous_value'])} in "
+            f"{semester_label(str(r['previous_semester']))}, more than {factor:g} times apart"
+        ),
+    )
+
+
+def falling_flags(programme: Programme) -> pd.DataFrame:
+    about = indicator_attributes(programme).set_index("indicator_id")
+    running = about.index[about["cumulative"] & (about["measure"] == "count")]
+    targets = targets_in_force(programme)
+    targets = _with_previous(targets[targets["indicator_id"].isin(running)].dropna(subset=["target"]), "target")
+    falls = targets[targets["target"] < targets["previous_value"]]
+    target_flags = _flags(
+        "target_falls",
+        falls,
+        "target",
+        lambda r: (
+            f"cumulative target {_number(r['target'])}, down from {_number(r['previous_value'])} in "
+            f"{semester_label(str(r['previous_semester']))}"
+        ),
+    )
+    values = semester_values(programme)
+    values = _with_previous(values[values["indicator_id"].isin(running) & values["reported"]], "semester_value")
+    negative = values[values["semester_value"] < 0]
+    total_flags = _flags(
+        "running_total_falls",
+        negative,
+        "semester_value",
+        lambda r: f"a semester value of {_number(r['semester_value'])} makes the running total fall",
+    )
+    return pd.concat([target_flags, total_flags], ignore_index=True)
+
+
+def milestone_flags(programme: Programme) -> pd.DataFrame:
+    measures = indicator_attributes(programme).set_index("indicator_id")["measure"]
+    values = semester_values(programme)
+    values = values[values["reported"] & (values["indicator_id"].map(measures) == "milestone").to_numpy(dtype=bool)]
+    rows = _with_previous(values, "semester_value")
+    done_before = rows.groupby(["indicator_id", "beneficiary"], sort=False)["previous_value"].cummax()
+    undone = rows[(rows["semester_value"] == 0) & (done_before == 1)]
+    return _flags(
+        "milestone_undone",
+        undone,
+        "semester_value",
+        lambda r: f"reported not done, after done in an earlier semester (last: {r['previous_semester']})",
+    )
+
+
+def quality_flags(programme: Programme, factor: float | None = None) -> pd.DataFrame:
+    """Every data-quality flag of the programme (see the module docstring), with a sentence for each."""
+    factor = setting_float("QUALITY_JUMP_FACTOR") if factor is None else factor
+    found = [sex_split_flags(programme), jump_flags(programme, factor), falling_flags(programme)]
+    found.append(milestone_flags(programme))
+    frame = pd.concat([f for f in found if not f.empty] or [pd.DataFrame(columns=QUALITY_COLUMNS)], ignore_index=True)
+    frame = frame.assign(check_label=frame["check"].map(CHECKS))
+    return frame.astype({"value": float, "previous_value": float})[[*QUALITY_COLUMNS, "check_label"]]

@@ -1,0 +1,80 @@
+"""Issue 13, rule 5: data-quality flags, each check with a table of cases (the demo's quoted case included)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from indicators.compute.quality import quality_flags
+from indicators.demo import demo_programme
+from indicators.domain.schema import TABLES_BY_NAME, Programme, conform
+from tests.compute.test_progress import S1, S2, S3, make_programme
+from tests.factories import indicator
+
+KEY = {"indicator_id": "I1", "beneficiary": "ALB"}
+
+
+def flags_of(fields: dict, values: list[dict], targets: list[dict] = ()) -> pd.DataFrame:
+    programme = make_programme(
+        indicators=[indicator(**fields)],
+        targets=[KEY | t | {"adopted_at": 4} for t in targets],
+        values=[KEY | v for v in values],
+    )
+    return quality_flags(programme, factor=3)
+
+
+CASES = [
+    # (name, indicator fields, values, targets, expected (check, semester) flags)
+    ("sex split adds up", {"disaggregation": "sex"},
+     [{"semester": S1, "sex": "total", "value": 10}, {"semester": S1, "sex": "female", "value": 4},
+      {"semester": S1, "sex": "male", "value": 6}], [], []),
+    ("sex split does not add up", {"disaggregation": "sex"},
+     [{"semester": S1, "sex": "total", "value": 10}, {"semester": S1, "sex": "female", "value": 40},
+      {"semester": S1, "sex": "male", "value": 6}], [], [("sex_split", S1)]),
+    ("steady", {}, [{"semester": S1, "value": 10}, {"semester": S2, "value": 12}], [], []),
+    ("a jump up", {}, [{"semester": S1, "value": 10}, {"semester": S2, "value": 31}], [], [("jump", S2)]),
+    ("a jump down", {}, [{"semester": S1, "value": 30}, {"semester": S2, "value": 9}], [], [("jump", S2)]),
+    ("exactly the factor", {}, [{"semester": S1, "value": 10}, {"semester": S2, "value": 30}], [], []),
+    ("against the previous reported semester", {},
+     [{"semester": S1, "value": 10}, {"semester": S3, "value": 40}], [], [("jump", S3)]),
+    ("cumulative target falls", {"cumulative": True}, [],
+     [{"semester": S1, "value": 10}, {"semester": S2, "value": 8}], [("target_falls", S2)]),
+    ("per-semester target may fall", {}, [], [{"semester": S1, "value": 10}, {"semester": S2, "value": 8}], []),
+    ("running total falls", {"cumulative": True},
+     [{"semester": S1, "value": 10}, {"semester": S2, "value": -2}], [], [("running_total_falls", S2)]),
+    ("milestone undone", {"measure": "milestone"},
+     [{"semester": S1, "value": 1}, {"semester": S2, "value": 0}], [], [("milestone_undone", S2)]),
+    ("milestone not yet done", {"measure": "milestone"},
+     [{"semester": S1, "value": 0}, {"semester": S2, "value": 1}], [], []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("fields", "values", "targets", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_quality_flags(fields, values, targets, expected) -> None:
+    flags = flags_of(fields, values, targets)
+    assert sorted(zip(flags["check"], flags["semester"], strict=True)) == sorted(expected)
+    assert flags["message"].str.len().gt(10).all()
+
+
+def test_the_reviews_case_female_5_to_50_is_flagged_with_the_figures() -> None:
+    demo = demo_programme()
+    assert quality_flags(demo)[lambda f: f["check"] == "sex_split"].empty
+    values = demo.values.copy()
+    row = (values["indicator_id"] == "IND-06") & (values["beneficiary"] == "ALB") & (values["sex"] == "female")
+    row &= values["semester"] == "2025NovS1"
+    assert values.loc[row, "value"].tolist() == [5]
+    values.loc[row, "value"] = 50
+    changed = Programme({**demo.tables, "values": conform(TABLES_BY_NAME["values"], values)})
+    flags = quality_flags(changed)
+    split = flags[flags["check"] == "sex_split"]
+    assert list(zip(split["indicator_id"], split["beneficiary"], split["semester"], strict=True)) == [
+        ("IND-06", "ALB", "2025NovS1")
+    ]
+    assert "female 50 + male" in split["message"].iloc[0]
+
+
+def test_a_jump_names_the_previous_figure() -> None:
+    flags = flags_of({}, [{"semester": S1, "value": 10}, {"semester": S2, "value": 31}])
+    row = flags.iloc[0]
+    assert (row["value"], row["previous_semester"], row["previous_value"]) == (31, S1, 10)
+    assert row["message"].startswith("31 against 10 in ")
