@@ -30,7 +30,7 @@ from pathlib import Path
 
 from indicators.access.accounts import password_problem
 from indicators.access.identity import Identity
-from indicators.access.roles import ROLES, role_name
+from indicators.access.roles import ROLES, Action, role_name
 from indicators.domain.problems import ProjectError
 from indicators.domain.reference import KOSOVO_FOOTNOTE
 from indicators.domain.settings import setting_float, store_dir
@@ -189,6 +189,8 @@ def _review_command(store, args: argparse.Namespace) -> int:  # noqa: ANN001 - S
         print(f"Version {version} is submitted for review.")
         return EXIT_OK
     store.meta(version)  # an unknown version is refused before anything is computed
+    action = Action.APPROVE if args.command == "approve" else Action.RETURN
+    store.require(actor, action, f"version {version}", version)  # before a draft's changes are shown to anyone
     review = ingest.review(store, version)
     if args.command == "return":
         listed = f"Changed since by another approval:\n{review.conflict_note}" if len(review.conflicts) else ""

@@ -99,6 +99,7 @@ def test_each_command_acts_as_the_named_account_and_is_refused_when_its_role_may
     before = (demo_store.approved_id(), demo_store.status(version))
     done = run(command, version, "--as", who, "--note", "from a script")
     assert done.returncode == 2 and says in done.stderr and "Traceback" not in done.stderr
+    assert "MNE" not in done.stdout + done.stderr  # a draft's changes are never shown to an account refused
     assert (demo_store.approved_id(), demo_store.status(version)) == before
     refused = demo_store.log().query("action == 'refused'")
     assert refused["user"].tolist()[-1] == who and refused["method"].tolist()[-1] == "cli"
