@@ -37,8 +37,23 @@ from indicators.store import ApprovedMoved, StagedVersion, Store, StoreError, sh
 Progress = Callable[[float, str], None]
 
 
+class _Findings:
+    """The tables both an upload check and a review show: problems by sheet, row and column, and changes."""
+
+    problems: list[Problem]
+    changes: pd.DataFrame
+
+    @property
+    def problems_table(self) -> pd.DataFrame:
+        return problems_frame(self.problems)
+
+    @property
+    def change_summary(self) -> pd.DataFrame:
+        return diff.change_summary(self.changes)
+
+
 @dataclass
-class IngestResult:
+class IngestResult(_Findings):
     ok: bool
     message: str | None = None  # one sentence when the file cannot be read as a monitoring workbook
     problems: list[Problem] = field(default_factory=list)
@@ -52,14 +67,6 @@ class IngestResult:
     mapped: MappedWorkbook | None = None  # the workbook as read through a mapping, when one was used
     mapping: Mapping | None = None  # the mapping used: the one given, or a saved one for the same headers
     needs_mapping: bool = False  # not in the template's layout, and no saved mapping has its headers
-
-    @property
-    def problems_table(self) -> pd.DataFrame:
-        return problems_frame(self.problems)
-
-    @property
-    def change_summary(self) -> pd.DataFrame:
-        return diff.change_summary(self.changes)
 
     @property
     def errors(self) -> int:
@@ -200,7 +207,7 @@ def _merge_and_stage(
 
 
 @dataclass
-class Review:
+class Review(_Findings):
     """What approving a stored version would change now: its changes against the approved data of now.
 
     When another version has been approved since the version was checked (``moved``), its changes are
@@ -229,14 +236,6 @@ class Review:
     @property
     def errors(self) -> int:
         return sum(p.severity == "error" for p in self.problems) + bool(self.message)
-
-    @property
-    def problems_table(self) -> pd.DataFrame:
-        return problems_frame(self.problems)
-
-    @property
-    def change_summary(self) -> pd.DataFrame:
-        return diff.change_summary(self.changes)
 
     @property
     def conflict_note(self) -> str:
