@@ -20,7 +20,7 @@ from indicators.access.identity import SYSTEM, Identity
 from indicators.access.roles import Action
 from indicators.domain.problems import Problem, UnreadableWorkbook, has_errors, problems_frame
 from indicators.domain.schema import Programme, empty_programme
-from indicators.domain.settings import setting, store_location
+from indicators.domain.settings import setting, setting_int, store_location
 from indicators.read import diff, reapply, validate, worker
 from indicators.read.mapping import (
     MappedWorkbook,
@@ -67,6 +67,7 @@ class IngestResult(_Findings):
     mapped: MappedWorkbook | None = None  # the workbook as read through a mapping, when one was used
     mapping: Mapping | None = None  # the mapping used: the one given, or a saved one for the same headers
     needs_mapping: bool = False  # not in the template's layout, and no saved mapping has its headers
+    file_name: str = ""  # the file's name as given, for the report
 
     @property
     def errors(self) -> int:
@@ -367,4 +368,7 @@ def default_store() -> Store:
     store = Store(store_location())
     if not store.version_ids():
         seed_demo(store)
+    if hasattr(store.backend, "remove_orphans"):  # staging folders a killed process left behind (folder stores)
+        store.backend.remove_orphans()
+    store.tidy(setting_int("RETAIN_UNAPPROVED_DAYS"))
     return store

@@ -73,6 +73,16 @@ SETTINGS: tuple[Setting, ...] = (
         "0",
         "1 lets visitors who are not signed in see the donor view (a public results page); 0 asks them to sign in.",
     ),
+    Setting(
+        "ADDRESS",
+        "127.0.0.1",
+        "Address `make run` listens on: this machine only; 0.0.0.0 for every interface, behind a proxy (Deploying).",
+    ),
+    Setting(
+        "RETAIN_UNAPPROVED_DAYS",
+        "90",
+        "Days after which the raw workbook of a draft or returned version never approved is removed (0 keeps it).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

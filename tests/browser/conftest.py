@@ -304,10 +304,18 @@ def goto(page, url: str) -> None:
 @pytest.fixture(scope="session")
 def page_urls(app: App, browser, manager_state) -> dict[str, str]:
     """Each page's URL (without query), by its title in the navigation, read from the navigation's links."""
-    context = browser.new_context(storage_state=manager_state)
+    return urls_of(app, browser, manager_state)
+
+
+def urls_of(app: App, browser, storage_state: dict | None = None) -> dict[str, str]:
+    """Each page's URL (without query) of a running app, by its title in the navigation, as a programme manager
+    sees it (signed in through the form when no ``storage_state`` of a signed-in manager is given)."""
+    context = browser.new_context(storage_state=storage_state)
     try:
         page = context.new_page()
         goto(page, app.url + "/")
+        if storage_state is None:
+            sign_in(page, ACCOUNTS["manager"])
         links = page.locator('[data-testid="stSidebarNav"] a')
         links.first.wait_for()  # the navigation is drawn once the session is known to be signed in
         wait_for_app(page)
