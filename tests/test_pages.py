@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import html
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -463,3 +464,26 @@ def test_a_stored_upload_is_let_go_and_its_report_kept_without_tables(store):
     assert stored.upload is None and stored.merged is None and stored.version_id
     assert "checking" not in at.session_state
     assert any(b.label.startswith("Submit version") for b in at.button)
+
+
+@pytest.mark.parametrize("page", ["overview", "beneficiary", "indicator", "workplan", "semester_review", "method"])
+def test_a_missing_figure_reads_as_words_never_none(store, page):
+    """Streamlit shows a missing number as "None"; tables say "not reported" (a value) or "–" instead."""
+    at = app("manager", indicator="IND-10", semester="2023NovS2")
+    at.switch_page(f"pages/{page}.py").run()
+    no_errors(at)
+    for frame in at.dataframe:
+        configs = json.loads(frame.proto.columns)
+        for name in frame.value.columns:
+            if configs.get(name, {}).get("type_config", {}).get("type") == "number":
+                assert not frame.value[name].isna().any(), (page, name)
+
+
+def test_a_semester_without_reports_says_not_reported(store):
+    """Nothing is reported yet for Nov 2026 – Apr 2027 (the demo's last semester): its regional actual reads
+    "not reported" and its missing target a dash, not "None"."""
+    at = app("manager", indicator="IND-06", semester="2023NovS2")
+    at.switch_page("pages/indicator.py").run()
+    table = next(f.value for f in at.dataframe if "coverage" in f.value.columns).set_index("semester_label")
+    assert table.loc["Nov 2026 – Apr 2027", ["actual", "target"]].tolist() == ["not reported", "–"]
+    assert table.loc["May 2023 – Oct 2023", "actual"] == "104"

@@ -93,7 +93,42 @@ def table(frame: pd.DataFrame, columns: Mapping[str, object], height: int | str 
     shown = [c for c in columns if c in frame.columns]
     sent = frame[shown].reset_index(drop=True)
     config = {c: columns[c] for c in shown}
+    for name in shown:  # a number column with gaps is sent as text, so that a gap reads as words, not "None"
+        kind = config[name].get("type_config", {}) if isinstance(config[name], dict) else {}
+        if kind.get("type") == "number" and sent[name].isna().any():
+            sent[name] = numbers_as_text(sent[name], kind.get("format"), MISSING_TEXT.get(name, "–"))
+            config[name] = {**config[name], "alignment": "right", "type_config": {"type": "text"}}
     return st.dataframe(sent, hide_index=True, column_order=shown, column_config=config, height=height, key=key)
+
+
+# What an empty cell of a number column says (other number columns: a dash). Streamlit's table shows "None"
+# for a missing number and has no option to say otherwise, so such a column is sent as text (it then sorts
+# as text).
+MISSING_TEXT = {
+    "actual": "not reported",
+    "value": "not reported",
+    "semester_value": "not reported",
+    "female": "not reported",
+    "male": "not reported",
+    "numerator": "not reported",
+    "denominator": "not reported",
+}
+
+
+def numbers_as_text(values: pd.Series, number_format: str | None, missing: str) -> pd.Series:
+    """Numbers written as a table shows them (``format`` of a NumberColumn), ``missing`` for a gap."""
+
+    def one(value: object) -> str:
+        if pd.isna(value):
+            return missing
+        number = float(value)  # type: ignore[arg-type]
+        if number_format == "percent":
+            return f"{number:.0%}"
+        if number_format and number_format.startswith("%"):
+            return number_format % number
+        return f"{number:,.2f}".rstrip("0").rstrip(".")
+
+    return values.map(one).astype("string")
 
 
 _SAFE_NAME = re.compile(r"[^\w.-]+")

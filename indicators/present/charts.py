@@ -206,6 +206,24 @@ def _hover_value(rows: pd.DataFrame, unit: str) -> list[str]:
     return [_number(a, unit) for a in rows["actual"]]
 
 
+MATRIX_TITLE_CHARS = 36  # a row of the status matrix names its indicator in this many characters at most
+
+
+def _titles(progress: pd.DataFrame) -> list[str]:
+    if "title" not in progress:
+        return [""] * len(progress)
+    return ["" if pd.isna(t) else str(t) for t in progress["title"]]
+
+
+def matrix_row_label(indicator_id: str, title: str) -> str:
+    """A status matrix row: the indicator's code and a short title (cut at a word, with an ellipsis)."""
+    title = " ".join(title.split())
+    if len(title) > MATRIX_TITLE_CHARS:
+        cut = title[: MATRIX_TITLE_CHARS - 1]
+        title = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:–- ") + "…"
+    return inert(f"{indicator_id} · {title}" if title else indicator_id)
+
+
 def status_matrix_figure(progress: pd.DataFrame) -> go.Figure:
     """Grid of indicators × beneficiaries for one semester, each cell coloured by status and marked with its symbol.
 
@@ -215,8 +233,13 @@ def status_matrix_figure(progress: pd.DataFrame) -> go.Figure:
     title = f"Indicator status by beneficiary, {when}"
     if progress.empty:
         return empty_figure(title)
-    rows = progress.assign(name=progress["beneficiary"].map(beneficiary_name))
-    indicators = list(dict.fromkeys(rows["indicator_id"].astype(str)))
+    rows = progress.assign(
+        name=progress["beneficiary"].map(beneficiary_name),
+        row=[
+            matrix_row_label(i, t) for i, t in zip(progress["indicator_id"].astype(str), _titles(progress), strict=True)
+        ],
+    )
+    indicators = list(dict.fromkeys(rows["row"]))
     names = [beneficiary_name(c) for c in beneficiary_order(rows["beneficiary"])]
     fig = go.Figure()
     counts = []
@@ -229,7 +252,7 @@ def status_matrix_figure(progress: pd.DataFrame) -> go.Figure:
         fig.add_trace(
             go.Scatter(
                 x=list(part["name"]),
-                y=[inert(i) for i in part["indicator_id"].astype(str)],
+                y=list(part["row"]),
                 mode="markers+text",
                 name=f"{status.symbol} {status.label}",
                 text=[status.symbol] * len(part),
@@ -238,7 +261,7 @@ def status_matrix_figure(progress: pd.DataFrame) -> go.Figure:
                 customdata=list(
                     zip(part["title"].astype(str).map(inert), [status.label] * len(part), list(shown), strict=True)
                 ),
-                hovertemplate="%{y} · %{x}<br>%{customdata[0]}<br>%{customdata[1]}: %{customdata[2]}<extra></extra>",
+                hovertemplate="%{x}<br>%{customdata[0]}<br>%{customdata[1]}: %{customdata[2]}<extra></extra>",
             )
         )
     caption = (
@@ -248,7 +271,7 @@ def status_matrix_figure(progress: pd.DataFrame) -> go.Figure:
     )
     fig.update_xaxes(categoryorder="array", categoryarray=names, side="top", showgrid=False)
     fig.update_yaxes(
-        categoryorder="array", categoryarray=[inert(i) for i in indicators], autorange="reversed", showgrid=False
+        categoryorder="array", categoryarray=indicators, autorange="reversed", showgrid=False, automargin=True
     )
     return _finish(fig, title, caption, height=140 + 40 * len(indicators))
 

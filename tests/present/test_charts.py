@@ -53,7 +53,7 @@ def test_status_matrix_has_one_trace_per_status_coloured_and_marked_by_it():
         assert trace.marker.color == status.colour
         assert set(trace.text) == {status.symbol}
     at_risk = trace_named(fig, "▲")
-    assert list(at_risk.x) == ["Kosovo*"] and list(at_risk.y) == ["IND-01"]
+    assert list(at_risk.x) == ["Kosovo*"] and list(at_risk.y) == ["IND-01 · Prison staff trained"]
     assert list(fig.layout.xaxis.categoryarray) == ["Albania", "Kosovo*", "Serbia"]
     assert "XKX" not in str(fig.to_dict())
 
@@ -300,7 +300,23 @@ def test_status_matrix_keeps_the_order_indicators_come_in() -> None:
             "progress_display": [0.1, 1.0, 0.5, 1.0],
         }
     )
-    assert list(charts.status_matrix_figure(rows).layout.yaxis.categoryarray) == ["I9", "I1", "I5"]
+    assert list(charts.status_matrix_figure(rows).layout.yaxis.categoryarray) == ["I9 · T", "I1 · T", "I5 · T"]
+
+
+@pytest.mark.parametrize(
+    ("title", "row"),
+    [
+        ("Prison staff trained", "IND-01 · Prison staff trained"),
+        ("", "IND-01"),
+        (
+            "Number of  prison   staff\ntrained in risk assessment and case management",
+            "IND-01 · Number of prison staff trained in…",
+        ),
+        ("A" * 60, "IND-01 · " + "A" * 35 + "…"),
+    ],
+)
+def test_status_matrix_rows_name_the_indicator_in_a_short_title(title: str, row: str) -> None:
+    assert charts.matrix_row_label("IND-01", title) == row
 
 
 MARKUP = "<a href='http://example.org/x'>t</a> <img src=x> <b>b</b>"
