@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# Where `make run` listens: this machine only, unless the ADDRESS setting (PPD_ADDRESS) says otherwise.
+ADDRESS ?= $(or $(PPD_ADDRESS),127.0.0.1)
 
 .PHONY: run test lint bench demo template test-tools clean
 
@@ -20,7 +22,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 run: $(VENV)/.runtime  ## install and serve the app on the bundled demo data at http://localhost:8501
 	@$(BIN)/python -m indicators setup-link --url http://localhost:$(PORT)  # only while no account exists
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run dashboard.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test-tools:  ## Debian's chromium and LibreOffice Calc for the tests (never a downloaded browser)
 	@./scripts/ensure-test-tools

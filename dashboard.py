@@ -11,7 +11,11 @@ import streamlit as st
 from ui import data, filters, layout, view
 
 st.set_page_config(
-    page_title="Programme progress", page_icon=str(Path(__file__).parent / "ui" / "icon.png"), layout="wide"
+    # A file, served by Streamlit from /media: a Material icon (or none, when the navigation's first icon is
+    # used) makes every page fetch fonts.gstatic.com.
+    page_title="Programme progress",
+    page_icon=str(Path(__file__).parent / "ui" / "icon.png"),
+    layout="wide",
 )
 
 # name: (title, icon, URL path). URL paths differ from the file names on purpose: Streamlit also registers the

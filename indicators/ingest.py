@@ -52,6 +52,7 @@ class IngestResult:
     mapped: MappedWorkbook | None = None  # the workbook as read through a mapping, when one was used
     mapping: Mapping | None = None  # the mapping used: the one given, or a saved one for the same headers
     needs_mapping: bool = False  # not in the template's layout, and no saved mapping has its headers
+    file_name: str = ""  # the file's name as given, for the report
 
     @property
     def problems_table(self) -> pd.DataFrame:
@@ -368,4 +369,6 @@ def default_store() -> Store:
     store = Store(store_location())
     if not store.version_ids():
         seed_demo(store)
+    if hasattr(store.backend, "remove_orphans"):  # staging folders a killed process left behind (folder stores)
+        store.backend.remove_orphans()
     return store

@@ -12,11 +12,11 @@ semester = view.semester()
 indicators = programme.indicators.set_index("indicator_id")
 chosen = view.indicator_picker(list(indicators.index), dict(indicators["title"]))
 about = indicators.loc[chosen]
-st.markdown(f"**{chosen} · {about['title']}**")
+st.markdown(f"**{layout.md(chosen)} · {layout.md(about['title'])}**")
 st.caption(
-    f"Measure: {about['measure']} · unit: {layout.plain(about['unit']) or '—'} · aggregation across beneficiaries: "
-    f"{about['aggregation']} · {'cumulative' if about['cumulative'] else 'per semester'}"
-    f"{' · sensitive' if about['sensitive'] else ''}. {layout.plain(about['definition'])}"
+    f"Measure: {layout.md(about['measure'])} · unit: {layout.md(about['unit']) or '—'} · aggregation across "
+    f"beneficiaries: {layout.md(about['aggregation'])} · {'cumulative' if about['cumulative'] else 'per semester'}"
+    f"{' · sensitive' if about['sensitive'] else ''}. {layout.md(about['definition'])}"
 )
 
 progress = data.progress(donor=view.is_donor())
@@ -34,9 +34,11 @@ else:
 
 st.subheader("Regional roll-up")
 if regional.empty:
-    layout.nothing_to_show(f"{chosen} is not added up across beneficiaries (aggregation: {about['aggregation']}).")
+    layout.nothing_to_show(
+        f"{layout.md(chosen)} is not added up across beneficiaries (aggregation: {layout.md(about['aggregation'])})."
+    )
 else:
-    layout.table(layout.readable(regional), layout.ROLLUP_COLUMNS)
+    layout.table(layout.readable(regional), layout.rollup_columns(donor=view.is_donor()))
 
 if about["disaggregation"] == "sex":
     st.subheader(f"Split by sex, {semester_label(semester)}")

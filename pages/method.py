@@ -18,8 +18,9 @@ if meta is None:
     layout.nothing_to_show("No version is approved yet.")
 else:
     st.markdown(
-        f"Version **{meta['id']}** (`{meta.get('file_name')}`), approved on {meta.get('approved_at')} "
-        f"by {meta.get('approved_by')}." + (f"\n\n{ILLUSTRATIVE_NOTICE}" if meta.get("illustrative") else "")
+        f"Version **{layout.md(meta['id'])}** (file “{layout.md(meta.get('file_name'))}”), approved on "
+        f"{layout.md(meta.get('approved_at'))} by {layout.md(meta.get('approved_by'))}."
+        + (f"\n\n{ILLUSTRATIVE_NOTICE}" if meta.get("illustrative") else "")
     )
 
 st.subheader("Progress and status")

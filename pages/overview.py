@@ -13,7 +13,7 @@ layout.page_header("Programme progress", PROGRAMME_TITLE)
 programme = layout.programme_or_stop()
 semester = view.semester()
 st.subheader(f"Headline figures, {semester_label(semester)}")
-layout.headline_metrics(data.headlines(semester))
+layout.headline_metrics(data.headlines(semester, donor=view.is_donor()))
 st.caption("Under each figure: the change against the previous semester.")
 
 st.subheader("Indicator status by beneficiary")

@@ -28,7 +28,7 @@ else:
             icon=":material/merge:",
         )
     if review.message:
-        st.error(f"The stored workbook could not be checked again: {review.message}")
+        st.error(f"The stored workbook could not be checked again: {layout.md(review.message)}")
     if review.errors:
         st.error(
             f"{review.errors} error(s) against the approved data of now: return the version so its analyst fixes them."

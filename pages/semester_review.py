@@ -16,12 +16,12 @@ layout.page_header("Semester review", "For the Steering Committee: the semester 
 programme = layout.programme_or_stop()
 label, following = semester_label(semester), semester_from_id(semester).next().id
 status = layout.readable(latest_status(data.progress(donor=view.is_donor()), semester))
-st.download_button(
+layout.download(
     "Download the semester's indicator summary (CSV)",
-    layout.summary_csv(status, view.is_donor()),
+    lambda: layout.summary_csv(status, view.is_donor()),
     file_name=f"semester_summary_{semester}.csv",
     mime="text/csv",
-    icon=":material/download:",
+    key="semester_summary",
 )
 
 st.subheader(f"Plan and delivery, {label}")

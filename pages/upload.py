@@ -11,59 +11,76 @@ layout.page_header(
     "Upload a monitoring workbook",
     "Every problem is listed at once by sheet, row and column; nothing changes until a programme manager approves.",
 )
-st.download_button(
+layout.download(
     "Download the blank template (.xlsx)",
-    template_bytes(data.approved()),
+    lambda: template_bytes(data.approved()),
     file_name="monitoring_template.xlsx",
-    icon=":material/download:",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="template",
 )
+# The uploader's key changes once a workbook is stored, so Streamlit lets go of its bytes; the page keeps only
+# the report of the file checked last (no workbook, no tables) until another file is chosen.
+round_ = st.session_state.setdefault("upload_round", 0)
 upload = st.file_uploader(
     "Monitoring workbook (.xlsx)",
     type=["xlsx"],
-    key="workbook",
+    key=f"workbook-{round_}",
     max_upload_size=setting_int("MAX_UPLOAD_MB"),
     help=f"The template filled in; up to {setting_int('MAX_UPLOAD_MB')} MB.",
 )
 if upload is None:
-    layout.nothing_to_show("Choose a workbook to check it. Nothing is stored until it passes every check.")
-    st.stop()
-
-results = st.session_state.setdefault("ingested", {})  # one check per file, however often the page reruns
-if upload.file_id not in results:
-    with st.status(f"Checking {upload.name}", expanded=True) as status:
-        bar = st.progress(0.0, text="Starting")
-        with layout.project_errors_shown():
-            results[upload.file_id] = ingest(
-                upload.getvalue(),
-                upload.name,
-                view.identity(),
-                data.store(),
-                progress=lambda fraction, text: bar.progress(fraction, text=text),
+    st.session_state.pop("checking", None)  # a file removed from the uploader is forgotten
+    result = st.session_state.get("stored")
+    if result is None:
+        layout.nothing_to_show("Choose a workbook to check it. Nothing is stored until it passes every check.")
+        st.stop()
+else:
+    st.session_state.pop("stored", None)
+    checking = st.session_state.get("checking")
+    if checking is None or checking[0] != upload.file_id:  # one check per file, however often the page reruns
+        checked = None
+        with st.status(f"Checking {layout.md(upload.name)}", expanded=True) as status:
+            bar = st.progress(0.0, text="Starting")
+            with layout.project_errors_shown():
+                checked = ingest(
+                    upload.getvalue(),
+                    upload.name,
+                    view.identity(),
+                    data.store(),
+                    progress=lambda fraction, text: bar.progress(fraction, text=text),
+                )
+            passed = checked is not None and checked.ok
+            status.update(
+                label=f"Checked {layout.md(upload.name)}", state="complete" if passed else "error", expanded=not passed
             )
-        passed = upload.file_id in results and results[upload.file_id].ok
-        status.update(label=f"Checked {upload.name}", state="complete" if passed else "error", expanded=not passed)
-result = results.get(upload.file_id)
-if result is None:
-    st.stop()
-wants_mapping = result.needs_mapping or (
-    result.message is None
-    and result.mapping is None
-    and st.toggle(
-        "Read this workbook through a mapping of my own",
-        key=f"map:{upload.file_id}",
-        help="For a workbook kept in your own layout: say which columns hold what, once.",
-    )
-)
-if wants_mapping:
-    if result.needs_mapping:
-        st.info(
-            "This workbook is not in the template's layout. Say below where your values are: the mapping is "
-            "saved, and the next workbook laid out like this one goes straight to the report.",
-            icon=":material/table_view:",
+        if checked is None:
+            st.stop()
+        checked = layout.report_only(checked, upload.name)
+        if checked.version_id or checked.duplicate_of:  # stored: its bytes are not needed any more
+            st.session_state.update(stored=checked, upload_round=round_ + 1)
+            st.session_state.pop("checking", None)
+            st.rerun()
+        st.session_state["checking"] = (upload.file_id, checked)
+    result = st.session_state["checking"][1]
+if upload is not None:
+    wants_mapping = result.needs_mapping or (
+        result.message is None
+        and result.mapping is None
+        and st.toggle(
+            "Read this workbook through a mapping of my own",
+            key=f"map:{upload.file_id}",
+            help="For a workbook kept in your own layout: say which columns hold what, once.",
         )
-    mapping_step.mapping_step(upload.file_id, upload.getvalue(), upload.name, data.store(), view.identity())
-    st.stop()
+    )
+    if wants_mapping:
+        if result.needs_mapping:
+            st.info(
+                "This workbook is not in the template's layout. Say below where your values are: the mapping is "
+                "saved, and the next workbook laid out like this one goes straight to the report.",
+                icon=":material/table_view:",
+            )
+        mapping_step.mapping_step(upload.file_id, upload.getvalue(), upload.name, data.store(), view.identity())
+        st.stop()
 if result.mapping is not None:
     st.caption(f"Read through the saved mapping '{mapping_step.inert(result.mapping.name)}'.")
 layout.ingest_report(result)

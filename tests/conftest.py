@@ -9,12 +9,18 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from hypothesis import settings
 
 from indicators import ingest
 from indicators.access import accounts
 from indicators.read import worker
 from indicators.store import Store
 from tests import postgres
+
+# Property tests: a few dozen examples in the suite (two shared cores); HYPOTHESIS_PROFILE=thorough for more.
+settings.register_profile("suite", max_examples=30)
+settings.register_profile("thorough", max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 @pytest.fixture(scope="session")

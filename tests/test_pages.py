@@ -7,6 +7,7 @@ that nothing in ``indicators/`` imports Streamlit.
 from __future__ import annotations
 
 import ast
+import html
 from pathlib import Path
 
 import pandas as pd
@@ -42,7 +43,7 @@ def app(**query: str) -> AppTest:
 def texts(at: AppTest) -> str:
     """Every piece of text on the page, to look for a figure or a name."""
     parts = [e.value for kind in ("title", "subheader", "markdown", "caption", "info", "success") for e in at.get(kind)]
-    return "\n".join(str(p) for p in parts)
+    return html.unescape("\n".join(str(p) for p in parts)).replace("\u2060", "")  # as read (see layout.md)
 
 
 def no_errors(at: AppTest) -> None:
@@ -265,3 +266,85 @@ def test_many_indicators_show_the_worst_first_with_filters_and_say_how_many_are_
     at.multiselect(key="many_statuses").set_value(["not_due"]).run()
     assert "Showing 20 of 120 indicators, worst first matching the filters; 100 are not shown." in texts(at)
     assert "not_due" in texts(at)
+
+
+def test_donor_indicator_page_hides_regional_figures_that_depend_on_hidden_cells(store):
+    """Review: IND-10, May-Oct 2023: the regional actual (9) and 'meeting the target' (4) pinned the four '<5'."""
+    at = app(indicator="IND-10", semester="2023NovS2")
+    at.sidebar.radio[0].set_value("Donor").run()
+    at.switch_page("pages/indicator.py").run()
+    no_errors(at)
+    regional = next(d.value for d in at.dataframe if "beneficiaries_meeting_target_display" in d.value.columns)
+    row = regional.set_index("semester_label").loc["May 2023 – Oct 2023"]
+    assert row["actual_display"] == "[c]" and "actual" not in regional.columns
+    assert row["beneficiaries_meeting_target_display"] == "[c]"
+    assert "Hidden" in row["status_text"]
+
+
+def test_donor_overview_share_is_the_one_the_shown_statuses_give(store):
+    from indicators.compute.headlines import headline_figures
+
+    at = app(semester="2023NovS2")
+    at.sidebar.radio[0].set_value("Donor").run()
+    no_errors(at)
+    donor = headline_figures(store.approved(), "2023NovS2", donor=True).set_index("figure")
+    manager = headline_figures(store.approved(), "2023NovS2").set_index("figure")
+    figure = "Indicators on track or achieved"
+    assert donor.loc[figure, "value"] != manager.loc[figure, "value"]  # hidden statuses are left out
+    assert at.metric[0].label == figure and at.metric[0].value == f"{donor.loc[figure, 'value']:.0f}%"
+
+
+@pytest.mark.parametrize("page", ["overview", "beneficiary", "indicator", "workplan", "semester_review", "method"])
+@pytest.mark.parametrize("donor", [False, True])
+def test_tables_send_only_the_columns_they_show(store, page, donor):
+    """column_config hides columns only in the browser: a frame reaching st.dataframe is sent whole."""
+    at = app(indicator="IND-10", semester="2023NovS2")
+    if donor:
+        at.sidebar.radio[0].set_value("Donor").run()
+    at.switch_page(f"pages/{page}.py").run()
+    no_errors(at)
+    for frame in at.dataframe:
+        assert list(frame.value.columns) == list(frame.proto.column_order), page
+        if donor:
+            assert "actual" not in frame.value.columns or "actual_display" not in frame.value.columns
+
+
+def downloaded(at: AppTest) -> bytes:
+    """The file a download button handed to the browser in this run (base64 in the session's own script)."""
+    import base64
+    import re
+
+    scripts = [h.proto.body for h in at.get("html") if "ppdDownloads" in h.proto.body]
+    assert len(scripts) == 1, "one download script after the click"
+    return base64.b64decode(re.search(r'atob\("([A-Za-z0-9+/=]*)"\)', scripts[0]).group(1))
+
+
+@pytest.mark.parametrize("donor", [False, True])
+def test_semester_summary_is_made_on_click_for_the_viewer(store, donor):
+    at = app(semester="2023NovS2")
+    if donor:
+        at.sidebar.radio[0].set_value("Donor").run()
+    at.switch_page("pages/semester_review.py").run()
+    assert not [h for h in at.get("html") if "ppdDownloads" in h.proto.body], "nothing is sent before the click"
+    at.button(key="semester_summary").click().run()
+    no_errors(at)
+    text = downloaded(at).decode("utf-8-sig")
+    rows = [line for line in text.splitlines() if line.startswith("IND-10,")]
+    assert rows, text[:500]
+    assert any(",<5," in line for line in rows) == donor  # hidden for donors, the figures for managers
+
+
+def test_a_stored_upload_is_let_go_and_its_report_kept_without_tables(store):
+    """Once stored, the uploader is emptied (Streamlit drops the file's bytes) and the session keeps only the
+    report: no workbook, no tables; choosing nothing more keeps nothing else."""
+    workbook = workbook_with_place(store, "Skopje (checked twice)")
+    at = app()
+    at.switch_page("pages/upload.py").run()
+    at.file_uploader[0].set_value(("kept.xlsx", workbook, "application/octet-stream")).run()
+    no_errors(at)
+    assert at.file_uploader[0].value is None  # a new, empty uploader
+    assert "stored as draft version" in texts(at) and "kept.xlsx" in html.unescape(texts(at))  # as markdown source
+    stored = at.session_state["stored"]
+    assert stored.upload is None and stored.merged is None and stored.version_id
+    assert "checking" not in at.session_state
+    assert any(b.label.startswith("Submit version") for b in at.button)

@@ -103,15 +103,17 @@ def clear() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _headlines(data_version: str, semester: str, _store: Store) -> pd.DataFrame:
+def _headlines(data_version: str, semester: str, donor: bool, _store: Store) -> pd.DataFrame:
     programme = _approved(data_version, _store)
-    return headline_figures(programme, semester, Thresholds.from_settings()) if programme else pd.DataFrame()
+    if programme is None:
+        return pd.DataFrame()
+    return headline_figures(programme, semester, Thresholds.from_settings(), donor=donor)
 
 
-def headlines(semester: str) -> pd.DataFrame:
-    """headline_figures of the approved data for a semester."""
+def headlines(semester: str, donor: bool = False) -> pd.DataFrame:
+    """headline_figures of the approved data for a semester; with ``donor`` from the donor view only."""
     s = store()
-    return _headlines(s.data_version(), semester, s)
+    return _headlines(s.data_version(), semester, donor, s)
 
 
 @st.cache_data(show_spinner="Comparing with the approved data", max_entries=16)

@@ -3,8 +3,12 @@ readable tables, empty states, and the one place pages turn the project's own er
 
 from __future__ import annotations
 
+import base64
 import contextlib
-from collections.abc import Iterator, Mapping
+import dataclasses
+import re
+import secrets
+from collections.abc import Callable, Iterator, Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,6 +24,22 @@ from ui import data, view
 
 # No "download as PNG": a saved picture would lose the caption, the Kosovo* footnote and the demo notice.
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d", "toImage"]}
+
+
+_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")  # every ASCII punctuation character
+# Streamlit finds bare addresses, e-mail addresses, emoji and colour directives in the text itself, after
+# markdown is read; an invisible word joiner (U+2060) where they would start keeps them plain text.
+_FOUND_IN_TEXT = re.compile(r"(?=://)|(?i:(?<=www)(?=\.))|(?=@)|(?<=:)(?=[\w+/-]+[:\[])")
+
+
+def md(value: object) -> str:
+    """Text from a workbook, a file name or an identity made literal inside Streamlit markdown (st.markdown,
+    captions, alerts, widget labels): every ASCII punctuation character becomes a numeric character reference
+    (``&#58;`` for ``:``), which markdown shows as the character but never reads as syntax, so no link, image,
+    HTML, code span or LaTeX can start; a word joiner keeps bare addresses, e-mail addresses, emoji and colour
+    directives from being found in the text; line breaks become spaces so no heading or list can start."""
+    text = _FOUND_IN_TEXT.sub("\u2060", " ".join(plain(value).split()))
+    return _PUNCTUATION.sub(lambda m: f"&#{ord(m.group())};", text)
 
 
 def page_header(title: str, intro: str | None = None) -> None:
@@ -62,13 +82,55 @@ def figure(fig: go.Figure, key: str | None = None) -> None:
     caption = figure_caption(fig)
     st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key, alt=caption or None)
     if caption:
-        st.caption(caption)
+        st.caption(md(caption))  # captions name indicators and units from the workbook
 
 
 def table(frame: pd.DataFrame, columns: Mapping[str, object], height: int | str = "auto", key: str | None = None):
-    """A read-only table showing ``columns`` (name: column_config) in that order, without the index."""
+    """A read-only table showing ``columns`` (name: column_config) in that order, without the index.
+
+    The frame is cut to those columns here, in Python: column_config only hides columns in the browser, and
+    whatever reaches st.dataframe is sent to it whole."""
     shown = [c for c in columns if c in frame.columns]
-    return st.dataframe(frame, hide_index=True, column_order=shown, column_config=dict(columns), height=height, key=key)
+    sent = frame[shown].reset_index(drop=True)
+    config = {c: columns[c] for c in shown}
+    return st.dataframe(sent, hide_index=True, column_order=shown, column_config=config, height=height, key=key)
+
+
+_SAFE_NAME = re.compile(r"[^\w.-]+")
+
+
+def download(label: str, make: Callable[[], bytes], file_name: str, mime: str, key: str) -> None:
+    """A download made when it is asked for, for the person asking, and handed to their browser only.
+
+    st.download_button stores the file on the server at a /media/<hash> address that anyone holding it can
+    fetch without a session, for as long as the server keeps it (a deferred callable does the same once
+    clicked). Here the button reruns the page; ``make`` builds the file then (from what this person may see),
+    and the bytes travel over this session's own connection to a script that saves them from a blob: address,
+    which exists only in this browser tab. Nothing is ever at a server address."""
+    if not st.button(label, key=key, icon=":material/download:"):
+        return
+    payload = base64.b64encode(make()).decode("ascii")
+    name = _SAFE_NAME.sub("_", file_name)
+    nonce = secrets.token_hex(8)
+    st.html(
+        f"""<script>
+(() => {{
+  const seen = (window.ppdDownloads ??= new Set());
+  if (seen.has("{nonce}")) return;
+  seen.add("{nonce}");
+  const bytes = Uint8Array.from(atob("{payload}"), c => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], {{type: "{mime}"}}));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = "{name}";
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}})();
+</script>""",
+        unsafe_allow_javascript=True,  # our own script; the only data in it is base64 and a cleaned file name
+    )
 
 
 def _label(semester: object) -> str:
@@ -119,7 +181,7 @@ def project_errors_shown() -> Iterator[None]:
     try:
         yield
     except ProjectError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(md(error), icon=":material/error:")  # messages may quote a file name, a cell or an e-mail
 
 
 # Headline figures where a rise is bad news, so st.metric colours the change the other way round.
@@ -163,6 +225,9 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return csv_export(frame, notes=[ILLUSTRATIVE_NOTICE] if meta and meta.get("illustrative") else [])
 
 
+HIDDEN_HELP = "Sensitive counts from 1 to 4 are shown as '<5'; '[c]' is hidden so that a '<5' cannot be worked out."
+
+
 def progress_columns(donor: bool = False, where: bool = False) -> dict[str, object]:
     """Columns of an indicator_progress table (readable), with the donor-safe actual when ``donor`` and the
     beneficiary and semester when ``where``."""
@@ -171,12 +236,17 @@ def progress_columns(donor: bool = False, where: bool = False) -> dict[str, obje
         if donor
         else {"actual": column("Actual", "Value to date: running total for cumulative counts.", "number")}
     )
+    baseline = (
+        {"baseline_display": column("Baseline", HIDDEN_HELP)}
+        if donor
+        else {"baseline": column("Baseline", kind="number")}
+    )
     return {
         "indicator_id": column("Indicator", width="small"),
         "title": column("Title", width="large"),
         **({"beneficiary_name": column("Beneficiary"), "semester_label": column("Semester")} if where else {}),
         "unit": column("Unit"),
-        "baseline": column("Baseline", kind="number"),
+        **baseline,
         "target": column("Target", "The target in force in the semester (the latest adopted by then).", "number"),
         **actual,
         "carried": column(
@@ -239,6 +309,24 @@ ROLLUP_COLUMNS: dict[str, object] = {
         width="large",
     ),
 }
+
+
+def rollup_columns(donor: bool = False) -> dict[str, object]:
+    """Columns of a regional_rollup table; donors get the texts of donor_rollup, where a figure that depends
+    on a hidden one is hidden too."""
+    if not donor:
+        return ROLLUP_COLUMNS
+    texts = {
+        "baseline": ("baseline_display", "Baseline"),
+        "actual": ("actual_display", "Actual"),
+        "beneficiaries_meeting_target": ("beneficiaries_meeting_target_display", "Meeting it"),
+    }
+    return {
+        texts[name][0] if name in texts else name: column(texts[name][1], HIDDEN_HELP) if name in texts else config
+        for name, config in ROLLUP_COLUMNS.items()
+    }
+
+
 DELIVERY_COLUMNS: dict[str, object] = {
     "semester_label": column("Semester"),
     "beneficiary_name": column("Beneficiary"),
@@ -271,6 +359,7 @@ SUMMARY_HEADERS = {
     "semester_label": "Semester",
     "unit": "Unit",
     "baseline": "Baseline",
+    "baseline_display": "Baseline",
     "target": "Target",
     "actual": "Actual",
     "actual_display": "Actual",
@@ -281,9 +370,10 @@ SUMMARY_HEADERS = {
 
 
 def summary_csv(status: pd.DataFrame, donor: bool = False) -> bytes:
-    """The semester's indicator rows (from ``readable``) as CSV; donors get the suppressed actuals."""
-    dropped = "actual" if donor else "actual_display"
-    headers = {k: v for k, v in SUMMARY_HEADERS.items() if k in status.columns and k != dropped}
+    """The semester's indicator rows (from ``readable``) as CSV; donors get the texts of the donor view
+    ('<5' and '[c]' where a figure is hidden), others the figures."""
+    dropped = ("baseline", "actual") if donor else ("baseline_display", "actual_display")
+    headers = {k: v for k, v in SUMMARY_HEADERS.items() if k in status.columns and k not in dropped}
     return csv_bytes(status[list(headers)].rename(columns=headers))
 
 
@@ -363,10 +453,15 @@ LOG_COLUMNS: dict[str, object] = {
 CHANGES_SHOWN = 5000  # a browser table of 100,000 rows helps nobody; the CSV has them all
 
 
+def report_only(result, file_name: str):  # an indicators.ingest.IngestResult
+    """What ingest_report shows of a check, without the workbook's tables (kept in the session)."""
+    return dataclasses.replace(result, upload=None, merged=None, file_name=file_name)
+
+
 def ingest_report(result) -> None:  # an indicators.ingest.IngestResult
     """What an upload check found: the one-sentence refusal, or problems by sheet/row/column and the changes."""
     if result.message:
-        st.error(result.message, icon=":material/block:")
+        st.error(md(result.message), icon=":material/block:")  # it names the file and its sheets
         return
     errors, warnings = result.errors, result.warnings
     st.markdown(
@@ -377,10 +472,11 @@ def ingest_report(result) -> None:  # an indicators.ingest.IngestResult
     if not result.ok:
         st.error("Nothing was stored: fix the errors listed above and upload the workbook again.")
         return
+    name = f" “{md(result.file_name)}”" if getattr(result, "file_name", "") else ""
     if result.duplicate_of:
-        st.info(f"This exact file is already stored as version {result.duplicate_of}; nothing new was stored.")
+        st.info(f"This exact file{name} is already stored as version {result.duplicate_of}; nothing new was stored.")
     elif result.version_id:
-        st.success(f"No errors: stored as draft version {result.version_id}. Submit it for review below.")
+        st.success(f"No errors: the workbook{name} is stored as draft version {result.version_id}. Submit it below.")
     changes_shown(result)
 
 
@@ -400,9 +496,9 @@ def changes_shown(result, title: str = "Changes against the approved data") -> N
         if len(result.changes) > CHANGES_SHOWN:
             st.caption(f"The first {CHANGES_SHOWN:,} changes; download them all below.")
         table(shown, CHANGE_COLUMNS, key="changes")
-        st.download_button(
+        download(
             "Download every change (CSV)",
-            csv_bytes(result.changes),
+            lambda: csv_bytes(result.changes),
             file_name="changes.csv",
             mime="text/csv",
             key="changes_csv",

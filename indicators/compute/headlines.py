@@ -9,11 +9,13 @@ import numpy as np
 import pandas as pd
 
 from indicators.compute.completeness import completeness_table, expected_reports
-from indicators.compute.progress import Thresholds, indicator_progress, is_due
+from indicators.compute.progress import STATUS_BY_CODE, Thresholds, indicator_progress, is_due
+from indicators.compute.suppression import donor_progress
 from indicators.compute.workplan import workplan_delivery
 from indicators.domain.periods import semester_from_id
 from indicators.domain.schema import Programme
 
+HIDDEN = STATUS_BY_CODE["suppressed"].code
 HEADLINE_COLUMNS = ["figure", "value", "previous", "change", "unit", "help"]
 
 
@@ -39,9 +41,11 @@ def _percent(part: float, whole: float) -> float:
 
 
 def on_track_share(inputs: Inputs, semester: str) -> float:
-    """% of indicator x beneficiary pairs with a target due (not qualitative) that are achieved or on track."""
+    """% of indicator x beneficiary pairs with a target due (not qualitative) that are achieved or on track;
+    pairs whose status is hidden from donors (small counts) are left out, so a donor's share is the one the
+    statuses they see give."""
     rows = inputs.progress[(inputs.progress["semester"] == semester) & is_due(inputs.progress)]
-    rows = rows[rows["measure"] != "qualitative"]
+    rows = rows[(rows["measure"] != "qualitative") & (rows["status"] != HIDDEN)]
     return _percent(rows["status"].isin(["achieved", "on_track"]).sum(), len(rows))
 
 
@@ -70,7 +74,8 @@ HEADLINES: tuple[Headline, ...] = (
         "Indicators on track or achieved",
         "%",
         "Share of indicator and beneficiary pairs with a target due "
-        "this semester that are achieved or on track (qualitative indicators excluded).",
+        "this semester that are achieved or on track (qualitative indicators excluded; in the donor view, "
+        "pairs whose status is hidden because of a small count are left out).",
         on_track_share,
     ),
     Headline(
@@ -100,9 +105,15 @@ HEADLINES: tuple[Headline, ...] = (
 )
 
 
-def headline_figures(programme: Programme, semester: str, thresholds: Thresholds | None = None) -> pd.DataFrame:
-    """The headline figures of a semester: figure, value, previous, change, unit, help."""
-    inputs = Inputs(indicator_progress(programme, thresholds), expected_reports(programme), programme.activities)
+def headline_figures(
+    programme: Programme, semester: str, thresholds: Thresholds | None = None, donor: bool = False
+) -> pd.DataFrame:
+    """The headline figures of a semester: figure, value, previous, change, unit, help.
+
+    With ``donor`` they are computed from the donor view (``donor_progress``): nothing hidden there counts.
+    """
+    progress = indicator_progress(programme, thresholds)
+    inputs = Inputs(donor_progress(progress) if donor else progress, expected_reports(programme), programme.activities)
     previous = semester_from_id(semester).previous().id
     rows = []
     for h in HEADLINES:

@@ -1,18 +1,25 @@
 """Small-cell suppression of sensitive counts in views for donors.
 
-Primary: a sensitive count from 1 to threshold - 1 is shown as "<threshold" and its value removed. Zero is
-shown as 0. Secondary: in each group whose total could be shown (one indicator and semester across
-beneficiaries, or female and male within a total) that has a hidden cell, the smallest shown non-zero cells
-are hidden too (shown as "[c]", confidential) until at least two cells are hidden and they add up to the
-threshold or more, so the total minus the shown cells never pins down a small count.
+Every figure a donor sees is computed from what the donor view shows, or hidden with the figures it depends on:
 
-A hidden count also hides its progress and status (a status and a visible target would bound it), its
-progress to the end-of-action target and its forecast. For
-sensitive cumulative counts donors see running totals only, and a running total that rose by a small count
-since the previous semester is hidden as well, so two totals cannot be subtracted into a small count.
-A figure carried forward for a beneficiary that did not report is not shown to donors for sensitive counts,
-a regional total equal to a hidden total of the semester before is hidden too, and the "n of m beneficiaries
-reported" of a hidden regional total is hidden with it.
+- Primary: a sensitive count (a value, a value to date or a baseline) from 1 to threshold - 1 is shown as
+  "<threshold" and its value removed. Zero is shown as 0.
+- Secondary: in each group whose total could be shown (one indicator and semester across the countries, or
+  female and male within a total) that has a hidden cell, the smallest shown non-zero cells are hidden too
+  (shown as "[c]", confidential) until at least two cells are hidden and they add up to the threshold or more.
+- A hidden count or baseline also hides its progress and status: with the visible target, either would give
+  the hidden figure back or bound it.
+- Sensitive cumulative counts: donors see running totals only (the semester's new units could be read off two
+  totals). A total is hidden when it rose by a small count since the semester before, or differs by a small
+  count from the last figure of its series donors see (the last total shown, or the baseline), so no two
+  figures shown can be subtracted into a small count.
+- Regional roll-ups: a regional baseline, actual, "beneficiaries meeting the target", progress or status that
+  depends on a hidden figure of a beneficiary is hidden too; the others add up figures donors see.
+- Headline figures for donors leave out what is hidden (the "on track" share counts the statuses shown).
+- A hidden count also hides its progress to the end-of-action target and its forecast. A figure carried
+  forward for a beneficiary that did not report is not shown to donors for sensitive counts, a regional total
+  equal to a hidden total of the semester before is hidden too, and the "n of m beneficiaries reported" of a
+  hidden regional total is hidden with it.
 """
 
 from __future__ import annotations
@@ -22,13 +29,17 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from indicators.compute.progress import KEY as PAIR
 from indicators.compute.progress import STATUS_BY_CODE, row_groups
+from indicators.compute.rollup import _rolled_beneficiaries
 from indicators.domain.reference import COUNTRY_CODES
 from indicators.domain.settings import setting_int
 
 SECONDARY = "[c]"
 DONOR_VALUE_COLUMNS = ("semester_value", "actual")
 DONOR_GROUP = ("indicator_id", "semester", "_area")  # _area: the countries together (as rolled up), or REG
+DISPLAY_COLUMNS = ["baseline_display", "semester_value_display", "actual_display"]
+HIDDEN_MARKS = (SECONDARY, "running total only")
 
 
 def shown(value: object) -> str:
@@ -108,11 +119,34 @@ def suppress_small_counts(
     )
 
 
-def _small_increments(frame: pd.DataFrame, value: str, series_cols: list[str], threshold: int) -> pd.Series:
-    """Running totals of sensitive cumulative counts that rose by 1 to threshold-1 since the last semester.
+def _running_totals_to_hide(
+    frame: pd.DataFrame, hidden: pd.Series, baseline_shown: pd.Series, threshold: int
+) -> pd.Series:
+    """Running totals of sensitive cumulative counts to hide so that no two shown figures differ by a small
+    count: a total is hidden when it rose by 1 to threshold-1 since the semester before (20 - 17 = 3), or since
+    the last figure of its series a donor sees (the last total shown, else the baseline shown, else 0), so
+    the totals around a hidden one cannot be subtracted into a small count either. ``hidden`` marks totals
+    already hidden; they are skipped as the last shown figure."""
+    out = pd.Series(False, index=frame.index)
+    series = frame[_eligible(frame, "sensitive") & frame["cumulative"].astype("boolean").fillna(False)]
+    for _, rows in series.sort_values("semester", kind="stable").groupby(["indicator_id", "beneficiary"], sort=False):
+        first = rows.index[0]
+        before = float(np.nan_to_num(frame.at[first, "baseline"], nan=0.0))
+        last_shown = float(np.nan_to_num(baseline_shown.at[first], nan=0.0))
+        for index, total in rows["actual"].items():
+            if pd.isna(total):
+                continue  # nothing reported: no figure shown, the running total stays as it was
+            rise, since_shown = float(total) - before, float(total) - last_shown
+            before = float(total)
+            if hidden.at[index] or 0 < abs(rise) < threshold or 0 < abs(since_shown) < threshold:
+                out.at[index] = True
+            else:
+                last_shown = float(total)
+    return out
 
-    Showing both totals would give the small increment away (20 - 17 = 3), so such a total is hidden too.
-    """
+
+def _small_increments(frame: pd.DataFrame, value: str, series_cols: list[str], threshold: int) -> pd.Series:
+    """Regional running totals that rose by 1 to threshold-1 since the last semester (20 - 17 = 3)."""
     ordered = frame.sort_values("semester")
     previous = ordered.groupby(series_cols, dropna=False)[value].shift(1)
     rise = (ordered[value] - previous).reindex(frame.index)
@@ -139,33 +173,58 @@ def _mask_status(frame: pd.DataFrame, hidden: pd.Series) -> pd.DataFrame:
     )
 
 
+def _donor_baselines(progress: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Per indicator and beneficiary: ``baseline`` (hidden ones missing), ``baseline_display`` and
+    ``_baseline_hidden``; small baselines of sensitive counts are suppressed like the values."""
+    pairs = progress[[*PAIR, "_area", "measure", "sensitive", "baseline"]].drop_duplicates(PAIR)
+    safe = suppress_small_counts(pairs, "baseline", ["indicator_id", "_area"], threshold)
+    return safe[[*PAIR, "baseline", "display", "suppressed"]].rename(
+        columns={"display": "baseline_display", "suppressed": "_baseline_hidden"}
+    )
+
+
 def donor_progress(progress: pd.DataFrame, threshold: int | None = None) -> pd.DataFrame:
     """An indicator_progress frame safe for donors: sensitive counts suppressed with their dependent figures.
 
-    Adds ``semester_value_display``, ``actual_display`` and ``suppressed`` (any figure of the row hidden).
-    A hidden semester value also hides numerator and denominator; a hidden actual also hides progress and
-    status. For sensitive cumulative counts donors see running totals only (the semester's new units could be
-    read off two totals), and a total that rose by a small count is hidden as well.
+    Adds ``baseline_display``, ``semester_value_display``, ``actual_display`` and ``suppressed`` (any figure
+    of the row hidden). A hidden baseline or actual also hides progress and status (with the visible target
+    either gives it back, or bounds it); a hidden semester value also hides numerator and denominator. For
+    sensitive cumulative counts donors see running totals only (the semester's new units could be read off two
+    totals), and totals are hidden until they differ from the last figure shown by 0 or at least the threshold.
     """
     threshold = setting_int("SUPPRESS_BELOW") if threshold is None else threshold
     area = progress["beneficiary"].where(~progress["beneficiary"].isin(COUNTRY_CODES), "countries")
     out = progress.assign(_area=area)
+    baselines = _donor_baselines(out, threshold)
+    out = out.drop(columns="baseline").merge(baselines, how="left", on=PAIR, validate="many_to_one")
+    out.index = progress.index
+    out = out.assign(_baseline_hidden=out["_baseline_hidden"].astype("boolean").fillna(False).astype(bool))
+    truth = progress["baseline"]
     running = _eligible(out, "sensitive") & out["cumulative"].astype("boolean").fillna(False)
-    force = {"actual": _small_increments(out, "actual", ["indicator_id", "beneficiary"], threshold)}
-    hidden = pd.Series(False, index=progress.index)
-    for column in DONOR_VALUE_COLUMNS:
-        out = suppress_small_counts(out, column, DONOR_GROUP, threshold, force=force.get(column))
-        out = out.rename(columns={"display": f"{column}_display", "suppressed": f"_{column}_hidden"})
-        hidden |= out[f"_{column}_hidden"]
-    value_hidden, actual_hidden = out["_semester_value_hidden"] | running, out["_actual_hidden"]
+
+    values = suppress_small_counts(out, "semester_value", DONOR_GROUP, threshold)
+    # Running totals: hidden ones change which figure a later total is compared with, so repeat until settled.
+    hidden = pd.Series(False, index=out.index)
+    while True:
+        force = hidden | _running_totals_to_hide(out.assign(baseline=truth), hidden, out["baseline"], threshold)
+        actuals = suppress_small_counts(out, "actual", DONOR_GROUP, threshold, force=force)
+        if actuals["suppressed"].equals(hidden):
+            break
+        hidden = actuals["suppressed"]
+    value_hidden = values["suppressed"] | running | (actuals["suppressed"] & ~running)
+    actual_hidden = actuals["suppressed"]
     out = out.assign(
-        semester_value=out["semester_value"].mask(running),
-        semester_value_display=out["semester_value_display"].mask(running, "running total only"),
+        semester_value=values["semester_value"].mask(value_hidden),
+        semester_value_display=values["display"]
+        .where(~value_hidden | values["suppressed"], SECONDARY)
+        .mask(running, "running total only"),
+        actual=actuals["actual"],
+        actual_display=actuals["display"],
         numerator=out["numerator"].mask(value_hidden),
         denominator=out["denominator"].mask(value_hidden),
-        suppressed=hidden,
+        suppressed=values["suppressed"] | actual_hidden | out["_baseline_hidden"],
     )
-    out = _mask_status(out, actual_hidden)
+    out = _mask_status(out, actual_hidden | out["_baseline_hidden"])
     if "carried" in out.columns:  # a figure carried forward is no report; hiding more cells never reveals one
         carried = out["carried"].astype("boolean").fillna(False).astype(bool) & _eligible(out, "sensitive")
         out = out.assign(
@@ -174,7 +233,7 @@ def donor_progress(progress: pd.DataFrame, threshold: int | None = None) -> pd.D
             suppressed=out["suppressed"] | carried,
             **{c: out[c].mask(carried) for c in DERIVED_COLUMNS if c in out.columns},
         )
-    return out.drop(columns=["_area", "_semester_value_hidden", "_actual_hidden"])
+    return out[[*progress.columns, *DISPLAY_COLUMNS, "suppressed"]]
 
 
 def _after_hidden(frame: pd.DataFrame, hidden: pd.Series, value: str, series_cols: list[str]) -> pd.Series:
@@ -192,30 +251,64 @@ def _after_hidden(frame: pd.DataFrame, hidden: pd.Series, value: str, series_col
     return hidden.reindex(frame.index)
 
 
-def donor_rollup(rollup: pd.DataFrame, progress: pd.DataFrame, threshold: int | None = None) -> pd.DataFrame:
-    """A regional_rollup frame safe for donors: small summed actuals of sensitive counts hidden with progress.
+def _hidden_behind(rollup: pd.DataFrame, safe: pd.DataFrame) -> pd.DataFrame:
+    """Per regional row: whether a baseline, an actual or a status of the beneficiaries it adds up is hidden."""
+    rolled = _rolled_beneficiaries(safe)
+    flags = rolled.assign(
+        _baseline=rolled["baseline_display"].isin(HIDDEN_MARKS) | rolled["baseline_display"].str.startswith("<"),
+        _actual=rolled["actual_display"].isin(HIDDEN_MARKS) | rolled["actual_display"].str.startswith("<"),
+        _status=rolled["status"] == STATUS_BY_CODE["suppressed"].code,
+    )
+    flags = flags.assign(**{c: flags[c].fillna(False).astype(bool) for c in ("_baseline", "_actual", "_status")})
+    behind = flags.groupby(["indicator_id", "semester"], as_index=False)[["_baseline", "_actual", "_status"]].any()
+    found = rollup[["indicator_id", "semester"]].merge(behind, how="left", on=["indicator_id", "semester"])
+    found.index = rollup.index
+    return found[["_baseline", "_actual", "_status"]].astype("boolean").fillna(False).astype(bool)
 
-    Adds ``actual_display`` and ``suppressed``. Each regional total stands alone; the beneficiaries' cells
-    behind it are protected by donor_progress.
+
+def donor_rollup(rollup: pd.DataFrame, progress: pd.DataFrame, threshold: int | None = None) -> pd.DataFrame:
+    """A regional_rollup frame safe for donors: every regional figure that depends on a hidden figure of a
+    beneficiary is hidden with it, and small summed actuals of sensitive counts are hidden with progress.
+
+    Adds ``baseline_display``, ``actual_display``, ``beneficiaries_meeting_target_display`` and
+    ``suppressed``. A regional baseline hides when a baseline it adds up is hidden; the actual when an actual
+    it adds up is hidden (for count_meeting_target, a status it counts); progress and status when any of them
+    is; "meeting the target" when a status it counts is hidden. Otherwise each regional figure is computed
+    from figures donors see, so it tells them nothing more.
     """
+    threshold = setting_int("SUPPRESS_BELOW") if threshold is None else threshold
+    safe = donor_progress(progress, threshold)
+    behind = _hidden_behind(rollup, safe)
     kinds = progress[["indicator_id", "measure", "sensitive"]].drop_duplicates("indicator_id")
     summed = rollup.merge(kinds, how="left", on="indicator_id", validate="many_to_one")
     summed = summed.assign(
         sensitive=summed["sensitive"].astype("boolean").fillna(False) & (summed["aggregation"] == "sum")
     )
-    threshold = setting_int("SUPPRESS_BELOW") if threshold is None else threshold
     cumulative = progress[["indicator_id", "cumulative"]].drop_duplicates("indicator_id")
     summed = summed.merge(cumulative, how="left", on="indicator_id", validate="many_to_one")
+    summed.index = rollup.index
+    counting = summed["aggregation"] == "count_meeting_target"
     force = _small_increments(summed, "actual", ["indicator_id"], threshold)
+    force |= behind["_actual"] | (counting & behind["_status"])
     out = suppress_small_counts(summed, "actual", ["indicator_id", "semester"], threshold, force=force)
-    hidden = _after_hidden(summed, out["suppressed"], "actual", ["indicator_id"]) & summed["sensitive"]
-    hidden |= out["suppressed"]
+    # A regional total equal to a hidden total of the semester before would show it again: hidden too.
+    carried_over = _after_hidden(summed, out["suppressed"], "actual", ["indicator_id"]) & summed["sensitive"]
     out = out.assign(
-        actual=out["actual"].mask(hidden),
-        actual_display=out["display"].mask(hidden & ~out["suppressed"], SECONDARY),
-        suppressed=hidden,
-    ).drop(columns="display")
+        actual=out["actual"].mask(carried_over),
+        display=out["display"].mask(carried_over & ~out["suppressed"], SECONDARY),
+        suppressed=out["suppressed"] | carried_over,
+    )
     if "coverage" in out.columns:
-        out = out.assign(coverage=out["coverage"].mask(hidden, "hidden with the figure"))
-    out = _mask_status(out, out["suppressed"])
-    return out.drop(columns=["measure", "sensitive", "cumulative"])
+        out = out.assign(coverage=out["coverage"].mask(out["suppressed"] | behind["_actual"], "hidden with the figure"))
+    status_hidden = out["suppressed"] | behind["_baseline"] | behind["_status"]
+    meeting = out["beneficiaries_meeting_target"].astype("Int64").mask(behind["_status"])
+    out = _mask_status(out, status_hidden).assign(
+        baseline=out["baseline"].mask(behind["_baseline"]),
+        baseline_display=out["baseline"].map(shown).where(~behind["_baseline"], SECONDARY).astype("string"),
+        beneficiaries_meeting_target=meeting,
+        beneficiaries_meeting_target_display=meeting.map(shown, na_action=None)
+        .where(~behind["_status"], SECONDARY)
+        .astype("string"),
+        suppressed=status_hidden | behind["_actual"],
+    )
+    return out.rename(columns={"display": "actual_display"}).drop(columns=["measure", "sensitive", "cumulative"])

@@ -72,6 +72,11 @@ SETTINGS: tuple[Setting, ...] = (
         "0",
         "1 lets visitors who are not signed in see the donor view (a public results page); 0 asks them to sign in.",
     ),
+    Setting(
+        "ADDRESS",
+        "127.0.0.1",
+        "Address `make run` listens on: this machine only; 0.0.0.0 for every interface, behind a proxy (Deploying).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -9,6 +9,7 @@ the legend names it. Every figure has a title and a one-line description in ``fi
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 
 import pandas as pd
@@ -129,6 +130,12 @@ def beneficiary_order(codes: Iterable[object]) -> list[str]:
     return known + sorted(present - set(known))
 
 
+def inert(text: object) -> str:
+    """Text for plotly, which reads a few HTML tags (links among them) in titles, ticks and hover labels:
+    escaped, so text from a workbook shows as written and is never a link or markup."""
+    return html.escape(str(text), quote=False)
+
+
 def _number(value: object, unit: str = "") -> str:
     if value is None or pd.isna(value):
         return "–"
@@ -222,13 +229,15 @@ def status_matrix_figure(progress: pd.DataFrame) -> go.Figure:
         fig.add_trace(
             go.Scatter(
                 x=list(part["name"]),
-                y=list(part["indicator_id"].astype(str)),
+                y=[inert(i) for i in part["indicator_id"].astype(str)],
                 mode="markers+text",
                 name=f"{status.symbol} {status.label}",
                 text=[status.symbol] * len(part),
                 textfont={"color": text_colour(status.colour), "size": 16},
                 marker={"symbol": "square", "size": 34, "color": status.colour, "line": {"width": 1, "color": "white"}},
-                customdata=list(zip(part["title"].astype(str), [status.label] * len(part), list(shown), strict=True)),
+                customdata=list(
+                    zip(part["title"].astype(str).map(inert), [status.label] * len(part), list(shown), strict=True)
+                ),
                 hovertemplate="%{y} · %{x}<br>%{customdata[0]}<br>%{customdata[1]}: %{customdata[2]}<extra></extra>",
             )
         )
@@ -238,7 +247,9 @@ def status_matrix_figure(progress: pd.DataFrame) -> go.Figure:
         + ". Each cell shows the status symbol; point at a cell for the indicator's title and progress."
     )
     fig.update_xaxes(categoryorder="array", categoryarray=names, side="top", showgrid=False)
-    fig.update_yaxes(categoryorder="array", categoryarray=indicators, autorange="reversed", showgrid=False)
+    fig.update_yaxes(
+        categoryorder="array", categoryarray=[inert(i) for i in indicators], autorange="reversed", showgrid=False
+    )
     return _finish(fig, title, caption, height=140 + 40 * len(indicators))
 
 
@@ -249,7 +260,7 @@ def trend_figure(progress: pd.DataFrame) -> go.Figure:
     rows = progress.assign(_order=progress["semester"].map(semester_order(progress["semester"]).index))
     rows = rows.sort_values("_order")
     indicator, code = str(rows["indicator_id"].iloc[0]), str(rows["beneficiary"].iloc[0])
-    title = f"{indicator} · {beneficiary_name(code)}: actual against target"
+    title = f"{inert(indicator)} · {beneficiary_name(code)}: actual against target"
     unit = _unit_label(rows)
     labels = [_label(s) for s in rows["semester"]]
     lookup = _status_lookup()
@@ -289,7 +300,7 @@ def trend_figure(progress: pd.DataFrame) -> go.Figure:
             textposition="top center",
             line={"color": OKABE_ITO["blue"], "width": 3},
             marker={"size": 14, "color": colours, "line": {"width": 1, "color": OKABE_ITO["black"]}},
-            customdata=list(zip(_hover_value(rows, unit), status_labels, strict=True)),
+            customdata=list(zip(map(inert, _hover_value(rows, unit)), status_labels, strict=True)),
             hovertemplate="%{x}<br>Actual: %{customdata[0]}<br>Status: %{text} %{customdata[1]}<extra></extra>",
         )
     )
@@ -304,7 +315,7 @@ def trend_figure(progress: pd.DataFrame) -> go.Figure:
         )
     else:
         caption = f"{indicator} for {beneficiary_name(code)} has no numeric values to plot; see the table."
-    fig.update_yaxes(title=unit or None, rangemode="tozero")
+    fig.update_yaxes(title=inert(unit) or None, rangemode="tozero")
     _semester_axis(fig, labels)
     return _finish(fig, title, caption, height=440)
 
@@ -314,7 +325,7 @@ def indicator_across_figure(progress: pd.DataFrame, regional: pd.DataFrame | Non
     if progress.empty:
         return empty_figure("Across beneficiaries")
     indicator = str(progress["indicator_id"].iloc[0])
-    title = f"{indicator}: actual by beneficiary and semester"
+    title = f"{inert(indicator)}: actual by beneficiary and semester"
     unit = _unit_label(progress)
     order = semester_order(progress["semester"])
     labels = [_label(s) for s in order]
@@ -332,7 +343,7 @@ def indicator_across_figure(progress: pd.DataFrame, regional: pd.DataFrame | Non
                 line={"color": BENEFICIARY_COLOURS.get(code, OKABE_ITO["grey"]), "width": 2},
                 marker={"symbol": BENEFICIARY_MARKERS.get(code, "circle"), "size": 10},
                 customdata=list(
-                    zip(_hover_value(rows, unit), rows["status_symbol"], rows["status_label"], strict=True)
+                    zip(map(inert, _hover_value(rows, unit)), rows["status_symbol"], rows["status_label"], strict=True)
                 ),
                 hovertemplate=f"{beneficiary_name(code)}, %{{x}}<br>Actual: %{{customdata[0]}}"
                 "<br>Status: %{customdata[1]} %{customdata[2]}<extra></extra>",
@@ -379,7 +390,7 @@ def indicator_across_figure(progress: pd.DataFrame, regional: pd.DataFrame | Non
                 f"{_number(last['actual'], unit)} against a regional target of {_number(last['target'], unit)}."
             )
     _semester_axis(fig, labels)
-    fig.update_yaxes(title=unit or None, rangemode="tozero")
+    fig.update_yaxes(title=inert(unit) or None, rangemode="tozero")
     return _finish(fig, title, caption, height=460)
 
 
@@ -394,7 +405,7 @@ def sex_split_figure(values: pd.DataFrame) -> go.Figure:
         amount = amount.fillna(rows["numerator"])
     rows = rows.assign(_amount=amount.astype("Float64"))
     indicator = str(rows["indicator_id"].iloc[0])
-    title = f"{indicator}: split by sex"
+    title = f"{inert(indicator)}: split by sex"
     semesters = semester_order(rows["semester"])
     codes = beneficiary_order(rows["beneficiary"])
     keys = [(s, c) for s in semesters for c in codes]
@@ -425,7 +436,7 @@ def sex_split_figure(values: pd.DataFrame) -> go.Figure:
     share = f"; {totals['Female'] / both:.0%} female" if both else ""
     caption = f"{indicator} by sex: {_number(totals['Female'])} female and {_number(totals['Male'])} male{share}."
     fig.update_layout(barmode="stack")
-    fig.update_yaxes(title=_unit_label(rows) or None)
+    fig.update_yaxes(title=inert(_unit_label(rows)) or None)
     return _finish(fig, title, caption, height=420)
 
 
@@ -481,7 +492,7 @@ def timeline_figure(activities: pd.DataFrame) -> go.Figure:
     rows = activities.assign(
         _o=activities["semester"].map(order.index),
         _label=activities["semester"].map(_label),
-        _y=activities["activity_id"].astype(str) + " · " + activities["beneficiary"].map(beneficiary_name),
+        _y=activities["activity_id"].astype(str).map(inert) + " · " + activities["beneficiary"].map(beneficiary_name),
         _b=activities["beneficiary"].map(lambda c: _BENEFICIARY_RANK.get(c, 99)),
     )
     rows = rows.assign(_first=rows.groupby("_y")["_o"].transform("min"))
@@ -523,7 +534,7 @@ def timeline_figure(activities: pd.DataFrame) -> go.Figure:
                     "color": style.colour,
                     "line": {"width": 2, "color": style.colour},
                 },
-                customdata=list(part["title"].astype(str)),
+                customdata=list(part["title"].astype(str).map(inert)),
                 hovertemplate=f"%{{y}}, %{{x}}<br>%{{customdata}}<br>{style.label}<extra></extra>",
             )
         )

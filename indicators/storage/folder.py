@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import time
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -34,9 +35,25 @@ RESERVED = {"versions", "tmp", "log.jsonl", "approved.json"}  # not documents
 DOCUMENT_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*")
 
 
-def fsync_write(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write a new file and fsync it."""
-    with open(path, "wb", opener=lambda file, flags: os.open(file, flags, mode)) as handle:
+PRIVATE_FILE, PRIVATE_DIR = 0o600, 0o700
+ORPHAN_AFTER_S = 3600  # a staging folder older than this belongs to no running upload
+
+
+def _private_opener(file: str, flags: int) -> int:
+    fd = os.open(file, flags, PRIVATE_FILE)
+    os.fchmod(fd, PRIVATE_FILE)  # whatever the umask
+    return fd
+
+
+def private_dir(path: Path) -> None:
+    """A folder only its owner may open, whatever the umask."""
+    path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    os.chmod(path, PRIVATE_DIR)
+
+
+def fsync_write(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
+    """Write a new owner-only file and fsync it (the store holds raw uploads: nothing in it is for others)."""
+    with open(path, "wb", opener=_private_opener) as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
@@ -64,8 +81,16 @@ class FolderBackend:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self.location = str(self.root)
-        for sub in ("versions", "tmp"):
-            (self.root / sub).mkdir(parents=True, exist_ok=True)
+        known = [self.root / p for p in ("", "versions", "tmp", "log.jsonl")]
+        loose = any(p.exists() and p.stat().st_mode & 0o077 for p in known)  # written before this rule
+        for sub in ("", "versions", "tmp"):
+            private_dir(self.root / sub)
+        if loose:
+            for folder, subfolders, files in os.walk(self.root):
+                for name in subfolders:
+                    os.chmod(Path(folder) / name, PRIVATE_DIR)
+                for name in files:
+                    os.chmod(Path(folder) / name, PRIVATE_FILE)
 
     def __eq__(self, other: object) -> bool:  # one folder, one store: caches are shared by its openers
         return isinstance(other, FolderBackend) and other.root == self.root
@@ -78,7 +103,7 @@ class FolderBackend:
     @contextlib.contextmanager
     def locked(self, name: str = "store") -> Iterator[None]:
         """Hold a named lock on the store, across threads and processes of this host."""
-        with open(self.root / f".{name}.lock", "a+") as handle:
+        with open(self.root / f".{name}.lock", "a+", opener=_private_opener) as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
@@ -90,11 +115,11 @@ class FolderBackend:
     def stage(self, files: Mapping[str, bytes]) -> StagedFolder:
         """Write a version's files, fsynced, in a temporary folder (safe in another thread)."""
         staging = self.root / "tmp" / uuid.uuid4().hex
-        staging.mkdir(parents=True)
+        private_dir(staging)
         try:
             for name, data in files.items():
                 path = staging / name
-                path.parent.mkdir(parents=True, exist_ok=True)
+                private_dir(path.parent)
                 fsync_write(path, data)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -149,7 +174,7 @@ class FolderBackend:
 
     def append_log(self, event: dict) -> None:
         line = (json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n").encode()
-        fd = os.open(self.root / "log.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        fd = _private_opener(str(self.root / "log.jsonl"), os.O_WRONLY | os.O_APPEND | os.O_CREAT)
         try:
             os.write(fd, line)
             os.fsync(fd)
@@ -179,6 +204,21 @@ class FolderBackend:
         os.replace(tmp, self.root / "approved.json")
         fsync_dir(self.root)
 
+    def remove_orphans(self, older_than_s: float = ORPHAN_AFTER_S) -> int:
+        """Remove staging folders a killed process left behind (older than ``older_than_s``: a younger one may
+        be an upload being staged right now); returns how many."""
+        removed = 0
+        now = time.time()
+        for entry in (self.root / "tmp").iterdir():
+            if now - entry.stat().st_mtime <= older_than_s:
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            removed += 1
+        return removed
+
     def change_key(self) -> str:
         """Changes whenever a version is added, reviewed or approved: the pointer and the log's length."""
         log = self.root / "log.jsonl"
@@ -200,7 +240,7 @@ class FolderBackend:
     def write_document(self, name: str, data: bytes) -> None:
         """Replace a document atomically with an owner-only file."""
         path = self._document_path(name)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
         try:
             fsync_write(tmp, data, 0o600)

@@ -95,14 +95,12 @@ class App:
         return Store(self.store_dir)
 
 
-@pytest.fixture(scope="session")
-def app(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    """The app served by ``streamlit run`` on a free port with a throw-away store; stopped whatever happens.
-    Depends on ``browser`` so that a missing chromium fails the tests before any server starts."""
-    folder = tmp_path_factory.mktemp("browser-app")
+@contextlib.contextmanager
+def serve(folder: Path, env: dict[str, str] | None = None) -> Iterator[App]:
+    """``streamlit run dashboard.py`` on a free port with a store in ``folder``; stopped whatever happens."""
     store_dir, log = folder / "store", folder / "streamlit.log"
     port = _free_port()
-    env = {**os.environ, "PPD_STORE_DIR": str(store_dir), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PPD_STORE_DIR": str(store_dir), "PYTHONUNBUFFERED": "1", **(env or {})}
     command = [
         *(sys.executable, "-m", "streamlit", "run", "dashboard.py"),
         *("--server.port", str(port), "--server.address", "127.0.0.1"),
@@ -122,6 +120,14 @@ def app(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
             yield App(url, store_dir, log)
         finally:
             _stop(process)
+
+
+@pytest.fixture(scope="session")
+def app(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """The app served by ``streamlit run`` on a free port with a throw-away store; stopped whatever happens.
+    Depends on ``browser`` so that a missing chromium fails the tests before any server starts."""
+    with serve(tmp_path_factory.mktemp("browser-app")) as running:
+        yield running
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -253,6 +259,11 @@ def goto(page, url: str) -> None:
 @pytest.fixture(scope="session")
 def page_urls(app: App, browser) -> dict[str, str]:
     """Each page's URL (without query), by its title in the navigation, read from the navigation's links."""
+    return urls_of(app, browser)
+
+
+def urls_of(app: App, browser) -> dict[str, str]:
+    """Each page's URL (without query) of a running app, by its title in the navigation."""
     context = browser.new_context()
     try:
         page = context.new_page()

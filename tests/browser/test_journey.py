@@ -74,6 +74,7 @@ def click_nav(page, page_urls: dict[str, str], title: str) -> None:
 def metric(page, label: str) -> str:
     """The value shown by the headline figure (st.metric) whose label starts with ``label``."""
     box = page.locator('[data-testid="stMetric"]').filter(has_text=label)
+    box.first.wait_for()  # drawn after the page's first elements on a busy machine
     assert box.count() == 1, f"{box.count()} headline figures labelled {label!r}"
     return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
 

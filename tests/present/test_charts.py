@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -105,7 +107,7 @@ def test_trend_orders_semesters_and_draws_actual_target_and_baseline():
 def test_trend_hover_uses_donor_display_when_suppressed():
     rows = progress_rows([("IND-03", "MNE", S3, 0, 10, None, "on_track")]).assign(actual_display="<5", suppressed=True)
     actual = trace_named(charts.trend_figure(rows), "Actual")
-    assert actual.customdata[0][0] == "<5"
+    assert actual.customdata[0][0] == "&lt;5"  # escaped for plotly, which shows it as <5
 
 
 def test_indicator_across_draws_a_line_per_beneficiary_and_the_regional_target():
@@ -299,3 +301,25 @@ def test_status_matrix_keeps_the_order_indicators_come_in() -> None:
         }
     )
     assert list(charts.status_matrix_figure(rows).layout.yaxis.categoryarray) == ["I9", "I1", "I5"]
+
+
+MARKUP = "<a href='http://example.org/x'>t</a> <img src=x> <b>b</b>"
+
+
+@pytest.mark.parametrize(
+    "figure",
+    [
+        lambda: charts.status_matrix_figure(MATRIX.assign(title=MARKUP, indicator_id="IND <b>1</b>")),
+        lambda: charts.trend_figure(MATRIX.head(1).assign(unit=MARKUP, indicator_id="IND <b>1</b>")),
+        lambda: charts.indicator_across_figure(MATRIX.assign(unit=MARKUP, indicator_id="IND <b>1</b>")),
+        lambda: charts.timeline_figure(ACTIVITIES.assign(title=MARKUP, activity_id="<i>A</i>")),
+    ],
+)
+def test_text_from_the_workbook_is_never_plotly_markup(figure):
+    """Plotly reads <a>, <b>, <br> and a few more tags in titles, ticks and hover labels: data is escaped."""
+    shown = json.dumps(figure().to_plotly_json()["data"]) + json.dumps(figure().layout.to_plotly_json())
+    caption = charts.figure_caption(figure())
+    shown = shown.replace(json.dumps(caption)[1:-1], "")  # the caption is not drawn by plotly (st.caption is)
+    for tag in ("<a href", "<img", "<b>", "<i>"):
+        assert tag not in shown
+    assert "&lt;" in shown
