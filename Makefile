@@ -22,7 +22,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 run: $(VENV)/.runtime  ## install and serve the app on the bundled demo data at http://localhost:8501
 	@$(BIN)/python -m indicators setup-link --url http://localhost:$(PORT)  # only while no account exists
-	$(BIN)/streamlit run dashboard.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test-tools:  ## Debian's chromium and LibreOffice Calc for the tests (never a downloaded browser)
 	@./scripts/ensure-test-tools

@@ -1,14 +1,16 @@
-"""The app's entry point: page setup, the role preview, shared filters, navigation and the footnote.
+"""The app's entry point: page setup, sign-in, navigation by role, shared filters and the footnote.
 
-Run with ``make run`` (or ``streamlit run dashboard.py``). Pages hold layout only; numbers come from
-``indicators/``; ``ui/`` holds the Streamlit-aware helpers.
+Run with ``make run`` (``streamlit run app.py``, which serves this script with the routes that keep local
+accounts signed in). Pages hold layout only; numbers come from ``indicators/``; ``ui/`` holds the
+Streamlit-aware helpers; who may open a page is the permission table's (``indicators/access/roles.py``).
 """
 
 from pathlib import Path
 
 import streamlit as st
 
-from ui import data, filters, layout, view
+from indicators.access.roles import Action, allowed
+from ui import auth, data, filters, layout, view
 
 st.set_page_config(
     # A file, served by Streamlit from /media: a Material icon (or none, when the navigation's first icon is
@@ -18,30 +20,54 @@ st.set_page_config(
     layout="wide",
 )
 
-# name: (title, icon, URL path). URL paths differ from the file names on purpose: Streamlit also registers the
-# files in pages/ by name, and a page whose URL path equals its file name would run without this router.
+# name: (title, icon, URL path, what a person must be allowed to open it). URL paths differ from the file names
+# on purpose: Streamlit also registers the files in pages/ by name, and a page whose URL path equals its file
+# name would run without this router. Every page stays routable (people keep links), so a page someone's role
+# may not open says so instead of showing anything.
 PAGE_TABLE = {
-    "overview": ("Overview", "dashboard", "home"),
-    "beneficiary": ("Beneficiary", "flag", "beneficiaries"),
-    "indicator": ("Indicator", "insights", "indicators"),
-    "workplan": ("Work plan", "event_note", "work-plan"),
-    "semester_review": ("Semester review", "groups", "semester-review"),
-    "upload": ("Upload", "upload_file", "upload-workbook"),
-    "review": ("Review", "fact_check", "review-versions"),
-    "method": ("Method", "menu_book", "methodology"),
+    "overview": ("Overview", "dashboard", "home", Action.VIEW_APPROVED),
+    "beneficiary": ("Beneficiary", "flag", "beneficiaries", Action.VIEW_APPROVED),
+    "indicator": ("Indicator", "insights", "indicators", Action.VIEW_APPROVED),
+    "workplan": ("Work plan", "event_note", "work-plan", Action.VIEW_APPROVED),
+    "semester_review": ("Semester review", "groups", "semester-review", Action.VIEW_APPROVED),
+    "upload": ("Upload", "upload_file", "upload-workbook", Action.UPLOAD),
+    "review": ("Review", "fact_check", "review-versions", Action.VIEW_OWN_DRAFTS),
+    "method": ("Method", "menu_book", "methodology", Action.VIEW_APPROVED),
+    "admin": ("Accounts", "manage_accounts", "accounts", Action.MANAGE_ACCOUNTS),
 }
-PAGES = {
-    name: st.Page(f"pages/{name}.py", title=title, icon=f":material/{icon}:", url_path=path, default=name == "overview")
-    for name, (title, icon, path) in PAGE_TABLE.items()
-}
-DONOR_HIDDEN = ("upload", "review")
 USES_SEMESTER = ("overview", "beneficiary", "indicator", "semester_review")
 USES_BENEFICIARY = ("beneficiary",)
 
-role = view.role_picker()
-shown = {name: page for name, page in PAGES.items() if not (role == view.DONOR and name in DONOR_HIDDEN)}
-current = st.navigation(list(shown.values()))
-name = next(n for n, p in shown.items() if p.url_path == current.url_path)
+who = auth.signed_in()
+ready = who is not None and who.role is not None and not auth.must_change_password(who)
+may_open = {name: ready and allowed(who, action) for name, (*_, action) in PAGE_TABLE.items()}
+PAGES = {
+    name: st.Page(
+        f"pages/{name}.py",
+        title=title,
+        icon=f":material/{icon}:",
+        url_path=path,
+        default=name == "overview",
+        visibility="visible" if may_open[name] else "hidden",
+    )
+    for name, (title, icon, path, _) in PAGE_TABLE.items()
+}
+current = st.navigation(list(PAGES.values()), position="sidebar" if ready else "hidden")
+name = next(n for n, p in PAGES.items() if p.url_path == current.url_path)
+
+if who is None:
+    auth.sign_in_page()
+    st.stop()
+if who.role is None:
+    auth.no_role_page(who)
+    st.stop()
+if not ready:
+    auth.change_password_page(who)
+    st.stop()
+auth.sidebar(who)
+if not may_open[name]:
+    auth.not_available_page()
+    st.stop()
 
 programme = data.approved()
 if programme is not None:

@@ -9,6 +9,11 @@ python -m indicators store migrate [--grant-to ROLE]   creates or upgrades the S
 python -m indicators store copy --from DIR_OR_URL --to DIR_OR_URL   copies a whole store into an empty one
 python -m indicators mapping suggest FILE [--sheet NAME]  prints the mapping proposed for a workbook as JSON
 (validate and import also take --mapping MAP.json: a workbook in another layout read through that mapping)
+python -m indicators versions [--json]         every version, and what approving each submitted one changes now
+python -m indicators submit ID --as EMAIL [--note TEXT]    sends a draft (or a returned version) for review
+python -m indicators approve ID --as EMAIL [--note TEXT]   prints its changes against the approved data of now
+                                                           and approves exactly those
+python -m indicators return ID --as EMAIL --note TEXT      returns it (with the list of conflicts, if any)
 
 Whoever runs these commands can read and write the store's files, so the ``users`` commands act as an
 administrator; they are logged with the login name and the method ``cli``. ``import`` acts as the named
@@ -25,13 +30,13 @@ from pathlib import Path
 
 from indicators.access.accounts import password_problem
 from indicators.access.identity import Identity
-from indicators.access.roles import ROLES, role_name
+from indicators.access.roles import ROLES, Action, role_name
 from indicators.domain.problems import ProjectError
 from indicators.domain.reference import KOSOVO_FOOTNOTE
 from indicators.domain.settings import setting_float, store_dir
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
-EXIT_REFUSED = 2  # a command refused (unknown account, a role that may not do it): the sentence says why
+EXIT_REFUSED = 2  # a command refused (unknown account, a role that may not do it, a conflict): the sentence says why
 
 
 def _cli_admin() -> Identity:
@@ -115,6 +120,105 @@ def _add_users_parser(commands: argparse._SubParsersAction) -> None:
         ("reset-password", "give an account a new one-time password"),
     ):
         actions.add_parser(name, help=text).add_argument("email")
+
+
+def _acting(store, email: str) -> Identity:  # noqa: ANN001 - Store
+    """The account a command acts as (``--as EMAIL``), with its role now; the store and ingest check what it may do."""
+    actor = store.accounts.identity(email, "cli")
+    if actor is None:
+        raise ProjectError(f"The account {email} is disabled; ask an administrator.")
+    return actor
+
+
+def _versions(store, as_json: bool) -> int:  # noqa: ANN001 - Store
+    """Every version; for each submitted one, what approving it would change now (recomputed)."""
+    from indicators import ingest
+
+    versions = store.versions()
+    rows = []
+    for row in versions.to_dict("records"):
+        entry = {k: (None if v is None or v != v else v) for k, v in row.items()}
+        if row["status"] == "submitted":
+            review = ingest.review(store, row["id"])
+            entry |= {
+                "checked_against": review.base_version,
+                "approved_now": review.approved_version,
+                "reapplied": review.moved,
+                "changes": len(review.changes),
+                "conflicts": review.conflicts.to_dict("records"),
+                "errors": review.errors,
+                "problems": [p.__dict__ | {"message": p.message} for p in review.problems],
+            }
+        rows.append(entry)
+    if as_json:
+        print(json.dumps({"versions": rows, "footnote": KOSOVO_FOOTNOTE}, ensure_ascii=False, indent=2, default=str))
+        return EXIT_OK
+    if not rows:
+        print("No version is stored yet.")
+    for entry in rows:
+        shown = " (approved data)" if entry["is_approved"] else ""
+        if entry.get("reapplied_from"):
+            shown += f" (re-applies version {entry['reapplied_from']})"
+        print(f"{entry['id']}  {entry['status']:9}{shown}  {entry['file_name']}  by {entry['uploaded_by']}")
+        if entry["status"] == "submitted":
+            state = f"    {entry['changes']} cell(s) change against version {entry['approved_now'] or '(none)'}"
+            if entry["reapplied"]:
+                state += f" (re-applied: it was checked against version {entry['checked_against'] or '(none)'})"
+            print(state + f"; {len(entry['conflicts'])} conflict(s); {entry['errors']} error(s)")
+    return EXIT_OK
+
+
+def _change_lines(changes) -> list[str]:  # noqa: ANN001 - diff.CHANGE_COLUMNS frame
+    lines = []
+    for r in changes.itertuples():
+        if r.change == "changed":
+            lines.append(f"  {r.table} {r.key}: {r.column} {r.before or '(empty)'} -> {r.after or '(empty)'}")
+        else:
+            lines.append(f"  {r.table} {r.key}: row {r.change}")
+    return lines
+
+
+def _review_command(store, args: argparse.Namespace) -> int:  # noqa: ANN001 - Store
+    """submit, approve or return a version as the account named by --as."""
+    from indicators import ingest
+
+    actor = _acting(store, args.actor)
+    version = args.version
+    if args.command == "submit":
+        store.submit(version, actor, args.note or "")
+        print(f"Version {version} is submitted for review.")
+        return EXIT_OK
+    store.meta(version)  # an unknown version is refused before anything is computed
+    action = Action.APPROVE if args.command == "approve" else Action.RETURN
+    store.require(actor, action, f"version {version}", version)  # before a draft's changes are shown to anyone
+    review = ingest.review(store, version)
+    if args.command == "return":
+        listed = f"Changed since by another approval:\n{review.conflict_note}" if len(review.conflicts) else ""
+        store.return_version(version, actor, "\n\n".join(t for t in (args.note.strip(), listed) if t))
+        print(f"Version {version} is returned to its analyst with the note.")
+        return EXIT_OK
+    lines = [
+        f"Version {version} against the approved data of now (version {review.approved_version or '(none)'}):"
+        + (f" re-applied, as it was checked against version {review.base_version or '(none)'}" if review.moved else ""),
+        *_change_lines(review.changes),
+        f"{len(review.changes)} change(s).",
+    ]
+    if any("XKX" in line for line in lines):
+        lines.append(KOSOVO_FOOTNOTE)
+    print("\n".join(lines))
+    if review.problems:
+        print("\n".join(f"{p.severity.upper():8} {p.message}" for p in review.problems), file=sys.stderr)
+    if len(review.conflicts):
+        print("Conflicts with approvals since:\n" + review.conflict_note, file=sys.stderr)
+        raise ProjectError(
+            f"Version {version} was not approved: {len(review.conflicts)} cell(s) it changes were also changed by an "
+            f"approval since. Return it with the list (python -m indicators return {version} --as EMAIL --note "
+            "TEXT), or approve it taking the upload's values on the Review page."
+        )
+    published = ingest.approve(store, version, actor, args.note or "", seen=review.fingerprint)
+    also = "" if published == version else f" (its changes re-applied, stored as version {published})"
+    print(f"Version {version} is approved{also}: the changes above are the approved data now.")
+    return EXIT_OK
 
 
 def _read_file(path: str) -> bytes:
@@ -225,6 +329,17 @@ def main(argv: list[str] | None = None) -> int:
     suggest = mapping_commands.add_parser("suggest", help="print the mapping proposed for a workbook as JSON")
     suggest.add_argument("file")
     suggest.add_argument("--sheet", default=None, help="the sheet to map (default: the one that looks most like data)")
+    listing = commands.add_parser("versions", help="every version, and what approving each submitted one changes")
+    listing.add_argument("--json", action="store_true", help="print them as JSON")
+    for name, text in (
+        ("submit", "send a draft or returned version for review"),
+        ("approve", "approve a submitted version: prints its changes against the approved data of now"),
+        ("return", "return a submitted version to its analyst with a note"),
+    ):
+        acting = commands.add_parser(name, help=text)
+        acting.add_argument("version", metavar="ID", help="the version, e.g. 000012")
+        acting.add_argument("--as", dest="actor", required=True, metavar="EMAIL", help="the account that acts")
+        acting.add_argument("--note", required=name == "return", default="", metavar="TEXT")
     args = parser.parse_args(argv)
     if args.command == "store":
         return _store_command(args)
@@ -238,6 +353,10 @@ def main(argv: list[str] | None = None) -> int:
             return _users(args)
         if args.command == "setup-link":
             return _setup_link(args)
+        if args.command == "versions":
+            return _versions(default_store(), args.json)
+        if args.command in ("submit", "approve", "return"):
+            return _review_command(default_store(), args)
         if args.command == "template":
             store = default_store()
             Path(args.out).write_bytes(template.template_bytes(lists_from=store.approved()))
@@ -249,12 +368,7 @@ def main(argv: list[str] | None = None) -> int:
         data = _read_file(args.file)
         store = default_store()
         importing = args.command == "import"
-        actor = None
-        if importing:
-            email = args.user or getpass.getuser()
-            actor = store.accounts.identity(email, "cli")
-            if actor is None:
-                raise ProjectError(f"The account {email} is disabled; ask an administrator.")
+        actor = _acting(store, args.user or getpass.getuser()) if importing else None
         result = ingest.ingest(data, Path(args.file).name, actor, store, save=importing, mapping=mapping)
         # import: the report goes to stderr so that stdout holds only the version id, for scripts
         _report(result, Path(args.file).name, args.json, out=sys.stderr if importing and not args.json else sys.stdout)

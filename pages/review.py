@@ -3,12 +3,19 @@
 import streamlit as st
 
 from indicators import ingest
+from indicators.access.roles import Action, allowed
+from indicators.domain.settings import setting
 from ui import data, layout, view
 
+who = view.identity()
+if not allowed(who, Action.VIEW_DRAFTS):  # an analyst: their own versions and the reviewers' notes
+    layout.page_header("Your versions", "Each workbook you uploaded, its status, who reviewed it and their note.")
+    layout.table(data.store().versions_for(who), layout.VERSION_COLUMNS, key="versions")
+    st.stop()
 layout.page_header("Review submitted versions", "Approve a version to publish it, or return it with a note.")
 layout.show_flash()
 store = data.store()
-versions = store.versions()
+versions = store.versions_for(who)
 st.subheader("Versions")
 layout.table(versions, layout.VERSION_COLUMNS, key="versions")
 
@@ -43,7 +50,10 @@ else:
         )
         layout.conflicts_table(review.conflicts)
     layout.changes_shown(review, f"Changes against the approved data of now ({len(review.changes)} cells)")
-    manager = view.role() == view.MANAGER
+    own = str(versions.set_index("id").loc[chosen, "uploaded_by"]).lower() == who.email.lower()
+    if own and setting("FOUR_EYES") != "0":
+        st.info("You uploaded this version, so someone else approves it (the four-eyes rule).", icon=":material/group:")
+    manager = allowed(who, Action.APPROVE) and not (own and setting("FOUR_EYES") != "0")
     note = st.text_area("Note", key="review_note", help="Required when returning a version.")
     approve, give_back = st.columns(2)
     with layout.project_errors_shown():
@@ -51,7 +61,7 @@ else:
             "Approve, taking the upload's values" if conflicts else "Approve and publish",
             type="primary",
             disabled=not manager or bool(review.errors),
-            help=None if manager else "Only a programme manager approves.",
+            help=None if manager else "Only a programme manager who did not upload it approves it.",
         ):
             published = ingest.approve(
                 store, chosen, view.identity(), note, seen=review.fingerprint, take_upload=bool(conflicts)
@@ -60,8 +70,8 @@ else:
             layout.flash(f"Version {chosen} is approved{shown}: every page now shows it.")
         if give_back.button(
             "Return with the note and the conflicts" if conflicts else "Return with the note",
-            disabled=not manager,
-            help=None if manager else "Only a programme manager returns a version.",
+            disabled=not allowed(who, Action.RETURN),
+            help=None if allowed(who, Action.RETURN) else "Only a programme manager returns a version.",
         ):
             listed = f"Changed since by another approval:\n{review.conflict_note}" if conflicts else ""
             store.return_version(chosen, view.identity(), "\n\n".join(t for t in (note.strip(), listed) if t))

@@ -1,7 +1,8 @@
 """Every page of the app runs on the demo data in a throw-away store, as each role sees it.
 
-AppTest drives ``dashboard.py`` (the router); pages are reached with ``switch_page``. A separate test checks
-that nothing in ``indicators/`` imports Streamlit.
+AppTest drives ``dashboard.py`` (the router); pages are reached with ``switch_page``. People are signed in as
+an organisation account would be (``AppTest.user``, what ``st.login`` gives), with accounts and roles in the
+store. A separate test checks that nothing in ``indicators/`` imports Streamlit.
 """
 
 from __future__ import annotations
@@ -14,28 +15,52 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from indicators.access.identity import Identity
 from indicators.domain.reference import KOSOVO_FOOTNOTE
 from indicators.domain.schema import Programme
 from indicators.ingest import default_store
 from indicators.present.template import write_workbook
 from tests.factories import ANA, MARKO
+from ui import view
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
-PAGES = ["overview", "beneficiary", "indicator", "workplan", "semester_review", "upload", "review", "method"]
+PAGES = ["overview", "beneficiary", "indicator", "workplan", "semester_review", "upload", "review", "method", "admin"]
 TIMEOUT = 120
+ROLES = ("analyst", "manager", "donor", "admin")
+OPENS = {  # the pages each role may open; the others say "not available for your role" and nothing else
+    "analyst": {"overview", "beneficiary", "indicator", "workplan", "semester_review", "upload", "review", "method"},
+    "manager": {"overview", "beneficiary", "indicator", "workplan", "semester_review", "upload", "review", "method"},
+    "donor": {"overview", "beneficiary", "indicator", "workplan", "semester_review", "method"},
+    "admin": {"overview", "beneficiary", "indicator", "workplan", "semester_review", "method", "admin"},
+}
+NOT_AVAILABLE = "This page is not available for your role."
+ADMIN = Identity("tests", "admin", "cli")
+
+
+def add_accounts(store) -> None:
+    """One account per role, role@example.org, in the store."""
+    for role in ROLES:
+        if store.accounts.get(f"{role}@example.org") is None:
+            store.accounts.add(ADMIN, f"{role}@example.org", role, password="a long passphrase")
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    """A store of its own, seeded with the demo on first use (PPD_STORE_DIR is read at every call)."""
+    """A store of its own, seeded with the demo on first use (PPD_STORE_DIR is read at every call), with one
+    account per role."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PPD_STORE_DIR", str(tmp_path_factory.mktemp("store")))
-        yield default_store()
+        seeded = default_store()
+        add_accounts(seeded)
+        yield seeded
 
 
-def app(**query: str) -> AppTest:
+def app(as_role: str | None = "manager", email: str | None = None, **query: str) -> AppTest:
+    """The app as someone signed in with an organisation account (``as_role``'s account, or ``email``)."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if as_role or email:
+        at.user = {"is_logged_in": True, "email": email or f"{as_role}@example.org"}
     at.query_params.update(query)
     return at.run()
 
@@ -51,7 +76,7 @@ def no_errors(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", sorted(OPENS["manager"]))
 def test_every_page_runs_with_the_banner_and_the_footnote(store, page):
     at = app()
     at.switch_page(f"pages/{page}.py").run()
@@ -59,7 +84,65 @@ def test_every_page_runs_with_the_banner_and_the_footnote(store, page):
     assert at.title, "every page has a title"
     assert KOSOVO_FOOTNOTE in [c.value for c in at.caption]
     assert any("Illustrative demo data" in i.value for i in at.info)
-    assert at.sidebar.radio[0].label == "Viewing as"
+    assert "manager@example.org" in " ".join(c.value for c in at.sidebar.caption).replace("\\", "")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", PAGES)
+def test_every_role_on_every_page(store, role, page):
+    at = app(role)
+    at.switch_page(f"pages/{page}.py").run()
+    no_errors(at)
+    if page in OPENS[role]:
+        assert at.title and NOT_AVAILABLE not in texts(at)
+        assert KOSOVO_FOOTNOTE in [c.value for c in at.caption]
+    else:
+        assert [i.value for i in at.info] == [NOT_AVAILABLE] and not at.title and not at.dataframe
+        assert not at.metric and not at.get("plotly_chart") and not at.main.button and not at.text_input
+    nav = " ".join(str(c.value) for c in at.sidebar.caption).replace("\\", "")
+    assert f"{role}@example.org" in nav
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_not_signed_in_sees_only_the_sign_in_form(store, page):
+    at = app(None)
+    at.switch_page(f"pages/{page}.py").run()
+    no_errors(at)
+    assert [t.value for t in at.title] == ["Sign in"]
+    assert [t.label for t in at.text_input] == ["Email", "Password"]
+    assert not at.dataframe and not at.metric and not at.get("plotly_chart") and KOSOVO_FOOTNOTE not in texts(at)
+
+
+def test_a_person_without_a_role_is_told_to_ask_an_administrator(store):
+    at = app(None, email="stranger@example.org")
+    at.switch_page("pages/indicator.py").run()
+    no_errors(at)
+    assert [t.value for t in at.title] == ["No role yet"]
+    assert "Ask an administrator" in at.info[0].value and not at.dataframe and not at.metric
+
+
+def test_the_public_donor_view_setting(store, monkeypatch):
+    monkeypatch.setenv("PPD_PUBLIC_DONOR_VIEW", "1")
+    at = app(None)
+    no_errors(at)
+    assert at.title[0].value == "Programme progress" and "Viewing as a donor" in texts(at)
+    at.switch_page("pages/upload.py").run()
+    assert [i.value for i in at.info] == [NOT_AVAILABLE]
+    monkeypatch.setenv("PPD_PUBLIC_DONOR_VIEW", "0")
+    assert app(None).title[0].value == "Sign in"
+
+
+def test_a_changed_role_and_a_disabled_account_take_effect_at_the_next_rerun(store):
+    store.accounts.add(ADMIN, "changing@example.org", "manager", password="a long passphrase")
+    at = app(None, email="changing@example.org")
+    at.switch_page("pages/upload.py").run()
+    assert NOT_AVAILABLE not in texts(at)
+    store.accounts.set_role(ADMIN, "changing@example.org", "donor")
+    at.run()
+    assert [i.value for i in at.info] == [NOT_AVAILABLE]
+    store.accounts.disable(ADMIN, "changing@example.org")
+    at.run()
+    assert [t.value for t in at.title] == ["Sign in"] and "disabled" in texts(at)
 
 
 def test_overview_shows_headline_figures_for_the_semester_in_the_url(store):
@@ -99,26 +182,60 @@ def test_indicator_page_shows_the_demo_indicator_title(store):
     assert "Kosovo*" in texts(at)  # the chart caption names beneficiaries
 
 
-def test_donor_view_hides_upload_and_review(store):
-    at = app()
-    at.sidebar.radio[0].set_value("Donor").run()
+def test_donor_view_on_every_page_a_donor_opens(store):
+    at = app("donor")
     no_errors(at)
-    for page in ("upload", "review"):
-        with pytest.raises(ValueError):
-            at.switch_page(f"pages/{page}.py")
     for page in ("overview", "beneficiary", "indicator", "workplan", "semester_review", "method"):
         at.switch_page(f"pages/{page}.py").run()
         no_errors(at)
         assert "Viewing as a donor" in texts(at)
 
 
+def test_a_manager_previews_the_donor_view(store):
+    at = app("manager")
+    at.switch_page("pages/indicator.py").run()
+    assert "Viewing as a donor" not in texts(at)
+    at.sidebar.toggle(key="donor_preview").set_value(True).run()
+    no_errors(at)
+    assert "Viewing as a donor" in texts(at)
+    assert not app("analyst").sidebar.toggle, "only managers preview the donor view"
+
+
 def test_donor_does_not_see_the_sex_split_of_a_sensitive_count(store):
     sensitive = store.approved().indicators.query("sensitive and disaggregation == 'sex'")["indicator_id"]
-    at = app(indicator=str(sensitive.iloc[0]))
-    at.sidebar.radio[0].set_value("Donor").run()
+    at = app("donor", indicator=str(sensitive.iloc[0]))
     at.switch_page("pages/indicator.py").run()
     no_errors(at)
     assert "Not shown to donors" in texts(at)
+
+
+def cells(at: AppTest) -> set[str]:
+    """Every cell of every table on the page, as text."""
+    return {str(v) for frame in at.dataframe for v in frame.value.to_numpy().ravel()}
+
+
+def test_caches_never_cross_roles_a_donor_after_a_manager_sees_suppressed_counts(store):
+    progress = data_progress(store)
+    small = progress[progress["sensitive"] & progress["actual"].between(1, 4) & (progress["measure"] == "count")]
+    row = small.iloc[0]
+    query = {"beneficiary": str(row["beneficiary"]), "semester": str(row["semester"])}
+    manager = app("manager", **query)
+    manager.switch_page("pages/beneficiary.py").run()  # fills the cache with the manager's frames first
+    no_errors(manager)
+    assert "<5" not in cells(manager) and f"{row['actual']:g}" in {c.removesuffix(".0") for c in cells(manager)}
+    donor = app("donor", **query)
+    donor.switch_page("pages/beneficiary.py").run()
+    no_errors(donor)
+    assert "<5" in cells(donor)
+    again = app("manager", **query)
+    again.switch_page("pages/beneficiary.py").run()
+    assert "<5" not in cells(again)
+
+
+def data_progress(store):
+    from indicators.compute.progress import Thresholds, indicator_progress
+
+    return indicator_progress(store.approved(), Thresholds.from_settings())
 
 
 def workbook_with_place(store, place: str) -> bytes:
@@ -131,8 +248,7 @@ def workbook_with_place(store, place: str) -> bytes:
 
 def test_upload_submit_and_approve(store):
     workbook = workbook_with_place(store, "Skopje (to be confirmed)")
-    at = app()
-    at.sidebar.radio[0].set_value("Analyst").run()
+    at = app("analyst")
     at.switch_page("pages/upload.py").run()
     at.file_uploader[0].set_value(("resubmission.xlsx", workbook, "application/octet-stream")).run()
     no_errors(at)
@@ -142,8 +258,12 @@ def test_upload_submit_and_approve(store):
     next(b for b in at.button if b.label.startswith("Submit version")).click().run()
     no_errors(at)
     version = store.versions().query("status == 'submitted'")["id"].iloc[0]
+    assert store.meta(version)["uploaded_by"] == "analyst@example.org"
+    mine = app("analyst")
+    mine.switch_page("pages/review.py").run()
+    assert mine.title[0].value == "Your versions" and not mine.main.button, "an analyst: their versions, no buttons"
 
-    at.sidebar.radio[0].set_value("Programme manager").run()
+    at = app("manager")
     at.switch_page("pages/review.py").run()
     no_errors(at)
     assert at.selectbox(key="review_version").value == version
@@ -155,11 +275,13 @@ def test_upload_submit_and_approve(store):
 
 def test_returning_a_version_without_a_note_is_explained(store):
     workbook = workbook_with_place(store, "Online")
-    at = app()
+    at = app("manager")
     at.switch_page("pages/upload.py").run()
     at.file_uploader[0].set_value(("second.xlsx", workbook, "application/octet-stream")).run()
     next(b for b in at.button if b.label.startswith("Submit version")).click().run()
     at.switch_page("pages/review.py").run()
+    approve = next(b for b in at.button if b.label == "Approve and publish")
+    assert approve.disabled and "someone else approves it" in texts(at), "the four-eyes rule, on the page too"
     next(b for b in at.button if b.label == "Return with the note").click().run()
     assert not at.exception
     assert any("say why" in e.value for e in at.error)
@@ -188,6 +310,7 @@ def test_import_check_would_see_streamlit():
 def test_indicator_without_unit_or_definition_shows_without_error(tmp_path, monkeypatch):
     monkeypatch.setenv("PPD_STORE_DIR", str(tmp_path / "store"))
     own = default_store()
+    add_accounts(own)
     demo = own.approved()
     indicators = demo.indicators.copy()
     indicators.loc[indicators["indicator_id"] == "IND-01", ["unit", "definition"]] = None
@@ -201,7 +324,7 @@ def test_indicator_without_unit_or_definition_shows_without_error(tmp_path, monk
     assert "unit: —" in texts(at)
 
 
-def test_pages_leave_the_cached_frames_as_computed(store):
+def test_pages_leave_the_cached_frames_as_computed(store, monkeypatch):
     """Cached frames are shared objects (st.cache_resource): every page, as a manager and as a donor, must leave
     them exactly as computed, and a rerun gets the same object rather than a copy."""
     from indicators.compute.progress import Thresholds, indicator_progress
@@ -209,14 +332,12 @@ def test_pages_leave_the_cached_frames_as_computed(store):
     from indicators.compute.suppression import donor_progress
     from ui import data
 
-    for role in ("Programme manager", "Donor"):
-        at = app()
-        at.sidebar.radio[0].set_value(role).run()
-        for page in PAGES:
-            if role == "Donor" and page in ("upload", "review"):
-                continue
+    for role in ("manager", "donor"):
+        at = app(role)
+        for page in sorted(OPENS[role]):
             at.switch_page(f"pages/{page}.py").run()
             no_errors(at)
+    monkeypatch.setattr(view, "is_donor", lambda: False)  # out of a session nobody is signed in: the donor view
     programme = store.approved()
     progress = indicator_progress(programme, Thresholds.from_settings())
     pd.testing.assert_frame_equal(data.progress(), progress)
@@ -270,8 +391,7 @@ def test_many_indicators_show_the_worst_first_with_filters_and_say_how_many_are_
 
 def test_donor_indicator_page_hides_regional_figures_that_depend_on_hidden_cells(store):
     """Review: IND-10, May-Oct 2023: the regional actual (9) and 'meeting the target' (4) pinned the four '<5'."""
-    at = app(indicator="IND-10", semester="2023NovS2")
-    at.sidebar.radio[0].set_value("Donor").run()
+    at = app("donor", indicator="IND-10", semester="2023NovS2")
     at.switch_page("pages/indicator.py").run()
     no_errors(at)
     regional = next(d.value for d in at.dataframe if "beneficiaries_meeting_target_display" in d.value.columns)
@@ -284,8 +404,7 @@ def test_donor_indicator_page_hides_regional_figures_that_depend_on_hidden_cells
 def test_donor_overview_share_is_the_one_the_shown_statuses_give(store):
     from indicators.compute.headlines import headline_figures
 
-    at = app(semester="2023NovS2")
-    at.sidebar.radio[0].set_value("Donor").run()
+    at = app("donor", semester="2023NovS2")
     no_errors(at)
     donor = headline_figures(store.approved(), "2023NovS2", donor=True).set_index("figure")
     manager = headline_figures(store.approved(), "2023NovS2").set_index("figure")
@@ -298,9 +417,7 @@ def test_donor_overview_share_is_the_one_the_shown_statuses_give(store):
 @pytest.mark.parametrize("donor", [False, True])
 def test_tables_send_only_the_columns_they_show(store, page, donor):
     """column_config hides columns only in the browser: a frame reaching st.dataframe is sent whole."""
-    at = app(indicator="IND-10", semester="2023NovS2")
-    if donor:
-        at.sidebar.radio[0].set_value("Donor").run()
+    at = app("donor" if donor else "manager", indicator="IND-10", semester="2023NovS2")
     at.switch_page(f"pages/{page}.py").run()
     no_errors(at)
     for frame in at.dataframe:
@@ -321,9 +438,7 @@ def downloaded(at: AppTest) -> bytes:
 
 @pytest.mark.parametrize("donor", [False, True])
 def test_semester_summary_is_made_on_click_for_the_viewer(store, donor):
-    at = app(semester="2023NovS2")
-    if donor:
-        at.sidebar.radio[0].set_value("Donor").run()
+    at = app("donor" if donor else "manager", semester="2023NovS2")
     at.switch_page("pages/semester_review.py").run()
     assert not [h for h in at.get("html") if "ppdDownloads" in h.proto.body], "nothing is sent before the click"
     at.button(key="semester_summary").click().run()

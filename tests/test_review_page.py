@@ -8,16 +8,19 @@ from streamlit.testing.v1 import AppTest
 from indicators import ingest
 from indicators.store import Store
 from tests.factories import MARKO
-from tests.test_pages import APP, TIMEOUT, no_errors, texts
+from tests.test_pages import APP, TIMEOUT, add_accounts, no_errors, texts
 from tests.test_review import edited, upload, value_of
 
 
 @pytest.fixture
 def review_page(demo_store: Store):
-    """The Review page on a throw-away demo store (PPD_STORE_DIR points at it)."""
+    """The Review page on a throw-away demo store (PPD_STORE_DIR points at it), as a programme manager."""
+    add_accounts(demo_store)
 
     def open_on(version: str) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        at.user = {"is_logged_in": True, "email": "manager@example.org"}
+        at.run()
         at.switch_page("pages/review.py").run()
         at.selectbox(key="review_version").set_value(version).run()
         no_errors(at)

@@ -26,6 +26,7 @@ from indicators.domain.settings import store_location
 from indicators.ingest import Review, default_store, review
 from indicators.storage import StorageError
 from indicators.store import Store
+from ui import view
 
 
 @st.cache_resource(show_spinner=False)
@@ -78,7 +79,9 @@ def approved_meta() -> dict | None:
 
 
 def progress(donor: bool = False) -> pd.DataFrame:
-    """indicator_progress of the approved data; with ``donor`` the small sensitive counts are suppressed."""
+    """indicator_progress of the approved data; with ``donor`` the small sensitive counts are suppressed (always
+    for whoever sees the donor view, whatever the page asks: the donor frame is cached apart)."""
+    donor = donor or view.is_donor()
     s = store()
     return (_donor_progress if donor else _progress)(s.data_version(), s)
 
@@ -90,7 +93,9 @@ def _donor_rollup(data_version: str, _store: Store) -> pd.DataFrame:
 
 
 def rollup(donor: bool = False) -> pd.DataFrame:
-    """regional_rollup of the approved data's progress; with ``donor`` small sensitive totals are suppressed."""
+    """regional_rollup of the approved data's progress; with ``donor`` small sensitive totals are suppressed (always
+    for whoever sees the donor view)."""
+    donor = donor or view.is_donor()
     s = store()
     return (_donor_rollup if donor else _rollup)(s.data_version(), s)
 

@@ -1,4 +1,5 @@
-"""The shared view: who the page is shown to ("Viewing as") and the semester and beneficiary pickers.
+"""The shared view: who is looking (set by sign-in, ``ui/auth.py``), whether pages show the donor view, and the
+semester and beneficiary pickers.
 
 The pickers live in the sidebar of ``dashboard.py`` and keep their choice in ``st.query_params`` (keys
 ``semester`` and ``beneficiary``), so a copied link reproduces the view. A value from the URL is used only
@@ -12,45 +13,26 @@ from collections.abc import Sequence
 import streamlit as st
 
 from indicators.access.identity import Identity
+from indicators.access.roles import Action, allowed
 from indicators.domain.periods import semester_label
 from indicators.domain.reference import beneficiary_name
 
-MANAGER, ANALYST, DONOR = "Programme manager", "Analyst", "Donor"
-ROLES: tuple[str, ...] = (MANAGER, ANALYST, DONOR)
-ROLE_HELP = (
-    "A preview of what each audience sees, until sign-in arrives in a later issue. Donors see only approved "
-    "data, with small sensitive counts shown as '<5', and no Upload or Review pages; only a programme manager "
-    "approves or returns a version."
-)
-SEMESTER, BENEFICIARY, ROLE = "semester", "beneficiary", "role"
-
-
-def role_picker() -> str:
-    """The 'Viewing as' choice in the sidebar (a preview of roles until sign-in arrives)."""
-    if st.session_state.get(ROLE) not in ROLES:
-        st.session_state[ROLE] = MANAGER
-    role = st.sidebar.radio("Viewing as", ROLES, key=ROLE, help=ROLE_HELP, persist_state="session")
-    st.sidebar.caption("Preview of roles: sign-in arrives in a later issue.")
-    return str(role)
-
-
-def role() -> str:
-    """The role chosen in the sidebar."""
-    value = st.session_state.get(ROLE)
-    return value if value in ROLES else MANAGER
-
-
-def is_donor() -> bool:
-    """Whether the page is shown as a donor sees it."""
-    return role() == DONOR
-
-
-PREVIEW_ROLES = {MANAGER: "manager", ANALYST: "analyst", DONOR: "donor"}
+SEMESTER, BENEFICIARY = "semester", "beneficiary"
+IDENTITY, DONOR_PREVIEW = "_who", "donor_preview"  # session keys: who sign-in found at this rerun; the toggle
 
 
 def identity() -> Identity | None:
-    """Who acts (until sign-in lands: the role previewed, named so in the log)."""
-    return Identity(f"{role()} (preview)", PREVIEW_ROLES[role()], "preview")
+    """The signed-in person (worked out by ``ui.auth.signed_in`` at the start of every rerun); None: nobody."""
+    return st.session_state.get(IDENTITY)
+
+
+def is_donor() -> bool:
+    """Whether pages show the donor view: for donors, public visitors, a manager previewing it, and anyone who
+    may not see unsuppressed counts (nobody signed in included)."""
+    who = identity()
+    if who is None or who.donor_view or not allowed(who, Action.VIEW_UNSUPPRESSED):
+        return True
+    return allowed(who, Action.PREVIEW_DONOR_VIEW) and bool(st.session_state.get(DONOR_PREVIEW))
 
 
 def valid_choice(value: object, options: Sequence[str], default: str) -> str:

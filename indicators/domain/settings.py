@@ -66,6 +66,7 @@ SETTINGS: tuple[Setting, ...] = (
         "each such approval is logged.",
     ),
     Setting("SESSION_IDLE_MINUTES", "30", "A signed-in session ends after this many minutes without activity."),
+    Setting("SESSION_MAX_HOURS", "12", "A signed-in session ends this many hours after sign-in, however active."),
     Setting("SETUP_LINK_MINUTES", "60", "Minutes the one-time setup link printed by make run stays valid."),
     Setting(
         "PUBLIC_DONOR_VIEW",

@@ -65,10 +65,22 @@ def _by_key(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     return indexed[~indexed.index.duplicated(keep="last")]
 
 
-def _text(frame: pd.DataFrame, columns: list[str], index: pd.Index) -> pd.DataFrame:
-    """Cells as text ('' when empty or when the row is absent), on ``index``."""
-    aligned = frame[columns].reindex(index)
-    return pd.DataFrame({c: as_text(aligned[c]) for c in columns}, index=index)
+def _cells(frame: pd.DataFrame, columns: list[str], index: pd.Index) -> pd.DataFrame:
+    """The cells of ``columns`` on the rows of ``index`` (empty where the row is absent)."""
+    return frame[columns].reindex(index)
+
+
+def _differ(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
+    """Cell by cell, whether two aligned frames of the same columns differ (empty equals empty; for text,
+    an empty cell equals ''), as ``diff`` sees it, compared in each column's own type."""
+    out = {}
+    for c in left.columns:
+        x, y = left[c], right[c]
+        if pd.api.types.is_string_dtype(x.dtype):
+            x, y = x.fillna(""), y.fillna("")
+        same = (x == y).fillna(False).to_numpy(dtype=bool) | (x.isna().to_numpy() & y.isna().to_numpy())
+        out[c] = ~same
+    return pd.DataFrame(out, index=left.index)
 
 
 def _every_cell(rows: pd.Series, columns: list[str]) -> pd.DataFrame:
@@ -83,36 +95,35 @@ def table_reapplied(
     key = list(table.key)
     columns = [c for c in table.column_names if c not in key]
     b, v, a = _by_key(base, key), _by_key(version, key), _by_key(approved, key)
-    v_text = _text(v, columns, v.index)
-    b_text = _text(b, columns, v.index)
+    v_cells, b_cells = v[columns], _cells(b, columns, v.index)
     in_base = pd.Series(v.index.isin(b.index), index=v.index)
-    changed_cells = v_text.ne(b_text)
+    changed_cells = _differ(v_cells, b_cells)
     changed_rows = changed_cells.any(axis=1) | ~in_base
     if not changed_rows.any():
         return approved, no_conflicts(), set()
     rows = v.index[changed_rows.to_numpy()]
-    v_text, b_text, ours = v_text.loc[rows], b_text.loc[rows], changed_cells.loc[rows]
-    a_text = _text(a, columns, rows)
+    v_cells, b_cells, ours = v_cells.loc[rows], b_cells.loc[rows], changed_cells.loc[rows]
+    a_cells = _cells(a, columns, rows)
     in_approved = pd.Series(rows.isin(a.index), index=rows)
     in_base = in_base.loc[rows]
     removed_since = _every_cell(~in_approved & in_base, columns)  # a row removed since: all of it changed
     absent = _every_cell(~in_approved, columns)
-    theirs = a_text.ne(b_text) | removed_since
-    conflict = ours & theirs & (a_text.ne(v_text) | absent)
+    theirs = _differ(a_cells, b_cells) | removed_since
+    conflict = ours & theirs & (_differ(a_cells, v_cells) | absent)
     take = (ours & (~theirs | take_upload)) | absent
     if not take_upload:  # a row removed since is not brought back by a conflicting upload
         take &= ~_every_cell(conflict.any(axis=1) & ~in_approved, columns)
     kept_rows = in_approved | take.any(axis=1)
-    approved_rows = a.reindex(rows)
     merged = pd.DataFrame(
-        {c: approved_rows[c].mask(take[c], v.loc[rows, c]) for c in columns} | {k: v.loc[rows, k] for k in key},
+        {c: a_cells[c].mask(take[c], v_cells[c]) for c in columns} | {k: v.loc[rows, k] for k in key},
         index=rows,
     )[kept_rows.to_numpy()]
     untouched = a[~a.index.isin(rows)]
     frames = [f for f in (untouched, merged) if len(f)]
     both = pd.concat([conform(table, f) for f in frames], ignore_index=True) if frames else table.empty()
     result = conform(table, both.sort_values(key, kind="stable"))
-    return result, _conflict_rows(table, v.loc[rows], conflict, b_text, a_text, v_text, in_base, in_approved), set(rows)
+    clashes = _conflict_rows(table, v.loc[rows], conflict, b_cells, a_cells, v_cells, in_base, in_approved)
+    return result, clashes, set(rows)
 
 
 def _conflict_rows(
@@ -142,11 +153,11 @@ def _conflict_rows(
                     "key": pd.Series(keys, index=keys, dtype="string"),
                     **described,
                     "column": column,
-                    "base": base.loc[keys, column].where(in_base.loc[keys], NO_ROW),
-                    "approved_since": approved.loc[keys, column].where(
+                    "base": as_text(base.loc[keys, column]).where(in_base.loc[keys], NO_ROW),
+                    "approved_since": as_text(approved.loc[keys, column]).where(
                         in_approved.loc[keys], in_base.loc[keys].map({True: REMOVED, False: NO_ROW})
                     ),
-                    "upload": upload.loc[keys, column],
+                    "upload": as_text(upload.loc[keys, column]),
                 },
                 index=keys,
             )

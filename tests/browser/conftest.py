@@ -1,7 +1,9 @@
 """The real app in headless Chromium: one Streamlit server and one browser per session, a new context per test.
 
-The server runs ``streamlit run dashboard.py`` on a free port with ``PPD_STORE_DIR`` set to a throw-away folder
-(seeded with the illustrative demo on first use) and is stopped, with its whole process group, whatever
+The server runs ``streamlit run app.py`` (the dashboard with its sign-in routes) on a free port with
+``PPD_STORE_DIR`` set to a throw-away folder (seeded with the illustrative demo on first use) holding one local
+account per role (``ACCOUNTS``, with a password made for the run); a new context is signed in as the programme
+manager unless a test asks for one that is not. The server is stopped, with its whole process group, whatever
 happens. Debian's chromium at /usr/bin/chromium is required: when it is missing the tests fail and say how
 to install it; a browser is never downloaded.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -24,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+from indicators.access.identity import Identity
 from indicators.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,6 +43,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+PASSWORD = secrets.token_urlsafe(18)  # made for this run, never a known password
+ACCOUNTS = {role: f"{role}@example.org" for role in ("analyst", "manager", "donor", "admin")}
 STARTUP_TIMEOUT_S = 60
 RUN_TIMEOUT_MS = 45_000
 CHART = '[data-testid="stPlotlyChart"]'
@@ -95,14 +101,27 @@ class App:
         return Store(self.store_dir)
 
 
+@pytest.fixture(scope="session")
+def app(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """The app served by ``streamlit run`` on a free port with a throw-away store; stopped whatever happens.
+    Depends on ``browser`` so that a missing chromium fails the tests before any server starts."""
+    folder = tmp_path_factory.mktemp("browser-app")
+    for role, email in ACCOUNTS.items():
+        Store(folder / "store").accounts.add(Identity("tests", "admin", "cli"), email, role, password=PASSWORD)
+    with serve(folder) as running:
+        yield running
+
+
 @contextlib.contextmanager
-def serve(folder: Path, env: dict[str, str] | None = None) -> Iterator[App]:
-    """``streamlit run dashboard.py`` on a free port with a store in ``folder``; stopped whatever happens."""
+def serve(folder: Path, **settings: str) -> Iterator[App]:
+    """``streamlit run app.py`` on a free port with the store in ``folder/store`` and these settings (PPD_ names
+    without the prefix); stopped, with its whole process group, whatever happens."""
     store_dir, log = folder / "store", folder / "streamlit.log"
     port = _free_port()
-    env = {**os.environ, "PPD_STORE_DIR": str(store_dir), "PYTHONUNBUFFERED": "1", **(env or {})}
+    env = {**os.environ, "PPD_STORE_DIR": str(store_dir), "PYTHONUNBUFFERED": "1"}
+    env |= {f"PPD_{name}": value for name, value in settings.items()}
     command = [
-        *(sys.executable, "-m", "streamlit", "run", "dashboard.py"),
+        *(sys.executable, "-m", "streamlit", "run", "app.py"),
         *("--server.port", str(port), "--server.address", "127.0.0.1"),
         *("--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"),
     ]
@@ -120,14 +139,6 @@ def serve(folder: Path, env: dict[str, str] | None = None) -> Iterator[App]:
             yield App(url, store_dir, log)
         finally:
             _stop(process)
-
-
-@pytest.fixture(scope="session")
-def app(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    """The app served by ``streamlit run`` on a free port with a throw-away store; stopped whatever happens.
-    Depends on ``browser`` so that a missing chromium fails the tests before any server starts."""
-    with serve(tmp_path_factory.mktemp("browser-app")) as running:
-        yield running
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -190,16 +201,42 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+def sign_in(page, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the app's sign-in form, as a person would, and wait for the app to be shown."""
+    page.get_by_role("textbox", name="Email").fill(email)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.locator('[data-testid="stSidebar"]').get_by_text(email).wait_for()
+    wait_for_app(page)
+
+
+@pytest.fixture(scope="session")
+def manager_state(app: App, browser) -> dict:
+    """A browser storage state (the session cookie) of the programme manager, signed in once for the run."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        goto(page, app.url + "/")
+        sign_in(page, ACCOUNTS["manager"])
+        return context.storage_state()
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def new_context(browser, request) -> Iterator:
-    """A factory of fresh browser contexts (separate sessions), all closed after the test. The browser may
-    reach only the app on 127.0.0.1: any other request is aborted, so the tests never depend on the network.
-    When the test fails, every page it opened is saved in test-artifacts/screenshots/failed-*.png."""
+    """A factory of fresh browser contexts (separate sessions), all closed after the test; signed in as the
+    programme manager unless ``signed_in=False``. The browser may reach only the app on 127.0.0.1: any other
+    request is aborted, so the tests never depend on the network. When the test fails, every page it opened is
+    saved in test-artifacts/screenshots/failed-*.png."""
     contexts = []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def make():
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    def make(signed_in: bool = True):
+        state = request.getfixturevalue("manager_state") if signed_in else None
+        context = browser.new_context(
+            viewport={"width": 1400, "height": 1000}, accept_downloads=True, storage_state=state
+        )
         context.set_default_timeout(RUN_TIMEOUT_MS)
         context.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*"), lambda route: route.abort())
         contexts.append(context)
@@ -257,17 +294,20 @@ def goto(page, url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def page_urls(app: App, browser) -> dict[str, str]:
+def page_urls(app: App, browser, manager_state) -> dict[str, str]:
     """Each page's URL (without query), by its title in the navigation, read from the navigation's links."""
-    return urls_of(app, browser)
+    return urls_of(app, browser, manager_state)
 
 
-def urls_of(app: App, browser) -> dict[str, str]:
-    """Each page's URL (without query) of a running app, by its title in the navigation."""
-    context = browser.new_context()
+def urls_of(app: App, browser, storage_state: dict | None = None) -> dict[str, str]:
+    """Each page's URL (without query) of a running app, by its title in the navigation, as a programme manager
+    sees it (signed in through the form when no ``storage_state`` of a signed-in manager is given)."""
+    context = browser.new_context(storage_state=storage_state)
     try:
         page = context.new_page()
         goto(page, app.url + "/")
+        if storage_state is None:
+            sign_in(page, ACCOUNTS["manager"])
         links = page.locator('[data-testid="stSidebarNav"] a')
         urls = {}
         for link in links.all():

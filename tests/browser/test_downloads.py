@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 def as_donor(page) -> None:
-    page.locator('[data-testid="stSidebar"]').get_by_text("Donor", exact=True).click()
+    page.locator('[data-testid="stSidebar"]').get_by_text("Preview the donor view", exact=True).click()
     wait_for_app(page)
 
 

@@ -1,4 +1,6 @@
-"""The analyst's and the manager's journey, clicked as a person would: template, upload, submit, approve, see.
+"""The analyst's and the manager's journey, clicked as people would: the analyst signs in, downloads the template,
+uploads and submits; they cannot approve their own version; a programme manager signs in elsewhere, approves it,
+and everyone sees it.
 
 Also: a workbook with mistakes lists its problems and stores nothing; a hostile file is refused with a clear
 message while another session loads the Overview at the same time.
@@ -15,12 +17,14 @@ import pytest
 from indicators.domain import schema
 from tests import badfiles
 from tests.browser.conftest import (
+    ACCOUNTS,
     CHART,
     App,
     assert_no_exception,
     open_page,
     screenshot,
     select,
+    sign_in,
     wait_for_app,
     watch,
 )
@@ -96,16 +100,19 @@ def grid_rows(grid) -> list[dict[str, str]]:
     return rows
 
 
-def test_template_upload_submit_approve_and_see(app: App, page_urls, page) -> None:
+def test_template_upload_submit_approve_and_see(app: App, page_urls, new_context) -> None:
     store = app.store()
     before = store.version_ids()
     beneficiary, semester = missing_value(app)
 
+    page = new_context(signed_in=False).new_page()
+    page.console = watch(page)
     open_page(page, page_urls, "Overview")
+    sign_in(page, ACCOUNTS["analyst"])
+    page.locator(CHART).first.wait_for()
+    wait_for_app(page)
     completeness_before = metric(page, "Reporting complete")
 
-    page.locator('[data-testid="stSidebar"]').get_by_text("Analyst", exact=True).click()  # uploads as an analyst
-    wait_for_app(page)
     click_nav(page, page_urls, "Upload")
     with page.expect_download() as download_info:
         page.get_by_role("button", name=re.compile("Download the blank template")).click()
@@ -147,20 +154,29 @@ def test_template_upload_submit_approve_and_see(app: App, page_urls, page) -> No
     page.get_by_text(f"Version {version} is submitted").wait_for()
     assert store.status(version) == "submitted"
 
-    page.locator('[data-testid="stSidebar"]').get_by_text("Programme manager", exact=True).click()
-    wait_for_app(page)
-    click_nav(page, page_urls, "Review")
+    assert store.meta(version)["uploaded_by"] == ACCOUNTS["analyst"] and store.log()["method"].iloc[-1] == "local"
+
+    click_nav(page, page_urls, "Review")  # the analyst sees their version, and nothing to approve it with
+    page.get_by_role("heading", name="Your versions").wait_for()
+    assert page.get_by_role("button", name=re.compile("Approve")).count() == 0
+    screenshot(page, "journey-2-analyst-review")
+
+    page = new_context(signed_in=False).new_page()  # a second person, in another browser
+    page.console = watch(page)
+    open_page(page, page_urls, "Review")
+    sign_in(page, ACCOUNTS["manager"])
     select(page, "Version to review", re.compile(rf"^{version} · filled_in_browser_test\.xlsx"))
     page.get_by_role("textbox", name="Note", exact=True).fill("checked in the browser test")
     page.get_by_role("button", name="Approve and publish").click()
     wait_for_app(page)
     page.get_by_text(f"Version {version} is approved").wait_for()
-    screenshot(page, "journey-2-approved")
+    screenshot(page, "journey-3-approved")
     assert store.approved_id() == version
+    assert store.log().query("action == 'approved'")["user"].iloc[-1] == ACCOUNTS["manager"]
 
     click_nav(page, page_urls, "Overview")
     page.wait_for_selector(CHART)
-    shot = screenshot(page, "journey-3-overview")
+    shot = screenshot(page, "journey-4-overview")
     assert_no_exception(page)
     completeness_after = metric(page, "Reporting complete")
     assert completeness_after != completeness_before, f"completeness still {completeness_after} ({shot})"

@@ -22,7 +22,19 @@ from indicators.access.identity import Identity
 from indicators.domain.schema import TABLES_BY_NAME, Programme, conform
 from indicators.present.template import write_workbook
 from indicators.store import Store
-from tests.browser.conftest import CHART, App, assert_no_exception, goto, screenshot, serve, urls_of, wait_for_app
+from tests.browser.conftest import (
+    ACCOUNTS,
+    CHART,
+    PASSWORD,
+    App,
+    assert_no_exception,
+    goto,
+    screenshot,
+    serve,
+    sign_in,
+    urls_of,
+    wait_for_app,
+)
 from tests.browser.test_journey import XLSX
 
 pytestmark = pytest.mark.browser
@@ -105,13 +117,15 @@ def hostile_programme(base: Programme, tracker: Tracker) -> Programme:
 def hostile_app(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     folder = tmp_path_factory.mktemp("markup-app")
     ingest.seed_demo(Store(folder / "store"))
+    for role, email in ACCOUNTS.items():
+        Store(folder / "store").accounts.add(Identity("tests", "admin", "cli"), email, role, password=PASSWORD)
     with serve(folder) as running:
         yield running
 
 
 def as_donor(page) -> None:
     """Switch the session to the donor view."""
-    page.locator('[data-testid="stSidebar"]').get_by_text("Donor", exact=True).click()
+    page.locator('[data-testid="stSidebar"]').get_by_text("Preview the donor view", exact=True).click()
     wait_for_app(page)
 
 
@@ -137,6 +151,8 @@ def test_workbook_texts_file_names_and_names_are_shown_as_text(hostile_app: App,
     context.on("request", lambda r: fetched.append(r.url) if tracker.address in r.url else None)
     try:
         page = context.new_page()
+        goto(page, urls["Upload"])
+        sign_in(page, ACCOUNTS["manager"])
         goto(page, urls["Upload"])
         page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
             {"name": file_name, "mimeType": XLSX, "buffer": workbook}

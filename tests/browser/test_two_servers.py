@@ -1,6 +1,6 @@
 """Two app servers on one PostgreSQL store: an approval clicked in Chromium on one is shown by the other.
 
-Two ``streamlit run dashboard.py`` processes on two ports share one throw-away database (``PPD_STORE_URL``),
+Two ``streamlit run app.py`` processes on two ports share one throw-away database (``PPD_STORE_URL``),
 as two servers behind a load balancer do. The manager approves on the first; the second, reloaded, names
 the new approved version at once, without a restart.
 """
@@ -18,11 +18,14 @@ from pathlib import Path
 
 import pytest
 
+from indicators.access.identity import Identity
 from indicators.storage import open_backend
 from indicators.storage.transfer import copy_store
 from indicators.store import Store
 from tests import postgres
 from tests.browser.conftest import (
+    ACCOUNTS,
+    PASSWORD,
     ROOT,
     STARTUP_TIMEOUT_S,
     _free_port,
@@ -31,6 +34,7 @@ from tests.browser.conftest import (
     assert_no_exception,
     screenshot,
     select,
+    sign_in,
     wait_for_app,
 )
 from tests.factories import ANA
@@ -45,7 +49,7 @@ def serving(store_url: str, folder: Path, name: str) -> Iterator[str]:
     log = folder / f"{name}.log"
     env = {**os.environ, "PPD_STORE_URL": store_url, "PPD_STORE_DIR": str(folder / "unused"), "PYTHONUNBUFFERED": "1"}
     command = [
-        *(sys.executable, "-m", "streamlit", "run", "dashboard.py"),
+        *(sys.executable, "-m", "streamlit", "run", "app.py"),
         *("--server.port", str(port), "--server.address", "127.0.0.1"),
         *("--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"),
     ]
@@ -70,6 +74,9 @@ def open_from_home(page, url: str, path: str) -> None:
     meets Streamlit's 'Page not found' box: README, Known limits)."""
     page.goto(url)
     wait_for_app(page)
+    page.locator('[data-testid="stSidebarNav"], input[aria-label="Email"]').first.wait_for()
+    if page.get_by_role("textbox", name="Email").count():  # each server keeps its own sessions: sign in there
+        sign_in(page, ACCOUNTS["manager"])
     page.locator(f'[data-testid="stSidebarNav"] a[href="{url}/{path}"]').click()
     wait_for_app(page)
 
@@ -91,12 +98,13 @@ def test_an_approval_on_one_server_appears_on_the_other(
         store.raw_bytes("000001"), "second_server_test.xlsx", ANA, store.load("000001"), base_version="000001"
     )
     store.submit(version, ANA, "for the two-server test")
+    store.accounts.add(Identity("tests", "admin", "cli"), ACCOUNTS["manager"], "manager", password=PASSWORD)
     with serving(url, tmp_path, "one") as one, serving(url, tmp_path, "two") as two:
-        on_two = new_context().new_page()
+        on_two = new_context(signed_in=False).new_page()
         assert "Version 000001" in method_text(on_two, two)
 
-        on_one = new_context().new_page()
-        open_from_home(on_one, one, "review-versions")  # as a programme manager (the role preview's default)
+        on_one = new_context(signed_in=False).new_page()
+        open_from_home(on_one, one, "review-versions")  # signed in as a programme manager
         select(on_one, "Version to review", re.compile(rf"^{version} · second_server_test\.xlsx"))
         on_one.get_by_role("textbox", name="Note", exact=True).fill("approved on server one")
         on_one.get_by_role("button", name="Approve and publish").click()

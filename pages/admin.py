@@ -1,0 +1,78 @@
+"""Accounts: who may sign in and with which role; every change is written to the log (administrators only)."""
+
+import pandas as pd
+import streamlit as st
+
+from indicators.access.roles import ROLES, role_name
+from indicators.domain.reference import BENEFICIARY_CODES, beneficiary_name
+from ui import auth, data, layout, sessions, view
+
+ACCOUNT_ACTIONS = ("account added", "role changed", "account disabled", "account enabled", "password reset",
+                   "password changed", "signed in", "sign-in failed", "signed out")  # fmt: skip
+COLUMNS = {
+    "email": layout.column("Email", width="medium"),
+    "role_text": layout.column("Role"),
+    "beneficiaries_text": layout.column("Beneficiaries", "An analyst limited to these uploads only their rows."),
+    "state": layout.column("State"),
+    "created_at": layout.column("Created (UTC)"),
+    "changed_at": layout.column("Changed (UTC)"),
+}
+
+layout.page_header("Accounts", "Who may sign in and with which role. Every change is written to the log.")
+layout.show_flash()
+accounts, me = data.store().accounts, view.identity()
+FIELDS = ["email", "role", "beneficiaries", "disabled", "must_change", "created_at", "changed_at"]
+rows = pd.DataFrame([a.public() for a in accounts.all()], columns=FIELDS)
+rows = rows.assign(
+    role_text=rows["role"].map(role_name),
+    beneficiaries_text=rows["beneficiaries"].map(lambda codes: ", ".join(codes) or "all"),
+    state=[("disabled" if off else "must change password" if new else "active")
+           for off, new in zip(rows["disabled"], rows["must_change"], strict=True)],
+)  # fmt: skip
+layout.table(rows, COLUMNS, key="accounts")
+if given := st.session_state.pop("_one_time_password", None):
+    st.warning(
+        f"One-time password for {auth.text(given[0])}: `{given[1]}`. Give it to them once (it is shown only now); "
+        "they choose their own at first sign-in.",
+        icon=":material/key:",
+    )
+
+st.subheader("Add an account")
+with st.form("add_account", clear_on_submit=True):
+    email = st.text_input("Email")
+    role = st.selectbox("Role", ROLES, format_func=role_name)
+    codes = st.multiselect("Only these beneficiaries (analysts; none means all)", BENEFICIARY_CODES,
+                           format_func=beneficiary_name)  # fmt: skip
+    if st.form_submit_button("Add the account", type="primary"):
+        with layout.project_errors_shown():
+            password = accounts.add(me, email, role, tuple(codes))
+            st.session_state["_one_time_password"] = (email.strip().lower(), password)
+            layout.flash(f"Added {email.strip().lower()} as {role_name(role)}.")
+
+if len(rows):
+    st.subheader("Change an account")
+    chosen = st.selectbox("Account", rows["email"].tolist(), key="account_email")
+    account = accounts.get(chosen)
+    new_role = st.selectbox("Role", ROLES, index=ROLES.index(account.role), format_func=role_name, key="account_role")
+    new_codes = st.multiselect("Only these beneficiaries (analysts; none means all)", BENEFICIARY_CODES,
+                               default=list(account.beneficiaries), format_func=beneficiary_name,
+                               key="account_codes")  # fmt: skip
+    save, toggle, reset = st.columns(3)
+    with layout.project_errors_shown():
+        if save.button("Save the role", type="primary"):
+            accounts.set_role(me, chosen, new_role, tuple(new_codes) if new_role == "analyst" else ())
+            layout.flash(f"{chosen} is now {role_name(new_role)}.")
+        if account.disabled and toggle.button("Enable the account"):
+            accounts.enable(me, chosen)
+            layout.flash(f"{chosen} may sign in again.")
+        if not account.disabled and toggle.button("Disable the account"):
+            accounts.disable(me, chosen)
+            sessions.SESSIONS.end_all(chosen)
+            layout.flash(f"{chosen} is disabled; their sessions have ended.")
+        if reset.button("Reset the password"):
+            st.session_state["_one_time_password"] = (chosen, accounts.reset_password(me, chosen))
+            layout.flash(f"{chosen} has a new one-time password.")
+
+st.subheader("Account and sign-in log")
+log = data.store().log()
+layout.table(log[log["action"].isin(ACCOUNT_ACTIONS)].iloc[::-1], layout.LOG_COLUMNS, key="account_log")

@@ -1,0 +1,313 @@
+"""Sign-in, before any page is routed: who is looking, the sign-in and setup forms, sign-out.
+
+Who is looking is worked out again at every rerun (so a disabled account or a changed role takes effect at
+once), in this order:
+
+1. a local account's session: the token kept for this Streamlit session, or the signed HttpOnly cookie
+   ``ppd_session`` (``indicators/access/sessions.py``) set by the route in ``ui/routes.py``, which is how
+   being signed in survives a reload and a new tab;
+2. an organisation account signed in with ``st.login`` (OpenID Connect; Streamlit keeps its own signed
+   HttpOnly cookie): the role is the store's assignment for the email;
+3. a visitor not signed in, shown the donor view when PUBLIC_DONOR_VIEW is 1;
+4. nobody: the sign-in page.
+
+The role comes from ``indicators/access``; this module draws forms and keeps nothing secret in the page.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from urllib.parse import quote
+
+import streamlit as st
+
+from indicators.access.accounts import AccountError, password_problem
+from indicators.access.identity import PUBLIC, Identity
+from indicators.access.roles import Action, allowed, role_name
+from indicators.domain.settings import setting, setting_float
+from ui import data, view
+from ui.sessions import COOKIE, SESSION_ROUTE, SESSIONS, SIGNOUT_ROUTE, THROTTLE, client_address
+
+OIDC_COOKIE = "_streamlit_user"
+WRONG = "The email or the password is not right."  # the same whether or not the account exists
+_WHO, _PREVIEW = view.IDENTITY, view.DONOR_PREVIEW
+_TOKEN, _NOTICE, _SIGN_IN = "_auth_token", "_auth_notice", "_sign_in"
+
+
+def text(value: object) -> str:
+    """Text from a person or an identity, escaped so markdown shows it as written."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:@])", r"\\\1", str(value))
+
+
+def route(path: str, **query: str) -> str:
+    """The URL of one of the app's own routes (served at the root of the host, see ui/routes.py)."""
+    return f"/{path}" + ("?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in query.items()) if query else "")
+
+
+def _go(url: str) -> None:
+    """Send the browser to one of the app's routes: the same message ``st.login`` uses to reach its own."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    if context is not None:
+        message = ForwardMsg()
+        message.auth_redirect.url = url
+        context.enqueue(message)
+
+
+def _client() -> str:
+    return client_address(st.context.ip_address)
+
+
+def oidc_providers() -> list[str]:
+    """The OpenID Connect providers configured in .streamlit/secrets.toml ([auth] or [auth.NAME])."""
+    if not st.secrets.load_if_toml_exists() or "auth" not in st.secrets:
+        return []
+    section = st.secrets["auth"]
+    named = [name for name in section if hasattr(section[name], "keys")]
+    return named or (["default"] if "client_id" in section else [])
+
+
+# --- who is looking ------------------------------------------------------------------------------------
+
+
+def _local_identity() -> Identity | None:
+    token = st.session_state.get(_TOKEN) or SESSIONS.unsign(st.context.cookies.get(COOKIE))
+    session, why = SESSIONS.check(token)
+    if session is None:
+        st.session_state.pop(_TOKEN, None)
+        if why == "idle":
+            minutes = setting_float("SESSION_IDLE_MINUTES")
+            st.session_state[_NOTICE] = f"You were signed out after {minutes:g} minutes without activity."
+        return None
+    who = data.store().accounts.identity(session.email, "local")
+    if who is None:  # disabled since: the session ends now
+        SESSIONS.end(token)
+        st.session_state.pop(_TOKEN, None)
+        st.session_state[_NOTICE] = "This account is disabled: ask an administrator."
+        return None
+    st.session_state[_TOKEN] = token
+    return who
+
+
+def _oidc_identity() -> Identity | None:
+    if not st.user.get("is_logged_in"):
+        return None
+    email = str(st.user.get("email") or st.user.get("preferred_username") or "")
+    if not email:
+        st.session_state[_NOTICE] = "Your organisation account did not give an email address: ask an administrator."
+        return None
+    cookie = st.context.cookies.get(OIDC_COOKIE)
+    key = cookie if isinstance(cookie, str) and cookie else f"email:{email.lower()}"  # no cookie: AppTest's user
+    if SESSIONS.touch(key, email.lower(), "oidc") == "idle":
+        minutes = setting_float("SESSION_IDLE_MINUTES")
+        st.session_state[_NOTICE] = f"You were signed out after {minutes:g} minutes without activity."
+        return None
+    who = data.store().accounts.identity(email, "oidc")
+    if who is None:
+        st.session_state[_NOTICE] = "This account is disabled: ask an administrator."
+    return who
+
+
+def signed_in() -> Identity | None:
+    """Who is looking at this rerun (also kept for ``ui.view.identity``); None: nobody is signed in."""
+    who = _local_identity() or _oidc_identity()
+    if who is None and setting("PUBLIC_DONOR_VIEW") == "1" and not st.session_state.get(_SIGN_IN):
+        who = PUBLIC
+    st.session_state[_WHO] = who
+    return who
+
+
+def current() -> Identity | None:
+    """The identity worked out at the start of this rerun."""
+    return view.identity()
+
+
+# --- pages shown before the app ---------------------------------------------------------------------------
+
+
+def _log(action: str, who: Identity, note: str) -> None:
+    data.store().accounts.log_event(action, who, note)
+
+
+def _start_local_session(email: str) -> None:
+    token = SESSIONS.start(email, "local")
+    st.session_state[_TOKEN] = token
+    path = "/" + (st.context.url or "").split("//", 1)[-1].partition("/")[2].partition("?")[0]
+    _go(route(SESSION_ROUTE, code=SESSIONS.handoff(token, _client()), next=path))
+    st.rerun()
+
+
+def _sign_in_form() -> None:
+    with st.form("sign_in", enter_to_submit=True):
+        email = st.text_input("Email", key="signin_email", autocomplete="username")
+        password = st.text_input("Password", type="password", key="signin_password", autocomplete="current-password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if not submitted:
+        return
+    typed = email.strip().lower()[:254]
+    keys = [f"account:{typed}", f"client:{_client()}"]
+    wait = THROTTLE.wait(keys)
+    if wait > 0:
+        st.error(f"Too many failed sign-ins: wait {math.ceil(wait)} seconds and try again.", icon=":material/timer:")
+        return
+    account = data.store().accounts.check_password(typed, password)
+    if account is None:
+        THROTTLE.failure(keys)
+        _log("sign-in failed", Identity(typed or "(empty)", None, "local"), f"from {_client()}")
+        st.error(WRONG, icon=":material/error:")
+        return
+    THROTTLE.success(keys[:1])
+    _log("signed in", Identity(account.email, account.role, "local"), f"from {_client()}")
+    _start_local_session(account.email)
+
+
+def _setup_form(token: str) -> None:
+    accounts = data.store().accounts
+    if not accounts.setup_token_valid(token):
+        st.error(
+            "This setup link is not valid any more (it was used, it expired, or an account exists). Sign in, or "
+            "start the app again with make run for a new link.",
+            icon=":material/link_off:",
+        )
+        return
+    st.subheader("Create the first administrator")
+    st.caption("This link works once. The administrator then adds the other accounts on the Accounts page.")
+    with st.form("setup"):
+        email = st.text_input("Your email", autocomplete="username")
+        password = st.text_input("Choose a password (at least 12 characters)", type="password")
+        again = st.text_input("The same password again", type="password")
+        submitted = st.form_submit_button("Create the administrator account", type="primary")
+    if not submitted:
+        return
+    if password != again:
+        st.error("The two passwords differ; type them again.")
+        return
+    try:
+        admin = accounts.create_first_admin(token, email, password)
+    except AccountError as error:
+        st.error(str(error))
+        return
+    st.query_params.pop("setup", None)
+    _log("signed in", admin, f"from {_client()}")
+    _start_local_session(admin.email)
+
+
+def sign_in_page() -> None:
+    """The page for someone not signed in: the setup form (first start), organisation sign-in, local sign-in."""
+    st.title("Sign in")
+    st.caption("Programme progress dashboard of the Regional Action on violent extremism in prisons.")
+    if notice := st.session_state.pop(_NOTICE, None):
+        st.info(notice, icon=":material/info:")
+    setup = st.query_params.get("setup")
+    if setup:
+        _setup_form(str(setup))
+        return
+    providers = oidc_providers()
+    for provider in providers:
+        label = "your organisation account" if provider == "default" else provider.replace("_", " ").title()
+        if st.button(f"Sign in with {label}", type="primary", key=f"login_{provider}", icon=":material/login:"):
+            st.login(provider)
+    if providers:
+        with st.expander("Sign in with a local account"):
+            _sign_in_form()
+    else:
+        _sign_in_form()
+    if not data.store().accounts.any():
+        st.info(
+            "No account exists yet. Open the one-time setup link printed where the app was started (make run), "
+            "or add an administrator with: python -m indicators users add EMAIL --role admin",
+            icon=":material/key:",
+        )
+
+
+def change_password_page(who: Identity) -> None:
+    """A one-time password must be replaced before anything else."""
+    st.title("Choose your password")
+    st.caption(f"Signed in as {text(who.email)} with a one-time password; choose your own to go on.")
+    with st.form("change_password"):
+        current_password = st.text_input("One-time password", type="password")
+        new = st.text_input("New password (at least 12 characters)", type="password", autocomplete="new-password")
+        again = st.text_input("The new password again", type="password", autocomplete="new-password")
+        submitted = st.form_submit_button("Save my password", type="primary")
+    if submitted:
+        if new != again:
+            st.error("The two new passwords differ; type them again.")
+        elif problem := password_problem(new, who.email):
+            st.error(f"The password was not accepted: {problem}.")
+        else:
+            try:
+                data.store().accounts.change_password(who.email, current_password, new)
+            except AccountError as error:
+                st.error(f"The password was not changed: {error}.")
+            else:
+                st.rerun()
+    sign_out_button(st)
+
+
+def must_change_password(who: Identity) -> bool:
+    """Whether a local account still has a one-time password."""
+    if who.method != "local":
+        return False
+    account = data.store().accounts.get(who.email)
+    return bool(account and account.must_change)
+
+
+def no_role_page(who: Identity) -> None:
+    """Signed in, but no role: nothing of the data is shown."""
+    st.title("No role yet")
+    st.info(
+        f"You are signed in as {text(who.email)}, but this account has no role in the dashboard yet. Ask an "
+        "administrator to give you one (analyst, programme manager, donor or administrator).",
+        icon=":material/person_off:",
+    )
+    sign_out_button(st)
+
+
+def not_available_page() -> None:
+    """What a page the person's role may not open shows instead (and nothing else)."""
+    st.info("This page is not available for your role.", icon=":material/block:")
+
+
+# --- the sidebar ---------------------------------------------------------------------------------------------
+
+
+def sign_out(who: Identity) -> None:
+    """End the session here and in the browser's cookie."""
+    _log("signed out", who, f"from {_client()}")
+    if who.method == "oidc":
+        st.session_state.clear()
+        st.logout()
+        return
+    SESSIONS.end(st.session_state.pop(_TOKEN, None))
+    st.session_state.clear()
+    _go(route(SIGNOUT_ROUTE))
+    st.rerun()
+
+
+def sign_out_button(place) -> None:  # place: st or st.sidebar
+    who = current()
+    if who is not None and who.method in ("local", "oidc") and place.button("Sign out", icon=":material/logout:"):
+        sign_out(who)
+
+
+def sidebar(who: Identity) -> None:
+    """Who is signed in, one-click sign-out, and a manager's donor-view preview."""
+    box = st.sidebar.container()
+    if who.method == "public":
+        box.caption("Public results: approved data, sensitive counts from 1 to 4 shown as '<5'.")
+        if box.button("Sign in", icon=":material/login:"):
+            st.session_state[_SIGN_IN] = True
+            st.rerun()
+        return
+    where = f" for {', '.join(who.beneficiaries)}" if who.beneficiaries else ""
+    box.caption(f"Signed in as **{text(who.email)}**, {role_name(who.role)}{where}")
+    if allowed(who, Action.PREVIEW_DONOR_VIEW):
+        box.toggle(
+            "Preview the donor view",
+            key=_PREVIEW,
+            help="Show every page as a donor sees it: approved data only, sensitive counts from 1 to 4 as '<5'.",
+        )
+    sign_out_button(box)
