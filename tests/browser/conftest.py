@@ -309,6 +309,8 @@ def urls_of(app: App, browser, storage_state: dict | None = None) -> dict[str, s
         if storage_state is None:
             sign_in(page, ACCOUNTS["manager"])
         links = page.locator('[data-testid="stSidebarNav"] a')
+        links.first.wait_for()  # the navigation is drawn once the session is known to be signed in
+        wait_for_app(page)
         urls = {}
         for link in links.all():
             title = link.locator("span").last.inner_text().strip()
