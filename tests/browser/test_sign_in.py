@@ -64,6 +64,10 @@ def test_sign_in_survives_a_reload_and_a_new_tab_and_sign_out_is_one_click(fresh
     page = context.new_page()
     goto(page, app.url + "/")
     sign_in(page, ADMIN, PASSWORD)
+    for _ in range(100):  # set by the sign-in route the page is sent to, which may answer just after the page
+        if [c for c in context.cookies() if c["name"] == "ppd_session"]:
+            break
+        page.wait_for_timeout(100)
     cookie = next(c for c in context.cookies() if c["name"] == "ppd_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and page.evaluate("document.cookie").find(
         "ppd_session") < 0  # fmt: skip
@@ -78,6 +82,10 @@ def test_sign_in_survives_a_reload_and_a_new_tab_and_sign_out_is_one_click(fresh
     page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Sign out").click()
     page.get_by_role("heading", name="Sign in").wait_for()
     wait_for_app(page)
+    for _ in range(100):  # the browser drops the cookie when the sign-out route answers, just after the page
+        if not [c for c in context.cookies() if c["name"] == "ppd_session"]:
+            break
+        page.wait_for_timeout(100)
     assert not [c for c in context.cookies() if c["name"] == "ppd_session"]
     goto(tab, app.url + "/accounts")  # the other tab's session was the same one: it has ended too
     tab.get_by_role("heading", name="Sign in").wait_for()
