@@ -37,8 +37,23 @@ from indicators.store import ApprovedMoved, StagedVersion, Store, StoreError, sh
 Progress = Callable[[float, str], None]
 
 
+class _Findings:
+    """The tables both an upload check and a review show: problems by sheet, row and column, and changes."""
+
+    problems: list[Problem]
+    changes: pd.DataFrame
+
+    @property
+    def problems_table(self) -> pd.DataFrame:
+        return problems_frame(self.problems)
+
+    @property
+    def change_summary(self) -> pd.DataFrame:
+        return diff.change_summary(self.changes)
+
+
 @dataclass
-class IngestResult:
+class IngestResult(_Findings):
     ok: bool
     message: str | None = None  # one sentence when the file cannot be read as a monitoring workbook
     problems: list[Problem] = field(default_factory=list)
@@ -53,14 +68,6 @@ class IngestResult:
     mapping: Mapping | None = None  # the mapping used: the one given, or a saved one for the same headers
     needs_mapping: bool = False  # not in the template's layout, and no saved mapping has its headers
     file_name: str = ""  # the file's name as given, for the report
-
-    @property
-    def problems_table(self) -> pd.DataFrame:
-        return problems_frame(self.problems)
-
-    @property
-    def change_summary(self) -> pd.DataFrame:
-        return diff.change_summary(self.changes)
 
     @property
     def errors(self) -> int:
@@ -201,7 +208,7 @@ def _merge_and_stage(
 
 
 @dataclass
-class Review:
+class Review(_Findings):
     """What approving a stored version would change now: its changes against the approved data of now.
 
     When another version has been approved since the version was checked (``moved``), its changes are
@@ -230,14 +237,6 @@ class Review:
     @property
     def errors(self) -> int:
         return sum(p.severity == "error" for p in self.problems) + bool(self.message)
-
-    @property
-    def problems_table(self) -> pd.DataFrame:
-        return problems_frame(self.problems)
-
-    @property
-    def change_summary(self) -> pd.DataFrame:
-        return diff.change_summary(self.changes)
 
     @property
     def conflict_note(self) -> str:

@@ -213,14 +213,22 @@ def sign_in(page, email: str, password: str = PASSWORD) -> None:
 @pytest.fixture(scope="session")
 def manager_state(app: App, browser) -> dict:
     """A browser storage state (the session cookie) of the programme manager, signed in once for the run."""
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        goto(page, app.url + "/")
-        sign_in(page, ACCOUNTS["manager"])
-        return context.storage_state()
-    finally:
-        context.close()
+    for attempt in range(3):  # a fixture's failure is cached for the whole run: try the sign-in again first
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            goto(page, app.url + "/")
+            sign_in(page, ACCOUNTS["manager"])
+            for _ in range(100):  # the session cookie is set by the sign-in route, just after the page
+                if [c for c in context.cookies() if c["name"] == "ppd_session"]:
+                    return context.storage_state()
+                page.wait_for_timeout(100)
+        except Exception:
+            if attempt == 2:
+                raise
+        finally:
+            context.close()
+    pytest.fail("the programme manager's sign-in never set the session cookie (three attempts)")
 
 
 @pytest.fixture

@@ -8,10 +8,7 @@ the new approved version at once, without a restart.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,14 +23,10 @@ from tests import postgres
 from tests.browser.conftest import (
     ACCOUNTS,
     PASSWORD,
-    ROOT,
-    STARTUP_TIMEOUT_S,
-    _free_port,
-    _healthy,
-    _stop,
     assert_no_exception,
     screenshot,
     select,
+    serve,
     sign_in,
     wait_for_app,
 )
@@ -44,29 +37,10 @@ pytestmark = pytest.mark.browser
 
 @contextlib.contextmanager
 def serving(store_url: str, folder: Path, name: str) -> Iterator[str]:
-    """``streamlit run`` on a free port with the store in the database; its URL; stopped whatever happens."""
-    port = _free_port()
-    log = folder / f"{name}.log"
-    env = {**os.environ, "PPD_STORE_URL": store_url, "PPD_STORE_DIR": str(folder / "unused"), "PYTHONUNBUFFERED": "1"}
-    command = [
-        *(sys.executable, "-m", "streamlit", "run", "app.py"),
-        *("--server.port", str(port), "--server.address", "127.0.0.1"),
-        *("--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"),
-    ]
-    url = f"http://127.0.0.1:{port}"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        try:
-            deadline = time.monotonic() + STARTUP_TIMEOUT_S
-            while not _healthy(url):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not become healthy at {url}:\n{log.read_text()[-3000:]}")
-                time.sleep(0.25)
-            yield url
-        finally:
-            _stop(process)
+    """``streamlit run`` (conftest's ``serve``) with the store in the database; its URL; stopped whatever happens."""
+    (folder / name).mkdir(parents=True, exist_ok=True)
+    with serve(folder / name, STORE_URL=store_url) as app:
+        yield app.url
 
 
 def open_from_home(page, url: str, path: str) -> None:
