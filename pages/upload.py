@@ -3,7 +3,7 @@
 import streamlit as st
 
 from indicators.domain.settings import setting_int
-from indicators.ingest import ingest
+from indicators.ingest import IngestResult, ingest
 from indicators.present.template import template_bytes
 from ui import data, layout, mapping_step, view
 
@@ -21,6 +21,18 @@ layout.download(
 # The uploader's key changes once a workbook is stored, so Streamlit lets go of its bytes; the page keeps only
 # the report of the file checked last (no workbook, no tables) until another file is chosen.
 round_ = st.session_state.setdefault("upload_round", 0)
+
+
+def keep(checked: IngestResult, file_id: str, file_name: str) -> None:
+    """Keep only the report of a checked file; once stored, the uploader lets go of its bytes."""
+    checked = layout.report_only(checked, file_name)
+    if checked.version_id or checked.duplicate_of:
+        st.session_state.update(stored=checked, upload_round=round_ + 1)
+        st.session_state.pop("checking", None)
+        st.rerun()
+    st.session_state["checking"] = (file_id, checked)
+
+
 upload = st.file_uploader(
     "Monitoring workbook (.xlsx)",
     type=["xlsx"],
@@ -55,12 +67,7 @@ else:
             )
         if checked is None:
             st.stop()
-        checked = layout.report_only(checked, upload.name)
-        if checked.version_id or checked.duplicate_of:  # stored: its bytes are not needed any more
-            st.session_state.update(stored=checked, upload_round=round_ + 1)
-            st.session_state.pop("checking", None)
-            st.rerun()
-        st.session_state["checking"] = (upload.file_id, checked)
+        keep(checked, upload.file_id, upload.name)
     result = st.session_state["checking"][1]
 if upload is not None:
     wants_mapping = result.needs_mapping or (
@@ -79,7 +86,14 @@ if upload is not None:
                 "saved, and the next workbook laid out like this one goes straight to the report.",
                 icon=":material/table_view:",
             )
-        mapping_step.mapping_step(upload.file_id, upload.getvalue(), upload.name, data.store(), view.identity())
+        mapping_step.mapping_step(
+            upload.file_id,
+            upload.getvalue(),
+            upload.name,
+            data.store(),
+            view.identity(),
+            on_checked=lambda checked: keep(checked, upload.file_id, upload.name),
+        )
         st.stop()
 if result.mapping is not None:
     st.caption(f"Read through the saved mapping '{mapping_step.inert(result.mapping.name)}'.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
@@ -75,10 +76,17 @@ def _raw(key: str, data: bytes, file_name: str) -> RawWorkbook:
     return cache[key]
 
 
-def mapping_step(key: str, data: bytes, file_name: str, store: Store, actor: Identity | None) -> None:
-    """Lay out the mapping step for one uploaded file; on saving, the checked result replaces the file's result.
+def mapping_step(
+    key: str,
+    data: bytes,
+    file_name: str,
+    store: Store,
+    actor: Identity | None,
+    on_checked: Callable[[IngestResult], None],
+) -> None:
+    """Lay out the mapping step for one uploaded file; on saving, ``on_checked`` receives the checked result.
 
-    ``key`` identifies the file (its upload id); the result is put in ``st.session_state["ingested"][key]``.
+    ``key`` identifies the file (its upload id).
     """
     approved = store.approved()
     indicators = (approved or empty_programme()).indicators
@@ -171,7 +179,7 @@ def mapping_step(key: str, data: bytes, file_name: str, store: Store, actor: Ide
             saved = SavedMappings(store.root).save(mapping, raw, name, actor, shared=bool(shared))
             with st.spinner("Storing the workbook"):
                 result = ingest(data, file_name, actor, store, mapping=saved.mapping)
-            st.session_state["ingested"][key] = result
+            on_checked(result)
             st.rerun()
 
 
