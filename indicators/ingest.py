@@ -20,7 +20,7 @@ from indicators.access.identity import SYSTEM, Identity
 from indicators.access.roles import Action
 from indicators.domain.problems import Problem, UnreadableWorkbook, has_errors, problems_frame
 from indicators.domain.schema import Programme, empty_programme
-from indicators.domain.settings import setting, store_location
+from indicators.domain.settings import setting, setting_int, store_location
 from indicators.read import diff, reapply, validate, worker
 from indicators.read.mapping import (
     MappedWorkbook,
@@ -370,4 +370,5 @@ def default_store() -> Store:
         seed_demo(store)
     if hasattr(store.backend, "remove_orphans"):  # staging folders a killed process left behind (folder stores)
         store.backend.remove_orphans()
+    store.tidy(setting_int("RETAIN_UNAPPROVED_DAYS"))
     return store

@@ -268,14 +268,63 @@ class Store:
 
     def raw_bytes(self, version_id: str) -> bytes:
         """The uploaded workbook exactly as it was received."""
-        return self.backend.read_file(self._check_id(version_id), UPLOAD)
+        self._check_id(version_id)
+        if version_id in self.removed_ids():
+            raise StoreError(
+                f"the workbook of version {version_id} was removed, as the setting RETAIN_UNAPPROVED_DAYS asks for "
+                "drafts and returned versions never approved; upload it again"
+            )
+        return self.backend.read_file(version_id, UPLOAD)
+
+    def removed_ids(self) -> set[str]:
+        """Versions whose raw workbook was removed under the retention setting (the log says so)."""
+        return {e["version"] for e in self.backend.read_log() if e.get("action") == "removed"}
 
     def find_by_sha(self, digest: str) -> str | None:
-        """The first version whose upload had these exact bytes, if any."""
+        """The first version whose upload had these exact bytes and are still kept, if any."""
+        removed = self.removed_ids()
         for version_id, meta in self.backend.metas().items():
-            if meta["sha256"] == digest:
+            if meta["sha256"] == digest and version_id not in removed:
                 return version_id
         return None
+
+    def tidy(self, retain_days: int, now: dt.datetime | None = None) -> list[str]:
+        """Remove the raw workbooks of drafts and returned versions never approved that were uploaded more than
+        ``retain_days`` days ago (0 keeps them all); each removal is logged, the version's record and tables stay.
+        Returns the versions whose workbook was removed now."""
+        if retain_days <= 0:
+            return []
+        cutoff = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=retain_days)
+        removed: list[str] = []
+        with self.locked():
+            events = self.backend.read_log()
+            ever_approved = {e["version"] for e in events if e.get("action") == "approved"}
+            gone = {e["version"] for e in events if e.get("action") == "removed"}
+            statuses = self.statuses()
+            for version_id, meta in self.backend.metas().items():
+                if version_id in gone or version_id in ever_approved:
+                    continue
+                if statuses[version_id]["status"] not in ("draft", "returned"):
+                    continue
+                uploaded = dt.datetime.fromisoformat(str(meta.get("uploaded_at")))
+                if uploaded.tzinfo is None:
+                    uploaded = uploaded.replace(tzinfo=dt.UTC)
+                if uploaded >= cutoff:
+                    continue
+                self.backend.delete_upload(version_id)
+                self._append_log(
+                    {
+                        "at": now_iso(),
+                        "action": "removed",
+                        "version": version_id,
+                        "user": "system",
+                        "method": "system",
+                        "note": f"raw workbook of a version never approved, removed after {retain_days} days "
+                        "(setting RETAIN_UNAPPROVED_DAYS); its record and tables are kept",
+                    }
+                )
+                removed.append(version_id)
+        return removed
 
     # --- status --------------------------------------------------------------------------------------
 
@@ -361,7 +410,8 @@ class Store:
             )
 
     def submit(self, version_id: str, actor: Identity, note: str = "") -> None:
-        """Send a draft (or a returned version) for review."""
+        """Send a draft (or a returned version) for review (not one whose workbook retention removed)."""
+        self.raw_bytes(version_id)  # refuses, with its sentence, a version whose workbook was removed
         self._transition(version_id, "submitted", actor, note)
 
     def approve(

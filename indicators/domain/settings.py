@@ -78,6 +78,11 @@ SETTINGS: tuple[Setting, ...] = (
         "127.0.0.1",
         "Address `make run` listens on: this machine only; 0.0.0.0 for every interface, behind a proxy (Deploying).",
     ),
+    Setting(
+        "RETAIN_UNAPPROVED_DAYS",
+        "90",
+        "Days after which the raw workbook of a draft or returned version never approved is removed (0 keeps it).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

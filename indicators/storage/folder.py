@@ -29,7 +29,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from indicators.storage import NoSuchVersion, StorageError
+from indicators.storage import UPLOAD, NoSuchVersion, StorageError
 
 RESERVED = {"versions", "tmp", "log.jsonl", "approved.json"}  # not documents
 DOCUMENT_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*")
@@ -169,6 +169,15 @@ class FolderBackend:
         folder = self._version_dir(version_id)
         names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
         return {n: (folder / n).read_bytes() for n in names if n.startswith(prefix) and n != "meta.json"}
+
+    def delete_upload(self, version_id: str) -> bool:
+        """Remove a version's raw workbook (retention; the store checks it was never approved); whether it was there."""
+        path = self._version_dir(version_id) / UPLOAD
+        if not path.is_file():
+            return False
+        path.unlink()
+        fsync_dir(path.parent)
+        return True
 
     # --- the log -------------------------------------------------------------------------------------
 

@@ -117,6 +117,11 @@ def migrate(url: str, grant_to: str | None = None) -> list[str]:
             applied.append(name)
         if grant_to:
             grant(conn, grant_to)
+            conn.execute(
+                sql.SQL("GRANT EXECUTE ON FUNCTION remove_unapproved_upload(text) TO {}").format(
+                    sql.Identifier(grant_to)
+                )
+            )
     return applied
 
 
@@ -308,6 +313,12 @@ class PostgresBackend:
         if not rows and not self.has_version(version_id):
             raise NoSuchVersion(f"there is no version {version_id}")
         return {name: bytes(data) for name, data in rows}
+
+    def delete_upload(self, version_id: str) -> bool:
+        """Remove a version's raw workbook (retention), through the one function the application's role may
+        call for it: it removes only the upload of a version the log never records as approved."""
+        with self._write() as conn:
+            return bool(conn.execute("SELECT remove_unapproved_upload(%s)", (version_id,)).fetchone()[0])
 
     def file_digests(self, version_id: str) -> dict[str, str]:
         """Each file's SHA-256 as recorded when it was stored (checked by ``store copy``)."""
