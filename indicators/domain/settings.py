@@ -53,6 +53,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("STATUS_ACHIEVED", "1.0", "Progress at or above which an indicator has achieved its target."),
     Setting("STATUS_ON_TRACK", "0.75", "Progress at or above which an indicator is on track."),
     Setting("STATUS_AT_RISK", "0.4", "Progress at or above which an indicator is at risk; below it, off track."),
+    Setting(
+        "IATI_REPORTING_ORG",
+        "XI-IATI-EXAMPLE",
+        "IATI organisation identifier of the reporting organisation in the IATI results file (replace the "
+        "placeholder with your own before publishing).",
+    ),
+    Setting("IATI_REPORTING_ORG_NAME", "Council of Europe", "Name of the reporting organisation in the IATI file."),
+    Setting(
+        "IATI_REPORTING_ORG_TYPE", "40", "IATI OrganisationType code of the reporting organisation (40: multilateral)."
+    ),
+    Setting(
+        "IATI_ACTIVITY_ID",
+        "",
+        "IATI activity identifier of the programme; empty: the reporting organisation's identifier followed by "
+        "-HFIII-VEPRISONS.",
+    ),
     Setting("SUPPRESS_BELOW", "5", "Sensitive counts from 1 to this value minus one are shown as '<N' to donors."),
     Setting(
         "FOUR_EYES",

@@ -1,0 +1,120 @@
+"""The semester report pack: PDF, PowerPoint, Excel and IATI 2.03 results, for managers or donors.
+
+Imports compute and domain only (.importlinter). ``content.report_content`` computes what a report says,
+once, from the approved programme (donor-safe frames for donors); each format module lays it out:
+``pdf`` (WeasyPrint, charts as vector SVG from the app's own plotly figures), ``pptx`` (python-pptx,
+native charts), ``xlsx`` (XlsxWriter, native charts) and ``iati`` (lxml, validated against the schema).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from indicators.present.reports.content import AUDIENCES, NoApprovedData, ReportContent, Source, report_content
+
+FORMATS: dict[str, tuple[str, str]] = {  # format: (file extension, MIME type)
+    "pdf": ("pdf", "application/pdf"),
+    "pptx": ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "iati": ("xml", "application/xml"),
+}
+FORMAT_LABELS = {
+    "pdf": "Progress report (PDF)",
+    "pptx": "Steering Committee slides (PowerPoint)",
+    "xlsx": "Tables (Excel)",
+    "iati": "IATI 2.03 results (XML)",
+}
+PROGRAMME_FILE_NAME = "HFIII-VE-prisons"  # the programme's short name in file names
+
+__all__ = [
+    "AUDIENCES",
+    "FORMATS",
+    "NoApprovedData",
+    "Report",
+    "ReportContent",
+    "Source",
+    "build_pack",
+    "build_report",
+    "file_name",
+    "report_content",
+]
+
+
+@dataclass(frozen=True)
+class Report:
+    """One file of the pack."""
+
+    format: str
+    audience: str
+    file_name: str
+    mime: str
+    data: bytes
+    seconds: float
+
+
+def file_name(content: ReportContent, fmt: str) -> str:
+    """The file's name: programme, semester, audience, e.g. HFIII-VE-prisons_2025NovS1_donor_report.pdf."""
+    extension = FORMATS[fmt][0]
+    kind = "iati-results" if fmt == "iati" else "report"
+    return re.sub(
+        r"[^A-Za-z0-9._-]", "-", f"{PROGRAMME_FILE_NAME}_{content.semester}_{content.audience}_{kind}.{extension}"
+    )
+
+
+def render(content: ReportContent, fmt: str) -> bytes:
+    """The bytes of one format of the report."""
+    if fmt == "xlsx":
+        from indicators.present.reports.xlsx import workbook_bytes
+
+        return workbook_bytes(content)
+    if fmt == "iati":
+        from indicators.present.reports.iati import iati_bytes
+
+        return iati_bytes(content)
+    if fmt == "pdf":
+        from indicators.present.reports.pdf import pdf_bytes
+
+        return pdf_bytes(content)
+    if fmt == "pptx":
+        from indicators.present.reports.slides import slides_bytes
+
+        return slides_bytes(content)
+    raise ValueError(f"format is one of {', '.join(FORMATS)}, not {fmt!r}")
+
+
+def build_report(content: ReportContent, fmt: str) -> Report:
+    """One format of the report, named and timed."""
+    started = time.perf_counter()
+    data = render(content, fmt)
+    return Report(fmt, content.audience, file_name(content, fmt), FORMATS[fmt][1], data, time.perf_counter() - started)
+
+
+def build_pack(
+    programme: object,
+    source: Source | None,
+    semester: str,
+    formats: Iterable[str] = tuple(FORMATS),
+    audiences: Iterable[str] = AUDIENCES,
+    progress: Callable[[float, str], None] | None = None,
+) -> list[Report]:
+    """Every requested format for every requested audience; ``progress(fraction, what)`` is told as it goes."""
+    formats, audiences = list(formats), list(audiences)
+    steps = len(audiences) * (1 + len(formats))
+    done = 0
+    reports = []
+    for audience in audiences:
+        if progress:
+            progress(done / steps, f"Computing the {audience} edition")
+        content = report_content(programme, source, semester, audience)  # type: ignore[arg-type]
+        done += 1
+        for fmt in formats:
+            if progress:
+                progress(done / steps, f"Writing the {FORMAT_LABELS[fmt]} for {audience}s")
+            reports.append(build_report(content, fmt))
+            done += 1
+    if progress:
+        progress(1.0, "Done")
+    return reports
