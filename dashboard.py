@@ -25,17 +25,20 @@ PAGE_TABLE = {
     "upload": ("Upload", "upload_file", "upload-workbook"),
     "review": ("Review", "fact_check", "review-versions"),
     "method": ("Method", "menu_book", "methodology"),
+    "reports": ("Reports", "summarize", "report-pack"),
 }
 PAGES = {
     name: st.Page(f"pages/{name}.py", title=title, icon=f":material/{icon}:", url_path=path, default=name == "overview")
     for name, (title, icon, path) in PAGE_TABLE.items()
 }
 DONOR_HIDDEN = ("upload", "review")
-USES_SEMESTER = ("overview", "beneficiary", "indicator", "semester_review")
+ANALYST_HIDDEN = ("reports",)
+USES_SEMESTER = ("overview", "beneficiary", "indicator", "semester_review", "reports")
 USES_BENEFICIARY = ("beneficiary",)
 
 role = view.role_picker()
-shown = {name: page for name, page in PAGES.items() if not (role == view.DONOR and name in DONOR_HIDDEN)}
+hidden = {view.DONOR: DONOR_HIDDEN, view.ANALYST: ANALYST_HIDDEN}.get(role, ())
+shown = {name: page for name, page in PAGES.items() if name not in hidden}
 current = st.navigation(list(shown.values()))
 name = next(n for n, p in shown.items() if p.url_path == current.url_path)
 

@@ -21,7 +21,7 @@ from tests.factories import ANA, MARKO
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
-PAGES = ["overview", "beneficiary", "indicator", "workplan", "semester_review", "upload", "review", "method"]
+PAGES = ["overview", "beneficiary", "indicator", "workplan", "semester_review", "upload", "review", "method", "reports"]
 TIMEOUT = 120
 
 
@@ -105,7 +105,7 @@ def test_donor_view_hides_upload_and_review(store):
     for page in ("upload", "review"):
         with pytest.raises(ValueError):
             at.switch_page(f"pages/{page}.py")
-    for page in ("overview", "beneficiary", "indicator", "workplan", "semester_review", "method"):
+    for page in ("overview", "beneficiary", "indicator", "workplan", "semester_review", "method", "reports"):
         at.switch_page(f"pages/{page}.py").run()
         no_errors(at)
         assert "Viewing as a donor" in texts(at)
@@ -265,3 +265,39 @@ def test_many_indicators_show_the_worst_first_with_filters_and_say_how_many_are_
     at.multiselect(key="many_statuses").set_value(["not_due"]).run()
     assert "Showing 20 of 120 indicators, worst first matching the filters; 100 are not shown." in texts(at)
     assert "not_due" in texts(at)
+
+
+def test_reports_page_builds_the_pack_with_progress_and_offers_the_files(store):
+    at = app(semester="2025NovS1")
+    at.switch_page("pages/reports.py").run()
+    no_errors(at)
+    edition = [r for r in at.radio if r.label == "Edition"][0]
+    assert list(edition.options) == [
+        "Programme management (all approved figures)",
+        "Donor edition (small counts hidden)",
+    ]
+    at.multiselect[0].set_value(["xlsx", "iati"]).run()
+    at.button[0].click().run()
+    no_errors(at)
+    names = [b.proto.label for b in at.get("download_button")]
+    assert any("HFIII-VE-prisons_2025NovS1_manager_report.xlsx" in n for n in names), names
+    assert any("HFIII-VE-prisons_2025NovS1_manager_iati-results.xml" in n for n in names), names
+
+
+def test_reports_page_gives_donors_the_donor_edition_only(store):
+    at = app(semester="2025NovS1")
+    at.sidebar.radio[0].set_value("Donor").run()
+    at.switch_page("pages/reports.py").run()
+    no_errors(at)
+    assert not [r for r in at.radio if r.label == "Edition"]
+    at.multiselect[0].set_value(["xlsx"]).run()
+    at.button[0].click().run()
+    names = [b.proto.label for b in at.get("download_button")]
+    assert len(names) == 1 and "_donor_report.xlsx" in names[0]
+
+
+def test_reports_page_is_not_offered_to_analysts(store):
+    at = app()
+    at.sidebar.radio[0].set_value("Analyst").run()
+    with pytest.raises(ValueError):
+        at.switch_page("pages/reports.py")

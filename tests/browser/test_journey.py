@@ -16,6 +16,7 @@ from indicators.domain import schema
 from tests import badfiles
 from tests.browser.conftest import (
     CHART,
+    RUN_TIMEOUT_MS,
     App,
     assert_no_exception,
     open_page,
@@ -74,6 +75,7 @@ def click_nav(page, page_urls: dict[str, str], title: str) -> None:
 def metric(page, label: str) -> str:
     """The value shown by the headline figure (st.metric) whose label starts with ``label``."""
     box = page.locator('[data-testid="stMetric"]').filter(has_text=label)
+    box.first.wait_for(timeout=RUN_TIMEOUT_MS)  # the first run's elements may arrive just after the app looks idle
     assert box.count() == 1, f"{box.count()} headline figures labelled {label!r}"
     return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
 

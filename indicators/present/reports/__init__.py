@@ -9,11 +9,20 @@ native charts), ``xlsx`` (XlsxWriter, native charts) and ``iati`` (lxml, validat
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from indicators.present.reports.content import AUDIENCES, NoApprovedData, ReportContent, Source, report_content
+from indicators.compute.progress import Thresholds
+from indicators.present.reports.content import (
+    AUDIENCES,
+    NoApprovedData,
+    ReportContent,
+    Source,
+    computed_frames,
+    report_content,
+)
 
 FORMATS: dict[str, tuple[str, str]] = {  # format: (file extension, MIME type)
     "pdf": ("pdf", "application/pdf"),
@@ -92,6 +101,15 @@ def build_report(content: ReportContent, fmt: str) -> Report:
     return Report(fmt, content.audience, file_name(content, fmt), FORMATS[fmt][1], data, time.perf_counter() - started)
 
 
+def _warm_up_charts() -> None:
+    from indicators.present.reports.figures import warm_up
+
+    try:
+        warm_up()
+    except Exception:  # noqa: BLE001 - drawing the first chart reports the problem in words
+        return
+
+
 def build_pack(
     programme: object,
     source: Source | None,
@@ -102,13 +120,17 @@ def build_pack(
 ) -> list[Report]:
     """Every requested format for every requested audience; ``progress(fraction, what)`` is told as it goes."""
     formats, audiences = list(formats), list(audiences)
+    if "pdf" in formats:  # the charts' browser starts (about 2 s) while the figures are computed
+        threading.Thread(target=_warm_up_charts, daemon=True).start()
     steps = len(audiences) * (1 + len(formats))
     done = 0
     reports = []
+    thresholds = Thresholds.from_settings()
+    computed = computed_frames(programme, thresholds) if programme is not None else None  # type: ignore[arg-type]
     for audience in audiences:
         if progress:
             progress(done / steps, f"Computing the {audience} edition")
-        content = report_content(programme, source, semester, audience)  # type: ignore[arg-type]
+        content = report_content(programme, source, semester, audience, thresholds, computed=computed)  # type: ignore[arg-type]
         done += 1
         for fmt in formats:
             if progress:

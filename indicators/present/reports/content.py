@@ -24,6 +24,7 @@ from indicators.compute.rollup import REGIONAL, regional_rollup
 from indicators.compute.suppression import donor_progress, donor_rollup
 from indicators.compute.workplan import activities_for, adopted_by_meeting, workplan_delivery
 from indicators.domain.periods import PeriodError, semester_from_id
+from indicators.domain.problems import ProjectError
 from indicators.domain.reference import (
     BENEFICIARY_CODES,
     ILLUSTRATIVE_NOTICE,
@@ -59,7 +60,7 @@ DELIVERY_PARTS = {  # workplan_delivery column: label
 }
 
 
-class NoApprovedData(Exception):
+class NoApprovedData(ProjectError):
     """The semester has no approved data to report; ``str(error)`` is one sentence for people."""
 
 
@@ -363,6 +364,12 @@ def _sex_split(programme: Programme, progress: pd.DataFrame, semester: str, dono
     return split[["indicator_id", "beneficiary", "semester", "sex", "value"]].reset_index(drop=True)
 
 
+def _in_beneficiary_order(frame: pd.DataFrame) -> pd.DataFrame:
+    rank = {code: i for i, code in enumerate(BENEFICIARY_CODES)}
+    order = frame["beneficiary"].map(lambda c: rank.get(c, len(rank)))
+    return frame.assign(_o=order).sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
 def _meetings(programme: Programme) -> pd.DataFrame:
     meetings = adopted_by_meeting(programme.activities, programme.meetings)
     extra = programme.meetings[["number", "semester_assessed", "illustrative", "source"]]
@@ -389,6 +396,12 @@ def _activities(activities: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def computed_frames(programme: Programme, thresholds: Thresholds) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """indicator_progress and regional_rollup of the programme: what both audiences' content starts from."""
+    full = indicator_progress(programme, thresholds)
+    return full, regional_rollup(full, thresholds)
+
+
 def report_content(
     programme: Programme | None,
     source: Source | None,
@@ -396,10 +409,12 @@ def report_content(
     audience: str,
     thresholds: Thresholds | None = None,
     generated_at: dt.datetime | None = None,
+    computed: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> ReportContent:
     """The content of the semester report for an audience, from the approved programme only.
 
-    Raises ``NoApprovedData`` when nothing is approved or the semester has no approved data.
+    ``computed`` may give ``computed_frames(programme, thresholds)`` already made (a pack makes them once for
+    both audiences). Raises ``NoApprovedData`` when nothing is approved or the semester has no approved data.
     """
     if audience not in AUDIENCES:
         raise ValueError(f"audience is manager or donor, not {audience!r}")
@@ -412,8 +427,7 @@ def report_content(
     span = programme_semesters(programme)
     donor = audience == "donor"
     suppress_below = setting_int("SUPPRESS_BELOW")
-    full = indicator_progress(programme, thresholds)
-    rolled = regional_rollup(full, thresholds)
+    full, rolled = computed or computed_frames(programme, thresholds)
     if donor:
         progress, rollup = donor_progress(full, suppress_below), donor_rollup(rolled, full, suppress_below)
         rollup = rollup.drop(columns=["beneficiaries_meeting_target", "beneficiaries_reported"])
@@ -424,10 +438,12 @@ def report_content(
     described = _described(progress, programme, donor)
     status = described[described["semester"] == semester].reset_index(drop=True)  # as the app's status matrix
     delivery = workplan_delivery(activities_for(programme.activities, semester), by=("beneficiary",))
-    delivery = delivery.assign(beneficiary_name=delivery["beneficiary"].map(beneficiary_name))
+    delivery = _in_beneficiary_order(delivery.assign(beneficiary_name=delivery["beneficiary"].map(beneficiary_name)))
     expected = expected_reports(programme)
     completeness = completeness_table(expected[expected["semester"] == semester], by=("beneficiary",))
-    completeness = completeness.assign(beneficiary_name=completeness["beneficiary"].map(beneficiary_name))
+    completeness = _in_beneficiary_order(
+        completeness.assign(beneficiary_name=completeness["beneficiary"].map(beneficiary_name))
+    )
     missing = missing_reports(programme, semester)
     missing = missing.assign(beneficiary_name=missing["beneficiary"].map(beneficiary_name))
     rollup = rollup.assign(beneficiary=REGIONAL)

@@ -32,6 +32,7 @@ import pandas as pd
 from lxml import etree
 
 from indicators.domain.periods import semester_from_id
+from indicators.domain.problems import ProjectError
 from indicators.domain.reference import COUNTRY_CODES, beneficiary_name
 from indicators.domain.settings import setting
 from indicators.present.reports.content import ReportContent
@@ -42,7 +43,7 @@ MEASURES = {"count": "1", "milestone": "1", "percentage": "2", "qualitative": "5
 IATI_COUNTRIES = {"ALB": "AL", "BIH": "BA", "XKX": "XK", "MNE": "ME", "MKD": "MK", "SRB": "RS"}
 
 
-class InvalidIati(Exception):
+class InvalidIati(ProjectError):
     """The IATI file does not validate against the schema; ``str(error)`` lists the first problems."""
 
 
