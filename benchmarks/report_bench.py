@@ -64,13 +64,15 @@ def main() -> None:
                 [sys.executable, __file__, "--one"], env=env, check=True, capture_output=True, text=True
             )
             runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    load = os.getloadavg()[0]
     wall = statistics.median(r["wall"] for r in runs)
     cpu = statistics.median(r["cpu"] for r in runs)
     lines = [
         "# Report pack benchmark",
         "",
         f"Demo programme, semester {SEMESTER}, 4 formats x 2 audiences, {len(runs)} fresh processes, median; "
-        f"{platform.machine()}, {os.cpu_count()} cores (shared). Goal: the whole pack in at most {GOAL_S:.0f} s.",
+        f"{platform.machine()}, {os.cpu_count()} cores (shared; load average {load:.1f} at the end). Goal: the whole "
+        f"pack in at most {GOAL_S:.0f} s.",
         "",
         "| audience | format | seconds (median) | size (KB) |",
         "|---|---|---|---|",
@@ -82,7 +84,8 @@ def main() -> None:
     lines += [
         "",
         f"**Whole pack: {wall:.2f} s wall-clock** (runs: {each}), "
-        f"{cpu:.2f} s CPU in the Python process (the charts' browser runs in its own processes); "
+        f"{cpu:.2f} s CPU in the Python process (the charts' browser and the second PDF's printing run in their "
+        "own processes); "
         f"goal {'met' if wall <= GOAL_S else 'NOT met'}. The first PDF's time includes starting the browser "
         "when its warm-up thread had not finished.",
     ]

@@ -176,7 +176,7 @@ def test_kosovo_named_in_a_report_carries_the_footnote(demo_store: Store, tmp_pa
 REPORT = ["report", "--semester", "2025NovS1", "--format", "xlsx", "--audience", "donor"]
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "iati"])
+@pytest.mark.parametrize("fmt", ["xlsx", "iati", "pptx"])
 def test_report_writes_the_file_and_exits_0(demo_store: Store, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"pack.{fmt}"
     result = run("report", "--semester", "2025NovS1", "--format", fmt, "--audience", "manager", "--out", str(out))

@@ -8,10 +8,13 @@ native charts), ``xlsx`` (XlsxWriter, native charts) and ``iati`` (lxml, validat
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from indicators.compute.progress import Thresholds
@@ -110,6 +113,10 @@ def _warm_up_charts() -> None:
         return
 
 
+def _second_core() -> bool:
+    return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
 def build_pack(
     programme: object,
     source: Source | None,
@@ -118,25 +125,60 @@ def build_pack(
     audiences: Iterable[str] = AUDIENCES,
     progress: Callable[[float, str], None] | None = None,
 ) -> list[Report]:
-    """Every requested format for every requested audience; ``progress(fraction, what)`` is told as it goes."""
+    """Every requested format for every requested audience; ``progress(fraction, what)`` is told as it goes.
+
+    Progress and roll-up are computed once for all audiences, and the charts' browser starts in a thread
+    meanwhile. With two audiences and PDFs on a machine with two cores, the second PDF (its charts already
+    drawn) is printed in a forked process while this one writes the rest: WeasyPrint's layout is the pack's
+    largest cost.
+    """
     formats, audiences = list(formats), list(audiences)
     if "pdf" in formats:  # the charts' browser starts (about 2 s) while the figures are computed
         threading.Thread(target=_warm_up_charts, daemon=True).start()
     steps = len(audiences) * (1 + len(formats))
     done = 0
-    reports = []
+
+    def tell(what: str) -> None:
+        if progress:
+            progress(min(done / steps, 1.0), what)
+
     thresholds = Thresholds.from_settings()
     computed = computed_frames(programme, thresholds) if programme is not None else None  # type: ignore[arg-type]
+    contents = []
     for audience in audiences:
-        if progress:
-            progress(done / steps, f"Computing the {audience} edition")
-        content = report_content(programme, source, semester, audience, thresholds, computed=computed)  # type: ignore[arg-type]
+        tell(f"Computing the {audience} edition")
+        contents.append(report_content(programme, source, semester, audience, thresholds, computed=computed))  # type: ignore[arg-type]
         done += 1
-        for fmt in formats:
-            if progress:
-                progress(done / steps, f"Writing the {FORMAT_LABELS[fmt]} for {audience}s")
-            reports.append(build_report(content, fmt))
+    reports: dict[tuple[str, str], Report] = {}
+    pending = None
+    if "pdf" in formats and len(contents) > 1 and _second_core():
+        from indicators.present.reports.pdf import print_args, print_pdf
+
+        last = contents[-1]
+        tell(f"Drawing the charts of the {last.audience} PDF")
+        started = time.perf_counter()
+        args = print_args(last)
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        pending = (last, started, pool, pool.submit(print_pdf, *args))
+    try:
+        for content in contents:
+            for fmt in formats:
+                if pending and content is pending[0] and fmt == "pdf":
+                    continue
+                tell(f"Writing the {FORMAT_LABELS[fmt]} for {content.audience}s")
+                reports[(content.audience, fmt)] = build_report(content, fmt)
+                done += 1
+        if pending:
+            last, started, pool, future = pending
+            tell(f"Writing the {FORMAT_LABELS['pdf']} for {last.audience}s")
+            data = future.result()
+            seconds = time.perf_counter() - started
+            reports[(last.audience, "pdf")] = Report(
+                "pdf", last.audience, file_name(last, "pdf"), FORMATS["pdf"][1], data, seconds
+            )
             done += 1
-    if progress:
-        progress(1.0, "Done")
-    return reports
+    finally:
+        if pending:
+            pending[2].shutdown(wait=False, cancel_futures=True)
+    tell("Done")
+    return [reports[(c.audience, fmt)] for c in contents for fmt in formats]

@@ -233,7 +233,7 @@ def _described(progress: pd.DataFrame, programme: Programme, donor: bool) -> pd.
     out = out.assign(
         beneficiary_name=out["beneficiary"].map(beneficiary_name),
         semester_label=out["semester"].map(lambda s: semester_from_id(s).label),
-        baseline_text=[number_text(v, m) for v, m in zip(out["baseline"], out["measure"], strict=True)],
+        baseline_text=_value_text(out, "baseline", donor),
         target_text=[number_text(v, m) for v, m in zip(out["target"], out["measure"], strict=True)],
         semester_value_text=_value_text(out, "semester_value", donor),
         actual_text=_value_text(out, "actual", donor),
@@ -301,7 +301,7 @@ def _logframe(
                     "status_symbol": r["status_symbol"],
                     "status_label": r["status_label"],
                     "comment": "; ".join(comments),
-                    "baseline_text": number_text(r["baseline"], measure),
+                    "baseline_text": _shown(r, "baseline", measure, donor),
                     "target_text": number_text(r["target"], measure),
                     "actual_text": actual_text,
                     "number_measure": measure,
@@ -310,6 +310,11 @@ def _logframe(
             continue
         own = mine[mine["beneficiary"] == "REG"] if (mine["beneficiary"] == "REG").any() else mine
         for _, row in own.iterrows():
+            comment = "" if pd.isna(row["comment"]) else str(row["comment"])
+            actual_text = row["actual_text"]
+            if base["measure"] == "qualitative" and not pd.isna(row["text"]):  # the words go where there is room
+                comment = "; ".join(part for part in (str(row["text"]), comment) if part)
+                actual_text = "See comment"
             rows.append(
                 base
                 | {
@@ -322,10 +327,10 @@ def _logframe(
                     "status": row["status"],
                     "status_symbol": row["status_symbol"],
                     "status_label": row["status_label"],
-                    "comment": "" if pd.isna(row["comment"]) else str(row["comment"]),
+                    "comment": comment,
                     "baseline_text": row["baseline_text"],
                     "target_text": row["target_text"],
-                    "actual_text": row["actual_text"],
+                    "actual_text": actual_text,
                     "number_measure": base["measure"],
                 }
             )
@@ -338,6 +343,14 @@ def _logframe(
         _level=frame["level"].map(LEVEL_ORDER).fillna(3),
     )
     return frame.sort_values(["_level", "result_id", "indicator_id"], kind="stable").drop(columns="_level")
+
+
+def _shown(row: pd.Series, column: str, measure: str, donor: bool) -> str:
+    """A regional figure as printed: the donor-safe display text where the figure is hidden."""
+    display = row.get(f"{column}_display")
+    if donor and pd.isna(row[column]) and display is not None and not pd.isna(display) and str(display):
+        return str(display)
+    return number_text(row[column], measure)
 
 
 def _status_counts(status: pd.DataFrame) -> pd.DataFrame:
@@ -430,7 +443,7 @@ def report_content(
     full, rolled = computed or computed_frames(programme, thresholds)
     if donor:
         progress, rollup = donor_progress(full, suppress_below), donor_rollup(rolled, full, suppress_below)
-        rollup = rollup.drop(columns=["beneficiaries_meeting_target", "beneficiaries_reported"])
+        rollup = rollup.drop(columns=["beneficiaries_meeting_target", "beneficiaries_reported"], errors="ignore")
     else:
         progress, rollup = full.assign(suppressed=False), rolled.assign(suppressed=False)
     progress = _up_to(progress, semester)

@@ -54,7 +54,9 @@ def _stable_ids(svg: bytes) -> bytes:
     names = {old: f"i{number:04d}".encode() for number, old in enumerate(dict.fromkeys(_ID.findall(svg)))}
     if not names:
         return svg
-    pattern = re.compile(rb"(id=\"|url\(#|url\('#|href=\"#)(" + b"|".join(re.escape(n) for n in names) + rb")(?=[\"')])")
+    pattern = re.compile(
+        rb"(id=\"|url\(#|url\('#|href=\"#)(" + b"|".join(re.escape(n) for n in names) + rb")(?=[\"')])"
+    )
     return pattern.sub(lambda m: m.group(1) + names[m.group(2)], svg)
 
 

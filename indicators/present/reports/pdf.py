@@ -275,13 +275,24 @@ def report_html(c: ReportContent) -> str:
     return f'<!DOCTYPE html><html lang="en">{head}<body>{body}</body></html>'
 
 
-def pdf_bytes(content: ReportContent) -> bytes:
-    """The report as a PDF (see the module docstring)."""
+def print_pdf(html_text: str, title: str, description: str, created: str) -> bytes:
+    """An HTML document from ``report_html`` printed to PDF by WeasyPrint (no chart drawing happens here, so
+    a forked process can do it while the parent writes the other files)."""
     import weasyprint
 
-    document = weasyprint.HTML(string=report_html(content)).render(stylesheets=[weasyprint.CSS(string=CSS)])
-    document.metadata.title = f"{content.title} ({content.audience})"
-    document.metadata.description = content.stamp
-    document.metadata.created = content.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-    document.metadata.modified = document.metadata.created
+    document = weasyprint.HTML(string=html_text).render(stylesheets=[weasyprint.CSS(string=CSS)])
+    document.metadata.title = title
+    document.metadata.description = description
+    document.metadata.created = document.metadata.modified = created
     return document.write_pdf()
+
+
+def print_args(content: ReportContent) -> tuple[str, str, str, str]:
+    """The arguments of ``print_pdf`` for a report: its HTML (charts drawn), title, description, date."""
+    created = content.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return report_html(content), f"{content.title} ({content.audience})", content.stamp, created
+
+
+def pdf_bytes(content: ReportContent) -> bytes:
+    """The report as a PDF (see the module docstring)."""
+    return print_pdf(*print_args(content))
