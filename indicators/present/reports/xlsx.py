@@ -5,7 +5,9 @@ fast, and its charts, number formats, frozen panes and filters are native Excel 
 a title line with the approved version, the audience and, for the demo, the illustrative notice; then a
 frozen header row with a filter, number formats and widths; then the notes (the Kosovo* footnote on every
 sheet that names Kosovo*). Text is written as text, never a formula, and made inert the way every export
-is (``export.inert_text``: a leading apostrophe before = + - @), so a later edit or CSV cannot run it.
+is in the template (issue 3's rule): a string cell, never a formula, and text that starts like one (= + - @,
+tab, carriage return; ``export.FORMULA_STARTS``) gets Excel's quote prefix, so editing the cell or saving
+the sheet as CSV cannot turn it into a formula; the text itself is unchanged.
 No hidden sheet, hidden row or comment is written.
 """
 
@@ -18,7 +20,7 @@ import pandas as pd
 import xlsxwriter
 
 from indicators.compute.progress import STATUSES
-from indicators.present.export import inert_text
+from indicators.present.export import FORMULA_STARTS
 from indicators.present.reports import tables as T
 from indicators.present.reports.content import DELIVERY_PARTS, ReportContent, method_notes
 
@@ -38,7 +40,9 @@ class _Book:
                 "strings_to_numbers": False,
             },
         )
-        add = self.book.add_format
+        self._props: dict[int, dict[str, object]] = {}
+        self._quoted_formats: dict[int, object] = {}
+        add = self._add
         self.title = add({"bold": True, "font_size": 14})
         self.stamp = add({"italic": True, "font_color": "#444444"})
         self.header = add({"bold": True, "bg_color": "#DDDDDD", "border": 1, "text_wrap": True, "valign": "top"})
@@ -53,6 +57,23 @@ class _Book:
             "int": add({"num_format": "0", "valign": "top"}),
             "hidden": add({"align": "right", "valign": "top", "italic": True}),
         }
+
+    def write(self, sheet: object, row: int, col: int, text: str, fmt: object) -> None:
+        """Text as a string cell; formula-like text with the quote prefix (shown as written, inert)."""
+        if text.startswith(FORMULA_STARTS):
+            fmt = self._quoted(fmt)
+        sheet.write_string(row, col, text, fmt)
+
+    def _add(self, props: dict[str, object]) -> object:
+        fmt = self.book.add_format(props)
+        self._props[id(fmt)] = props
+        return fmt
+
+    def _quoted(self, fmt: object) -> object:
+        """The same format with Excel's quote prefix (made once per format)."""
+        if id(fmt) not in self._quoted_formats:
+            self._quoted_formats[id(fmt)] = self._add({**self._props[id(fmt)], "quote_prefix": True})
+        return self._quoted_formats[id(fmt)]
 
     def close(self) -> bytes:
         c = self.content
@@ -76,15 +97,15 @@ class _Book:
         return self.formats["whole" if float(value) == round(float(value)) else "decimal"]
 
     def _head(self, sheet: object, title: str, last_col: int) -> None:
-        sheet.write_string(0, 0, inert_text(title), self.title)
-        sheet.write_string(1, 0, inert_text(self.content.stamp), self.stamp)
+        self.write(sheet, 0, 0, title, self.title)
+        self.write(sheet, 1, 0, self.content.stamp, self.stamp)
 
     def _notes(self, sheet: object, row: int, names_kosovo: bool) -> None:
         notes = [self.content.illustrative_notice] if self.content.illustrative_notice else []
         if names_kosovo:
             notes.append(self.content.footnote)
         for offset, note in enumerate(notes):
-            sheet.write_string(row + offset, 0, inert_text(note), self.note)
+            self.write(sheet, row + offset, 0, note, self.note)
 
     def table(
         self, name: str, title: str, frame: pd.DataFrame, cols: Sequence[T.Col], start: int = HEADER_ROW
@@ -92,12 +113,19 @@ class _Book:
         """A sheet with the table; returns the sheet and the first free row under it."""
         sheet = self.book.add_worksheet(name)
         self._head(sheet, title, len(cols) - 1)
+        longest = max((len(c.header) / max(c.width, 1) for c in cols), default=1)
+        sheet.set_row(start, 15 * max(1, min(3, int(longest + 0.99))))  # wrapped headers get their lines
         for j, col in enumerate(cols):
             sheet.set_column(j, j, col.width)
-            sheet.write_string(start, j, inert_text(col.header), self.header)
+            self.write(sheet, start, j, col.header, self.header)
         row_index = start
         names_kosovo = False
         for row_index, (_, row) in enumerate(frame.iterrows(), start=start + 1):
+            lines = max(
+                (len(T.cell_text(row, c)) // max(c.width - 1, 1) + 1 for c in cols if c.kind == "text"), default=1
+            )
+            if lines > 1:  # wrapped text gets its lines (LibreOffice does not fit rows on opening)
+                sheet.set_row(row_index, 15 * min(lines, 8))
             for j, col in enumerate(cols):
                 value = T.cell_value(row, col)
                 if value is None:
@@ -105,7 +133,7 @@ class _Book:
                 if isinstance(value, str):
                     names_kosovo |= "Kosovo*" in value
                     hidden = col.kind == "figure"
-                    sheet.write_string(row_index, j, inert_text(value), self.formats["hidden"] if hidden else self.text)
+                    self.write(sheet, row_index, j, value, self.formats["hidden"] if hidden else self.text)
                 elif col.kind == "figure":
                     sheet.write_number(row_index, j, value, self._figure_format(row, value))
                 else:
@@ -121,7 +149,7 @@ class _Book:
         sheet = self.book.add_worksheet("About")
         sheet.set_column(0, 0, 28)
         sheet.set_column(1, 1, 110)
-        sheet.write_string(0, 0, inert_text(c.title), self.title)
+        self.write(sheet, 0, 0, c.title, self.title)
         lines = [
             ("Programme", c.programme_title),
             ("Semester", f"{c.label} ({c.semester})"),
@@ -142,8 +170,8 @@ class _Book:
         lines += [(heading, text) for heading, text in method_notes(c)]
         lines.append(("Kosovo*", c.footnote))
         for i, (label, text) in enumerate(lines, start=2):
-            sheet.write_string(i, 0, inert_text(label), self.header)
-            sheet.write_string(i, 1, inert_text(text), self.text)
+            self.write(sheet, i, 0, label, self.header)
+            self.write(sheet, i, 1, text, self.text)
 
     def _bar_chart(
         self,
