@@ -179,6 +179,6 @@ def build_pack(
             done += 1
     finally:
         if pending:
-            pending[2].shutdown(wait=False, cancel_futures=True)
+            pending[2].shutdown(wait=True, cancel_futures=True)
     tell("Done")
     return [reports[(c.audience, fmt)] for c in contents for fmt in formats]
