@@ -25,13 +25,26 @@ from ui import view
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
-PAGES = ["overview", "beneficiary", "indicator", "workplan", "semester_review", "upload", "review", "method", "admin"]
+PAGES = [
+    "overview",
+    "beneficiary",
+    "indicator",
+    "workplan",
+    "semester_review",
+    "upload",
+    "review",
+    "method",
+    "admin",
+    "reports",
+]
 TIMEOUT = 120
 ROLES = ("analyst", "manager", "donor", "admin")
 OPENS = {  # the pages each role may open; the others say "not available for your role" and nothing else
     "analyst": {"overview", "beneficiary", "indicator", "workplan", "semester_review", "upload", "review", "method"},
-    "manager": {"overview", "beneficiary", "indicator", "workplan", "semester_review", "upload", "review", "method"},
-    "donor": {"overview", "beneficiary", "indicator", "workplan", "semester_review", "method"},
+    "manager": {
+        "overview", "beneficiary", "indicator", "workplan", "semester_review", "upload", "review", "method", "reports"
+    },
+    "donor": {"overview", "beneficiary", "indicator", "workplan", "semester_review", "method", "reports"},
     "admin": {"overview", "beneficiary", "indicator", "workplan", "semester_review", "method", "admin"},
 }
 NOT_AVAILABLE = "This page is not available for your role."
@@ -185,7 +198,7 @@ def test_indicator_page_shows_the_demo_indicator_title(store):
 def test_donor_view_on_every_page_a_donor_opens(store):
     at = app("donor")
     no_errors(at)
-    for page in ("overview", "beneficiary", "indicator", "workplan", "semester_review", "method"):
+    for page in ("overview", "beneficiary", "indicator", "workplan", "semester_review", "method", "reports"):
         at.switch_page(f"pages/{page}.py").run()
         no_errors(at)
         assert "Viewing as a donor" in texts(at)
@@ -463,3 +476,39 @@ def test_a_stored_upload_is_let_go_and_its_report_kept_without_tables(store):
     assert stored.upload is None and stored.merged is None and stored.version_id
     assert "checking" not in at.session_state
     assert any(b.label.startswith("Submit version") for b in at.button)
+
+
+def test_reports_page_builds_the_pack_with_progress_and_offers_the_files(store):
+    at = app(semester="2025NovS1")
+    at.switch_page("pages/reports.py").run()
+    no_errors(at)
+    edition = [r for r in at.radio if r.label == "Edition"][0]
+    assert list(edition.options) == [
+        "Programme management (all approved figures)",
+        "Donor edition (small counts hidden)",
+    ]
+    at.multiselect[0].set_value(["xlsx", "iati"]).run()
+    at.button[0].click().run()
+    no_errors(at)
+    names = [b.proto.label for b in at.get("download_button")]
+    assert any("HFIII-VE-prisons_2025NovS1_manager_report.xlsx" in n for n in names), names
+    assert any("HFIII-VE-prisons_2025NovS1_manager_iati-results.xml" in n for n in names), names
+
+
+def test_reports_page_gives_donors_the_donor_edition_only(store):
+    at = app(semester="2025NovS1")
+    at.sidebar.radio[0].set_value("Donor").run()
+    at.switch_page("pages/reports.py").run()
+    no_errors(at)
+    assert not [r for r in at.radio if r.label == "Edition"]
+    at.multiselect[0].set_value(["xlsx"]).run()
+    at.button[0].click().run()
+    names = [b.proto.label for b in at.get("download_button")]
+    assert len(names) == 1 and "_donor_report.xlsx" in names[0]
+
+
+def test_reports_page_is_not_offered_to_analysts(store):
+    at = app()
+    at.sidebar.radio[0].set_value("Analyst").run()
+    with pytest.raises(ValueError):
+        at.switch_page("pages/reports.py")

@@ -24,6 +24,7 @@ from indicators.compute.suppression import donor_progress, donor_rollup
 from indicators.domain.schema import Programme
 from indicators.domain.settings import store_location
 from indicators.ingest import Review, default_store, review
+from indicators.present.reports import Report, Source, build_pack
 from indicators.storage import StorageError
 from indicators.store import Store
 from ui import view
@@ -131,3 +132,24 @@ def version_review(version_id: str) -> Review:
     the version was checked), its conflicts and problems; ``fingerprint`` is what approving it requires."""
     s = store()
     return _review(s.data_version(), version_id, s)
+
+
+_REPORTS = "_report_pack"
+
+
+def build_reports(semester: str, audience: str, formats: list[str], progress=None) -> list[Report]:  # noqa: ANN001
+    """Build the report pack of the approved version for one audience and keep it for this session."""
+    s = store()
+    meta = s.approved_meta()
+    source = Source(meta["id"], meta.get("approved_at", ""), bool(meta.get("illustrative"))) if meta else None
+    reports = build_pack(approved(), source, semester, formats, [audience], progress)
+    st.session_state[_REPORTS] = {"key": (s.data_version(), semester, audience), "reports": reports}
+    return reports
+
+
+def built_reports(semester: str, audience: str) -> list[Report]:
+    """The pack built in this session for this semester and audience from the current approved data, if any."""
+    kept = st.session_state.get(_REPORTS)
+    if not kept or kept["key"] != (store().data_version(), semester, audience):
+        return []
+    return list(kept["reports"])

@@ -85,3 +85,13 @@ def indicator_picker(indicators: list[str], titles: dict[str, str]) -> str:
     value = st.selectbox("Indicator", indicators, key=key, format_func=lambda i: f"{i} · {titles.get(i, '')}")
     st.query_params[key] = value
     return str(value)
+
+
+def report_audiences() -> tuple[str, ...]:
+    """The report editions the person may make: donors only the donor edition, managers both, analysts none.
+
+    The one place the Reports page's role check lives until sign-in brings identities and permissions.
+    """
+    if is_donor():
+        return ("donor",)
+    return ("manager", "donor") if role() == MANAGER else ()
