@@ -1,5 +1,6 @@
 """Reports: the semester report pack (PDF, PowerPoint, Excel, IATI) from the approved version, for the
-Steering Committee and for donors; donors get the donor edition only."""
+Steering Committee and for donors. Whoever sees the donor view (a donor, a manager previewing it) gets the
+donor edition only; the files are handed over by ``layout.download``, never at a server address."""
 
 import streamlit as st
 
@@ -11,25 +12,31 @@ layout.page_header("Reports", "The semester report pack, made from the approved 
 programme = layout.programme_or_stop()
 semester = view.semester()
 audiences = view.report_audiences()
-if not audiences:
-    layout.nothing_to_show("Reports are made by programme managers and downloaded by donors.")
+if not audiences:  # dashboard.py lets only those who may make reports open this page
+    layout.nothing_to_show("Reports are made by programme managers and donors.")
     st.stop()
 editions = {"manager": "Programme management (all approved figures)", "donor": "Donor edition (small counts hidden)"}
-audience = st.radio("Edition", audiences, format_func=editions.get, horizontal=True) if len(audiences) > 1 else "donor"
-formats = st.multiselect("Files", list(FORMATS), default=list(FORMATS), format_func=FORMAT_LABELS.get)
+if len(audiences) > 1:
+    audience = st.radio("Edition", audiences, format_func=editions.get, horizontal=True, key="report_edition")
+else:
+    audience = audiences[0]
+    st.caption(f"{editions[audience]}: the figures the donor view shows.")
+formats = st.multiselect(
+    "Files", list(FORMATS), default=list(FORMATS), format_func=FORMAT_LABELS.get, key="report_formats"
+)
 st.caption(f"{semester_label(semester)}: change the semester in the sidebar.")
-if st.button("Build the report pack", type="primary", icon=":material/summarize:", disabled=not formats):
+if st.button(
+    "Build the report pack", type="primary", icon=":material/summarize:", disabled=not formats, key="report_build"
+):
     bar = st.progress(0.0, text="Starting")
     with layout.project_errors_shown():
         data.build_reports(semester, audience, formats, progress=lambda share, what: bar.progress(share, text=what))
     bar.empty()
 for report in data.built_reports(semester, audience):
-    st.download_button(
+    layout.download(
         f"{FORMAT_LABELS[report.format]} · {report.file_name} · {len(report.data) / 1024:,.0f} KB",
-        report.data,
+        lambda kept=report.data: kept,
         file_name=report.file_name,
         mime=report.mime,
-        icon=":material/download:",
-        on_click="ignore",
-        key=f"download_{report.format}",
+        key=f"report_{report.format}",
     )

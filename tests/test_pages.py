@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import ast
 import html
+import io
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -39,13 +41,12 @@ PAGES = [
 ]
 TIMEOUT = 120
 ROLES = ("analyst", "manager", "donor", "admin")
+READERS = {"overview", "beneficiary", "indicator", "workplan", "semester_review", "method"}
 OPENS = {  # the pages each role may open; the others say "not available for your role" and nothing else
-    "analyst": {"overview", "beneficiary", "indicator", "workplan", "semester_review", "upload", "review", "method"},
-    "manager": {
-        "overview", "beneficiary", "indicator", "workplan", "semester_review", "upload", "review", "method", "reports"
-    },
-    "donor": {"overview", "beneficiary", "indicator", "workplan", "semester_review", "method", "reports"},
-    "admin": {"overview", "beneficiary", "indicator", "workplan", "semester_review", "method", "admin"},
+    "analyst": READERS | {"upload", "review"},
+    "manager": READERS | {"upload", "review", "reports"},
+    "donor": READERS | {"reports"},
+    "admin": READERS | {"admin"},
 }
 NOT_AVAILABLE = "This page is not available for your role."
 ADMIN = Identity("tests", "admin", "cli")
@@ -478,37 +479,62 @@ def test_a_stored_upload_is_let_go_and_its_report_kept_without_tables(store):
     assert any(b.label.startswith("Submit version") for b in at.button)
 
 
-def test_reports_page_builds_the_pack_with_progress_and_offers_the_files(store):
-    at = app(semester="2025NovS1")
+def built(at: AppTest, formats: list[str]) -> list[str]:
+    """Build these files of the pack on the Reports page; the labels of the download buttons offered."""
+    at.multiselect(key="report_formats").set_value(formats).run()
+    at.button(key="report_build").click().run()
+    no_errors(at)
+    assert not at.get("download_button"), "files are handed over by layout.download, never st.download_button"
+    return [b.label for b in at.button if (b.key or "").startswith("report_") and b.key != "report_build"]
+
+
+def test_reports_page_builds_the_pack_and_hands_a_file_over_only_when_asked(store, monkeypatch):
+    from indicators.compute.progress import Thresholds, indicator_progress
+    from indicators.compute.rollup import regional_rollup
+    from ui import data
+
+    at = app("manager", semester="2025NovS1")
     at.switch_page("pages/reports.py").run()
     no_errors(at)
-    edition = [r for r in at.radio if r.label == "Edition"][0]
-    assert list(edition.options) == [
+    assert list(at.radio(key="report_edition").options) == [
         "Programme management (all approved figures)",
         "Donor edition (small counts hidden)",
     ]
-    at.multiselect[0].set_value(["xlsx", "iati"]).run()
-    at.button[0].click().run()
-    no_errors(at)
-    names = [b.proto.label for b in at.get("download_button")]
+    names = built(at, ["xlsx", "iati"])
     assert any("HFIII-VE-prisons_2025NovS1_manager_report.xlsx" in n for n in names), names
     assert any("HFIII-VE-prisons_2025NovS1_manager_iati-results.xml" in n for n in names), names
+    assert not [h for h in at.get("html") if "ppdDownloads" in h.proto.body], "nothing is sent before the click"
+    at.button(key="report_iati").click().run()
+    no_errors(at)
+    xml = downloaded(at)
+    assert xml.startswith(b"<?xml") and b"<iati-activities" in xml
+    # The pack starts from the page's cached frames (shared objects) and leaves them as computed.
+    monkeypatch.setattr(view, "is_donor", lambda: False)
+    progress = indicator_progress(store.approved(), Thresholds.from_settings())
+    pd.testing.assert_frame_equal(data.progress(), progress)
+    pd.testing.assert_frame_equal(data.rollup(), regional_rollup(progress, Thresholds.from_settings()))
 
 
 def test_reports_page_gives_donors_the_donor_edition_only(store):
-    at = app(semester="2025NovS1")
-    at.sidebar.radio[0].set_value("Donor").run()
+    at = app("donor", semester="2025NovS1")
     at.switch_page("pages/reports.py").run()
     no_errors(at)
-    assert not [r for r in at.radio if r.label == "Edition"]
-    at.multiselect[0].set_value(["xlsx"]).run()
-    at.button[0].click().run()
-    names = [b.proto.label for b in at.get("download_button")]
+    assert not at.radio and "Viewing as a donor" in texts(at)
+    names = built(at, ["xlsx"])
     assert len(names) == 1 and "_donor_report.xlsx" in names[0]
+    at.button(key="report_xlsx").click().run()
+    workbook = openpyxl.load_workbook(io.BytesIO(downloaded(at)), read_only=True)
+    cells = {str(v) for row in workbook["Values"].iter_rows(values_only=True) for v in row if v is not None}
+    assert "<5" in cells  # the donor view's texts, not the figures
 
 
-def test_reports_page_is_not_offered_to_analysts(store):
-    at = app()
-    at.sidebar.radio[0].set_value("Analyst").run()
-    with pytest.raises(ValueError):
-        at.switch_page("pages/reports.py")
+def test_reports_page_gives_a_manager_previewing_the_donor_view_the_donor_edition_only(store):
+    at = app("manager", semester="2025NovS1")
+    at.switch_page("pages/reports.py").run()
+    assert any("_manager_report.xlsx" in n for n in built(at, ["xlsx"]))
+    at.sidebar.toggle(key="donor_preview").set_value(True).run()
+    no_errors(at)
+    assert not at.radio, "no edition to choose while previewing the donor view"
+    assert not [b for b in at.button if (b.key or "").startswith("report_") and b.key != "report_build"]
+    names = built(at, ["xlsx"])
+    assert len(names) == 1 and "_donor_report.xlsx" in names[0]

@@ -88,10 +88,12 @@ def indicator_picker(indicators: list[str], titles: dict[str, str]) -> str:
 
 
 def report_audiences() -> tuple[str, ...]:
-    """The report editions the person may make: donors only the donor edition, managers both, analysts none.
-
-    The one place the Reports page's role check lives until sign-in brings identities and permissions.
-    """
+    """The editions of the semester report pack this person may make: whoever sees the donor view (donors, a
+    public visitor, a manager previewing it) the donor edition only; a programme manager both; anyone else
+    none (the Reports page is not open to them)."""
+    who = identity()
+    if not allowed(who, Action.MAKE_REPORTS):
+        return ()
     if is_donor():
         return ("donor",)
-    return ("manager", "donor") if role() == MANAGER else ()
+    return ("manager", "donor") if allowed(who, Action.VIEW_UNSUPPRESSED) else ("donor",)

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
+import pandas as pd
+
 from indicators.compute.progress import Thresholds
 from indicators.present.reports.content import (
     AUDIENCES,
@@ -124,13 +126,15 @@ def build_pack(
     formats: Iterable[str] = tuple(FORMATS),
     audiences: Iterable[str] = AUDIENCES,
     progress: Callable[[float, str], None] | None = None,
+    computed: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> list[Report]:
     """Every requested format for every requested audience; ``progress(fraction, what)`` is told as it goes.
 
-    Progress and roll-up are computed once for all audiences, and the charts' browser starts in a thread
-    meanwhile. With two audiences and PDFs on a machine with two cores, the second PDF (its charts already
-    drawn) is printed in a forked process while this one writes the rest: WeasyPrint's layout is the pack's
-    largest cost.
+    Progress and roll-up are computed once for all audiences (or taken from ``computed``, the app's cached
+    ``indicator_progress`` and ``regional_rollup`` of the same programme, never changed here), and the charts'
+    browser starts in a thread meanwhile. With two audiences and PDFs on a machine with two cores, the second
+    PDF (its charts already drawn) is printed in a forked process while this one writes the rest: WeasyPrint's
+    layout is the pack's largest cost.
     """
     formats, audiences = list(formats), list(audiences)
     if "pdf" in formats:  # the charts' browser starts (about 2 s) while the figures are computed
@@ -143,7 +147,8 @@ def build_pack(
             progress(min(done / steps, 1.0), what)
 
     thresholds = Thresholds.from_settings()
-    computed = computed_frames(programme, thresholds) if programme is not None else None  # type: ignore[arg-type]
+    if computed is None and programme is not None:
+        computed = computed_frames(programme, thresholds)  # type: ignore[arg-type]
     contents = []
     for audience in audiences:
         tell(f"Computing the {audience} edition")
