@@ -2,11 +2,12 @@
 
 ``report_content`` takes the approved programme and returns a ``ReportContent``: every table of the report as
 a frame, with numbers where they may be shown and the text people read beside them (``*_text`` columns).
-For the donor audience every frame is built from donor-safe frames (``suppression.donor_progress`` and
-``donor_rollup``) and nothing else: a hidden count is missing in its number column and reads "<5" or "[c]"
-in its text column; its progress, status, comment and sex split go with it, and the counts of
-beneficiaries meeting a target (which were counted from unsuppressed statuses) are left out. The writers
-only lay these frames out, so no format can show a donor more than this module gives it.
+For the donor audience every frame is built from the donor-safe frames the donor pages show
+(``suppression.donor_progress`` and ``donor_rollup`` of the same progress and roll-up, and the donor view's
+``headline_figures``) and nothing else: a hidden count or baseline is missing in its number column and reads
+"<5" or "[c]" in its text column; its progress, status, comment and sex split go with it, and the counts of
+beneficiaries meeting a target and reporting are left out. The writers only lay these frames out, so no
+format can show a donor more than this module gives it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.compute.completeness import completeness_table, expected_reports, missing_reports
-from indicators.compute.headlines import HEADLINES, Inputs
+from indicators.compute.headlines import headline_figures
 from indicators.compute.progress import STATUSES, Thresholds, indicator_progress, programme_semesters
 from indicators.compute.rollup import REGIONAL, regional_rollup
 from indicators.compute.suppression import donor_progress, donor_rollup
@@ -177,32 +178,28 @@ def has_semester_data(programme: Programme, semester: str) -> bool:
     return any((programme[t]["semester"] == semester).fillna(False).any() for t in ("targets", "values", "activities"))
 
 
-def _headlines(progress: pd.DataFrame, programme: Programme, semester: str, donor: bool) -> pd.DataFrame:
-    """headline_figures computed from the given progress frame; for donors, from donor-safe rows only (a
-    hidden row's status is not counted either way, so the share cannot bound it)."""
-    if donor:
-        progress = progress[progress["status"] != "suppressed"]
-    inputs = Inputs(progress, expected_reports(programme), programme.activities)
-    previous = semester_from_id(semester).previous().id
-    rows = []
-    for h in HEADLINES:
-        now, before = h.compute(inputs, semester), h.compute(inputs, previous)
-        percent = h.unit == "%"
-        change = now - before
-        rows.append(
-            {
-                "figure": h.figure,
-                "value": now,
-                "previous": before,
-                "change": change,
-                "unit": h.unit,
-                "help": h.help,
-                "value_text": "–" if pd.isna(now) else (f"{now:.0f}%" if percent else f"{now:,.0f}"),
-                "previous_text": "–" if pd.isna(before) else (f"{before:.0f}%" if percent else f"{before:,.0f}"),
-                "change_text": "–" if pd.isna(change) else (f"{change:+.0f} pts" if percent else f"{change:+,.0f}"),
-            }
-        )
-    return pd.DataFrame(rows)
+def _headlines(programme: Programme, semester: str, thresholds: Thresholds, donor: bool) -> pd.DataFrame:
+    """The headline figures exactly as the app's pages show them (``headline_figures``, the donor view's for
+    donors: a hidden status counts neither way), with the texts the report prints."""
+    frame = headline_figures(programme, semester, thresholds, donor=donor)
+    percent = frame["unit"] == "%"
+
+    def text(values: pd.Series, change: bool = False) -> list[str]:
+        out = []
+        for value, is_percent in zip(values, percent, strict=True):
+            if pd.isna(value):
+                out.append("–")
+            elif change:
+                out.append(f"{value:+.0f} pts" if is_percent else f"{value:+,.0f}")
+            else:
+                out.append(f"{value:.0f}%" if is_percent else f"{value:,.0f}")
+        return out
+
+    return frame.assign(
+        value_text=text(frame["value"]),
+        previous_text=text(frame["previous"]),
+        change_text=text(frame["change"], change=True),
+    )
 
 
 def _value_text(frame: pd.DataFrame, column: str, donor: bool) -> pd.Series:
@@ -280,13 +277,10 @@ def _logframe(
             r = regional.loc[indicator_id]
             counted = r["aggregation"] == "count_meeting_target"
             measure = "count" if counted or base["measure"] == "milestone" else base["measure"]
-            hidden = donor and bool(r.get("suppressed", False))
             comments = [
                 f"{n}: {c}" for n, c in zip(mine["beneficiary_name"], mine["comment"], strict=True) if not pd.isna(c)
             ]
-            actual_text = number_text(r["actual"], measure)
-            if hidden:
-                actual_text = str(r.get("actual_display", "")) or "[c]"
+            actual_text = _shown(r, "actual", measure, donor)
             rows.append(
                 base
                 | {
@@ -470,7 +464,7 @@ def report_content(
         generated_at=generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0),
         thresholds=thresholds,
         suppress_below=suppress_below,
-        headlines=_headlines(progress, programme, semester, donor),
+        headlines=_headlines(programme, semester, thresholds, donor),
         status=status,
         status_counts=_status_counts(status),
         logframe=_logframe(status, rollup, programme, semester, donor),
