@@ -53,7 +53,7 @@ section.cover { page: cover; page-break-before: auto; }
 table { border-collapse: collapse; width: 100%; margin: 0 0 3mm 0; table-layout: fixed; }
 th, td { border: 0.4pt solid #777; padding: 1mm 1.2mm; vertical-align: top; text-align: left;
          overflow-wrap: break-word; }
-th { background: #e6e6e6; font-weight: bold; }
+th { background: #e6e6e6; font-weight: bold; hyphens: auto; }  /* 'Base-line', not 'Baselin e' */
 thead { display: table-header-group; }
 tr { page-break-inside: avoid; }
 td.num { text-align: right; white-space: nowrap; }
@@ -204,10 +204,21 @@ def _logframe(c: ReportContent) -> str:
     )
 
 
+def _words_in_comment(rows: pd.DataFrame) -> pd.DataFrame:
+    """Qualitative answers printed in the wide Comment column, as the logframe does, not in the narrow Actual
+    one (where a sentence breaks inside its words); Actual then reads "See comment"."""
+    words = (rows["measure"] == "qualitative") & rows["text"].notna() & ~rows["suppressed"].astype(bool)
+    comment = [
+        "; ".join(part for part in (str(text), "" if pd.isna(note) else str(note)) if part) if moved else note
+        for moved, text, note in zip(words, rows["text"], rows["comment"], strict=True)
+    ]
+    return rows.assign(comment=comment, actual_text=rows["actual_text"].mask(words, "See comment"))
+
+
 def _beneficiary_pages(c: ReportContent) -> str:
     pages = []
     for i, code in enumerate(_beneficiaries(c)):
-        rows = c.status[c.status["beneficiary"] == code]
+        rows = _words_in_comment(c.status[c.status["beneficiary"] == code])
         anchor = ' id="beneficiaries"' if i == 0 else ""
         name = beneficiary_name(code)
         counts = ", ".join(

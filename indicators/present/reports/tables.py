@@ -55,20 +55,20 @@ VALUES = (
 )
 BENEFICIARY = (
     Col("Indicator", "indicator_id", width=13),
-    Col("Indicator title", "title", width=38),
-    Col("Baseline", "baseline", "figure", 11, "baseline_text"),
+    Col("Indicator title", "title", width=33),
+    Col("Baseline", "baseline", "figure", 13, "baseline_text"),
     Col("Target", "target", "figure", 11, "target_text"),
     Col("Actual", "actual", "figure", 11, "actual_text"),
-    Col("Progress", "progress_display", "share", 11),
+    Col("Progress", "progress_display", "share", 13),
     Col("Status", "status_text", width=18),
-    Col("Comment", "comment", width=36),
+    Col("Comment", "comment", width=32),
 )
 HEADLINES = (
     Col("Figure", "figure", width=34),
-    Col("This semester", "value_text", width=14),
+    Col("This semester", "value_text", width=16),
     Col("Previous semester", "previous_text", width=16),
-    Col("Change", "change_text", width=12),
-    Col("What it counts", "help", width=70),
+    Col("Change", "change_text", width=14),
+    Col("What it counts", "help", width=56),
 )
 DELIVERY = (
     Col("Beneficiary", "beneficiary_name", width=22),
