@@ -38,10 +38,11 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 
-bench: $(VENV)/.dev test-tools  ## ingest, compute and store benchmarks: print tables, write benchmarks/results.md, compute_results.md and store_results.md (folder store against PostgreSQL)
+bench: $(VENV)/.dev test-tools  ## ingest, compute, store and report-pack benchmarks: print tables, write benchmarks/*results.md (folder store against PostgreSQL)
 	$(BIN)/python benchmarks/ingest_bench.py
 	$(BIN)/python benchmarks/compute_bench.py
 	$(BIN)/python benchmarks/store_bench.py
+	$(BIN)/python benchmarks/report_bench.py
 
 demo: $(VENV)/.runtime  ## regenerate the illustrative demo workbook from its fixed seed
 	$(BIN)/python data/generate_demo.py

@@ -34,8 +34,9 @@ PAGE_TABLE = {
     "review": ("Review", "fact_check", "review-versions", Action.VIEW_OWN_DRAFTS),
     "method": ("Method", "menu_book", "methodology", Action.VIEW_APPROVED),
     "admin": ("Accounts", "manage_accounts", "accounts", Action.MANAGE_ACCOUNTS),
+    "reports": ("Reports", "summarize", "report-pack", Action.MAKE_REPORTS),
 }
-USES_SEMESTER = ("overview", "beneficiary", "indicator", "semester_review")
+USES_SEMESTER = ("overview", "beneficiary", "indicator", "semester_review", "reports")
 USES_BENEFICIARY = ("beneficiary",)
 
 who = auth.signed_in()

@@ -14,6 +14,8 @@ python -m indicators submit ID --as EMAIL [--note TEXT]    sends a draft (or a r
 python -m indicators approve ID --as EMAIL [--note TEXT]   prints its changes against the approved data of now
                                                            and approves exactly those
 python -m indicators return ID --as EMAIL --note TEXT      returns it (with the list of conflicts, if any)
+python -m indicators report --semester ID --format pdf|pptx|xlsx|iati --audience manager|donor --out FILE
+                                               exit 0 written, 1 no approved data for the semester, 2 bad argument
 
 Whoever runs these commands can read and write the store's files, so the ``users`` commands act as an
 administrator; they are logged with the login name and the method ``cli``. ``import`` acts as the named
@@ -299,6 +301,47 @@ def _exit_code(result) -> int:  # noqa: ANN001
     return EXIT_OK if result.ok else EXIT_PROBLEMS
 
 
+def _report_command(args: argparse.Namespace) -> int:
+    """Write one format of the semester report: exit 0 written, 1 no approved data, 2 bad argument."""
+    from indicators.domain.periods import PeriodError, semester_from_id
+    from indicators.ingest import default_store
+    from indicators.present import reports
+
+    try:
+        semester = semester_from_id(args.semester).id
+    except PeriodError as error:
+        print(f"{error}.", file=sys.stderr)
+        return EXIT_UNREADABLE
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        print(f"Cannot write {args.out}: the folder {out.parent} does not exist.", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        store = default_store()
+        meta = store.approved_meta()
+        source = (
+            reports.Source(meta["id"], meta.get("approved_at", ""), bool(meta.get("illustrative"))) if meta else None
+        )
+        content = reports.report_content(store.approved(), source, semester, args.audience)
+        report = reports.build_report(content, args.format)
+    except reports.NoApprovedData as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_PROBLEMS
+    except ProjectError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_UNREADABLE
+    except Exception as error:  # noqa: BLE001 - the command line never shows a traceback
+        print(f"Unexpected problem ({type(error).__name__}); no report was written. Please report it.", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        out.write_bytes(report.data)
+    except OSError as error:
+        print(f"Cannot write {args.out}: {error.strerror or error}.", file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(f"Wrote the {args.audience} {args.format} report for {content.label} ({report.file_name}) to {args.out}")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m indicators", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -340,7 +383,14 @@ def main(argv: list[str] | None = None) -> int:
         acting.add_argument("version", metavar="ID", help="the version, e.g. 000012")
         acting.add_argument("--as", dest="actor", required=True, metavar="EMAIL", help="the account that acts")
         acting.add_argument("--note", required=name == "return", default="", metavar="TEXT")
+    pack = commands.add_parser("report", help="write a semester report from the approved version")
+    pack.add_argument("--semester", required=True, help="semester identifier, e.g. 2025NovS1")
+    pack.add_argument("--format", required=True, choices=["pdf", "pptx", "xlsx", "iati"])
+    pack.add_argument("--audience", required=True, choices=["manager", "donor"])
+    pack.add_argument("--out", required=True, help="the file to write")
     args = parser.parse_args(argv)
+    if args.command == "report":
+        return _report_command(args)
     if args.command == "store":
         return _store_command(args)
 

@@ -171,3 +171,52 @@ def test_kosovo_named_in_a_report_carries_the_footnote(demo_store: Store, tmp_pa
     done = run("validate", str(path))
     assert done.returncode == 0 and "Kosovo*" in done.stdout
     assert "United Nations Security Council Resolution 1244" in done.stdout
+
+
+REPORT = ["report", "--semester", "2025NovS1", "--format", "xlsx", "--audience", "donor"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "iati", "pptx"])
+def test_report_writes_the_file_and_exits_0(demo_store: Store, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"pack.{fmt}"
+    result = run("report", "--semester", "2025NovS1", "--format", fmt, "--audience", "manager", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_size > 1000
+    assert "Nov 2024 – Apr 2025" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--semester", "2025S1", "--format", "xlsx", "--audience", "donor"],  # not a semester identifier
+        ["--semester", "2025NovS1", "--format", "docx", "--audience", "donor"],
+        ["--semester", "2025NovS1", "--format", "xlsx", "--audience", "public"],
+        ["--semester", "2025NovS1", "--format", "xlsx"],  # audience missing
+    ],
+)
+def test_report_bad_argument_exits_2(demo_store: Store, tmp_path: Path, args: list[str]) -> None:
+    result = run("report", *args, "--out", str(tmp_path / "x"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and result.stderr.strip()
+    assert not (tmp_path / "x").exists()
+
+
+def test_report_into_a_missing_folder_exits_2(demo_store: Store, tmp_path: Path) -> None:
+    result = run(*REPORT, "--out", str(tmp_path / "no" / "such" / "folder.xlsx"))
+    assert result.returncode == 2 and "does not exist" in result.stderr
+
+
+def test_report_of_a_semester_without_approved_data_exits_1(demo_store: Store, tmp_path: Path) -> None:
+    result = run(
+        "report", "--semester", "2031NovS1", "--format", "xlsx", "--audience", "donor", "--out", str(tmp_path / "x")
+    )
+    assert result.returncode == 1
+    assert "nothing for Nov 2030 – Apr 2031" in result.stderr
+    assert not (tmp_path / "x").exists()
+
+
+def test_report_before_anything_is_approved_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PPD_STORE_DIR", str(tmp_path / "empty"))
+    monkeypatch.setenv("PPD_SEED_DEMO", "0")
+    result = run(*REPORT, "--out", str(tmp_path / "x"))
+    assert result.returncode == 1 and "Nothing is approved yet" in result.stderr

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import ast
 import html
+import io
 import json
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -26,14 +28,26 @@ from ui import view
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
-PAGES = ["overview", "beneficiary", "indicator", "workplan", "semester_review", "upload", "review", "method", "admin"]
+PAGES = [
+    "overview",
+    "beneficiary",
+    "indicator",
+    "workplan",
+    "semester_review",
+    "upload",
+    "review",
+    "method",
+    "admin",
+    "reports",
+]
 TIMEOUT = 120
 ROLES = ("analyst", "manager", "donor", "admin")
+READERS = {"overview", "beneficiary", "indicator", "workplan", "semester_review", "method"}
 OPENS = {  # the pages each role may open; the others say "not available for your role" and nothing else
-    "analyst": {"overview", "beneficiary", "indicator", "workplan", "semester_review", "upload", "review", "method"},
-    "manager": {"overview", "beneficiary", "indicator", "workplan", "semester_review", "upload", "review", "method"},
-    "donor": {"overview", "beneficiary", "indicator", "workplan", "semester_review", "method"},
-    "admin": {"overview", "beneficiary", "indicator", "workplan", "semester_review", "method", "admin"},
+    "analyst": READERS | {"upload", "review"},
+    "manager": READERS | {"upload", "review", "reports"},
+    "donor": READERS | {"reports"},
+    "admin": READERS | {"admin"},
 }
 NOT_AVAILABLE = "This page is not available for your role."
 ADMIN = Identity("tests", "admin", "cli")
@@ -186,7 +200,7 @@ def test_indicator_page_shows_the_demo_indicator_title(store):
 def test_donor_view_on_every_page_a_donor_opens(store):
     at = app("donor")
     no_errors(at)
-    for page in ("overview", "beneficiary", "indicator", "workplan", "semester_review", "method"):
+    for page in ("overview", "beneficiary", "indicator", "workplan", "semester_review", "method", "reports"):
         at.switch_page(f"pages/{page}.py").run()
         no_errors(at)
         assert "Viewing as a donor" in texts(at)
@@ -487,3 +501,64 @@ def test_a_semester_without_reports_says_not_reported(store):
     table = next(f.value for f in at.dataframe if "coverage" in f.value.columns).set_index("semester_label")
     assert table.loc["Nov 2026 – Apr 2027", ["actual", "target"]].tolist() == ["not reported", "–"]
     assert table.loc["May 2023 – Oct 2023", "actual"] == "104"
+
+
+def built(at: AppTest, formats: list[str]) -> list[str]:
+    """Build these files of the pack on the Reports page; the labels of the download buttons offered."""
+    at.multiselect(key="report_formats").set_value(formats).run()
+    at.button(key="report_build").click().run()
+    no_errors(at)
+    assert not at.get("download_button"), "files are handed over by layout.download, never st.download_button"
+    return [b.label for b in at.button if (b.key or "").startswith("report_") and b.key != "report_build"]
+
+
+def test_reports_page_builds_the_pack_and_hands_a_file_over_only_when_asked(store, monkeypatch):
+    from indicators.compute.progress import Thresholds, indicator_progress
+    from indicators.compute.rollup import regional_rollup
+    from ui import data
+
+    at = app("manager", semester="2025NovS1")
+    at.switch_page("pages/reports.py").run()
+    no_errors(at)
+    assert list(at.radio(key="report_edition").options) == [
+        "Programme management (all approved figures)",
+        "Donor edition (small counts hidden)",
+    ]
+    names = built(at, ["xlsx", "iati"])
+    assert any("HFIII-VE-prisons_2025NovS1_manager_report.xlsx" in n for n in names), names
+    assert any("HFIII-VE-prisons_2025NovS1_manager_iati-results.xml" in n for n in names), names
+    assert not [h for h in at.get("html") if "ppdDownloads" in h.proto.body], "nothing is sent before the click"
+    at.button(key="report_iati").click().run()
+    no_errors(at)
+    xml = downloaded(at)
+    assert xml.startswith(b"<?xml") and b"<iati-activities" in xml
+    # The pack starts from the page's cached frames (shared objects) and leaves them as computed.
+    monkeypatch.setattr(view, "is_donor", lambda: False)
+    progress = indicator_progress(store.approved(), Thresholds.from_settings())
+    pd.testing.assert_frame_equal(data.progress(), progress)
+    pd.testing.assert_frame_equal(data.rollup(), regional_rollup(progress, Thresholds.from_settings()))
+
+
+def test_reports_page_gives_donors_the_donor_edition_only(store):
+    at = app("donor", semester="2025NovS1")
+    at.switch_page("pages/reports.py").run()
+    no_errors(at)
+    assert not at.radio and "Viewing as a donor" in texts(at)
+    names = built(at, ["xlsx"])
+    assert len(names) == 1 and "_donor_report.xlsx" in names[0]
+    at.button(key="report_xlsx").click().run()
+    workbook = openpyxl.load_workbook(io.BytesIO(downloaded(at)), read_only=True)
+    cells = {str(v) for row in workbook["Values"].iter_rows(values_only=True) for v in row if v is not None}
+    assert "<5" in cells  # the donor view's texts, not the figures
+
+
+def test_reports_page_gives_a_manager_previewing_the_donor_view_the_donor_edition_only(store):
+    at = app("manager", semester="2025NovS1")
+    at.switch_page("pages/reports.py").run()
+    assert any("_manager_report.xlsx" in n for n in built(at, ["xlsx"]))
+    at.sidebar.toggle(key="donor_preview").set_value(True).run()
+    no_errors(at)
+    assert not at.radio, "no edition to choose while previewing the donor view"
+    assert not [b for b in at.button if (b.key or "").startswith("report_") and b.key != "report_build"]
+    names = built(at, ["xlsx"])
+    assert len(names) == 1 and "_donor_report.xlsx" in names[0]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from indicators.access.roles import Action, PermissionRefused, require
 from indicators.compute.headlines import headline_figures
 from indicators.compute.progress import Thresholds, indicator_progress
 from indicators.compute.rollup import regional_rollup
@@ -24,6 +25,7 @@ from indicators.compute.suppression import donor_progress, donor_rollup
 from indicators.domain.schema import Programme
 from indicators.domain.settings import store_location
 from indicators.ingest import Review, default_store, review
+from indicators.present.reports import Report, Source, build_pack
 from indicators.storage import StorageError
 from indicators.store import Store
 from ui import view
@@ -131,3 +133,40 @@ def version_review(version_id: str) -> Review:
     the version was checked), its conflicts and problems; ``fingerprint`` is what approving it requires."""
     s = store()
     return _review(s.data_version(), version_id, s)
+
+
+_REPORTS = "_report_pack"
+
+
+def build_reports(semester: str, audience: str, formats: list[str], progress=None) -> list[Report]:  # noqa: ANN001
+    """Build the report pack of the approved version for one audience and keep it for this session.
+
+    The edition must be one this person may make now (``view.report_audiences``: the donor edition only for
+    whoever sees the donor view). Both editions start from the frames the pages use (the cached progress and
+    roll-up of the approved data); the donor edition is computed from them by the same ``donor_progress``,
+    ``donor_rollup`` and donor headline figures as the donor pages.
+    """
+    audiences = view.report_audiences()
+    require(view.identity(), Action.MAKE_REPORTS)
+    if audience not in audiences:  # the page offers none other; a stale choice is refused, never made
+        raise PermissionRefused(f"Only the {' or '.join(audiences)} edition is made for the view you see.")
+    s = store()
+    version = s.data_version()
+    meta = s.approved_meta()
+    source = Source(meta["id"], meta.get("approved_at", ""), bool(meta.get("illustrative"))) if meta else None
+    programme = _approved(version, s)
+    computed = (_progress(version, s), _rollup(version, s)) if programme is not None else None
+    reports = build_pack(programme, source, semester, formats, [audience], progress, computed=computed)
+    st.session_state[_REPORTS] = {"key": (version, semester, audience), "reports": reports}
+    return reports
+
+
+def built_reports(semester: str, audience: str) -> list[Report]:
+    """The pack built in this session for this semester and audience from the current approved data, if any
+    (and only while this person may still make that edition)."""
+    kept = st.session_state.get(_REPORTS)
+    if not kept or kept["key"] != (store().data_version(), semester, audience):
+        return []
+    if audience not in view.report_audiences():
+        return []
+    return list(kept["reports"])

@@ -85,3 +85,15 @@ def indicator_picker(indicators: list[str], titles: dict[str, str]) -> str:
     value = st.selectbox("Indicator", indicators, key=key, format_func=lambda i: f"{i} · {titles.get(i, '')}")
     st.query_params[key] = value
     return str(value)
+
+
+def report_audiences() -> tuple[str, ...]:
+    """The editions of the semester report pack this person may make: whoever sees the donor view (donors, a
+    public visitor, a manager previewing it) the donor edition only; a programme manager both; anyone else
+    none (the Reports page is not open to them)."""
+    who = identity()
+    if not allowed(who, Action.MAKE_REPORTS):
+        return ()
+    if is_donor():
+        return ("donor",)
+    return ("manager", "donor") if allowed(who, Action.VIEW_UNSUPPRESSED) else ("donor",)

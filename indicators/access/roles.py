@@ -2,11 +2,13 @@
 
 The rules, in one place:
 
-- *donor*: approved data only, with small sensitive counts suppressed; may download what their pages show.
+- *donor*: approved data only, with small sensitive counts suppressed; may download what their pages show and
+  make the donor edition of the semester report pack.
 - *analyst*: approved data and their own versions; uploads (optionally only for some beneficiaries, see
   ``Identity.beneficiaries``) and submits their own versions.
 - *manager* (programme manager): everything, and the donor view on request; uploads, reviews, approves and
-  returns, but not a version they uploaded themselves (the four-eyes rule, setting FOUR_EYES).
+  returns, but not a version they uploaded themselves (the four-eyes rule, setting FOUR_EYES); makes the
+  semester report pack in both editions (the programme-management edition is unsuppressed).
 - *admin* (administrator): manages accounts and roles; reads the approved data; changes no data.
 - A signed-in person without a role may do nothing.
 - The demo seed (method ``system``) may do everything; sign-in never makes that identity.
@@ -38,6 +40,7 @@ class Action(StrEnum):
     PREVIEW_DONOR_VIEW = "preview_donor_view"
     MANAGE_ACCOUNTS = "manage_accounts"
     MANAGE_MAPPINGS = "manage_mappings"
+    MAKE_REPORTS = "make_reports"
 
 
 # What each action is, as the end of "Only a programme manager may ...".
@@ -54,11 +57,12 @@ ACTION_TEXT: dict[Action, str] = {
     Action.PREVIEW_DONOR_VIEW: "preview the donor view",
     Action.MANAGE_ACCOUNTS: "manage accounts and roles",
     Action.MANAGE_MAPPINGS: "save column mappings",
+    Action.MAKE_REPORTS: "make the semester report pack",
 }
 
 _READ = frozenset({Action.VIEW_APPROVED, Action.DOWNLOAD})
 PERMISSIONS: dict[str, frozenset[Action]] = {
-    "donor": _READ,
+    "donor": _READ | {Action.MAKE_REPORTS},
     "analyst": _READ
     | {Action.VIEW_UNSUPPRESSED, Action.VIEW_OWN_DRAFTS, Action.UPLOAD, Action.SUBMIT, Action.MANAGE_MAPPINGS},
     "manager": frozenset(Action) - {Action.MANAGE_ACCOUNTS},

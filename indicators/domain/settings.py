@@ -58,6 +58,22 @@ SETTINGS: tuple[Setting, ...] = (
         "3",
         "Data quality: a value more than this many times above or below the previous semester's is flagged.",
     ),
+    Setting(
+        "IATI_REPORTING_ORG",
+        "XI-IATI-EXAMPLE",
+        "IATI organisation identifier of the reporting organisation in the IATI results file (replace the "
+        "placeholder with your own before publishing).",
+    ),
+    Setting("IATI_REPORTING_ORG_NAME", "Council of Europe", "Name of the reporting organisation in the IATI file."),
+    Setting(
+        "IATI_REPORTING_ORG_TYPE", "40", "IATI OrganisationType code of the reporting organisation (40: multilateral)."
+    ),
+    Setting(
+        "IATI_ACTIVITY_ID",
+        "",
+        "IATI activity identifier of the programme; empty: the reporting organisation's identifier followed by "
+        "-HFIII-VEPRISONS.",
+    ),
     Setting("SUPPRESS_BELOW", "5", "Sensitive counts from 1 to this value minus one are shown as '<N' to donors."),
     Setting(
         "FOUR_EYES",

@@ -60,6 +60,7 @@ PAGES: tuple[tuple[str, bool], ...] = (
     ("Upload", False),
     ("Review", False),
     ("Method", False),
+    ("Reports", False),
 )
 
 # Console errors Streamlit itself may log that say nothing about the app. Each entry: (pattern, why allowed).

@@ -1,0 +1,100 @@
+"""Report pack benchmark: the whole semester report pack (PDF, PPTX, XLSX, IATI for managers and donors).
+
+    make bench   # after the ingest benchmark; or: .venv/bin/python benchmarks/report_bench.py [--runs 3]
+
+Each run is a fresh process on the demo programme in a throw-away store, as the command line and the app's
+first build see it: computing the figures, starting the charts' browser (kaleido and Debian's chromium, in
+a thread while the figures are computed) and writing the eight files. It prints the time of each file, the
+pack's wall-clock time (goal: at most 10 s) and the CPU time, median of the runs, and writes
+``benchmarks/report_results.md``. Separate from the ingest benchmark (``ingest_bench.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SEMESTER = "2025NovS1"
+GOAL_S = 10.0
+
+
+def one_run() -> dict:
+    """Build the pack once in this process; returns the timings."""
+    from indicators.ingest import default_store
+    from indicators.present.reports import Source, build_pack
+
+    store = default_store()
+    meta = store.approved_meta()
+    source = Source(meta["id"], meta["approved_at"], bool(meta["illustrative"]))
+    programme = store.approved()
+    wall, cpu = time.perf_counter(), time.process_time()
+    reports = build_pack(programme, source, SEMESTER)
+    return {
+        "wall": time.perf_counter() - wall,
+        "cpu": time.process_time() - cpu,
+        "files": [(r.audience, r.format, r.seconds, len(r.data)) for r in reports],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one_run()))
+        return
+    runs = []
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**os.environ, "PPD_STORE_DIR": str(Path(folder) / "store")}
+        subprocess.run([sys.executable, "-m", "indicators", "template", str(Path(folder) / "t.xlsx")], env=env,
+                       check=True, capture_output=True)  # fmt: skip  # seeds the store once
+        for _ in range(args.runs):
+            out = subprocess.run(
+                [sys.executable, __file__, "--one"], env=env, check=True, capture_output=True, text=True
+            )
+            runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    load = os.getloadavg()[0]
+    wall = statistics.median(r["wall"] for r in runs)
+    cpu = statistics.median(r["cpu"] for r in runs)
+    tree = statistics.median(r["tree_cpu"] for r in runs)
+    lines = [
+        "# Report pack benchmark",
+        "",
+        f"Demo programme, semester {SEMESTER}, 4 formats x 2 audiences, {len(runs)} fresh processes, median; "
+        f"{platform.machine()}, {os.cpu_count()} cores (shared; load average {load:.1f} at the end). Goal: the whole "
+        f"pack in at most {GOAL_S:.0f} s.",
+        "",
+        "| audience | format | seconds (median) | size (KB) |",
+        "|---|---|---|---|",
+    ]
+    for i, (audience, fmt, _, size) in enumerate(runs[0]["files"]):
+        seconds = statistics.median(r["files"][i][2] for r in runs)
+        lines.append(f"| {audience} | {fmt} | {seconds:.2f} | {size / 1024:,.0f} |")
+    each = ", ".join(f"{r['wall']:.2f}" for r in runs)
+    lines += [
+        "",
+        f"**Whole pack: {wall:.2f} s wall-clock** (runs: {each}), "
+        f"{cpu:.2f} s CPU in the Python process (the charts' browser and the second PDF's printing run in their "
+        f"own processes); {tree:.1f} s CPU for the whole process tree of a run, start-up and imports included "
+        "(the chromium processes count when they were reaped). "
+        f"goal {'met' if wall <= GOAL_S else 'NOT met'}. The first PDF's time includes starting the browser "
+        "when its warm-up thread had not finished.",
+    ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    (ROOT / "benchmarks" / "report_results.md").write_text(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,530 @@
+"""What a semester report says, computed once and shared by every format (PDF, PPTX, XLSX, IATI).
+
+``report_content`` takes the approved programme and returns a ``ReportContent``: every table of the report as
+a frame, with numbers where they may be shown and the text people read beside them (``*_text`` columns).
+For the donor audience every frame is built from the donor-safe frames the donor pages show
+(``suppression.donor_progress`` and ``donor_rollup`` of the same progress and roll-up, and the donor view's
+``headline_figures``) and nothing else: a hidden count or baseline is missing in its number column and reads
+"<5" or "[c]" in its text column; its progress, status, comment and sex split go with it, and the counts of
+beneficiaries meeting a target and reporting are left out. The writers only lay these frames out, so no
+format can show a donor more than this module gives it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from indicators.compute.completeness import completeness_table, expected_reports, missing_reports
+from indicators.compute.headlines import headline_figures
+from indicators.compute.progress import STATUSES, Thresholds, indicator_progress, programme_semesters
+from indicators.compute.rollup import REGIONAL, regional_rollup
+from indicators.compute.suppression import donor_progress, donor_rollup
+from indicators.compute.workplan import activities_for, adopted_by_meeting, workplan_delivery
+from indicators.domain.periods import PeriodError, semester_from_id
+from indicators.domain.problems import ProjectError
+from indicators.domain.reference import (
+    BENEFICIARY_CODES,
+    ILLUSTRATIVE_NOTICE,
+    KOSOVO_FOOTNOTE,
+    PROGRAMME_TITLE,
+    beneficiary_name,
+)
+from indicators.domain.schema import Programme
+from indicators.domain.settings import setting_int
+
+AUDIENCES = ("manager", "donor")
+AUDIENCE_LABELS = {"manager": "Programme management", "donor": "Donors"}
+# The EU results chain as the logframe names its levels; IATI result types follow the same order.
+LEVEL_LABELS = {
+    "objective": "Impact (overall objective)",
+    "outcome": "Outcome (specific objective)",
+    "output": "Output",
+}
+LEVEL_ORDER = {"objective": 0, "outcome": 1, "output": 2}
+ACTIVITY_STATUS_TEXT = {
+    "completed": "✔ Completed",
+    "ongoing": "◐ Ongoing",
+    "planned": "○ Planned, not started",
+    "postponed": "→ Postponed (carried over)",
+    "cancelled": "✖ Cancelled",
+}
+DELIVERY_PARTS = {  # workplan_delivery column: label
+    "completed": "✔ Completed",
+    "ongoing": "◐ Ongoing",
+    "not_started": "○ Not started",
+    "postponed": "→ Postponed",
+    "cancelled": "✖ Cancelled",
+}
+
+
+class NoApprovedData(ProjectError):
+    """The semester has no approved data to report; ``str(error)`` is one sentence for people."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """The approved version a report is made from."""
+
+    version_id: str
+    approved_at: str  # ISO date-time as the store records it
+    illustrative: bool
+
+    @property
+    def approved_on(self) -> str:
+        """The approval day as people read it, e.g. '29 November 2026'."""
+        try:
+            day = dt.datetime.fromisoformat(self.approved_at).date()
+        except ValueError:
+            return self.approved_at
+        return f"{day.day} {day:%B %Y}"
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """Every table of a semester report for one audience (see the module docstring)."""
+
+    semester: str
+    label: str
+    next_semester: str
+    next_label: str
+    audience: str
+    source: Source
+    generated_at: dt.datetime
+    thresholds: Thresholds
+    suppress_below: int
+    headlines: pd.DataFrame
+    status: pd.DataFrame  # the semester's indicator x beneficiary rows (donor-safe for donors)
+    status_counts: pd.DataFrame  # beneficiary x status code: number of indicators
+    logframe: pd.DataFrame
+    values: pd.DataFrame  # every semester up to this one, indicator x beneficiary (donor-safe for donors)
+    sex_split: pd.DataFrame  # indicator x beneficiary x semester x sex (female/male) values, when shown
+    delivery: pd.DataFrame
+    activities: pd.DataFrame  # the semester's work plan
+    next_activities: pd.DataFrame  # the work plan adopted for the next semester
+    completeness: pd.DataFrame
+    missing: pd.DataFrame
+    meetings: pd.DataFrame
+    rollup: pd.DataFrame  # regional figures of every semester up to this one (for IATI)
+    results: pd.DataFrame
+    indicators: pd.DataFrame
+    first_semester: str  # the programme's first and last semesters (targets, values or activities)
+    last_semester: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def donor(self) -> bool:
+        return self.audience == "donor"
+
+    @property
+    def title(self) -> str:
+        return f"Semester report, {self.label}"
+
+    @property
+    def stamp(self) -> str:
+        """The line every page or slide carries: version, audience, and the demo notice when illustrative."""
+        text = (
+            f"Approved version {self.source.version_id} of {self.source.approved_on} · {AUDIENCE_LABELS[self.audience]}"
+        )
+        return text + (" · Illustrative demo data" if self.source.illustrative else "")
+
+    @property
+    def illustrative_notice(self) -> str:
+        return ILLUSTRATIVE_NOTICE if self.source.illustrative else ""
+
+    @property
+    def programme_title(self) -> str:
+        return PROGRAMME_TITLE
+
+    @property
+    def footnote(self) -> str:
+        return KOSOVO_FOOTNOTE
+
+
+def number_text(value: object, measure: str = "count", unit: str = "") -> str:
+    """A figure as the report prints it: whole numbers without decimals, others to one decimal; percentages
+    with %, milestones as Yes/No; a dash when missing."""
+    if value is None or pd.isna(value):
+        return "–"
+    number = float(value)  # type: ignore[arg-type]
+    if measure == "milestone":
+        return "Yes" if number >= 1 else "No"
+    text = f"{number:,.0f}" if number == round(number) else f"{number:,.1f}"
+    return f"{text}%" if measure == "percentage" or unit == "%" else text
+
+
+def percent_text(value: object) -> str:
+    """A share from 0 to 1 as a whole percentage."""
+    return "–" if value is None or pd.isna(value) else f"{100 * float(value):.0f}%"  # type: ignore[arg-type]
+
+
+def _semester_index(semester: object) -> float:
+    try:
+        return semester_from_id(str(semester)).index
+    except PeriodError:
+        return np.nan
+
+
+def _up_to(frame: pd.DataFrame, semester: str) -> pd.DataFrame:
+    limit = semester_from_id(semester).index
+    return frame[frame["semester"].map(_semester_index) <= limit].reset_index(drop=True)
+
+
+def has_semester_data(programme: Programme, semester: str) -> bool:
+    """Whether the programme has targets, values or activities in the semester."""
+    return any((programme[t]["semester"] == semester).fillna(False).any() for t in ("targets", "values", "activities"))
+
+
+def _headlines(programme: Programme, semester: str, thresholds: Thresholds, donor: bool) -> pd.DataFrame:
+    """The headline figures exactly as the app's pages show them (``headline_figures``, the donor view's for
+    donors: a hidden status counts neither way), with the texts the report prints."""
+    frame = headline_figures(programme, semester, thresholds, donor=donor)
+    percent = frame["unit"] == "%"
+
+    def text(values: pd.Series, change: bool = False) -> list[str]:
+        out = []
+        for value, is_percent in zip(values, percent, strict=True):
+            if pd.isna(value):
+                out.append("–")
+            elif change:
+                out.append(f"{value:+.0f} pts" if is_percent else f"{value:+,.0f}")
+            else:
+                out.append(f"{value:.0f}%" if is_percent else f"{value:,.0f}")
+        return out
+
+    return frame.assign(
+        value_text=text(frame["value"]),
+        previous_text=text(frame["previous"]),
+        change_text=text(frame["change"], change=True),
+    )
+
+
+def _value_text(frame: pd.DataFrame, column: str, donor: bool) -> pd.Series:
+    """The figure people read: the donor-safe display text when hidden, else the formatted number."""
+    shown = [number_text(v, m) for v, m in zip(frame[column], frame["measure"], strict=True)]
+    display = f"{column}_display"
+    if donor and display in frame:
+        shown = [
+            str(d) if pd.isna(v) and not pd.isna(d) and str(d) else s
+            for s, v, d in zip(shown, frame[column], frame[display], strict=True)
+        ]
+    return pd.Series(shown, index=frame.index, dtype="string")
+
+
+def _described(progress: pd.DataFrame, programme: Programme, donor: bool) -> pd.DataFrame:
+    """Progress rows with names, labels, texts, the reported comment and the baseline year."""
+    comments = programme.values[programme.values["sex"].fillna("total") == "total"]
+    comments = comments[["indicator_id", "beneficiary", "semester", "comment"]].drop_duplicates(
+        ["indicator_id", "beneficiary", "semester"], keep="last"
+    )
+    years = programme.baselines[["indicator_id", "beneficiary", "year"]].drop_duplicates(
+        ["indicator_id", "beneficiary"], keep="last"
+    )
+    out = progress.merge(comments, how="left", on=["indicator_id", "beneficiary", "semester"]).merge(
+        years, how="left", on=["indicator_id", "beneficiary"]
+    )
+    hidden = out["suppressed"].astype(bool) if donor and "suppressed" in out else pd.Series(False, index=out.index)
+    out = out.assign(
+        beneficiary_name=out["beneficiary"].map(beneficiary_name),
+        semester_label=out["semester"].map(lambda s: semester_from_id(s).label),
+        baseline_text=_value_text(out, "baseline", donor),
+        target_text=[number_text(v, m) for v, m in zip(out["target"], out["measure"], strict=True)],
+        semester_value_text=_value_text(out, "semester_value", donor),
+        actual_text=_value_text(out, "actual", donor),
+        progress_text=out["progress_display"].map(percent_text),
+        status_text=out["status_symbol"].fillna("") + " " + out["status_label"].fillna(""),
+        comment=out["comment"].astype("string").mask(hidden),  # a comment may repeat a hidden figure
+        suppressed=hidden,
+    )
+    qualitative = out["measure"] == "qualitative"
+    return out.assign(
+        actual_text=out["actual_text"].mask(qualitative & out["text"].notna(), out["text"]),
+        baseline_year=out["year"].astype("Int64"),
+    ).drop(columns="year")
+
+
+def _logframe(
+    status: pd.DataFrame, rollup: pd.DataFrame, programme: Programme, semester: str, donor: bool
+) -> pd.DataFrame:
+    """One row per indicator (per beneficiary when it is not rolled up and has no regional row), in the
+    results chain's order: level, result, indicator, baseline and year, target, actual, progress, status,
+    means of verification, comment."""
+    results = programme.results.set_index("result_id")
+    indicators = programme.indicators.drop_duplicates("indicator_id").set_index("indicator_id")
+    regional = rollup[rollup["semester"] == semester].set_index("indicator_id")
+    rows = []
+    for indicator_id, info in indicators.iterrows():
+        mine = status[status["indicator_id"] == indicator_id]
+        result_id = str(info["result_id"])
+        level = str(results["level"].get(result_id, "output")) if result_id in results.index else "output"
+        base = {
+            "level": level,
+            "level_label": LEVEL_LABELS.get(level, level),
+            "result_id": result_id,
+            "result_title": str(results["title"].get(result_id, "")) if result_id in results.index else "",
+            "indicator_id": str(indicator_id),
+            "indicator_title": str(info["title"]),
+            "unit": "" if pd.isna(info["unit"]) else str(info["unit"]),
+            "measure": str(info["measure"]),
+            "verification": "" if pd.isna(info["source"]) else str(info["source"]),
+        }
+        years = mine["baseline_year"].dropna()
+        year = int(years.max()) if len(years) else pd.NA
+        if indicator_id in regional.index:
+            r = regional.loc[indicator_id]
+            counted = r["aggregation"] == "count_meeting_target"
+            measure = "count" if counted or base["measure"] == "milestone" else base["measure"]
+            comments = [
+                f"{n}: {c}" for n, c in zip(mine["beneficiary_name"], mine["comment"], strict=True) if not pd.isna(c)
+            ]
+            actual_text = _shown(r, "actual", measure, donor)
+            rows.append(
+                base
+                | {
+                    "scope": "All beneficiaries",
+                    "unit": "beneficiaries meeting the target" if counted else base["unit"],
+                    "baseline": r["baseline"],
+                    "baseline_year": year,
+                    "target": r["target"],
+                    "actual": r["actual"],
+                    "progress": r["progress_display"],
+                    "status": r["status"],
+                    "status_symbol": r["status_symbol"],
+                    "status_label": r["status_label"],
+                    "comment": "; ".join(comments),
+                    "baseline_text": _shown(r, "baseline", measure, donor),
+                    "target_text": number_text(r["target"], measure),
+                    "actual_text": actual_text,
+                    "number_measure": measure,
+                }
+            )
+            continue
+        own = mine[mine["beneficiary"] == "REG"] if (mine["beneficiary"] == "REG").any() else mine
+        for _, row in own.iterrows():
+            comment = "" if pd.isna(row["comment"]) else str(row["comment"])
+            actual_text = row["actual_text"]
+            if base["measure"] == "qualitative" and not pd.isna(row["text"]):  # the words go where there is room
+                comment = "; ".join(part for part in (str(row["text"]), comment) if part)
+                actual_text = "See comment"
+            rows.append(
+                base
+                | {
+                    "scope": str(row["beneficiary_name"]),
+                    "baseline": row["baseline"],
+                    "baseline_year": row["baseline_year"],
+                    "target": row["target"],
+                    "actual": row["actual"],
+                    "progress": row["progress_display"],
+                    "status": row["status"],
+                    "status_symbol": row["status_symbol"],
+                    "status_label": row["status_label"],
+                    "comment": comment,
+                    "baseline_text": row["baseline_text"],
+                    "target_text": row["target_text"],
+                    "actual_text": actual_text,
+                    "number_measure": base["measure"],
+                }
+            )
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    frame = frame.assign(
+        progress_text=frame["progress"].map(percent_text),
+        status_text=frame["status_symbol"].fillna("") + " " + frame["status_label"].fillna(""),
+        _level=frame["level"].map(LEVEL_ORDER).fillna(3),
+    )
+    return frame.sort_values(["_level", "result_id", "indicator_id"], kind="stable").drop(columns="_level")
+
+
+def _shown(row: pd.Series, column: str, measure: str, donor: bool) -> str:
+    """A regional figure as printed: the donor-safe display text where the figure is hidden."""
+    display = row.get(f"{column}_display")
+    if donor and pd.isna(row[column]) and display is not None and not pd.isna(display) and str(display):
+        return str(display)
+    return number_text(row[column], measure)
+
+
+def _status_counts(status: pd.DataFrame) -> pd.DataFrame:
+    """Number of indicators in each status per beneficiary (columns in status order)."""
+    codes = [s.code for s in STATUSES]
+    if status.empty:
+        return pd.DataFrame(columns=["beneficiary", "beneficiary_name", *codes])
+    table = pd.crosstab(status["beneficiary"], status["status"]).reindex(columns=codes, fill_value=0)
+    order = [c for c in BENEFICIARY_CODES if c in table.index]
+    table = table.loc[order].reset_index()
+    return table.assign(beneficiary_name=table["beneficiary"].map(beneficiary_name))[
+        ["beneficiary", "beneficiary_name", *codes]
+    ]
+
+
+def _sex_split(programme: Programme, progress: pd.DataFrame, semester: str, donor: bool) -> pd.DataFrame:
+    """Female and male values of the indicators split by sex, up to the semester; for donors only for
+    indicators that are not sensitive (a sex split of a sensitive count is a small cell of its own)."""
+    split = programme.values[programme.values["sex"].isin(["female", "male"]).fillna(False)]
+    split = _up_to(split, semester)
+    if donor:
+        sensitive = set(progress.loc[progress["sensitive"].astype(bool), "indicator_id"])
+        split = split[~split["indicator_id"].isin(sensitive)]
+    return split[["indicator_id", "beneficiary", "semester", "sex", "value"]].reset_index(drop=True)
+
+
+def _in_beneficiary_order(frame: pd.DataFrame) -> pd.DataFrame:
+    rank = {code: i for i, code in enumerate(BENEFICIARY_CODES)}
+    order = frame["beneficiary"].map(lambda c: rank.get(c, len(rank)))
+    return frame.assign(_o=order).sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+def _meetings(programme: Programme) -> pd.DataFrame:
+    meetings = adopted_by_meeting(programme.activities, programme.meetings)
+    extra = programme.meetings[["number", "semester_assessed", "illustrative", "source"]]
+    out = meetings.merge(extra, how="left", on="number")
+
+    def label(s: object) -> str:
+        try:
+            return semester_from_id(str(s)).label
+        except PeriodError:
+            return "" if pd.isna(s) else str(s)
+
+    return out.assign(
+        date_text=out["date"].map(lambda d: "" if pd.isna(d) else f"{pd.Timestamp(d).day} {pd.Timestamp(d):%b %Y}"),
+        assessed_label=out["semester_assessed"].map(label),
+        adopted_label=out["semester_adopted"].map(label),
+        illustrative=out["illustrative"].astype("boolean").fillna(False).astype(bool),
+    )
+
+
+def _activities(activities: pd.DataFrame) -> pd.DataFrame:
+    return activities.assign(
+        beneficiary_name=activities["beneficiary"].map(beneficiary_name),
+        status_text=activities["status"].map(lambda s: ACTIVITY_STATUS_TEXT.get(str(s), str(s))),
+    )
+
+
+def computed_frames(programme: Programme, thresholds: Thresholds) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """indicator_progress and regional_rollup of the programme: what both audiences' content starts from."""
+    full = indicator_progress(programme, thresholds)
+    return full, regional_rollup(full, thresholds)
+
+
+def report_content(
+    programme: Programme | None,
+    source: Source | None,
+    semester: str,
+    audience: str,
+    thresholds: Thresholds | None = None,
+    generated_at: dt.datetime | None = None,
+    computed: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+) -> ReportContent:
+    """The content of the semester report for an audience, from the approved programme only.
+
+    ``computed`` may give ``computed_frames(programme, thresholds)`` already made (a pack makes them once for
+    both audiences). Raises ``NoApprovedData`` when nothing is approved or the semester has no approved data.
+    """
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience is manager or donor, not {audience!r}")
+    current = semester_from_id(semester)
+    if programme is None or source is None:
+        raise NoApprovedData("Nothing is approved yet, so there is no report to make.")
+    if not has_semester_data(programme, semester):
+        raise NoApprovedData(f"The approved data has nothing for {current.label} ({semester}).")
+    thresholds = thresholds or Thresholds.from_settings()
+    span = programme_semesters(programme)
+    donor = audience == "donor"
+    suppress_below = setting_int("SUPPRESS_BELOW")
+    full, rolled = computed or computed_frames(programme, thresholds)
+    if donor:
+        progress, rollup = donor_progress(full, suppress_below), donor_rollup(rolled, full, suppress_below)
+        rollup = rollup.drop(columns=["beneficiaries_meeting_target", "beneficiaries_reported"], errors="ignore")
+    else:
+        progress, rollup = full.assign(suppressed=False), rolled.assign(suppressed=False)
+    progress = _up_to(progress, semester)
+    rollup = _up_to(rollup, semester)
+    described = _described(progress, programme, donor)
+    status = described[described["semester"] == semester].reset_index(drop=True)  # as the app's status matrix
+    delivery = workplan_delivery(activities_for(programme.activities, semester), by=("beneficiary",))
+    delivery = _in_beneficiary_order(delivery.assign(beneficiary_name=delivery["beneficiary"].map(beneficiary_name)))
+    expected = expected_reports(programme)
+    completeness = completeness_table(expected[expected["semester"] == semester], by=("beneficiary",))
+    completeness = _in_beneficiary_order(
+        completeness.assign(beneficiary_name=completeness["beneficiary"].map(beneficiary_name))
+    )
+    missing = missing_reports(programme, semester)
+    missing = missing.assign(beneficiary_name=missing["beneficiary"].map(beneficiary_name))
+    rollup = rollup.assign(beneficiary=REGIONAL)
+    return ReportContent(
+        semester=semester,
+        label=current.label,
+        next_semester=current.next().id,
+        next_label=current.next().label,
+        audience=audience,
+        source=source,
+        generated_at=generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0),
+        thresholds=thresholds,
+        suppress_below=suppress_below,
+        headlines=_headlines(programme, semester, thresholds, donor),
+        status=status,
+        status_counts=_status_counts(status),
+        logframe=_logframe(status, rollup, programme, semester, donor),
+        values=described,
+        sex_split=_sex_split(programme, progress, semester, donor),
+        delivery=delivery,
+        activities=_activities(activities_for(programme.activities, semester)),
+        next_activities=_activities(activities_for(programme.activities, current.next().id)),
+        completeness=completeness,
+        missing=missing,
+        meetings=_meetings(programme),
+        rollup=rollup,
+        results=programme.results,
+        indicators=programme.indicators,
+        first_semester=span[0],
+        last_semester=span[-1],
+    )
+
+
+def method_notes(content: ReportContent) -> list[tuple[str, str]]:
+    """The method annex: (heading, paragraph) pairs stating the rules the figures follow."""
+    t = content.thresholds
+    n = content.suppress_below
+    return [
+        (
+            "Progress",
+            "Progress = (actual − baseline) / (target − baseline), against the target in force in the semester "
+            "(the latest adopted by a Steering Committee meeting held by the semester's end). Lower-is-better "
+            "indicators go through the same formula. A missing baseline counts as 0. Cumulative counts compare "
+            "the running total (baseline plus every semester's new units) with a running-total target. "
+            "Percentages are 100 × numerator / denominator. Milestones are done (1) or not (0). Progress is "
+            "printed up to 100%.",
+        ),
+        (
+            "Status thresholds",
+            f"Achieved at {100 * t.achieved:.0f}% progress or more; on track from {100 * t.on_track:.0f}%; at risk "
+            f"from {100 * t.at_risk:.0f}%; below that, off track. 'No data' when a target is in force and nothing "
+            "usable was reported; 'not due' when no target is in force. Each status is printed as a symbol and "
+            "a word: ✔ achieved, ● on track, ▲ at risk, ✖ off track, ✎ reported (qualitative), "
+            "◌ hidden (small count), ○ no data, – not due.",
+        ),
+        (
+            "Regional roll-up",
+            "'All beneficiaries' figures combine the six beneficiaries by each indicator's aggregation: sums "
+            "count the beneficiaries with a target in force; percentages are ratios of summed numerators and "
+            "denominators, never averages of percentages; milestones count the beneficiaries that achieved "
+            "them against those with a target. Indicators that are not aggregated are reported for the region "
+            "(REG) or per beneficiary.",
+        ),
+        (
+            "Suppression of small counts",
+            f"In the donor edition, sensitive counts from 1 to {n - 1} are printed as '<{n}'; further cells are "
+            "hidden as '[c]' so that no total or difference gives a hidden count away; a hidden count hides "
+            "its progress, status, comment and split by sex as well. Sensitive cumulative counts are shown as "
+            "running totals only. Headline shares count only the figures shown.",
+        ),
+        (
+            "Work plan and completeness",
+            "Delivery rate = completed / (planned − cancelled) of the semester's activities; a postponed "
+            "activity appears again in the semester it was carried over to. Reporting completeness = values "
+            "received / values expected (every indicator and beneficiary with a target in the semester).",
+        ),
+    ]

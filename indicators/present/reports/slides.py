@@ -1,0 +1,265 @@
+"""The Steering Committee slides as PowerPoint: a title slide, then a slide per section.
+
+Written with python-pptx, whose charts are native PowerPoint chart objects (the numbers live in the
+chart's own embedded workbook, so a programme officer can restyle or edit them) rather than pictures;
+tables are native tables. Each chart's one-line caption (the same sentence the app shows under its
+figure) is in the slide's speaker notes. Every slide carries the approved version, the audience, the
+illustrative notice when the data is the demo, and the Kosovo* footnote.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import pandas as pd
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.util import Emu, Inches, Pt
+
+from indicators.compute.progress import STATUSES
+from indicators.present.charts import (
+    ACTIVITY_STYLES,
+    completeness_figure,
+    delivery_figure,
+    figure_caption,
+    status_matrix_figure,
+)
+from indicators.present.reports import tables as T
+from indicators.present.reports.content import DELIVERY_PARTS, ReportContent, method_notes
+
+WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+LEFT, TOP = Inches(0.5), Inches(1.25)
+BODY_W, BODY_H = Inches(12.333), Inches(5.1)
+ROWS_PER_SLIDE = 9
+DELIVERY_COLOURS = {  # workplan_delivery column: the app's colour for that activity status
+    "completed": ACTIVITY_STYLES["completed"].colour,
+    "ongoing": ACTIVITY_STYLES["ongoing"].colour,
+    "not_started": ACTIVITY_STYLES["planned"].colour,
+    "postponed": ACTIVITY_STYLES["postponed"].colour,
+    "cancelled": ACTIVITY_STYLES["cancelled"].colour,
+}
+STATUS_CHART_SERIES = [s for s in STATUSES if s.code != "not_due"]
+
+
+def _rgb(colour: str) -> RGBColor:
+    return RGBColor.from_string(colour.lstrip("#").upper())
+
+
+class _Deck:
+    def __init__(self, content: ReportContent) -> None:
+        self.c = content
+        self.prs = Presentation()
+        self.prs.slide_width, self.prs.slide_height = WIDTH, HEIGHT
+        self.layout = self.prs.slide_layouts[5]  # title only
+
+    def slide(self, title: str, notes: str = "") -> object:
+        slide = self.prs.slides.add_slide(self.layout)
+        slide.shapes.title.text = title
+        frame = slide.shapes.title.text_frame
+        frame.paragraphs[0].font.size = Pt(28)
+        slide.shapes.title.left, slide.shapes.title.top = LEFT, Inches(0.3)
+        slide.shapes.title.width, slide.shapes.title.height = BODY_W, Inches(0.85)
+        self._footer(slide)
+        if notes:
+            slide.notes_slide.notes_text_frame.text = notes
+        return slide
+
+    def _footer(self, slide: object) -> None:
+        box = slide.shapes.add_textbox(LEFT, Inches(6.5), BODY_W, Inches(0.9))
+        frame = box.text_frame
+        frame.word_wrap = True
+        frame.text = self.c.stamp
+        frame.paragraphs[0].font.size = Pt(10)
+        frame.paragraphs[0].font.bold = True
+        note = frame.add_paragraph()
+        note.text = self.c.footnote
+        note.font.size = Pt(8)
+
+    def text(self, slide: object, paragraphs: Sequence[tuple[str, str]], size: int = 14) -> None:
+        box = slide.shapes.add_textbox(LEFT, TOP, BODY_W, BODY_H)
+        frame = box.text_frame
+        frame.word_wrap = True
+        first = True
+        for heading, text in paragraphs:
+            p = frame.paragraphs[0] if first else frame.add_paragraph()
+            first = False
+            if heading:
+                run = p.add_run()
+                run.text = heading + "  "
+                run.font.bold = True
+                run.font.size = Pt(size)
+            run = p.add_run()
+            run.text = text
+            run.font.size = Pt(size)
+            p.space_after = Pt(6)
+
+    def table(
+        self, slide: object, frame: pd.DataFrame, cols: Sequence[T.Col], top: Emu = TOP, height: Emu = BODY_H
+    ) -> None:
+        shape = slide.shapes.add_table(len(frame) + 1, len(cols), LEFT, top, BODY_W, Inches(0.4) * (len(frame) + 1))
+        table = shape.table
+        total = sum(c.width for c in cols)
+        for j, col in enumerate(cols):
+            table.columns[j].width = int(BODY_W * col.width / total)
+            cell = table.cell(0, j)
+            cell.text = col.header
+            cell.text_frame.paragraphs[0].font.size = Pt(11)
+            cell.text_frame.paragraphs[0].font.bold = True
+        for i, (_, row) in enumerate(frame.iterrows(), start=1):
+            for j, col in enumerate(cols):
+                cell = table.cell(i, j)
+                text = T.cell_text(row, col)
+                cell.text = text if len(text) <= 90 else text[:88] + "…"  # the full text is in the PDF and workbook
+                cell.text_frame.paragraphs[0].font.size = Pt(10)
+
+    def chart(
+        self,
+        slide: object,
+        kind: object,
+        categories: Sequence[str],
+        series: Sequence[tuple[str, Sequence[float], str]],
+        number_format: str = "0",
+        stacked: bool = False,
+    ) -> object:
+        data = CategoryChartData(number_format=number_format)
+        data.categories = list(categories)
+        for name, values, _ in series:
+            data.add_series(name, [float(v) for v in values])
+        graphic = slide.shapes.add_chart(kind, LEFT, TOP, BODY_W, BODY_H, data)
+        chart = graphic.chart
+        chart.has_legend = True
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+        chart.font.size = Pt(12)
+        if kind == XL_CHART_TYPE.BAR_STACKED:
+            chart.category_axis.reverse_order = True  # first beneficiary at the top, as in the app
+        plot = chart.plots[0]
+        plot.has_data_labels = True
+        plot.data_labels.number_format = number_format
+        plot.data_labels.number_format_is_linked = False
+        plot.data_labels.font.size = Pt(10)
+        if stacked:
+            plot.overlap = 100
+        plot.gap_width = 60
+        for s, (_, _, colour) in zip(plot.series, series, strict=True):
+            s.format.fill.solid()
+            s.format.fill.fore_color.rgb = _rgb(colour)
+            s.format.line.color.rgb = RGBColor(0, 0, 0)
+        return chart
+
+    def bytes(self) -> bytes:
+        props = self.prs.core_properties
+        props.title = f"{self.c.title} ({self.c.audience})"
+        props.subject = self.c.programme_title
+        props.comments = self.c.stamp
+        props.created = props.modified = self.c.generated_at.replace(tzinfo=None)
+        props.last_modified_by = props.author = "Programme progress dashboard"
+        props.revision = 1
+        buffer = io.BytesIO()
+        self.prs.save(buffer)
+        return buffer.getvalue()
+
+
+def _chunks(frame: pd.DataFrame, size: int) -> list[pd.DataFrame]:
+    return [frame.iloc[i : i + size] for i in range(0, max(len(frame), 1), size)]
+
+
+def slides_bytes(content: ReportContent) -> bytes:
+    """The report as a .pptx deck (see the module docstring)."""
+    c = content
+    deck = _Deck(c)
+    cover = deck.prs.slides.add_slide(deck.prs.slide_layouts[0])
+    cover.shapes.title.text = c.title
+    lines = [
+        c.programme_title,
+        f"Approved version {c.source.version_id} of {c.source.approved_on}",
+        "Donor edition: approved data, small sensitive counts suppressed" if c.donor else "Programme management",
+    ]
+    if c.illustrative_notice:
+        lines.append(c.illustrative_notice)
+    cover.shapes.title.left, cover.shapes.title.top = LEFT, Inches(0.8)
+    cover.shapes.title.width, cover.shapes.title.height = BODY_W, Inches(1.4)
+    body = cover.placeholders[1]
+    body.left, body.top, body.width, body.height = LEFT, Inches(2.4), BODY_W, Inches(3.9)
+    body.text = "\n".join(lines)
+    for p in body.text_frame.paragraphs:
+        p.font.size = Pt(16)
+    deck._footer(cover)
+
+    slide = deck.slide(f"Headline figures, {c.label}")
+    deck.table(slide, c.headlines, [col for col in T.HEADLINES if col.key != "help"], height=Inches(2.6))
+    percent = c.headlines[c.headlines["unit"] == "%"].dropna(subset=["value", "previous"])
+    if len(percent):
+        sub = slide
+        data = CategoryChartData(number_format='0"%"')
+        data.categories = list(percent["figure"])
+        data.add_series("Previous semester", [float(v) for v in percent["previous"]])
+        data.add_series("This semester", [float(v) for v in percent["value"]])
+        chart = sub.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, LEFT, Inches(3.7), BODY_W, Inches(2.8), data).chart
+        chart.has_legend, chart.legend.position, chart.legend.include_in_layout = True, XL_LEGEND_POSITION.RIGHT, False
+        chart.plots[0].has_data_labels = True
+        chart.plots[0].data_labels.number_format, chart.plots[0].data_labels.number_format_is_linked = '0"%"', False
+        for s, colour in zip(chart.plots[0].series, ("#999999", "#0072B2"), strict=True):
+            s.format.fill.solid()
+            s.format.fill.fore_color.rgb = _rgb(colour)
+        sub.notes_slide.notes_text_frame.text = (
+            "Headline percentages this semester against the previous one: "
+            + "; ".join(f"{r.figure} {r.value_text} (previous {r.previous_text})" for r in percent.itertuples())
+            + "."
+        )
+
+    counts = c.status_counts
+    shown = [s for s in STATUS_CHART_SERIES if s.code in counts and counts[s.code].sum() > 0]
+    slide = deck.slide(f"Indicator status by beneficiary, {c.label}", figure_caption(status_matrix_figure(c.status)))
+    if len(counts) and shown:
+        deck.chart(
+            slide,
+            XL_CHART_TYPE.BAR_STACKED,
+            list(counts["beneficiary_name"]),
+            [(f"{s.symbol} {s.label}", list(counts[s.code]), s.colour) for s in shown],
+            stacked=True,
+        )
+
+    logframe_cols = [
+        col for col in T.LOGFRAME if col.key not in ("level_label", "result_title", "verification", "comment", "unit")
+    ]
+    parts = _chunks(c.logframe, ROWS_PER_SLIDE)
+    for i, part in enumerate(parts, start=1):
+        slide = deck.slide(f"Results framework, {c.label} ({i}/{len(parts)})")
+        deck.table(slide, part, logframe_cols)
+
+    slide = deck.slide(f"Work-plan delivery, {c.label}", figure_caption(delivery_figure(c.delivery)))
+    if len(c.delivery):
+        deck.chart(
+            slide,
+            XL_CHART_TYPE.BAR_STACKED,
+            [
+                f"{n} · {r:.0%}" if r == r else n
+                for n, r in zip(c.delivery["beneficiary_name"], c.delivery["delivery_rate"], strict=True)
+            ],
+            [(label, list(c.delivery[key]), DELIVERY_COLOURS[key]) for key, label in DELIVERY_PARTS.items()],
+            stacked=True,
+        )
+    for i, part in enumerate(parts := _chunks(c.next_activities, ROWS_PER_SLIDE), start=1):
+        slide = deck.slide(f"Work plan adopted for {c.next_label} ({i}/{len(parts)})")
+        deck.table(slide, part, [col for col in T.ACTIVITIES if col.key != "adopted_at"])
+
+    slide = deck.slide(f"Reporting completeness, {c.label}", figure_caption(completeness_figure(c.completeness)))
+    if len(c.completeness):
+        deck.chart(
+            slide,
+            XL_CHART_TYPE.COLUMN_CLUSTERED,
+            list(c.completeness["beneficiary_name"]),
+            [("Values reported, % of expected", list(100 * c.completeness["completeness"].fillna(0)), "#0072B2")],
+            number_format='0"%"',
+        )
+
+    slide = deck.slide("Steering Committee meetings")
+    deck.table(slide, c.meetings, [col for col in T.MEETINGS if col.key != "source"])
+
+    slide = deck.slide("Method")
+    deck.text(slide, method_notes(c), size=12)
+    return deck.bytes()

@@ -1,0 +1,252 @@
+"""The report's tables as an Excel workbook: a sheet per table, native charts where they help.
+
+Written with XlsxWriter (already installed as python-pptx's dependency for chart data; it writes only, is
+fast, and its charts, number formats, frozen panes and filters are native Excel objects). Every sheet has
+a title line with the approved version, the audience and, for the demo, the illustrative notice; then a
+frozen header row with a filter, number formats and widths; then the notes (the Kosovo* footnote on every
+sheet that names Kosovo*). Text is written as text, never a formula, and made inert the way every export
+is in the template (issue 3's rule): a string cell, never a formula, and text that starts like one (= + - @,
+tab, carriage return; ``export.FORMULA_STARTS``) gets Excel's quote prefix, so editing the cell or saving
+the sheet as CSV cannot turn it into a formula; the text itself is unchanged.
+No hidden sheet, hidden row or comment is written.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import pandas as pd
+import xlsxwriter
+
+from indicators.compute.progress import STATUSES
+from indicators.present.export import FORMULA_STARTS
+from indicators.present.reports import tables as T
+from indicators.present.reports.content import DELIVERY_PARTS, ReportContent, method_notes
+
+HEADER_ROW = 3  # zero-based: title, stamp, blank, then the header
+
+
+class _Book:
+    def __init__(self, content: ReportContent) -> None:
+        self.content = content
+        self.buffer = io.BytesIO()
+        self.book = xlsxwriter.Workbook(
+            self.buffer,
+            {
+                "in_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+        self._props: dict[int, dict[str, object]] = {}
+        self._quoted_formats: dict[int, object] = {}
+        add = self._add
+        self.title = add({"bold": True, "font_size": 14})
+        self.stamp = add({"italic": True, "font_color": "#444444"})
+        self.header = add({"bold": True, "bg_color": "#DDDDDD", "border": 1, "text_wrap": True, "valign": "top"})
+        self.text = add({"text_wrap": True, "valign": "top"})
+        self.note = add({"italic": True, "text_wrap": False})
+        self.formats = {
+            "whole": add({"num_format": "#,##0", "valign": "top"}),
+            "decimal": add({"num_format": "#,##0.0", "valign": "top"}),
+            "percent_figure": add({"num_format": '0.0"%"', "valign": "top"}),
+            "milestone": add({"num_format": '[=1]"Yes";[=0]"No";General', "valign": "top"}),
+            "share": add({"num_format": "0%", "valign": "top"}),
+            "int": add({"num_format": "0", "valign": "top"}),
+            "hidden": add({"align": "right", "valign": "top", "italic": True}),
+        }
+
+    def write(self, sheet: object, row: int, col: int, text: str, fmt: object) -> None:
+        """Text as a string cell; formula-like text with the quote prefix (shown as written, inert)."""
+        if text.startswith(FORMULA_STARTS):
+            fmt = self._quoted(fmt)
+        sheet.write_string(row, col, text, fmt)
+
+    def _add(self, props: dict[str, object]) -> object:
+        fmt = self.book.add_format(props)
+        self._props[id(fmt)] = props
+        return fmt
+
+    def _quoted(self, fmt: object) -> object:
+        """The same format with Excel's quote prefix (made once per format)."""
+        if id(fmt) not in self._quoted_formats:
+            self._quoted_formats[id(fmt)] = self._add({**self._props[id(fmt)], "quote_prefix": True})
+        return self._quoted_formats[id(fmt)]
+
+    def close(self) -> bytes:
+        c = self.content
+        self.book.set_properties(
+            {
+                "title": f"{c.title} · {c.audience}",
+                "subject": c.programme_title,
+                "comments": c.stamp + (f". {c.illustrative_notice}" if c.illustrative_notice else ""),
+                "created": c.generated_at.replace(tzinfo=None),
+            }
+        )
+        self.book.close()
+        return self.buffer.getvalue()
+
+    def _figure_format(self, row: pd.Series, value: float) -> object:
+        measure = str(row.get("number_measure", row.get("measure", "count")))
+        if measure == "percentage":
+            return self.formats["percent_figure"]
+        if measure == "milestone":
+            return self.formats["milestone"]
+        return self.formats["whole" if float(value) == round(float(value)) else "decimal"]
+
+    def _head(self, sheet: object, title: str, last_col: int) -> None:
+        self.write(sheet, 0, 0, title, self.title)
+        self.write(sheet, 1, 0, self.content.stamp, self.stamp)
+
+    def _notes(self, sheet: object, row: int, names_kosovo: bool) -> None:
+        notes = [self.content.illustrative_notice] if self.content.illustrative_notice else []
+        if names_kosovo:
+            notes.append(self.content.footnote)
+        for offset, note in enumerate(notes):
+            self.write(sheet, row + offset, 0, note, self.note)
+
+    def table(
+        self, name: str, title: str, frame: pd.DataFrame, cols: Sequence[T.Col], start: int = HEADER_ROW
+    ) -> tuple[object, int]:
+        """A sheet with the table; returns the sheet and the first free row under it."""
+        sheet = self.book.add_worksheet(name)
+        self._head(sheet, title, len(cols) - 1)
+        longest = max((len(c.header) / max(c.width, 1) for c in cols), default=1)
+        sheet.set_row(start, 15 * max(1, min(3, int(longest + 0.99))))  # wrapped headers get their lines
+        for j, col in enumerate(cols):
+            sheet.set_column(j, j, col.width)
+            self.write(sheet, start, j, col.header, self.header)
+        row_index = start
+        names_kosovo = False
+        for row_index, (_, row) in enumerate(frame.iterrows(), start=start + 1):
+            lines = max(
+                (len(T.cell_text(row, c)) // max(c.width - 1, 1) + 1 for c in cols if c.kind == "text"), default=1
+            )
+            if lines > 1:  # wrapped text gets its lines (LibreOffice does not fit rows on opening)
+                sheet.set_row(row_index, 15 * min(lines, 8))
+            for j, col in enumerate(cols):
+                value = T.cell_value(row, col)
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    names_kosovo |= "Kosovo*" in value
+                    hidden = col.kind == "figure"
+                    self.write(sheet, row_index, j, value, self.formats["hidden"] if hidden else self.text)
+                elif col.kind == "figure":
+                    sheet.write_number(row_index, j, value, self._figure_format(row, value))
+                else:
+                    sheet.write_number(row_index, j, value, self.formats[col.kind])
+        sheet.freeze_panes(start + 1, 0)
+        if len(frame):
+            sheet.autofilter(start, 0, row_index, len(cols) - 1)
+        self._notes(sheet, row_index + 2, names_kosovo)
+        return sheet, row_index + 2 + 2
+
+    def about(self) -> None:
+        c = self.content
+        sheet = self.book.add_worksheet("About")
+        sheet.set_column(0, 0, 28)
+        sheet.set_column(1, 1, 110)
+        self.write(sheet, 0, 0, c.title, self.title)
+        lines = [
+            ("Programme", c.programme_title),
+            ("Semester", f"{c.label} ({c.semester})"),
+            ("Audience", c.stamp.split(" · ")[1]),
+            ("Approved version", f"{c.source.version_id}, approved {c.source.approved_on}"),
+            ("Generated", c.generated_at.strftime("%Y-%m-%d %H:%M UTC")),
+        ]
+        if c.illustrative_notice:
+            lines.append(("Illustrative data", c.illustrative_notice))
+        if c.donor:
+            lines.append(
+                (
+                    "Donor edition",
+                    f"Approved data only; sensitive counts from 1 to {c.suppress_below - 1} are shown as "
+                    f"'<{c.suppress_below}' and cells that would give them away as '[c]'.",
+                )
+            )
+        lines += [(heading, text) for heading, text in method_notes(c)]
+        lines.append(("Kosovo*", c.footnote))
+        for i, (label, text) in enumerate(lines, start=2):
+            self.write(sheet, i, 0, label, self.header)
+            self.write(sheet, i, 1, text, self.text)
+
+    def _bar_chart(
+        self,
+        sheet: object,
+        sheet_name: str,
+        title: str,
+        categories_col: int,
+        series_cols: Sequence[tuple[int, str]],
+        rows: int,
+        anchor: str,
+        stacked: bool,
+        percent_axis: bool = False,
+    ) -> None:
+        chart = self.book.add_chart({"type": "bar", **({"subtype": "stacked"} if stacked else {})})
+        first, last = HEADER_ROW + 1, HEADER_ROW + rows
+        patterns = ("", "light_upward_diagonal", "percent_20", "dashed_horizontal", "wide_downward_diagonal")
+        colours = ("#009E73", "#56B4E9", "#999999", "#E69F00", "#D55E00", "#0072B2", "#CC79A7", "#000000")
+        for k, (col, name) in enumerate(series_cols):
+            series = {
+                "name": name,
+                "categories": [sheet_name, first, categories_col, last, categories_col],
+                "values": [sheet_name, first, col, last, col],
+                "fill": {"color": colours[k % len(colours)]},
+                "border": {"color": "#000000"},
+            }
+            if patterns[k % len(patterns)]:
+                pattern = patterns[k % len(patterns)]
+                series["pattern"] = {"pattern": pattern, "fg_color": "#000000", "bg_color": colours[k % len(colours)]}
+                del series["fill"]
+            chart.add_series(series)
+        chart.set_title({"name": title})
+        chart.set_y_axis({"reverse": True})
+        if percent_axis:
+            chart.set_x_axis({"num_format": "0%", "min": 0, "max": 1})
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 720, "height": 120 + 34 * max(rows, 1)})
+        sheet.insert_chart(anchor, chart)
+
+
+def workbook_bytes(content: ReportContent) -> bytes:
+    """The report as an .xlsx workbook (see the module docstring)."""
+    c = content
+    book = _Book(c)
+    book.about()
+    book.table("Headlines", f"Headline figures, {c.label}", c.headlines, T.HEADLINES)
+    counts = c.status_counts
+    status_cols = [T.Col("Beneficiary", "beneficiary_name", width=22)] + [
+        T.Col(f"{s.symbol} {s.label}", s.code, "int", 11) for s in STATUSES if s.code in counts
+    ]
+    sheet, _ = book.table("Status", f"Indicator status by beneficiary, {c.label}", counts, status_cols)
+    if len(counts):
+        shown = [(j + 1, col.header) for j, col in enumerate(status_cols[1:]) if counts[col.key].sum() > 0]
+        book._bar_chart(sheet, "Status", "Indicators by status", 0, shown, len(counts), "L4", stacked=True)
+    book.table("Logframe", f"Results framework, {c.label}", c.logframe, T.LOGFRAME)
+    book.table("Values", f"Values reported up to {c.label}", c.values, T.VALUES)
+    sheet, _ = book.table("Work plan", f"Work-plan delivery, {c.label}", c.delivery, T.DELIVERY)
+    if len(c.delivery):
+        parts = [(T.DELIVERY.index(col), DELIVERY_PARTS[col.key]) for col in T.DELIVERY if col.key in DELIVERY_PARTS]
+        book._bar_chart(sheet, "Work plan", "Activities by status", 0, parts, len(c.delivery), "J4", stacked=True)
+    plan = pd.concat(
+        [c.activities.assign(semester_label=c.label), c.next_activities.assign(semester_label=c.next_label)],
+        ignore_index=True,
+    )
+    book.table(
+        "Activities",
+        f"Activities of {c.label}, and the work plan adopted for {c.next_label}",
+        plan,
+        (T.Col("Semester", "semester_label", width=18), *T.ACTIVITIES),
+    )
+    sheet, _ = book.table("Completeness", f"Reporting completeness, {c.label}", c.completeness, T.COMPLETENESS)
+    if len(c.completeness):
+        book._bar_chart(
+            sheet, "Completeness", "Share of expected values reported", 0, [(4, "Completeness")],
+            len(c.completeness), "H4", stacked=False, percent_axis=True,
+        )  # fmt: skip
+    book.table("Missing reports", f"Values expected but not reported, {c.label}", c.missing, T.MISSING)
+    book.table("Meetings", "Steering Committee meetings", c.meetings, T.MEETINGS)
+    return book.close()

@@ -1,0 +1,91 @@
+"""The donor edition says what the donor pages say: the same donor-safe frames and headline figures.
+
+The app's donor view is ``donor_progress`` / ``donor_rollup`` of the approved data's progress and roll-up and
+``headline_figures(..., donor=True)`` (ui/data.py); the report's content must be built from exactly those, so
+no figure of the donor edition comes from unsuppressed statuses or values.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from indicators.compute.headlines import headline_figures
+from indicators.compute.progress import Thresholds, indicator_progress
+from indicators.compute.rollup import regional_rollup
+from indicators.compute.suppression import donor_progress, donor_rollup
+from indicators.present.reports import ReportContent
+from tests.present.reports.conftest import SEMESTER
+
+KEY = ["indicator_id", "beneficiary"]
+
+
+@pytest.fixture(scope="module")
+def app_view(demo_source) -> dict[str, pd.DataFrame]:  # noqa: ANN001
+    """What the app's pages compute from the approved programme (ui/data.py), for both views."""
+    programme, _ = demo_source
+    thresholds = Thresholds.from_settings()
+    progress = indicator_progress(programme, thresholds)
+    rollup = regional_rollup(progress, thresholds)
+    return {
+        "manager": progress,
+        "donor": donor_progress(progress),
+        "donor_rollup": donor_rollup(rollup, progress),
+        "manager_headlines": headline_figures(programme, SEMESTER, thresholds),
+        "donor_headlines": headline_figures(programme, SEMESTER, thresholds, donor=True),
+    }
+
+
+@pytest.mark.parametrize("audience", ["manager", "donor"])
+def test_headline_figures_are_the_pages_own(
+    contents: dict[str, ReportContent], app_view: dict[str, pd.DataFrame], audience: str
+) -> None:
+    got = contents[audience].headlines
+    want = app_view[f"{audience}_headlines"]
+    assert list(got["figure"]) == list(want["figure"])
+    for column in ("value", "previous", "change"):
+        pd.testing.assert_series_equal(got[column], want[column], check_names=False)
+
+
+def test_donor_share_on_track_leaves_hidden_statuses_out(
+    contents: dict[str, ReportContent], app_view: dict[str, pd.DataFrame]
+) -> None:
+    donor, manager = (contents[a].headlines.set_index("figure")["value"] for a in ("donor", "manager"))
+    figure = "Indicators on track or achieved"
+    semester = app_view["donor"][app_view["donor"]["semester"] == SEMESTER]
+    if not (semester["status"] == "suppressed").any():
+        pytest.skip("no hidden status in the demo's semester")
+    assert donor[figure] == app_view["donor_headlines"].set_index("figure").loc[figure, "value"]
+    assert contents["donor"].headlines.set_index("figure").loc[figure, "value_text"] == f"{donor[figure]:.0f}%"
+    assert donor[figure] != manager[figure] or semester["suppressed"].sum() == 0
+
+
+def test_donor_rows_are_the_donor_views_rows(
+    contents: dict[str, ReportContent], app_view: dict[str, pd.DataFrame]
+) -> None:
+    status = contents["donor"].status.set_index(KEY)
+    view = app_view["donor"]
+    view = view[view["semester"] == SEMESTER].set_index(KEY).loc[status.index]
+    assert status["suppressed"].any(), "the demo's semester has hidden figures"
+    for column in ("baseline", "semester_value", "actual", "target", "status", "progress_display"):
+        pd.testing.assert_series_equal(status[column], view[column], check_names=False, check_dtype=False)
+    hidden = status[status["actual"].isna() & view["actual_display"].str.match(r"^(<|\[c\])", na=False)]
+    assert len(hidden) and (hidden["actual_text"] == view.loc[hidden.index, "actual_display"]).all()
+    hidden_baselines = view["baseline"].isna() & view["baseline_display"].str.match(r"^(<|\[c\])", na=False)
+    assert (status.loc[hidden_baselines, "baseline_text"] == view.loc[hidden_baselines, "baseline_display"]).all()
+
+
+def test_donor_regional_rows_are_the_donor_rollups(
+    contents: dict[str, ReportContent], app_view: dict[str, pd.DataFrame]
+) -> None:
+    regional = contents["donor"].logframe
+    regional = regional[regional["scope"] == "All beneficiaries"].set_index("indicator_id")
+    rollup = app_view["donor_rollup"]
+    rollup = rollup[rollup["semester"] == SEMESTER].set_index("indicator_id").loc[regional.index]
+    for column in ("baseline", "actual", "status"):
+        pd.testing.assert_series_equal(
+            regional[column], rollup[column], check_names=False, check_dtype=False, check_index_type=False
+        )
+    hidden = rollup["actual"].isna() & rollup["actual_display"].str.match(r"^(<|\[c\])", na=False)
+    assert (regional.loc[hidden, "actual_text"] == rollup.loc[hidden, "actual_display"]).all()
+    assert "beneficiaries_meeting_target" not in contents["donor"].rollup.columns
