@@ -25,6 +25,12 @@ else:
     rows = shown.worst_first(rows, programme, shown.TABLE_LIMIT, "beneficiary_rows")
     layout.table(rows, layout.progress_columns(donor=view.is_donor()))
 
+revisions = mine[mine["revision_text"].notna()]
+if len(revisions):
+    st.subheader("Target revisions")
+    st.caption("Targets a later Steering Committee meeting changed, for every semester they are in force.")
+    layout.table(layout.readable(revisions), layout.REVISION_COLUMNS, key="beneficiary_revisions")
+
 st.subheader("Trend against target")
 indicators = sorted(mine["indicator_id"].dropna().unique())
 titles = dict(zip(mine["indicator_id"], mine["title"], strict=False))

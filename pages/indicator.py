@@ -32,6 +32,17 @@ elif rows.empty:
 else:
     layout.figure(indicator_across_figure(rows, regional), key="across")
 
+if len(rows):
+    expected = layout.readable(rows[(rows["semester"] == semester) & rows["explanation_due"].notna()])
+    if len(expected):
+        st.subheader(f"Explanations, {semester_label(semester)}")
+        layout.table(expected, layout.EXPLANATION_COLUMNS, key="indicator_explanations")
+    revisions = rows[rows["revision_text"].notna()]
+    if len(revisions):
+        st.subheader("Target revisions")
+        st.caption("Targets a later Steering Committee meeting changed, for every semester they are in force.")
+        layout.table(layout.readable(revisions), layout.REVISION_COLUMNS, key="indicator_revisions")
+
 st.subheader("Regional roll-up")
 if regional.empty:
     layout.nothing_to_show(

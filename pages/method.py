@@ -4,7 +4,16 @@ import inspect
 
 import streamlit as st
 
-from indicators.compute import completeness, forecast, progress, quality, rollup, suppression, workplan
+from indicators.compute import (
+    annotations,
+    completeness,
+    forecast,
+    progress,
+    quality,
+    rollup,
+    suppression,
+    workplan,
+)
 from indicators.compute.progress import Thresholds, status_table
 from indicators.domain.reference import ILLUSTRATIVE_NOTICE, KOSOVO_FOOTNOTE
 from indicators.domain.settings import setting_float, setting_int
@@ -39,6 +48,9 @@ layout.table(
 
 st.subheader("Progress to the end-of-action target and forecast")
 st.markdown(inspect.cleandoc(forecast.__doc__ or ""))
+st.subheader("Explanations and target revisions")
+over = setting_float("OVER_ACHIEVED")
+st.markdown(inspect.cleandoc(annotations.__doc__ or "") + f"\n\nOVER_ACHIEVED is {over:g} ({over:.0%}).")
 st.subheader("Regional roll-ups")
 st.markdown(inspect.cleandoc(rollup.__doc__ or ""))
 st.subheader("Data quality")

@@ -3,6 +3,7 @@ missing reports, and the work plan adopted for the next semester, with the summa
 
 import streamlit as st
 
+from indicators.compute.annotations import missing_explanations
 from indicators.compute.completeness import missing_reports, reporting_completeness
 from indicators.compute.progress import latest_status
 from indicators.compute.quality import quality_flags
@@ -38,6 +39,19 @@ if status.empty:
 else:
     matrix = shown.worst_first(status, programme, shown.MATRIX_LIMIT, "review_status")
     layout.figure(status_matrix_figure(matrix), key="review_status")
+
+st.subheader(f"Explanations, {label}")
+expected = status[status["explanation_due"].notna()]
+without = missing_explanations(expected)
+st.caption(
+    "An indicator at risk, off track, over-achieved or not reported needs the analyst's explanation (the Comment "
+    f"column of the template). {len(expected)} need one; {len(without)} have none yet."
+)
+if expected.empty:
+    layout.nothing_to_show("No indicator needs an explanation in this semester.")
+else:
+    expected = shown.first_rows(expected.sort_values("comment", na_position="first"), shown.TABLE_LIMIT, "rows")
+    layout.table(expected, layout.EXPLANATION_COLUMNS, key="explanations")
 
 st.subheader("Reporting completeness")
 completeness = reporting_completeness(programme)

@@ -342,6 +342,7 @@ def test_indicator_without_unit_or_definition_shows_without_error(tmp_path, monk
 def test_pages_leave_the_cached_frames_as_computed(store, monkeypatch):
     """Cached frames are shared objects (st.cache_resource): every page, as a manager and as a donor, must leave
     them exactly as computed, and a rerun gets the same object rather than a copy."""
+    from indicators.compute.annotations import annotated
     from indicators.compute.progress import Thresholds, indicator_progress
     from indicators.compute.rollup import regional_rollup
     from indicators.compute.suppression import donor_progress
@@ -354,7 +355,7 @@ def test_pages_leave_the_cached_frames_as_computed(store, monkeypatch):
             no_errors(at)
     monkeypatch.setattr(view, "is_donor", lambda: False)  # out of a session nobody is signed in: the donor view
     programme = store.approved()
-    progress = indicator_progress(programme, Thresholds.from_settings())
+    progress = annotated(indicator_progress(programme, Thresholds.from_settings()), programme)
     pd.testing.assert_frame_equal(data.progress(), progress)
     pd.testing.assert_frame_equal(data.progress(donor=True), donor_progress(progress))
     pd.testing.assert_frame_equal(data.rollup(), regional_rollup(progress, Thresholds.from_settings()))

@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators.access.roles import Action, PermissionRefused, require
+from indicators.compute.annotations import annotated
 from indicators.compute.headlines import headline_figures
 from indicators.compute.progress import Thresholds, indicator_progress
 from indicators.compute.rollup import regional_rollup
@@ -54,7 +55,10 @@ def _approved(data_version: str, _store: Store) -> Programme | None:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _progress(data_version: str, _store: Store) -> pd.DataFrame:
     programme = _approved(data_version, _store)
-    return indicator_progress(programme, Thresholds.from_settings()) if programme else pd.DataFrame()
+    if programme is None:
+        return pd.DataFrame()
+    thresholds = Thresholds.from_settings()
+    return annotated(indicator_progress(programme, thresholds), programme, thresholds)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from indicators.compute.annotations import status_word
 from indicators.domain.periods import PeriodError, semester_label
 from indicators.domain.problems import ProjectError
 from indicators.domain.reference import ILLUSTRATIVE_NOTICE, KOSOVO_FOOTNOTE, beneficiary_name
@@ -98,6 +99,8 @@ def table(frame: pd.DataFrame, columns: Mapping[str, object], height: int | str 
         if kind.get("type") == "number" and sent[name].isna().any():
             sent[name] = numbers_as_text(sent[name], kind.get("format"), MISSING_TEXT.get(name, "–"))
             config[name] = {**config[name], "alignment": "right", "type_config": {"type": "text"}}
+        elif kind.get("type") == "text" and sent[name].isna().any():  # an empty text cell is empty
+            sent[name] = sent[name].astype("string").fillna("")
     return st.dataframe(sent, hide_index=True, column_order=shown, column_config=config, height=height, key=key)
 
 
@@ -190,6 +193,20 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
             out = out.assign(**{f"{column}_label": out[column].map(_label, na_action="ignore")})
     if "status_symbol" in out and "status_label" in out:
         out = out.assign(status_text=out["status_symbol"].fillna("") + " " + out["status_label"].fillna(""))
+        if "status_by_revision" in out:  # a status the target revision alone changed says so
+            by_revision = out["status_by_revision"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+            before = out["status_original"].map(status_word, na_action="ignore").fillna("")
+            out = out.assign(
+                status_text=out["status_text"].mask(
+                    by_revision, out["status_text"] + " (target revised; against the original: " + before + ")"
+                )
+            )
+    if "explanation_due" in out and "comment" in out:
+        out = out.assign(
+            explanation=out["comment"].fillna(
+                ("none given (" + out["explanation_due"] + ")").where(out["explanation_due"].notna())
+            )
+        )
     elif "activity_id" in out and "status" in out:
         out = activity_status_text(out)
     figures = [c for c in ("baseline", "target", "actual", "semester_value") if c in out]
@@ -263,6 +280,25 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 HIDDEN_HELP = "Sensitive counts from 1 to 4 are shown as '<5'; '[c]' is hidden so that a '<5' cannot be worked out."
 
 
+EXPLANATION_COLUMNS = {
+    "indicator_id": column("Indicator", width="small"),
+    "title": column("Title", width="medium"),
+    "beneficiary_name": column("Beneficiary"),
+    "status_text": column("Status"),
+    "explanation_due": column("Explanation needed because", "At risk, off track, over-achieved or not reported."),
+    "explanation": column("Explanation", "The analyst's comment on the figure.", width="large"),
+}
+REVISION_COLUMNS = {
+    "indicator_id": column("Indicator", width="small"),
+    "beneficiary_name": column("Beneficiary"),
+    "semester_label": column("Semester"),
+    "original_target": column("Original target", kind="number"),
+    "target": column("Target in force", kind="number"),
+    "status_text": column("Status"),
+    "revision_text": column("Revision", "The meeting that revised the target, and its note.", width="large"),
+}
+
+
 def progress_columns(donor: bool = False, where: bool = False) -> dict[str, object]:
     """Columns of an indicator_progress table (readable), with the donor-safe actual when ``donor`` and the
     beneficiary and semester when ``where``."""
@@ -293,6 +329,15 @@ def progress_columns(donor: bool = False, where: bool = False) -> dict[str, obje
             "Progress", "(actual − baseline) / (target − baseline), shown up to 100%.", "percent"
         ),
         "status_text": column("Status", "Symbol and words; see the Method page for the thresholds."),
+        "explanation": column(
+            "Explanation",
+            "The analyst's comment on the figure; one is expected when an indicator is at risk, off track, "
+            "over-achieved or not reported.",
+            width="large",
+        ),
+        "revision_text": column(
+            "Target revision", "The original target, the meeting that revised it, and its note.", width="large"
+        ),
         "end_target": column("End target", "The end-of-action target (of the last semester with a target).", "number"),
         "end_progress": column(
             "To end target", "Progress of the actual to the end-of-action target.", "number", format="percent"

@@ -156,7 +156,18 @@ def _small_increments(frame: pd.DataFrame, value: str, series_cols: list[str], t
 
 # Figures derived from an actual (progress to the end target, the forecast and the semester it names): hidden
 # with the actual, as each with the visible targets would give it back.
-DERIVED_COLUMNS = ("end_progress", "forecast", "forecast_semester", "forecast_text")
+# Figures read from a row's value or status (compute/forecast.py, compute/annotations.py): hidden with it. A
+# comment may quote the figure; the status against an original target bounds it as the status does.
+DERIVED_COLUMNS = (
+    "end_progress",
+    "forecast",
+    "forecast_semester",
+    "forecast_text",
+    "comment",
+    "explanation_due",
+    "status_original",
+    "status_by_revision",
+)
 
 
 def _mask_status(frame: pd.DataFrame, hidden: pd.Series) -> pd.DataFrame:

@@ -247,7 +247,14 @@ VALUES = Table(
         ),
         Column("numerator", "Numerator", "number", required=False, help="For percentages: the part."),
         Column("denominator", "Denominator", "number", required=False, help="For percentages: the whole."),
-        Column("comment", "Comment", "text", required=False),
+        Column(
+            "comment",
+            "Comment",
+            "text",
+            required=False,
+            help="Why, when the indicator is at risk, off track, over-achieved or not reported: the Steering "
+            "Committee reads it beside the status.",
+        ),
         Column("source", "Source", "text", required=False, help="Where the figure comes from."),
     ),
     key=("indicator_id", "beneficiary", "semester", "sex"),

@@ -74,6 +74,12 @@ SETTINGS: tuple[Setting, ...] = (
         "IATI activity identifier of the programme; empty: the reporting organisation's identifier followed by "
         "-HFIII-VEPRISONS.",
     ),
+    Setting(
+        "OVER_ACHIEVED",
+        "1.5",
+        "Progress at or above which an indicator is over-achieved and, like one at risk or off track, needs an "
+        "explanation.",
+    ),
     Setting("SUPPRESS_BELOW", "5", "Sensitive counts from 1 to this value minus one are shown as '<N' to donors."),
     Setting(
         "FOUR_EYES",
