@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from indicators.compute.annotations import annotated, status_word
 from indicators.compute.completeness import completeness_table, expected_reports, missing_reports
 from indicators.compute.headlines import headline_figures
 from indicators.compute.progress import STATUSES, Thresholds, indicator_progress, programme_semesters
@@ -214,18 +215,29 @@ def _value_text(frame: pd.DataFrame, column: str, donor: bool) -> pd.Series:
     return pd.Series(shown, index=frame.index, dtype="string")
 
 
+def _explained(out: pd.DataFrame) -> pd.Series:
+    """The comment a report prints: the analyst's explanation (or that none was given when one is expected),
+    then the target revision, and the status against the original target when the revision changed it."""
+    comment = out["comment"].astype("string")
+    due = out["explanation_due"].astype("string")
+    comment = comment.fillna(("No explanation given (" + due + ")").where(due.notna()))
+    revision = out["revision_text"].astype("string")
+    changed = out["status_by_revision"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    before = out["status_original"].map(status_word, na_action="ignore").astype("string")
+    revision = "Target " + revision.str[:1].str.lower() + revision.str[1:]  # "Target revised from 7 (1st ...) to 4 ..."
+    revision = revision.mask(changed, revision + "; against the original target: " + before)
+    both = comment.fillna("") + np.where(comment.notna() & revision.notna(), ". ", "") + revision.fillna("")
+    return both.mask(both == "", pd.NA).astype("string")
+
+
 def _described(progress: pd.DataFrame, programme: Programme, donor: bool) -> pd.DataFrame:
     """Progress rows with names, labels, texts, the reported comment and the baseline year."""
-    comments = programme.values[programme.values["sex"].fillna("total") == "total"]
-    comments = comments[["indicator_id", "beneficiary", "semester", "comment"]].drop_duplicates(
-        ["indicator_id", "beneficiary", "semester"], keep="last"
-    )
+    if "comment" not in progress:  # the explanation and revision columns (compute/annotations.py)
+        progress = annotated(progress, programme)
     years = programme.baselines[["indicator_id", "beneficiary", "year"]].drop_duplicates(
         ["indicator_id", "beneficiary"], keep="last"
     )
-    out = progress.merge(comments, how="left", on=["indicator_id", "beneficiary", "semester"]).merge(
-        years, how="left", on=["indicator_id", "beneficiary"]
-    )
+    out = progress.merge(years, how="left", on=["indicator_id", "beneficiary"])
     hidden = out["suppressed"].astype(bool) if donor and "suppressed" in out else pd.Series(False, index=out.index)
     out = out.assign(
         beneficiary_name=out["beneficiary"].map(beneficiary_name),
@@ -236,7 +248,7 @@ def _described(progress: pd.DataFrame, programme: Programme, donor: bool) -> pd.
         actual_text=_value_text(out, "actual", donor),
         progress_text=out["progress_display"].map(percent_text),
         status_text=out["status_symbol"].fillna("") + " " + out["status_label"].fillna(""),
-        comment=out["comment"].astype("string").mask(hidden),  # a comment may repeat a hidden figure
+        comment=_explained(out).mask(hidden),  # a comment may repeat a hidden figure
         suppressed=hidden,
     )
     qualitative = out["measure"] == "qualitative"
@@ -405,7 +417,7 @@ def _activities(activities: pd.DataFrame) -> pd.DataFrame:
 
 def computed_frames(programme: Programme, thresholds: Thresholds) -> tuple[pd.DataFrame, pd.DataFrame]:
     """indicator_progress and regional_rollup of the programme: what both audiences' content starts from."""
-    full = indicator_progress(programme, thresholds)
+    full = annotated(indicator_progress(programme, thresholds), programme, thresholds)
     return full, regional_rollup(full, thresholds)
 
 
