@@ -121,8 +121,7 @@ def ingest(
             needs_mapping = mapping is None and not in_template_layout(raw)
             if needs_mapping:  # no template sheet was read: is there a saved mapping for these headers?
                 every = worker.parse_isolated(data, file_name=file_name, every_sheet=True)
-                folder = getattr(store.backend, "root", None)  # saved mappings live in a folder store only
-                saved = SavedMappings(folder).find(every, actor.email if actor else "") if folder else None
+                saved = SavedMappings(store).find(every, actor.email if actor else "")
                 if saved is not None:
                     step(0.5, f"Reading it through the saved mapping '{saved.name}'")
                     mapping, raw, needs_mapping = with_new_semesters(saved.mapping, every), every, False

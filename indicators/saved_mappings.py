@@ -1,13 +1,16 @@
 """Saved mappings: a mapping kept by name, per analyst or shared with the team, found again by its headers.
 
-Layout, inside the store folder (setting STORE_DIR), apart from the versions::
+Each mapping is one document kept by the store's backend (``indicators/storage``), so saved mappings work
+on every backend and a backup or ``store copy`` of the store carries them::
 
     mappings/<key>.json   {"name", "owner", "shared", "signature", "saved_at", "mapping": {...}}
 
-``key`` is a digest of the owner (or "team") and the folded name, so names are free text and never a
-path. A file is written whole to a temporary name and renamed into place. A workbook arriving with the
-same headers as a saved mapping (``read.mapping.header_signature``) is read through it again: the
-analyst's own mappings are tried first, then the team's, newest first.
+In a folder store (setting STORE_DIR) that is the file ``<store folder>/mappings/<key>.json``, owner-only and
+replaced atomically, the layout mappings have always had there; in a PostgreSQL store (STORE_URL) it is a
+row of the ``documents`` table under that name. ``key`` is a digest of the owner (or "team") and the folded
+name, so names are free text and never a path. A workbook arriving with the same headers as a saved mapping
+(``read.mapping.header_signature``) is read through it again: the analyst's own mappings are tried first,
+then the team's, newest first.
 """
 
 from __future__ import annotations
@@ -15,10 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import uuid
 from dataclasses import dataclass, replace
-from pathlib import Path
+from typing import Protocol
 
 from indicators.access.identity import Identity
 from indicators.access.roles import Action, require
@@ -29,6 +30,19 @@ from indicators.read.reader import RawWorkbook
 
 TEAM = "team"
 MAX_NAME = 80
+PREFIX = "mappings/"  # the documents that are saved mappings
+
+
+class Documents(Protocol):
+    """Where saved mappings are kept: the document primitives of the store's backend."""
+
+    def read_document(self, name: str) -> bytes | None: ...
+
+    def write_document(self, name: str, data: bytes) -> None: ...
+
+    def delete_document(self, name: str) -> bool: ...
+
+    def document_names(self, prefix: str = "") -> list[str]: ...
 
 
 @dataclass(frozen=True)
@@ -54,14 +68,19 @@ class SavedMapping:
 
 
 class SavedMappings:
-    """The saved mappings of a store: save, list, find by headers, delete."""
+    """The saved mappings of a store (its backend's documents): save, list, find by headers, delete.
 
-    def __init__(self, store_root: Path) -> None:
-        self.folder = Path(store_root) / "mappings"
+    ``store`` is a ``store.Store`` or its backend (anything with the document primitives).
+    """
 
-    def _path(self, owner: str, shared: bool, name: str) -> Path:
+    def __init__(self, store: object) -> None:
+        self.documents: Documents = getattr(store, "backend", store)
+
+    @staticmethod
+    def document_name(owner: str, shared: bool, name: str) -> str:
+        """The document a mapping of this name is kept as: ``mappings/<key>.json`` (the same key as ever)."""
         key = hashlib.sha256(f"{TEAM if shared else owner}\n{fold(name)}".encode()).hexdigest()[:24]
-        return self.folder / f"{key}.json"
+        return f"{PREFIX}{key}.json"
 
     def save(
         self, mapping: Mapping, raw: RawWorkbook, name: str, actor: Identity | None, shared: bool = False
@@ -82,19 +101,18 @@ class SavedMappings:
             raise MappingError("The mapping names a sheet this workbook does not have; choose the sheet again.")
         saved_at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
         saved = SavedMapping(name, owner, shared, signature, saved_at, replace(mapping, name=name))
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path = self._path(owner, shared, name)
-        temporary = self.folder / f".{uuid.uuid4().hex}.tmp"
-        temporary.write_text(json.dumps(saved.to_json(), ensure_ascii=False, indent=2))
-        os.replace(temporary, path)
+        document = json.dumps(saved.to_json(), ensure_ascii=False, indent=2).encode()
+        self.documents.write_document(self.document_name(owner, shared, name), document)  # replaced whole
         return saved
 
     def all(self) -> list[SavedMapping]:
-        """Every saved mapping, newest first; an unreadable file is skipped (it is never executed)."""
+        """Every saved mapping, newest first; an unreadable document is skipped (it is never executed)."""
         found = []
-        for path in self.folder.glob("*.json") if self.folder.exists() else []:
+        for document in self.documents.document_names(PREFIX):
+            if not document.endswith(".json") or "/" in document[len(PREFIX) :]:
+                continue
             try:
-                data = json.loads(path.read_text())
+                data = json.loads(self.documents.read_document(document) or b"")
                 found.append(
                     SavedMapping(
                         str(data["name"]),
@@ -124,8 +142,4 @@ class SavedMappings:
     def delete(self, name: str, actor: Identity | None, shared: bool = False) -> bool:
         """Delete one's own saved mapping, or a team one (MANAGE_MAPPINGS); whether there was one."""
         require(actor, Action.MANAGE_MAPPINGS)
-        path = self._path(actor.email, shared, name)
-        if path.exists():
-            path.unlink()
-            return True
-        return False
+        return self.documents.delete_document(self.document_name(actor.email, shared, name))

@@ -5,7 +5,9 @@ The store's contract itself runs on both backends in ``tests/test_store.py``."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,11 +16,16 @@ import psycopg
 import pytest
 
 from indicators.__main__ import main
+from indicators.ingest import ingest
+from indicators.read.mapping import suggest_mapping
+from indicators.read.reader import read_workbook
+from indicators.saved_mappings import SavedMappings
 from indicators.storage import StorageError
 from indicators.storage.postgres import PostgresBackend
 from indicators.store import Store
 from tests import postgres
 from tests.factories import ANA, MARKO, small_programme
+from tests.test_saved_mappings import sheet as mapped_sheet
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -113,6 +120,30 @@ def test_copy_folder_to_database_and_back_keeps_every_byte(
     assert folder_files(back) == folder_files(seeded_store_dir)  # byte for byte, record files included
     assert Store(back).log().equals(source.log())
     assert Store(back).approved_meta() == source.approved_meta()
+
+
+def test_a_saved_mapping_survives_a_copy_to_a_database_and_reads_the_next_workbook_there(
+    seeded_store_dir: Path, postgres_url: str, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    folder = tmp_path / "store"
+    shutil.copytree(seeded_store_dir, folder)
+    source = Store(folder)
+    first = mapped_sheet("Nov 2025 – Apr 2026")
+    raw = read_workbook(first, every_sheet=True)
+    mapping = suggest_mapping(raw, source.approved().indicators).mapping
+    SavedMappings(source).save(mapping, raw, "Serbia sheet", ANA)
+    assert len(list((folder / "mappings").glob("*.json"))) == 1  # kept in the folder as before
+
+    assert main(["store", "copy", "--from", str(folder), "--to", postgres_url]) == 0
+    assert "and 1 document(s)" in capsys.readouterr().out
+    database = Store(postgres_url)
+    assert database.backend.document_names("mappings/") == source.backend.document_names("mappings/")
+    assert SavedMappings(database).find(raw, ANA.email).name == "Serbia sheet"
+    later = mapped_sheet("Nov 2025 – Apr 2026", "May 2026 – Oct 2026")  # next semester, one more column
+    result = ingest(later, "serbia-2026.xlsx", ANA, database, today=dt.date(2026, 11, 21))
+    assert result.ok and result.version_id, result.message or result.problems
+    assert result.mapping is not None and result.mapping.name == "Serbia sheet"
+    assert database.meta(result.version_id)["summary"]["mapping"]["name"] == "Serbia sheet"
 
 
 def test_copy_refuses_a_target_that_is_not_empty_and_changes_nothing(

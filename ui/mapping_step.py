@@ -176,7 +176,7 @@ def mapping_step(
             disabled=blocked or not may_save,
             key=f"{key}:save",
         ):
-            saved = SavedMappings(store.root).save(mapping, raw, name, actor, shared=bool(shared))
+            saved = SavedMappings(store).save(mapping, raw, name, actor, shared=bool(shared))
             with st.spinner("Storing the workbook"):
                 result = ingest(data, file_name, actor, store, mapping=saved.mapping)
             on_checked(result)
