@@ -215,14 +215,18 @@ def _value_text(frame: pd.DataFrame, column: str, donor: bool) -> pd.Series:
     return pd.Series(shown, index=frame.index, dtype="string")
 
 
-def _explained(out: pd.DataFrame) -> pd.Series:
+NO_EXPLANATION = "No explanation given"
+
+
+def _explained(out: pd.DataFrame, hidden: pd.Series) -> pd.Series:
     """The comment a report prints: the analyst's explanation (or that none was given when one is expected),
-    then the target revision, and the status against the original target when the revision changed it."""
+    then the target revision, and the status against the original target when the revision changed it. Of a
+    row whose figure is hidden, only the revision (targets are not sensitive)."""
     comment = out["comment"].astype("string")
     due = out["explanation_due"].astype("string")
-    comment = comment.fillna(("No explanation given (" + due + ")").where(due.notna()))
+    comment = comment.fillna((NO_EXPLANATION + " (" + due + ")").where(due.notna())).mask(hidden)
+    changed = out["status_by_revision"].astype("boolean").fillna(False).to_numpy(dtype=bool) & ~hidden.to_numpy()
     revision = out["revision_text"].astype("string")
-    changed = out["status_by_revision"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     before = out["status_original"].map(status_word, na_action="ignore").astype("string")
     revision = "Target " + revision.str[:1].str.lower() + revision.str[1:]  # "Target revised from 7 (1st ...) to 4 ..."
     revision = revision.mask(changed, revision + "; against the original target: " + before)
@@ -248,7 +252,7 @@ def _described(progress: pd.DataFrame, programme: Programme, donor: bool) -> pd.
         actual_text=_value_text(out, "actual", donor),
         progress_text=out["progress_display"].map(percent_text),
         status_text=out["status_symbol"].fillna("") + " " + out["status_label"].fillna(""),
-        comment=_explained(out).mask(hidden),  # a comment may repeat a hidden figure
+        comment=_explained(out, hidden),  # a comment may repeat a hidden figure: only the revision then
         suppressed=hidden,
     )
     qualitative = out["measure"] == "qualitative"
@@ -289,9 +293,17 @@ def _logframe(
             r = regional.loc[indicator_id]
             counted = r["aggregation"] == "count_meeting_target"
             measure = "count" if counted or base["measure"] == "milestone" else base["measure"]
-            comments = [
-                f"{n}: {c}" for n, c in zip(mine["beneficiary_name"], mine["comment"], strict=True) if not pd.isna(c)
-            ]
+            comments, silent = [], []
+            for name, comment in zip(mine["beneficiary_name"], mine["comment"], strict=True):
+                if pd.isna(comment):
+                    continue
+                if str(comment).startswith(NO_EXPLANATION):  # what follows it, if anything, is the revision
+                    silent.append(str(name))
+                    comment = str(comment).partition(". ")[2]
+                if comment:
+                    comments.append(f"{name}: {comment}")
+            if silent:  # one sentence for the beneficiaries that owe an explanation
+                comments.append(f"{NO_EXPLANATION} by {', '.join(silent)}")
             actual_text = _shown(r, "actual", measure, donor)
             rows.append(
                 base

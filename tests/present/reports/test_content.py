@@ -89,3 +89,22 @@ def test_donor_regional_rows_are_the_donor_rollups(
     hidden = rollup["actual"].isna() & rollup["actual_display"].str.match(r"^(<|\[c\])", na=False)
     assert (regional.loc[hidden, "actual_text"] == rollup.loc[hidden, "actual_display"]).all()
     assert "beneficiaries_meeting_target" not in contents["donor"].rollup.columns
+
+
+@pytest.mark.parametrize("audience", ["manager", "donor"])
+def test_the_logframe_gives_explanations_and_target_revisions(demo_source, audience: str) -> None:
+    """Issue 13: the analyst's explanation beside an at-risk, off-track, over-achieved or missing figure, or
+    that none was given; a revised target with the meeting that revised it and its note."""
+    from indicators.present.reports import report_content
+
+    programme, source = demo_source
+    content = report_content(programme, source, "2026NovS2", audience)
+    status = content.status.set_index(KEY)
+    revised = status.loc[("IND-13", "MNE"), "comment"]
+    assert "Target revised from 7 (1st meeting) to 4 by the 6th meeting on 21 Oct 2025" in revised
+    assert "pre-release programme started later than planned" in revised
+    needing = content.status[content.status["explanation_due"].notna() & ~content.status["suppressed"].astype(bool)]
+    assert len(needing) and needing["comment"].notna().all()  # an explanation, or the words saying none was given
+    assert needing["comment"].str.contains("No explanation given").any()
+    logframe = " ".join(content.logframe["comment"].astype(str))
+    assert "Target revised from 7 (1st meeting) to 4" in logframe
