@@ -18,7 +18,8 @@ import pandas as pd
 
 from indicators.access.identity import SYSTEM, Identity
 from indicators.access.roles import Action
-from indicators.domain.problems import Problem, UnreadableWorkbook, has_errors, problems_frame
+from indicators.compute.quality import upload_flags
+from indicators.domain.problems import WARNING, Problem, UnreadableWorkbook, has_errors, problems_frame
 from indicators.domain.schema import Programme, empty_programme
 from indicators.domain.settings import setting, setting_int, store_location
 from indicators.read import diff, reapply, validate, worker
@@ -157,6 +158,9 @@ def ingest(
         try:
             result.changes = diff.upload_changes(base, upload)
             result.merged, staged = merging.result()
+            result.problems = result.problems + quality_warnings(
+                result.merged, upload, mapped.workbook if mapped else raw, mapped
+            )
             if staged is not None:
                 step(0.85, "Storing a new draft version")
                 illustrative = illustrative or bool(base_version and store.meta(base_version).get("illustrative"))
@@ -180,6 +184,50 @@ def ingest(
             raise
     step(1.0, "Done")
     return result
+
+
+# What a data-quality warning at upload expects instead (compute/quality.py gives what was found).
+QUALITY_EXPECTED = {
+    "sex_split": "female + male equal to the total, or a comment saying why not",
+    "jump": "a figure near the previous semester's, or a comment explaining the change",
+    "target_falls": "a cumulative target at least the previous semester's, or a meeting's revision",
+    "running_total_falls": "a running total that does not fall (a semester value of 0 or more)",
+    "milestone_undone": "a milestone done earlier reported done, unless it really was undone (say why)",
+}
+
+
+def quality_warnings(merged: Programme, upload: Programme, raw, mapped: MappedWorkbook | None) -> list[Problem]:
+    """Data-quality flags about the upload's rows, as warnings on the Excel row that holds each figure (the
+    analyst's own sheet and row when a mapping read the workbook). Warnings never block storing."""
+    flags = upload_flags(merged, upload)
+    if flags.empty:
+        return []
+    where: dict[str, dict[tuple[str, str, str], int]] = {}
+    for table in ("values", "targets"):
+        rows = validate.table_rows(raw, table)
+        if table == "values" and "sex" in rows:  # the total row holds the figure a flag is about
+            rows = rows.assign(_total=rows["sex"].astype("string").fillna("total") != "total")
+            rows = rows.sort_values("_total", kind="stable")
+        keys = zip(rows["indicator_id"], rows["beneficiary"], rows["semester"], rows["_row"], strict=True)
+        where[table] = {}
+        for indicator_id, beneficiary, semester, row in keys:
+            where[table].setdefault((str(indicator_id), str(beneficiary), str(semester)), int(row))
+    problems = []
+    for flag in flags.to_dict("records"):
+        table = "targets" if flag["check"] == "target_falls" else "values"
+        row = where[table].get((str(flag["indicator_id"]), str(flag["beneficiary"]), str(flag["semester"])))
+        problems.append(
+            Problem(
+                WARNING,
+                "Targets" if table == "targets" else "Values",
+                row,
+                "Value",
+                f"{flag['indicator_id']}, {flag['beneficiary']}: {flag['message']}",
+                QUALITY_EXPECTED.get(str(flag["check"]), "a figure consistent with the others"),
+                f"quality-{flag['check']}",
+            )
+        )
+    return mapped.locate(problems) if mapped is not None else problems
 
 
 def in_template_layout(raw: RawWorkbook) -> bool:

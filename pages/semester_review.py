@@ -66,7 +66,11 @@ if not view.is_donor():  # flags quote figures as reported, before any suppressi
     st.subheader(f"Data quality, {label}")
     flags = quality_flags(programme)
     flags = flags[flags["semester"] == semester]
-    st.caption("Figures that pass validation but deserve a look before approval; the checks are on the Method page.")
+    late = int((flags["check"] == "late").sum())
+    st.caption(
+        "Figures that pass validation but deserve a look before approval; the checks are on the Method page. "
+        f"Reports marked late in this semester: {late}."
+    )
     if flags.empty:
         layout.nothing_to_show("No data-quality flag in this semester.")
     else:

@@ -514,6 +514,7 @@ def built(at: AppTest, formats: list[str]) -> list[str]:
 
 
 def test_reports_page_builds_the_pack_and_hands_a_file_over_only_when_asked(store, monkeypatch):
+    from indicators.compute.annotations import annotated
     from indicators.compute.progress import Thresholds, indicator_progress
     from indicators.compute.rollup import regional_rollup
     from ui import data
@@ -535,7 +536,7 @@ def test_reports_page_builds_the_pack_and_hands_a_file_over_only_when_asked(stor
     assert xml.startswith(b"<?xml") and b"<iati-activities" in xml
     # The pack starts from the page's cached frames (shared objects) and leaves them as computed.
     monkeypatch.setattr(view, "is_donor", lambda: False)
-    progress = indicator_progress(store.approved(), Thresholds.from_settings())
+    progress = annotated(indicator_progress(store.approved(), Thresholds.from_settings()), store.approved())
     pd.testing.assert_frame_equal(data.progress(), progress)
     pd.testing.assert_frame_equal(data.rollup(), regional_rollup(progress, Thresholds.from_settings()))
 

@@ -6,6 +6,8 @@
 - Falling: a cumulative target that falls from one semester to the next, or a running total that falls (a
   negative semester value of a cumulative count).
 - Milestone undone: a milestone reported done and later reported not done.
+- Reported late: a report whose comment says it came after the deadline ("late", "after the deadline",
+  "delayed"), counted per semester.
 Flags are warnings: nothing is blocked, and each names the figure and the previous figure it is compared with.
 """
 
@@ -35,7 +37,9 @@ CHECKS = {
     "target_falls": "Cumulative target falls",
     "running_total_falls": "Running total falls",
     "milestone_undone": "Milestone done, then not done",
+    "late": "Reported late",
 }
+LATE = r"(?i)\b(?:late|after the deadline|delayed|en retard|après la date limite)\b"
 
 
 def _order(semesters: pd.Series) -> pd.Series:
@@ -161,11 +165,48 @@ def milestone_flags(programme: Programme) -> pd.DataFrame:
     )
 
 
+FLAG_SHEETS = {"target_falls": ("targets", "Value")}  # the others are about a row of the Values sheet
+
+
+def upload_flags(merged: Programme, upload: Programme, factor: float | None = None) -> pd.DataFrame:
+    """The flags of the approved data with an upload applied (``merged``) that are about a row the upload holds:
+    what a reviewer is warned of before approving it."""
+    flags = quality_flags(merged, factor)
+    flags = flags[flags["check"] != "late"]  # a report marked late is counted on the Semester review, not warned of
+    if flags.empty:
+        return flags
+    keep = np.zeros(len(flags), dtype=bool)
+    for table in ("values", "targets"):
+        rows = upload.tables[table]
+        if rows.empty:
+            continue
+        given = pd.MultiIndex.from_frame(rows[SEMESTER_KEY].astype("string"))
+        mine = flags["check"].isin(["target_falls"]) if table == "targets" else ~flags["check"].isin(["target_falls"])
+        keys = pd.MultiIndex.from_frame(flags[SEMESTER_KEY].astype("string"))
+        keep |= mine.to_numpy() & keys.isin(given)
+    return flags[keep].reset_index(drop=True)
+
+
+def late_flags(programme: Programme) -> pd.DataFrame:
+    """Reports whose comment marks them late (one per indicator, beneficiary and semester)."""
+    values = programme.values.dropna(subset=SEMESTER_KEY)
+    comment = values["comment"].astype("string")
+    late = values[comment.str.contains(LATE, regex=True).fillna(False).to_numpy(dtype=bool)]
+    late = late.drop_duplicates(SEMESTER_KEY)
+    figure = pd.Series(late["value"].to_numpy(dtype=float, na_value=np.nan), index=late.index)
+    return _flags(
+        "late",
+        late.assign(figure=figure),
+        "figure",
+        lambda r: f"marked late: “{r['comment']}”",
+    )
+
+
 def quality_flags(programme: Programme, factor: float | None = None) -> pd.DataFrame:
     """Every data-quality flag of the programme (see the module docstring), with a sentence for each."""
     factor = setting_float("QUALITY_JUMP_FACTOR") if factor is None else factor
     found = [sex_split_flags(programme), jump_flags(programme, factor), falling_flags(programme)]
-    found.append(milestone_flags(programme))
+    found += [milestone_flags(programme), late_flags(programme)]
     frame = pd.concat([f for f in found if not f.empty] or [pd.DataFrame(columns=QUALITY_COLUMNS)], ignore_index=True)
     frame = frame.assign(check_label=frame["check"].map(CHECKS))
     return frame.astype({"value": float, "previous_value": float})[[*QUALITY_COLUMNS, "check_label"]]

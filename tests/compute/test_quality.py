@@ -9,7 +9,7 @@ from indicators.compute.quality import quality_flags
 from indicators.demo import demo_programme
 from indicators.domain.schema import TABLES_BY_NAME, Programme, conform
 from tests.compute.test_progress import S1, S2, S3, make_programme
-from tests.factories import indicator
+from tests.factories import indicator, programme
 
 KEY = {"indicator_id": "I1", "beneficiary": "ALB"}
 
@@ -78,3 +78,24 @@ def test_a_jump_names_the_previous_figure() -> None:
     row = flags.iloc[0]
     assert (row["value"], row["previous_semester"], row["previous_value"]) == (31, S1, 10)
     assert row["message"].startswith("31 against 10 in ")
+
+
+@pytest.mark.parametrize(
+    ("comment", "late"),
+    [
+        ("Reported after the deadline", True),
+        ("late report", True),
+        ("Delayed by the administration", True),
+        ("Transmis en retard", True),
+        ("Collated by the translator", False),  # 'late' inside a word is not a mark
+        (None, False),
+        ("On time", False),
+    ],
+)
+def test_reports_marked_late_are_counted(comment, late) -> None:
+    data = programme(
+        indicators=[indicator("I1")],
+        values=[{"indicator_id": "I1", "beneficiary": "ALB", "semester": "2025NovS1", "value": 3, "comment": comment}],
+    )
+    flags = quality_flags(data)
+    assert (flags["check"] == "late").sum() == int(late)
