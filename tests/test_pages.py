@@ -136,6 +136,30 @@ def test_a_person_without_a_role_is_told_to_ask_an_administrator(store):
     assert "Ask an administrator" in at.info[0].value and not at.dataframe and not at.metric
 
 
+def test_an_organisation_sign_in_is_logged_once_with_its_method(store):
+    store.accounts.add(ADMIN, "logged.once@example.org", "analyst", password="a long passphrase")
+    at = app(None, email="logged.once@example.org")
+    at.run()
+    no_errors(at)
+    log = store.log()
+    signed_in = log[(log["action"] == "signed in") & (log["user"] == "logged.once@example.org")]
+    assert signed_in["method"].tolist() == ["oidc"]
+
+
+@pytest.mark.parametrize("verified", [False, "false"])
+def test_an_email_the_provider_did_not_verify_brings_no_role(store, verified):
+    email = f"unverified.{str(verified).lower()}.{type(verified).__name__}@example.org"
+    store.accounts.add(ADMIN, email, "manager", password="a long passphrase")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.user = {"is_logged_in": True, "email": email, "email_verified": verified}
+    at.run()
+    no_errors(at)
+    assert [t.value for t in at.title] == ["Sign in"] and "did not verify the email address" in texts(at)
+    assert not at.dataframe and not at.metric and not at.get("plotly_chart") and email not in texts(at)
+    last = store.log().iloc[-1]
+    assert (last["action"], last["user"], last["method"]) == ("sign-in refused", email, "oidc")
+
+
 def test_the_public_donor_view_setting(store, monkeypatch):
     monkeypatch.setenv("PPD_PUBLIC_DONOR_VIEW", "1")
     at = app(None)

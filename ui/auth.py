@@ -7,7 +7,8 @@ once), in this order:
    ``ppd_session`` (``indicators/access/sessions.py``) set by the route in ``ui/routes.py``, which is how
    being signed in survives a reload and a new tab;
 2. an organisation account signed in with ``st.login`` (OpenID Connect; Streamlit keeps its own signed
-   HttpOnly cookie): the role is the store's assignment for the email;
+   HttpOnly cookie): the role is the store's assignment for the email, unless the provider says it did not
+   verify that address (``indicators.access.identity.oidc_email``); the sign-in is logged once;
 3. a visitor not signed in, shown the donor view when PUBLIC_DONOR_VIEW is 1;
 4. nobody: the sign-in page.
 
@@ -23,7 +24,7 @@ from urllib.parse import quote
 import streamlit as st
 
 from indicators.access.accounts import AccountError, password_problem
-from indicators.access.identity import PUBLIC, Identity
+from indicators.access.identity import PUBLIC, Identity, oidc_email
 from indicators.access.roles import Action, allowed, role_name
 from indicators.domain.settings import setting, setting_float
 from ui import data, view
@@ -95,17 +96,34 @@ def _local_identity() -> Identity | None:
 def _oidc_identity() -> Identity | None:
     if not st.user.get("is_logged_in"):
         return None
-    email = str(st.user.get("email") or st.user.get("preferred_username") or "")
-    if not email:
+    email, why = oidc_email(st.user)
+    given = str(st.user.get("email") or "")
+    if email is None and why == "no email":
         st.session_state[_NOTICE] = "Your organisation account did not give an email address: ask an administrator."
         return None
     cookie = st.context.cookies.get(OIDC_COOKIE)
-    key = cookie if isinstance(cookie, str) and cookie else f"email:{email.lower()}"  # no cookie: AppTest's user
-    if SESSIONS.touch(key, email.lower(), "oidc") == "idle":
+    key = cookie if isinstance(cookie, str) and cookie else f"email:{(email or given).lower()}"  # AppTest: no cookie
+    seen = SESSIONS.touch(key, (email or given).lower(), "oidc")  # 'new': this sign-in, logged once
+    if seen == "idle":
         minutes = setting_float("SESSION_IDLE_MINUTES")
         st.session_state[_NOTICE] = f"You were signed out after {minutes:g} minutes without activity."
         return None
+    if email is None:  # not verified: the address may be anyone's, so no role comes with it
+        if seen == "new":
+            _log(
+                "sign-in refused",
+                Identity(given, None, "oidc"),
+                f"email not verified by the provider; from {_client()}",
+            )
+        st.session_state[_NOTICE] = (
+            "Your organisation's sign-in service did not verify the email address of this account, so the "
+            "dashboard cannot tell whose it is: verify it with your organisation, or ask an administrator."
+        )
+        return None
     who = data.store().accounts.identity(email, "oidc")
+    if seen == "new":  # an email with no account signs in with no role; a disabled account is refused
+        action, note = ("signed in", "") if who else ("sign-in refused", "account disabled; ")
+        _log(action, who or Identity(email, None, "oidc"), f"{note}from {_client()}")
     if who is None:
         st.session_state[_NOTICE] = "This account is disabled: ask an administrator."
     return who

@@ -8,6 +8,7 @@ each rerun, so a changed role or a disabled account takes effect at once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 METHODS = ("local", "oidc", "cli", "public", "system")
@@ -33,3 +34,17 @@ class Identity:
 
 SYSTEM = Identity("system", "admin", "system")  # seeds the illustrative demo; never a person
 PUBLIC = Identity("public visitor", "donor", "public")  # not signed in, when the public donor view is on
+
+
+def oidc_email(claims: Mapping[str, object]) -> tuple[str | None, str]:
+    """The email an organisation account (the claims its OpenID provider gave, ``st.user``) is known by, whose
+    role assignment applies; or None and why not: 'no email', or 'not verified' when the provider says the
+    address was not verified (``email_verified`` false: anyone may have typed it, e.g. a manager's). Providers
+    that do not send ``email_verified`` (Microsoft Entra ID) are trusted for the addresses they give."""
+    email = str(claims.get("email") or claims.get("preferred_username") or "").strip()
+    if not email:
+        return None, "no email"
+    verified = claims.get("email_verified")
+    if claims.get("email") and (verified is False or str(verified).strip().lower() == "false"):
+        return None, "not verified"
+    return email, ""

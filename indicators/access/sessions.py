@@ -107,14 +107,15 @@ class Sessions:
             return session, ""
 
     def touch(self, key: str, email: str, method: str) -> str:
-        """For a session kept elsewhere (an OpenID Connect cookie, by a hash of it): '' while in use, 'idle'
-        once it has been idle too long (and from then on, until ``forget``)."""
+        """For a session kept elsewhere (an OpenID Connect cookie, by a hash of it): 'new' the first time this
+        process sees it (the sign-in, to be logged), '' while in use, 'idle' once it has been idle too long (and
+        from then on, until ``forget``)."""
         now, digest = self._clock(), "ext:" + _digest(key)
         with self._lock:
             session = self._sessions.get(digest)
             if session is None:
                 self._sessions[digest] = Session(email, method, now, now)
-                return ""
+                return "new"
             if self._expired(session, now):
                 session.last_seen = float("-inf")  # stays idle: the next sign-in brings a new cookie
                 return "idle"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indicators.access.identity import PUBLIC, SYSTEM, Identity
+from indicators.access.identity import PUBLIC, SYSTEM, Identity, oidc_email
 from indicators.access.roles import PERMISSIONS, ROLES, Action, PermissionRefused, allowed, refusal, require
 from indicators.domain.problems import ProjectError
 
@@ -40,6 +40,23 @@ def test_a_public_visitor_is_shown_the_donor_view_and_may_only_read():
     assert PUBLIC.donor_view and {a for a in Action if allowed(PUBLIC, a)} == EXPECTED["donor"]
     assert not Identity("m@example.org", "manager", "local").donor_view
     assert Identity("d@example.org", "donor", "oidc").donor_view
+
+
+@pytest.mark.parametrize(
+    ("claims", "expected"),
+    [
+        ({"email": "m@example.org", "email_verified": True}, ("m@example.org", "")),
+        ({"email": "m@example.org"}, ("m@example.org", "")),  # Entra ID sends no email_verified
+        ({"email": "m@example.org", "email_verified": False}, (None, "not verified")),
+        ({"email": "m@example.org", "email_verified": "false"}, (None, "not verified")),  # some send text
+        ({"email": "m@example.org", "email_verified": "true"}, ("m@example.org", "")),
+        ({"preferred_username": "m@example.org"}, ("m@example.org", "")),
+        ({"email": "", "name": "M"}, (None, "no email")),
+        ({}, (None, "no email")),
+    ],
+)
+def test_the_email_of_an_organisation_account_must_not_be_one_its_provider_did_not_verify(claims, expected):
+    assert oidc_email(claims) == expected
 
 
 def test_the_demo_seed_may_do_everything_and_is_named_in_the_log():

@@ -78,13 +78,13 @@ def test_a_handoff_code_is_used_once_within_a_minute_by_the_same_client(clock: C
 
 def test_an_external_session_is_tracked_for_idle_time(clock: Clock) -> None:
     sessions = Sessions(clock)
-    assert sessions.touch("cookie-1", "d@example.org", "oidc") == ""
+    assert sessions.touch("cookie-1", "d@example.org", "oidc") == "new"  # the sign-in, to be logged
     clock.now += 10 * 60
     assert sessions.touch("cookie-1", "d@example.org", "oidc") == ""
     clock.now += 31 * 60
     assert sessions.touch("cookie-1", "d@example.org", "oidc") == "idle"
     assert sessions.touch("cookie-1", "d@example.org", "oidc") == "idle"  # until a new sign-in
-    assert sessions.touch("cookie-2", "d@example.org", "oidc") == ""
+    assert sessions.touch("cookie-2", "d@example.org", "oidc") == "new"
 
 
 @pytest.mark.parametrize(("failures", "delay"), [(0, 0), (2, 0), (3, 1), (4, 2), (5, 4), (8, 32), (30, MAX_DELAY_S)])

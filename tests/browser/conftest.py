@@ -21,7 +21,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,17 +114,19 @@ def app(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
 
 
 @contextlib.contextmanager
-def serve(folder: Path, **settings: str) -> Iterator[App]:
-    """``streamlit run app.py`` on a free port with the store in ``folder/store`` and these settings (PPD_ names
-    without the prefix); stopped, with its whole process group, whatever happens."""
+def serve(folder: Path, *, port: int | None = None, options: Mapping[str, str] = {}, **settings: str) -> Iterator[App]:  # noqa: B006
+    """``streamlit run app.py`` on ``port`` (a free one when None) with the store in ``folder/store``, these
+    settings (PPD_ names without the prefix) and these Streamlit config options (e.g. ``{"secrets.files": path}``);
+    stopped, with its whole process group, whatever happens."""
     store_dir, log = folder / "store", folder / "streamlit.log"
-    port = _free_port()
+    port = port or _free_port()
     env = {**os.environ, "PPD_STORE_DIR": str(store_dir), "PYTHONUNBUFFERED": "1"}
     env |= {f"PPD_{name}": value for name, value in settings.items()}
     command = [
         *(sys.executable, "-m", "streamlit", "run", "app.py"),
         *("--server.port", str(port), "--server.address", "127.0.0.1"),
         *("--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"),
+        *(arg for name, value in options.items() for arg in (f"--{name}", value)),
     ]
     url = f"http://127.0.0.1:{port}"
     with log.open("wb") as out:
@@ -235,9 +237,10 @@ def manager_state(app: App, browser) -> dict:
 @pytest.fixture
 def new_context(browser, request) -> Iterator:
     """A factory of fresh browser contexts (separate sessions), all closed after the test; signed in as the
-    programme manager unless ``signed_in=False``. The browser may reach only the app on 127.0.0.1: any other
-    request is aborted, so the tests never depend on the network. When the test fails, every page it opened is
-    saved in test-artifacts/screenshots/failed-*.png."""
+    programme manager unless ``signed_in=False``. The browser may reach only this machine (127.0.0.1 and
+    localhost, where the app and any server a test starts listen, such as an OpenID provider): any other request is
+    aborted, so the tests never depend on the network. When the test fails, every page it opened is saved in
+    test-artifacts/screenshots/failed-*.png."""
     contexts = []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
@@ -247,7 +250,7 @@ def new_context(browser, request) -> Iterator:
             viewport={"width": 1400, "height": 1000}, accept_downloads=True, storage_state=state
         )
         context.set_default_timeout(RUN_TIMEOUT_MS)
-        context.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*"), lambda route: route.abort())
+        context.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/]).*"), lambda route: route.abort())
         contexts.append(context)
         return context
 
