@@ -6,7 +6,7 @@ PORT ?= 8501
 # Where `make run` listens: this machine only, unless the ADDRESS setting (PPD_ADDRESS) says otherwise.
 ADDRESS ?= $(or $(PPD_ADDRESS),127.0.0.1)
 
-.PHONY: run test lint bench demo template test-tools clean
+.PHONY: run test lint bench demo template test-tools clean i18n-extract i18n-update i18n-compile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,26 @@ test: $(VENV)/.dev test-tools  ## install and run the whole test suite, browser 
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/python -m pytest -q
+
+LOCALE := indicators/locale
+# The catalogues and the code each translates (indicators/domain/i18n.py DOMAINS).
+I18N_DOMAINS := interface figures workbooks reports
+I18N_interface := dashboard.py pages ui
+I18N_figures := indicators/compute indicators/domain indicators/present/charts.py indicators/present/export.py
+I18N_workbooks := indicators/read indicators/present/template.py indicators/access indicators/storage \
+	indicators/ingest.py indicators/store.py indicators/saved_mappings.py indicators/demo.py indicators/__main__.py
+I18N_reports := indicators/present/reports
+
+i18n-extract: $(VENV)/.dev  ## collect every text to translate into indicators/locale/<domain>.pot
+	$(foreach d,$(I18N_DOMAINS),$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location \
+		--sort-output --no-wrap --omit-header -o $(LOCALE)/$(d).pot $(I18N_$(d)) &&) true
+
+i18n-update: i18n-extract  ## bring the French catalogues (<domain>.po) up to the extracted texts
+	$(foreach d,$(I18N_DOMAINS),$(BIN)/pybabel -q $(if $(wildcard $(LOCALE)/fr/LC_MESSAGES/$(d).po),update,init -l fr) \
+		-i $(LOCALE)/$(d).pot -d $(LOCALE) -D $(d) --no-wrap $(if $(wildcard $(LOCALE)/fr/LC_MESSAGES/$(d).po),--no-fuzzy-matching --ignore-obsolete) &&) true
+
+i18n-compile: $(VENV)/.dev  ## compile the catalogues the app reads (<domain>.mo)
+	$(foreach d,$(I18N_DOMAINS),$(BIN)/pybabel compile -d $(LOCALE) -D $(d) --statistics &&) true
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check $(LINTED)

@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from indicators.access.roles import Action, allowed
-from ui import auth, data, filters, layout, view
+from ui import auth, data, filters, language, layout, view
 
 st.set_page_config(
     # A file, served by Streamlit from /media: a Material icon (or none, when the navigation's first icon is
@@ -40,6 +40,7 @@ USES_SEMESTER = ("overview", "beneficiary", "indicator", "semester_review", "rep
 USES_BENEFICIARY = ("beneficiary",)
 
 who = auth.signed_in()
+language.picker(who)  # before any text: the language of this run (URL, session, remembered, browser, setting)
 ready = who is not None and who.role is not None and not auth.must_change_password(who)
 may_open = {name: ready and allowed(who, action) for name, (*_, action) in PAGE_TABLE.items()}
 PAGES = {

@@ -23,6 +23,7 @@ from indicators.compute.headlines import headline_figures
 from indicators.compute.progress import Thresholds, indicator_progress
 from indicators.compute.rollup import regional_rollup
 from indicators.compute.suppression import donor_progress, donor_rollup
+from indicators.domain import i18n
 from indicators.domain.schema import Programme
 from indicators.domain.settings import store_location
 from indicators.ingest import Review, default_store, review
@@ -53,7 +54,7 @@ def _approved(data_version: str, _store: Store) -> Programme | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _progress(data_version: str, _store: Store) -> pd.DataFrame:
+def _progress(data_version: str, lang: str, _store: Store) -> pd.DataFrame:
     programme = _approved(data_version, _store)
     if programme is None:
         return pd.DataFrame()
@@ -62,14 +63,14 @@ def _progress(data_version: str, _store: Store) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _donor_progress(data_version: str, _store: Store) -> pd.DataFrame:
-    progress = _progress(data_version, _store)
+def _donor_progress(data_version: str, lang: str, _store: Store) -> pd.DataFrame:
+    progress = _progress(data_version, lang, _store)
     return donor_progress(progress) if len(progress) else progress
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _rollup(data_version: str, _store: Store) -> pd.DataFrame:
-    progress = _progress(data_version, _store)
+def _rollup(data_version: str, lang: str, _store: Store) -> pd.DataFrame:
+    progress = _progress(data_version, lang, _store)
     return regional_rollup(progress, Thresholds.from_settings()) if len(progress) else pd.DataFrame()
 
 
@@ -89,13 +90,13 @@ def progress(donor: bool = False) -> pd.DataFrame:
     for whoever sees the donor view, whatever the page asks: the donor frame is cached apart)."""
     donor = donor or view.is_donor()
     s = store()
-    return (_donor_progress if donor else _progress)(s.data_version(), s)
+    return (_donor_progress if donor else _progress)(s.data_version(), i18n.language(), s)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _donor_rollup(data_version: str, _store: Store) -> pd.DataFrame:
-    rolled = _rollup(data_version, _store)
-    return donor_rollup(rolled, _progress(data_version, _store)) if len(rolled) else rolled
+def _donor_rollup(data_version: str, lang: str, _store: Store) -> pd.DataFrame:
+    rolled = _rollup(data_version, lang, _store)
+    return donor_rollup(rolled, _progress(data_version, lang, _store)) if len(rolled) else rolled
 
 
 def rollup(donor: bool = False) -> pd.DataFrame:
@@ -103,7 +104,7 @@ def rollup(donor: bool = False) -> pd.DataFrame:
     for whoever sees the donor view)."""
     donor = donor or view.is_donor()
     s = store()
-    return (_donor_rollup if donor else _rollup)(s.data_version(), s)
+    return (_donor_rollup if donor else _rollup)(s.data_version(), i18n.language(), s)
 
 
 def clear() -> None:
@@ -114,7 +115,7 @@ def clear() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _headlines(data_version: str, semester: str, donor: bool, _store: Store) -> pd.DataFrame:
+def _headlines(data_version: str, semester: str, donor: bool, lang: str, _store: Store) -> pd.DataFrame:
     programme = _approved(data_version, _store)
     if programme is None:
         return pd.DataFrame()
@@ -124,11 +125,11 @@ def _headlines(data_version: str, semester: str, donor: bool, _store: Store) -> 
 def headlines(semester: str, donor: bool = False) -> pd.DataFrame:
     """headline_figures of the approved data for a semester; with ``donor`` from the donor view only."""
     s = store()
-    return _headlines(s.data_version(), semester, donor, s)
+    return _headlines(s.data_version(), semester, donor, i18n.language(), s)
 
 
 @st.cache_data(show_spinner="Comparing with the approved data", max_entries=16)
-def _review(data_version: str, version_id: str, _store: Store) -> Review:
+def _review(data_version: str, version_id: str, lang: str, _store: Store) -> Review:
     return review(_store, version_id)
 
 
@@ -136,7 +137,7 @@ def version_review(version_id: str) -> Review:
     """A stored version's changes recomputed against the approved data of now (re-applied when it moved since
     the version was checked), its conflicts and problems; ``fingerprint`` is what approving it requires."""
     s = store()
-    return _review(s.data_version(), version_id, s)
+    return _review(s.data_version(), version_id, i18n.language(), s)
 
 
 _REPORTS = "_report_pack"
@@ -159,7 +160,11 @@ def build_reports(semester: str, audience: str, formats: list[str], progress=Non
     meta = s.approved_meta()
     source = Source(meta["id"], meta.get("approved_at", ""), bool(meta.get("illustrative"))) if meta else None
     programme = _approved(version, s)
-    computed = (_progress(version, s), _rollup(version, s)) if programme is not None else None
+    computed = (
+        (_progress(version, i18n.language(), s), _rollup(version, i18n.language(), s))
+        if programme is not None
+        else None
+    )
     reports = build_pack(programme, source, semester, formats, [audience], progress, computed=computed)
     st.session_state[_REPORTS] = {"key": (version, semester, audience), "reports": reports}
     return reports

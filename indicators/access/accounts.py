@@ -126,6 +126,7 @@ class Documents(Protocol):
 
 
 ACCOUNTS, SETUP = "accounts.json", "setup.json"
+PREFERENCES = "preferences.json"  # per email: the interface language chosen last
 
 
 class Accounts:
@@ -165,6 +166,21 @@ class Accounts:
         self._log(
             {"at": _now(), "action": action, "version": None, "user": actor.email, "method": actor.method, "note": note}
         )
+
+    def language(self, email: str) -> str | None:
+        """The interface language a person chose last (kept apart from the accounts: organisation accounts
+        have one too), or None."""
+        data = self.documents.read_document(PREFERENCES)
+        chosen = json.loads(data).get(normal_email(email), {}).get("language") if data else None
+        return chosen if isinstance(chosen, str) else None
+
+    def remember_language(self, email: str, language: str) -> None:
+        """Keep a person's choice of interface language for their next visit."""
+        with self.documents.locked("preferences"):
+            data = self.documents.read_document(PREFERENCES)
+            preferences = json.loads(data) if data else {}
+            preferences.setdefault(normal_email(email), {})["language"] = language
+            self.documents.write_document(PREFERENCES, json.dumps(preferences, indent=2, sort_keys=True).encode())
 
     def all(self) -> list[Account]:
         """Every account, by email."""

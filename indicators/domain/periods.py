@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import total_ordering
 
+from indicators.domain import i18n
 from indicators.domain.settings import setting_int
 
 _MONTHS_EN = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -70,8 +71,12 @@ class Semester:
 
     @property
     def label(self) -> str:
+        """The semester as people read it, in the current language ("Nov 2024 – Apr 2025"; "nov. 2024 – avr.
+        2025"); the identifier (``id``) never changes."""
         s, e = self.start, self.end
-        return f"{_MONTHS_EN[s.month]} {s.year} – {_MONTHS_EN[e.month]} {e.year}"
+        if i18n.language() == i18n.SOURCE_LANGUAGE:
+            return f"{_MONTHS_EN[s.month]} {s.year} – {_MONTHS_EN[e.month]} {e.year}"
+        return f"{i18n.month_year(s)} – {i18n.month_year(e)}"
 
     @property
     def index(self) -> int:

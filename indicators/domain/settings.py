@@ -80,6 +80,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Progress at or above which an indicator is over-achieved and, like one at risk or off track, needs an "
         "explanation.",
     ),
+    Setting(
+        "DEFAULT_LANGUAGE",
+        "en",
+        "Language of the interface when the browser asks for none we have: en (English) or fr (French).",
+    ),
     Setting("SUPPRESS_BELOW", "5", "Sensitive counts from 1 to this value minus one are shown as '<N' to donors."),
     Setting(
         "FOUR_EYES",

@@ -1,0 +1,61 @@
+"""The interface language of a session: English or French.
+
+Chosen, in this order: ``?lang=fr`` in the URL (a link reproduces it), the choice made in this session, the
+signed-in person's last choice (kept with the store), the browser's language, the setting DEFAULT_LANGUAGE.
+The sidebar's picker changes it; the choice is kept in the URL and, for a signed-in person, remembered.
+``apply`` runs at the start of every run of the script, before any text is drawn.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from indicators.access.identity import Identity
+from indicators.domain import i18n
+from indicators.domain.settings import setting
+
+KEY = "lang"  # the URL parameter and the session's choice
+_REMEMBERED = "_lang_remembered"
+
+
+def _guess(who: Identity | None) -> str:
+    chosen = i18n.supported(st.query_params.get(KEY)) or i18n.supported(st.session_state.get(KEY))
+    if chosen:
+        return chosen
+    if who is not None and who.method != "public":
+        from ui import data  # the store: only once someone is signed in
+
+        remembered = i18n.supported(data.store().accounts.language(who.email))
+        if remembered:
+            return remembered
+    return i18n.supported(st.context.locale) or i18n.supported(setting("DEFAULT_LANGUAGE")) or i18n.SOURCE_LANGUAGE
+
+
+def apply(who: Identity | None = None) -> str:
+    """Set the language of this run (see the module docstring); returns its code."""
+    code = _guess(who)
+    st.session_state[KEY] = code
+    i18n.set_language(code)
+    return code
+
+
+def picker(who: Identity | None = None) -> None:
+    """The language picker in the sidebar ("English" / "Français"), kept in the URL and remembered."""
+    code = apply(who)
+    chosen = st.sidebar.selectbox(
+        "Language / Langue",
+        list(i18n.LANGUAGES),
+        index=list(i18n.LANGUAGES).index(code),
+        format_func=i18n.LANGUAGES.get,
+        key="language_picker",
+    )
+    if chosen != code:
+        st.session_state[KEY] = chosen
+        st.query_params[KEY] = chosen
+        if who is not None and who.method != "public":
+            from ui import data
+
+            data.store().accounts.remember_language(who.email, chosen)
+        st.rerun()
+    if code != i18n.SOURCE_LANGUAGE or KEY in st.query_params:
+        st.query_params[KEY] = code
