@@ -98,6 +98,15 @@ BENEFICIARY_ALIASES: dict[str, str] = {
     "western balkans": "REG",
     "wb": "REG",
     "all": "REG",
+    # French names (folded: no accents), as a French-speaking analyst writes them
+    "albanie": "ALB",
+    "bosnie herzegovine": "BIH",
+    "bosnie et herzegovine": "BIH",
+    "bosnie": "BIH",
+    "macedoine du nord": "MKD",
+    "macedoine": "MKD",
+    "serbie": "SRB",
+    "balkans occidentaux": "REG",
 }
 
 

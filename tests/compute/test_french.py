@@ -17,7 +17,16 @@ from indicators.compute.quality import quality_flags
 from indicators.compute.rollup import regional_rollup
 from indicators.compute.suppression import donor_progress, donor_rollup
 from indicators.domain import i18n
-from indicators.domain.reference import BENEFICIARIES, ILLUSTRATIVE_NOTICE, KOSOVO_FOOTNOTE, beneficiary_name
+from indicators.domain.periods import PeriodError, parse_semester
+from indicators.domain.problems import ERROR, Problem, quote
+from indicators.domain.reference import (
+    BENEFICIARIES,
+    ILLUSTRATIVE_NOTICE,
+    KOSOVO_FOOTNOTE,
+    beneficiary_code,
+    beneficiary_name,
+)
+from indicators.domain.schema import TABLES
 from indicators.present import charts
 from indicators.present.export import csv_export
 from tests.compute.test_progress import S1, S2, S3, make_programme
@@ -243,3 +252,25 @@ def test_every_check_has_a_french_label(code: str) -> None:
     with i18n.using("fr"):
         assert i18n._(quality.CHECKS[code]) != quality.CHECKS[code]
     assert suppression.SECONDARY == "[c]"  # the confidential mark is the same in both languages
+
+
+def test_french_names_are_read_as_beneficiary_codes() -> None:
+    with i18n.using("fr"):
+        names = [b.name for b in BENEFICIARIES]
+    assert [beneficiary_code(n) for n in names] == [b.code for b in BENEFICIARIES]
+
+
+def test_problems_and_period_errors_are_french() -> None:
+    problem = Problem(ERROR, "Values", 7, "Semester", "'13/05/2025'", "a semester")
+    with i18n.using("fr"):
+        assert problem.message == (
+            f"feuille «{NNBSP}Values{NNBSP}», ligne 7, colonne «{NNBSP}Semester{NNBSP}»{NNBSP}: valeur trouvée"
+            f"{NNBSP}: '13/05/2025'{NNBSP}; attendu{NNBSP}: a semester."
+        )  # "expected" comes from the check that made the problem
+        assert quote(None) == "une cellule vide"
+        with pytest.raises(PeriodError, match="n'est pas une date valide"):
+            parse_semester("2025-02-30")
+        helps = [i18n._(c.help) for t in TABLES for c in t.columns if c.help] + [i18n._(t.help) for t in TABLES]
+    assert problem.message == "sheet 'Values', row 7, column 'Semester': found '13/05/2025'; expected a semester."
+    untranslated = [h for h in helps if h in {c.help for t in TABLES for c in t.columns} | {t.help for t in TABLES}]
+    assert not untranslated
