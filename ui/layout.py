@@ -237,7 +237,7 @@ def project_errors_shown() -> Iterator[None]:
 
 
 # Headline figures where a rise is bad news, so st.metric colours the change the other way round.
-RISE_IS_BAD = frozenset({"Activities postponed"})
+RISE_IS_BAD = frozenset({"activities_postponed"})  # headline keys (the figure's name is in the reader's language)
 
 
 def headline_metrics(headlines: pd.DataFrame) -> None:
@@ -252,7 +252,7 @@ def headline_metrics(headlines: pd.DataFrame) -> None:
             delta=delta,
             help=row.help,
             border=True,
-            delta_color="inverse" if row.figure in RISE_IS_BAD else "normal",
+            delta_color="inverse" if row.key in RISE_IS_BAD else "normal",
         )
 
 
