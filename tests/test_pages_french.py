@@ -20,7 +20,7 @@ import pytest
 
 from indicators.domain import i18n
 from indicators.ingest import default_store
-from tests.test_pages import OPENS, add_accounts, app, no_errors
+from tests.test_pages import ADMIN, OPENS, add_accounts, app, no_errors
 
 # English words and phrases of the interface (labels, captions, messages, column headers) that French pages never
 # show; each is matched as a whole word, case-sensitively. Words French shares (Version, Note, Source, Date,
@@ -190,3 +190,15 @@ def test_french_tables_write_figures_the_french_way(store):
     table = next(f.value for f in at.dataframe if "coverage" in f.value.columns)
     assert "non rapporté" in set(table["actual"])
     assert not any(isinstance(v, str) and re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", v) for v in table["actual"])
+
+
+def test_a_local_sign_in_from_a_french_page_keeps_french(store):
+    """The hand-off after a local sign-in keeps only the path of the page: the language chosen on the sign-in
+    page (?lang=fr) is remembered for the account, so the dashboard opens in French."""
+    store.accounts.add(ADMIN, "french.reader@example.org", "donor", password="a long passphrase")
+    at = app(None, lang="fr")
+    at.text_input(key="signin_email").set_value("french.reader@example.org")
+    at.text_input(key="signin_password").set_value("a long passphrase")
+    at.button[0].click().run()
+    no_errors(at)
+    assert store.accounts.language("french.reader@example.org") == "fr"

@@ -26,6 +26,7 @@ import streamlit as st
 from indicators.access.accounts import AccountError, password_problem
 from indicators.access.identity import PUBLIC, Identity, oidc_email
 from indicators.access.roles import Action, allowed, role_name
+from indicators.domain import i18n
 from indicators.domain.i18n import N_, _
 from indicators.domain.settings import setting, setting_float
 from ui import data, language, view
@@ -165,6 +166,9 @@ def _log(action: str, who: Identity, note: str) -> None:
 
 
 def _start_local_session(email: str) -> None:
+    if i18n.supported(st.query_params.get(language.KEY)):
+        # the language chosen on the sign-in page (?lang=fr) outlives the hand-off, which keeps only the path
+        data.store().accounts.remember_language(email, i18n.language())
     token = SESSIONS.start(email, "local")
     st.session_state[_TOKEN] = token
     path = "/" + (st.context.url or "").split("//", 1)[-1].partition("/")[2].partition("?")[0]
