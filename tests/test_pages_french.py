@@ -23,11 +23,12 @@ from indicators.ingest import default_store
 from tests.test_pages import ADMIN, OPENS, add_accounts, app, no_errors
 
 # English words and phrases of the interface (labels, captions, messages, column headers) that French pages never
-# show; each is matched as a whole word, case-sensitively. Words French shares (Version, Note, Source, Date,
-# Action, Code, Table, Total, Section) are left out, and so are data.
+# show; each is matched as a whole word, case-sensitively. Words French shares (Version, Versions, Note, Source,
+# Date, Action, Code, Table, Total) are left out, and so are data and identifiers French text names as they are
+# (the template's sheet names such as Targets, setting names).
 ENGLISH = (
     "Overview", "Semester", "Beneficiary", "Beneficiaries", "Indicator", "Indicators", "Work plan", "Work-plan",
-    "Upload", "Review", "Reports", "Method", "Accounts", "Download", "Progress", "Target", "Targets", "Baseline",
+    "Upload", "Review", "Reports", "Method", "Accounts", "Download", "Progress", "Target", "Baseline",
     "Actual", "Approved", "approved data", "Status", "Sign out", "Sign in", "Signed in", "not reported",
     "Headline", "Explanation", "Explanations", "Activities", "Activity", "Delivery", "Planned", "Completed",
     "Ongoing", "Postponed", "Cancelled", "Not started", "Forecast", "Carried", "Coverage", "Meeting", "Place",
