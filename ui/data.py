@@ -118,7 +118,8 @@ def _headlines(data_version: str, semester: str, donor: bool, _store: Store) -> 
     programme = _approved(data_version, _store)
     if programme is None:
         return pd.DataFrame()
-    return headline_figures(programme, semester, Thresholds.from_settings(), donor=donor)
+    done = (_donor_progress if donor else _progress)(data_version, _store)  # cached: not computed again
+    return headline_figures(programme, semester, Thresholds.from_settings(), donor=donor, progress=done)
 
 
 def headlines(semester: str, donor: bool = False) -> pd.DataFrame:
