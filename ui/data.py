@@ -120,7 +120,8 @@ def _headlines(data_version: str, semester: str, donor: bool, lang: str, _store:
     programme = _approved(data_version, _store)
     if programme is None:
         return pd.DataFrame()
-    return headline_figures(programme, semester, Thresholds.from_settings(), donor=donor)
+    done = (_donor_progress if donor else _progress)(data_version, lang, _store)  # cached: not computed again
+    return headline_figures(programme, semester, Thresholds.from_settings(), donor=donor, progress=done)
 
 
 def headlines(semester: str, donor: bool = False) -> pd.DataFrame:

@@ -3,8 +3,6 @@ rules are METHOD_TEXT below."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
@@ -109,10 +107,15 @@ def with_forecast(progress: pd.DataFrame, achieved: float = 1.0, on_track: float
     )
     semesters = np.where(end_progress >= achieved, position + 1.0, np.where(towards, needed, np.nan))
     semesters = np.where(can, semesters, np.nan)
-    forecast_semester = [
-        first.shift(int(k) - 1).id if first is not None and not math.isnan(k) and k >= 1 else None for k in semesters
+    # Few distinct values: each semester id and each sentence is made once, then spread (80,000 rows -> ~100).
+    ahead = np.unique(semesters[np.isfinite(semesters) & (semesters >= 1)]) if first is not None else []
+    shifts = {k: first.shift(int(k) - 1).id for k in ahead}
+    forecast_semester = [shifts.get(k) for k in semesters]
+    sentences: dict[tuple[object, object], str | None] = {}
+    texts = [
+        sentences[pair] if pair in sentences else sentences.setdefault(pair, _text(*pair))
+        for pair in zip(code, forecast_semester, strict=True)
     ]
-    texts = [_text(c, s) for c, s in zip(code, forecast_semester, strict=True)]
     return frame.assign(
         end_semester=pd.array(np.where(has_end, end_semester, None), dtype="string"),
         end_target=end_target,

@@ -119,15 +119,23 @@ HEADLINES: tuple[Headline, ...] = (
 
 
 def headline_figures(
-    programme: Programme, semester: str, thresholds: Thresholds | None = None, donor: bool = False
+    programme: Programme,
+    semester: str,
+    thresholds: Thresholds | None = None,
+    donor: bool = False,
+    progress: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The headline figures of a semester: figure, value, previous, change, unit, help (words in the current
     language) and key (the figure's stable name).
 
     With ``donor`` they are computed from the donor view (``donor_progress``): nothing hidden there counts.
+    ``progress`` is the programme's ``indicator_progress`` when the caller has it already (the app caches it;
+    with ``donor``, its ``donor_progress``), so that it is not computed again.
     """
-    progress = indicator_progress(programme, thresholds)
-    inputs = Inputs(donor_progress(progress) if donor else progress, expected_reports(programme), programme.activities)
+    if progress is None:
+        progress = indicator_progress(programme, thresholds)
+        progress = donor_progress(progress) if donor else progress
+    inputs = Inputs(progress, expected_reports(programme), programme.activities)
     previous = semester_from_id(semester).previous().id
     rows = []
     for h in HEADLINES:

@@ -143,25 +143,38 @@ def _running_totals_to_hide(
     """Running totals of sensitive cumulative counts to hide so that no two shown figures differ by a small
     count: a total is hidden when it rose by 1 to threshold-1 since the semester before (20 - 17 = 3), or since
     the last figure of its series a donor sees (the last total shown, else the baseline shown, else 0), so
-    the totals around a hidden one cannot be subtracted into a small count either. ``hidden`` marks totals
-    already hidden; they are skipped as the last shown figure."""
-    out = pd.Series(False, index=frame.index)
+    the totals around a hidden one cannot be subtracted into a small count either; a total equal to a hidden one
+    just before it (carried forward, no report since) is hidden with it. ``hidden`` marks totals already
+    hidden; they are skipped as the last shown figure."""
     series = frame[_eligible(frame, "sensitive") & frame["cumulative"].astype("boolean").fillna(False)]
-    for _pair, rows in series.sort_values("semester", kind="stable").groupby(
-        ["indicator_id", "beneficiary"], sort=False
-    ):
-        first = rows.index[0]
-        before = float(np.nan_to_num(frame.at[first, "baseline"], nan=0.0))
-        last_shown = float(np.nan_to_num(baseline_shown.at[first], nan=0.0))
-        for index, total in rows["actual"].items():
-            if pd.isna(total):
-                continue  # nothing reported: no figure shown, the running total stays as it was
-            rise, since_shown = float(total) - before, float(total) - last_shown
-            before = float(total)
-            if hidden.at[index] or 0 < abs(rise) < threshold or 0 < abs(since_shown) < threshold:
-                out.at[index] = True
-            else:
-                last_shown = float(total)
+    series = series.sort_values(["indicator_id", "beneficiary", "semester"], kind="stable")
+    # Each series is read in semester order, carrying the last figure shown: a scan over plain arrays.
+    keys = series["indicator_id"].astype("string") + "\x1f" + series["beneficiary"].astype("string")
+    starts = (keys != keys.shift(1)).fillna(True).to_numpy(dtype=bool)
+    totals = series["actual"].to_numpy(dtype=float, na_value=np.nan)
+    baselines = np.nan_to_num(series["baseline"].to_numpy(dtype=float, na_value=np.nan), nan=0.0)
+    shown_first = np.nan_to_num(baseline_shown.reindex(series.index).to_numpy(dtype=float, na_value=np.nan), nan=0.0)
+    already = hidden.reindex(series.index).fillna(False).to_numpy(dtype=bool)
+    hide = np.zeros(len(series), dtype=bool)
+    before = last_shown = 0.0
+    hidden_before = False
+    for i in range(len(series)):
+        if starts[i]:
+            before, last_shown, hidden_before = baselines[i], shown_first[i], False
+        total = totals[i]
+        if total != total:  # nothing reported: no figure shown, the running total stays as it was
+            continue
+        rise, since_shown = total - before, total - last_shown
+        before = total
+        # A total equal to a hidden one before it (carried forward: no report since) would give it away.
+        if already[i] or 0 < abs(rise) < threshold or 0 < abs(since_shown) < threshold or (rise == 0 and hidden_before):
+            hide[i] = True
+            hidden_before = True
+        else:
+            last_shown = total
+            hidden_before = False
+    out = pd.Series(False, index=frame.index)
+    out[series.index[hide]] = True
     return out
 
 
@@ -288,7 +301,9 @@ def _hidden_behind(rollup: pd.DataFrame, safe: pd.DataFrame) -> pd.DataFrame:
     marks = hidden_marks()
     flags = rolled.assign(
         _baseline=rolled["baseline_display"].isin(marks) | rolled["baseline_display"].str.startswith("<"),
-        _actual=rolled["actual_display"].isin(marks) | rolled["actual_display"].str.startswith("<"),
+        # A sensitive figure carried forward is shown as "no report": the regional total it is carried into
+        # would give it back (and with it a total hidden when it was reported), so that total is hidden too.
+        _actual=rolled["actual_display"].isin([*marks, _(NO_REPORT)]) | rolled["actual_display"].str.startswith("<"),
         _status=rolled["status"] == STATUS_BY_CODE["suppressed"].code,
     )
     flags = flags.assign(**{c: flags[c].fillna(False).astype(bool) for c in ("_baseline", "_actual", "_status")})
