@@ -302,7 +302,9 @@ def status_matrix_figure(progress: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(
         categoryorder="array", categoryarray=indicators, autorange="reversed", showgrid=False, automargin=True
     )
-    return _finish(fig, title, caption, height=140 + 40 * len(indicators))
+    # Names stand slanted above the grid: room for them under the title (Bosnie-Herzégovine is long).
+    top = {"l": 10, "r": 10, "t": 170, "b": 10}
+    return _finish(fig, title, caption, height=230 + 40 * len(indicators), margin=top)
 
 
 def trend_figure(progress: pd.DataFrame) -> go.Figure:
