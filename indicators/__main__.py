@@ -62,7 +62,8 @@ def _footnote() -> str:
 
 def _severity(problem) -> str:  # noqa: ANN001 - Problem
     """ERROR or WARNING as a listing starts its line, in the language of the messages."""
-    return f"{_('ERROR') if problem.severity == ERROR else _('WARNING'):8}"
+    word = _("ERROR") if problem.severity == ERROR else _("WARNING")
+    return f"{word:8}"
 
 
 def _cli_admin() -> Identity:
@@ -444,19 +445,20 @@ def _report_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _language(argv: list[str]) -> str:
-    """The language of the messages: ``--lang`` wherever it is given, else the setting DEFAULT_LANGUAGE."""
-    early = argparse.ArgumentParser(add_help=False)
+def _language(argv: list[str]) -> tuple[str, list[str]]:
+    """The language of the messages (``--lang`` before or after the command, else the setting DEFAULT_LANGUAGE)
+    and the arguments without ``--lang``."""
+    early = argparse.ArgumentParser(prog="python -m indicators", add_help=False)
     early.add_argument("--lang", choices=list(i18n.LANGUAGES), default=None)
-    known, _rest = early.parse_known_args(argv)
-    return known.lang or i18n.supported(setting("DEFAULT_LANGUAGE")) or i18n.SOURCE_LANGUAGE
+    known, rest = early.parse_known_args(argv)
+    return known.lang or i18n.supported(setting("DEFAULT_LANGUAGE")) or i18n.SOURCE_LANGUAGE, rest
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command with its messages in the language of ``--lang`` (or the setting DEFAULT_LANGUAGE)."""
-    argv = sys.argv[1:] if argv is None else list(argv)
-    with i18n.using(_language(argv)):
-        return _main(argv)
+    language, rest = _language(sys.argv[1:] if argv is None else list(argv))
+    with i18n.using(language):
+        return _main(rest)
 
 
 def _main(argv: list[str]) -> int:

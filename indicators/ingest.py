@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,8 +115,8 @@ def ingest(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest") as pool:
         try:
             step(0.05, _("Checking and reading the file"))
-            parsing = pool.submit(  # the checks run in the worker too
-                worker.parse_isolated, data, file_name=file_name, every_sheet=mapping is not None
+            parsing = pool.submit(  # the checks run in the worker too, in this thread's language (its context)
+                copy_context().run, worker.parse_isolated, data, file_name=file_name, every_sheet=mapping is not None
             )
             base = store.load(base_version) if base_version else empty_programme()  # while the worker reads
             digest = sha256(data)
@@ -155,7 +156,9 @@ def ingest(
         step(0.7, _("Comparing with the approved data"))
         result.duplicate_of = store.find_by_sha(digest)
         store_it = save and result.duplicate_of is None
-        merging = pool.submit(_merge_and_stage, store, data, base, upload, store_it)  # while the changes are listed
+        merging = pool.submit(
+            copy_context().run, _merge_and_stage, store, data, base, upload, store_it
+        )  # while the changes are listed
         try:
             result.changes = diff.upload_changes(base, upload)
             result.merged, staged = merging.result()

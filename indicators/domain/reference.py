@@ -87,6 +87,15 @@ BENEFICIARY_ALIASES: dict[str, str] = {
     "western balkans": "REG",
     "wb": "REG",
     "all": "REG",
+    # French names
+    "albanie": "ALB",
+    "bosnie herzegovine": "BIH",
+    "bosnie": "BIH",
+    "macedoine du nord": "MKD",
+    "macedoine": "MKD",
+    "serbie": "SRB",
+    "regionale": "REG",
+    "balkans occidentaux": "REG",
 }
 
 

@@ -16,6 +16,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import copy_context
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -93,8 +94,11 @@ def read_workbook(
         halves = _halves(summary, wanted[largest])
     whole = [name for name in wanted if halves is None or name != largest]
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="fastexcel") as pool:
-        loading = pool.submit(_load_sheets, data, whole, subject) if whole else None
-        half_loads = [pool.submit(_load_half, summary, halves, n, largest, subject) for n in (0, 1) if halves]
+        # the threads write their refusals in this thread's language: each runs in a copy of its context
+        loading = pool.submit(copy_context().run, _load_sheets, data, whole, subject) if whole else None
+        half_loads = [
+            pool.submit(copy_context().run, _load_half, summary, halves, n, largest, subject) for n in (0, 1) if halves
+        ]
         findings = {name: _scan_xml(summary.parts[path]) for name, path in wanted.items()}
         loaded = loading.result() if loading else {}
         if halves is not None:  # two halves that do not fit together exactly: the sheet is read whole
