@@ -3,6 +3,7 @@
 import streamlit as st
 
 from indicators.compute.workplan import activities_for
+from indicators.domain.i18n import _
 from indicators.domain.periods import semester_label
 from indicators.domain.reference import beneficiary_name
 from indicators.present.charts import trend_figure
@@ -10,39 +11,39 @@ from ui import data, layout, shown, view
 
 beneficiary, semester = view.beneficiary(), view.semester()
 layout.page_header(
-    f"Beneficiary: {beneficiary_name(beneficiary or '')}",
-    "Indicators against their targets in force, and the work plan, for the chosen semester.",
+    _("Beneficiary: {name}").format(name=beneficiary_name(beneficiary or "")),
+    _("Indicators against their targets in force, and the work plan, for the chosen semester."),
 )
 programme = layout.programme_or_stop()
 progress = data.progress(donor=view.is_donor())
 mine = progress[progress["beneficiary"] == beneficiary]
 rows = layout.readable(mine[mine["semester"] == semester])
 
-st.subheader(f"Indicators, {semester_label(semester)}")
+st.subheader(_("Indicators, {semester}").format(semester=semester_label(semester)))
 if rows.empty:
-    layout.nothing_to_show("No indicators for this beneficiary in this semester.")
+    layout.nothing_to_show(_("No indicators for this beneficiary in this semester."))
 else:
     rows = shown.worst_first(rows, programme, shown.TABLE_LIMIT, "beneficiary_rows")
     layout.table(rows, layout.progress_columns(donor=view.is_donor()))
 
 revisions = mine[mine["revision_text"].notna()]
 if len(revisions):
-    st.subheader("Target revisions")
-    st.caption("Targets a later Steering Committee meeting changed, for every semester they are in force.")
+    st.subheader(_("Target revisions"))
+    st.caption(_("Targets a later Steering Committee meeting changed, for every semester they are in force."))
     layout.table(layout.readable(revisions), layout.REVISION_COLUMNS, key="beneficiary_revisions")
 
-st.subheader("Trend against target")
+st.subheader(_("Trend against target"))
 indicators = sorted(mine["indicator_id"].dropna().unique())
 titles = dict(zip(mine["indicator_id"], mine["title"], strict=False))
 if indicators:
     chosen = st.selectbox(
-        "Indicator", indicators, format_func=lambda i: f"{i} · {titles.get(i, '')}", key="beneficiary_indicator"
+        _("Indicator"), indicators, format_func=lambda i: f"{i} · {titles.get(i, '')}", key="beneficiary_indicator"
     )
     layout.figure(trend_figure(mine[mine["indicator_id"] == chosen]), key="trend")
 
-st.subheader(f"Activities, {semester_label(semester)}")
+st.subheader(_("Activities, {semester}").format(semester=semester_label(semester)))
 activities = layout.readable(activities_for(programme.activities, semester, beneficiary))
 if activities.empty:
-    layout.nothing_to_show("No activities were planned for this beneficiary in this semester.")
+    layout.nothing_to_show(_("No activities were planned for this beneficiary in this semester."))
 else:
     layout.table(activities, layout.ACTIVITY_COLUMNS)

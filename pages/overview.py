@@ -4,29 +4,30 @@ import streamlit as st
 
 from indicators.compute.progress import latest_status
 from indicators.compute.workplan import activities_for, workplan_delivery
+from indicators.domain.i18n import _
 from indicators.domain.periods import semester_label
 from indicators.domain.reference import PROGRAMME_TITLE
 from indicators.present.charts import delivery_figure, status_matrix_figure
 from ui import data, layout, shown, view
 
-layout.page_header("Programme progress", PROGRAMME_TITLE)
+layout.page_header(_("Programme progress"), _(PROGRAMME_TITLE))
 programme = layout.programme_or_stop()
 semester = view.semester()
-st.subheader(f"Headline figures, {semester_label(semester)}")
+st.subheader(_("Headline figures, {semester}").format(semester=semester_label(semester)))
 layout.headline_metrics(data.headlines(semester, donor=view.is_donor()))
-st.caption("Under each figure: the change against the previous semester.")
+st.caption(_("Under each figure: the change against the previous semester."))
 
-st.subheader("Indicator status by beneficiary")
+st.subheader(_("Indicator status by beneficiary"))
 status = latest_status(data.progress(donor=view.is_donor()), semester)
 if status.empty:
-    layout.nothing_to_show("No indicator has a target or a value in this semester.")
+    layout.nothing_to_show(_("No indicator has a target or a value in this semester."))
 else:
     status = shown.worst_first(status, programme, shown.MATRIX_LIMIT, "overview_status")
     layout.figure(status_matrix_figure(status), key="status_matrix")
 
-st.subheader("Work-plan delivery by beneficiary")
+st.subheader(_("Work-plan delivery by beneficiary"))
 activities = activities_for(programme.activities, semester)
 if activities.empty:
-    layout.nothing_to_show("No activities were planned for this semester.")
+    layout.nothing_to_show(_("No activities were planned for this semester."))
 else:
     layout.figure(delivery_figure(workplan_delivery(activities, by=("beneficiary",))), key="delivery")

@@ -4,37 +4,45 @@ donor edition only; the files are handed over by ``layout.download``, never at a
 
 import streamlit as st
 
+from indicators.domain.i18n import _
 from indicators.domain.periods import semester_label
 from indicators.present.reports import FORMAT_LABELS, FORMATS
-from ui import data, layout, view
+from ui import data, language, layout, view
 
-layout.page_header("Reports", "The semester report pack, made from the approved version only.")
+layout.page_header(_("Reports"), _("The semester report pack, made from the approved version only."))
 programme = layout.programme_or_stop()
 semester = view.semester()
 audiences = view.report_audiences()
 if not audiences:  # dashboard.py lets only those who may make reports open this page
-    layout.nothing_to_show("Reports are made by programme managers and donors.")
+    layout.nothing_to_show(_("Reports are made by programme managers and donors."))
     st.stop()
-editions = {"manager": "Programme management (all approved figures)", "donor": "Donor edition (small counts hidden)"}
+editions = {
+    "manager": _("Programme management (all approved figures)"),
+    "donor": _("Donor edition (small counts hidden)"),
+}
 if len(audiences) > 1:
-    audience = st.radio("Edition", audiences, format_func=editions.get, horizontal=True, key="report_edition")
+    audience = st.radio(_("Edition"), audiences, format_func=editions.get, horizontal=True, key="report_edition")
 else:
     audience = audiences[0]
-    st.caption(f"{editions[audience]}: the figures the donor view shows.")
+    st.caption(_("{edition}: the figures the donor view shows.").format(edition=editions[audience]))
 formats = st.multiselect(
-    "Files", list(FORMATS), default=list(FORMATS), format_func=FORMAT_LABELS.get, key="report_formats"
+    _("Files"), list(FORMATS), default=list(FORMATS), format_func=lambda f: _(FORMAT_LABELS[f]), key="report_formats"
 )
-st.caption(f"{semester_label(semester)}: change the semester in the sidebar.")
+st.caption(_("{semester}: change the semester in the sidebar.").format(semester=semester_label(semester)))
 if st.button(
-    "Build the report pack", type="primary", icon=":material/summarize:", disabled=not formats, key="report_build"
+    _("Build the report pack"), type="primary", icon=":material/summarize:", disabled=not formats, key="report_build"
 ):
-    bar = st.progress(0.0, text="Starting")
+    bar = st.progress(0.0, text=_("Starting"))
     with layout.project_errors_shown():
         data.build_reports(semester, audience, formats, progress=lambda share, what: bar.progress(share, text=what))
     bar.empty()
 for report in data.built_reports(semester, audience):
     layout.download(
-        f"{FORMAT_LABELS[report.format]} · {report.file_name} · {len(report.data) / 1024:,.0f} KB",
+        _("{format} · {file} · {size} KB").format(
+            format=_(FORMAT_LABELS[report.format]),
+            file=report.file_name,
+            size=language.number(len(report.data) / 1024),
+        ),
         lambda kept=report.data: kept,
         file_name=report.file_name,
         mime=report.mime,

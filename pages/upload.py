@@ -2,17 +2,18 @@
 
 import streamlit as st
 
+from indicators.domain.i18n import _
 from indicators.domain.settings import setting_int
 from indicators.ingest import IngestResult, ingest
 from indicators.present.template import template_bytes
 from ui import data, layout, mapping_step, view
 
 layout.page_header(
-    "Upload a monitoring workbook",
-    "Every problem is listed at once by sheet, row and column; nothing changes until a programme manager approves.",
+    _("Upload a monitoring workbook"),
+    _("Every problem is listed at once by sheet, row and column; nothing changes until a programme manager approves."),
 )
 layout.download(
-    "Download the blank template (.xlsx)",
+    _("Download the blank template (.xlsx)"),
     lambda: template_bytes(data.approved()),
     file_name="monitoring_template.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -34,25 +35,25 @@ def keep(checked: IngestResult, file_id: str, file_name: str) -> None:
 
 
 upload = st.file_uploader(
-    "Monitoring workbook (.xlsx)",
+    _("Monitoring workbook (.xlsx)"),
     type=["xlsx"],
     key=f"workbook-{round_}",
     max_upload_size=setting_int("MAX_UPLOAD_MB"),
-    help=f"The template filled in; up to {setting_int('MAX_UPLOAD_MB')} MB.",
+    help=_("The template filled in; up to {size} MB.").format(size=setting_int("MAX_UPLOAD_MB")),
 )
 if upload is None:
     st.session_state.pop("checking", None)  # a file removed from the uploader is forgotten
     result = st.session_state.get("stored")
     if result is None:
-        layout.nothing_to_show("Choose a workbook to check it. Nothing is stored until it passes every check.")
+        layout.nothing_to_show(_("Choose a workbook to check it. Nothing is stored until it passes every check."))
         st.stop()
 else:
     st.session_state.pop("stored", None)
     checking = st.session_state.get("checking")
     if checking is None or checking[0] != upload.file_id:  # one check per file, however often the page reruns
         checked = None
-        with st.status(f"Checking {layout.md(upload.name)}", expanded=True) as status:
-            bar = st.progress(0.0, text="Starting")
+        with st.status(_("Checking {file}").format(file=layout.md(upload.name)), expanded=True) as status:
+            bar = st.progress(0.0, text=_("Starting"))
             with layout.project_errors_shown():
                 checked = ingest(
                     upload.getvalue(),
@@ -63,7 +64,9 @@ else:
                 )
             passed = checked is not None and checked.ok
             status.update(
-                label=f"Checked {layout.md(upload.name)}", state="complete" if passed else "error", expanded=not passed
+                label=_("Checked {file}").format(file=layout.md(upload.name)),
+                state="complete" if passed else "error",
+                expanded=not passed,
             )
         if checked is None:
             st.stop()
@@ -74,16 +77,18 @@ if upload is not None:
         result.message is None
         and result.mapping is None
         and st.toggle(
-            "Read this workbook through a mapping of my own",
+            _("Read this workbook through a mapping of my own"),
             key=f"map:{upload.file_id}",
-            help="For a workbook kept in your own layout: say which columns hold what, once.",
+            help=_("For a workbook kept in your own layout: say which columns hold what, once."),
         )
     )
     if wants_mapping:
         if result.needs_mapping:
             st.info(
-                "This workbook is not in the template's layout. Say below where your values are: the mapping is "
-                "saved, and the next workbook laid out like this one goes straight to the report.",
+                _(
+                    "This workbook is not in the template's layout. Say below where your values are: the mapping "
+                    "is saved, and the next workbook laid out like this one goes straight to the report."
+                ),
                 icon=":material/table_view:",
             )
         mapping_step.mapping_step(
@@ -96,13 +101,17 @@ if upload is not None:
         )
         st.stop()
 if result.mapping is not None:
-    st.caption(f"Read through the saved mapping '{mapping_step.inert(result.mapping.name)}'.")
+    st.caption(_("Read through the saved mapping '{name}'.").format(name=mapping_step.inert(result.mapping.name)))
 layout.ingest_report(result)
 
 if result.version_id:
-    st.subheader("Submit for review")
-    note = st.text_area("Note for the reviewer", key="submit_note", placeholder="What changed and why")
-    if st.button(f"Submit version {result.version_id} for review", type="primary"):
+    st.subheader(_("Submit for review"))
+    note = st.text_area(_("Note for the reviewer"), key="submit_note", placeholder=_("What changed and why"))
+    if st.button(_("Submit version {version} for review").format(version=result.version_id), type="primary"):
         with layout.project_errors_shown():
             data.store().submit(result.version_id, view.identity(), note)
-            st.success(f"Version {result.version_id} is submitted; a programme manager reviews it on the Review page.")
+            st.success(
+                _("Version {version} is submitted; a programme manager reviews it on the Review page.").format(
+                    version=result.version_id
+                )
+            )

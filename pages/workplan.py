@@ -3,37 +3,38 @@
 import streamlit as st
 
 from indicators.compute.workplan import adopted_by_meeting, carried_over, workplan_delivery
+from indicators.domain.i18n import _
 from indicators.domain.reference import beneficiary_name
 from indicators.present.charts import timeline_figure
 from ui import filters, layout
 
-layout.page_header("Work plan", "Activities adopted by the Steering Committee, semester by semester.")
+layout.page_header(_("Work plan"), _("Activities adopted by the Steering Committee, semester by semester."))
 programme = layout.programme_or_stop()
 options = ["ALL", *filters.beneficiary_options(programme)]
 whose = st.selectbox(
-    "Show the activities of",
+    _("Show the activities of"),
     options,
     key="workplan_beneficiary",
-    format_func=lambda c: "All beneficiaries" if c == "ALL" else beneficiary_name(c),
+    format_func=lambda c: _("All beneficiaries") if c == "ALL" else beneficiary_name(c),
 )
 activities = programme.activities
 if whose != "ALL":
     activities = activities[activities["beneficiary"] == whose]
 
 if activities.empty:
-    layout.nothing_to_show("No activities in the work plan for this selection.")
+    layout.nothing_to_show(_("No activities in the work plan for this selection."))
 else:
     layout.figure(timeline_figure(activities), key="timeline")
 
-    st.subheader("Delivery by semester")
+    st.subheader(_("Delivery by semester"))
     layout.table(layout.readable(workplan_delivery(activities, by=("semester",))), layout.DELIVERY_COLUMNS)
 
-    st.subheader("Carried over to a later semester")
+    st.subheader(_("Carried over to a later semester"))
     moved = carried_over(activities)
     if moved.empty:
-        layout.nothing_to_show("No activity was postponed to a later semester.")
+        layout.nothing_to_show(_("No activity was postponed to a later semester."))
     else:
         layout.table(layout.readable(moved), layout.CARRIED_COLUMNS)
 
-st.subheader("What each Steering Committee meeting adopted")
+st.subheader(_("What each Steering Committee meeting adopted"))
 layout.table(layout.readable(adopted_by_meeting(activities, programme.meetings)), layout.MEETING_COLUMNS)

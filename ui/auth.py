@@ -26,12 +26,16 @@ import streamlit as st
 from indicators.access.accounts import AccountError, password_problem
 from indicators.access.identity import PUBLIC, Identity, oidc_email
 from indicators.access.roles import Action, allowed, role_name
+from indicators.domain import i18n
+from indicators.domain.i18n import N_, _
 from indicators.domain.settings import setting, setting_float
-from ui import data, view
+from ui import data, language, view
 from ui.sessions import COOKIE, SESSION_ROUTE, SESSIONS, SIGNOUT_ROUTE, THROTTLE, client_address
 
 OIDC_COOKIE = "_streamlit_user"
-WRONG = "The email or the password is not right."  # the same whether or not the account exists
+WRONG = N_("The email or the password is not right.")  # the same whether or not the account exists
+IDLE = N_("You were signed out after {minutes} minutes without activity.")
+DISABLED = N_("This account is disabled: ask an administrator.")
 _WHO, _PREVIEW = view.IDENTITY, view.DONOR_PREVIEW
 _TOKEN, _NOTICE, _SIGN_IN = "_auth_token", "_auth_notice", "_sign_in"
 
@@ -62,6 +66,17 @@ def _client() -> str:
     return client_address(st.context.ip_address)
 
 
+def _notice(message: str, **figures: float) -> None:
+    """Keep a notice for the sign-in page: the English message (marked with ``N_``) and its figures, put in
+    the page's language when shown (who is looking is worked out before the language of the run is set)."""
+    st.session_state[_NOTICE] = (message, figures)
+
+
+def _notice_text(notice: object) -> str:
+    message, figures = notice if isinstance(notice, tuple) else (str(notice), {})
+    return _(message).format(**{name: language.number(value, "g", 2) for name, value in figures.items()})
+
+
 def oidc_providers() -> list[str]:
     """The OpenID Connect providers configured in .streamlit/secrets.toml ([auth] or [auth.NAME])."""
     if not st.secrets.load_if_toml_exists() or "auth" not in st.secrets:
@@ -80,14 +95,13 @@ def _local_identity() -> Identity | None:
     if session is None:
         st.session_state.pop(_TOKEN, None)
         if why == "idle":
-            minutes = setting_float("SESSION_IDLE_MINUTES")
-            st.session_state[_NOTICE] = f"You were signed out after {minutes:g} minutes without activity."
+            _notice(IDLE, minutes=setting_float("SESSION_IDLE_MINUTES"))
         return None
     who = data.store().accounts.identity(session.email, "local")
     if who is None:  # disabled since: the session ends now
         SESSIONS.end(token)
         st.session_state.pop(_TOKEN, None)
-        st.session_state[_NOTICE] = "This account is disabled: ask an administrator."
+        _notice(DISABLED)
         return None
     st.session_state[_TOKEN] = token
     return who
@@ -99,14 +113,13 @@ def _oidc_identity() -> Identity | None:
     email, why = oidc_email(st.user)
     given = str(st.user.get("email") or "")
     if email is None and why == "no email":
-        st.session_state[_NOTICE] = "Your organisation account did not give an email address: ask an administrator."
+        _notice(N_("Your organisation account did not give an email address: ask an administrator."))
         return None
     cookie = st.context.cookies.get(OIDC_COOKIE)
     key = cookie if isinstance(cookie, str) and cookie else f"email:{(email or given).lower()}"  # AppTest: no cookie
     seen = SESSIONS.touch(key, (email or given).lower(), "oidc")  # 'new': this sign-in, logged once
     if seen == "idle":
-        minutes = setting_float("SESSION_IDLE_MINUTES")
-        st.session_state[_NOTICE] = f"You were signed out after {minutes:g} minutes without activity."
+        _notice(IDLE, minutes=setting_float("SESSION_IDLE_MINUTES"))
         return None
     if email is None:  # not verified: the address may be anyone's, so no role comes with it
         if seen == "new":
@@ -115,9 +128,11 @@ def _oidc_identity() -> Identity | None:
                 Identity(given, None, "oidc"),
                 f"email not verified by the provider; from {_client()}",
             )
-        st.session_state[_NOTICE] = (
-            "Your organisation's sign-in service did not verify the email address of this account, so the "
-            "dashboard cannot tell whose it is: verify it with your organisation, or ask an administrator."
+        _notice(
+            N_(
+                "Your organisation's sign-in service did not verify the email address of this account, so the "
+                "dashboard cannot tell whose it is: verify it with your organisation, or ask an administrator."
+            )
         )
         return None
     who = data.store().accounts.identity(email, "oidc")
@@ -125,7 +140,7 @@ def _oidc_identity() -> Identity | None:
         action, note = ("signed in", "") if who else ("sign-in refused", "account disabled; ")
         _log(action, who or Identity(email, None, "oidc"), f"{note}from {_client()}")
     if who is None:
-        st.session_state[_NOTICE] = "This account is disabled: ask an administrator."
+        _notice(DISABLED)
     return who
 
 
@@ -151,6 +166,9 @@ def _log(action: str, who: Identity, note: str) -> None:
 
 
 def _start_local_session(email: str) -> None:
+    if i18n.supported(st.query_params.get(language.KEY)):
+        # the language chosen on the sign-in page (?lang=fr) outlives the hand-off, which keeps only the path
+        data.store().accounts.remember_language(email, i18n.language())
     token = SESSIONS.start(email, "local")
     st.session_state[_TOKEN] = token
     path = "/" + (st.context.url or "").split("//", 1)[-1].partition("/")[2].partition("?")[0]
@@ -160,22 +178,25 @@ def _start_local_session(email: str) -> None:
 
 def _sign_in_form() -> None:
     with st.form("sign_in", enter_to_submit=True):
-        email = st.text_input("Email", key="signin_email", autocomplete="username")
-        password = st.text_input("Password", type="password", key="signin_password", autocomplete="current-password")
-        submitted = st.form_submit_button("Sign in", type="primary")
+        email = st.text_input(_("Email"), key="signin_email", autocomplete="username")
+        password = st.text_input(_("Password"), type="password", key="signin_password", autocomplete="current-password")
+        submitted = st.form_submit_button(_("Sign in"), type="primary")
     if not submitted:
         return
     typed = email.strip().lower()[:254]
     keys = [f"account:{typed}", f"client:{_client()}"]
     wait = THROTTLE.wait(keys)
     if wait > 0:
-        st.error(f"Too many failed sign-ins: wait {math.ceil(wait)} seconds and try again.", icon=":material/timer:")
+        st.error(
+            _("Too many failed sign-ins: wait {seconds} seconds and try again.").format(seconds=math.ceil(wait)),
+            icon=":material/timer:",
+        )
         return
     account = data.store().accounts.check_password(typed, password)
     if account is None:
         THROTTLE.failure(keys)
         _log("sign-in failed", Identity(typed or "(empty)", None, "local"), f"from {_client()}")
-        st.error(WRONG, icon=":material/error:")
+        st.error(_(WRONG), icon=":material/error:")
         return
     THROTTLE.success(keys[:1])
     _log("signed in", Identity(account.email, account.role, "local"), f"from {_client()}")
@@ -186,22 +207,24 @@ def _setup_form(token: str) -> None:
     accounts = data.store().accounts
     if not accounts.setup_token_valid(token):
         st.error(
-            "This setup link is not valid any more (it was used, it expired, or an account exists). Sign in, or "
-            "start the app again with make run for a new link.",
+            _(
+                "This setup link is not valid any more (it was used, it expired, or an account exists). Sign in, "
+                "or start the app again with make run for a new link."
+            ),
             icon=":material/link_off:",
         )
         return
-    st.subheader("Create the first administrator")
-    st.caption("This link works once. The administrator then adds the other accounts on the Accounts page.")
+    st.subheader(_("Create the first administrator"))
+    st.caption(_("This link works once. The administrator then adds the other accounts on the Accounts page."))
     with st.form("setup"):
-        email = st.text_input("Your email", autocomplete="username")
-        password = st.text_input("Choose a password (at least 12 characters)", type="password")
-        again = st.text_input("The same password again", type="password")
-        submitted = st.form_submit_button("Create the administrator account", type="primary")
+        email = st.text_input(_("Your email"), autocomplete="username")
+        password = st.text_input(_("Choose a password (at least 12 characters)"), type="password")
+        again = st.text_input(_("The same password again"), type="password")
+        submitted = st.form_submit_button(_("Create the administrator account"), type="primary")
     if not submitted:
         return
     if password != again:
-        st.error("The two passwords differ; type them again.")
+        st.error(_("The two passwords differ; type them again."))
         return
     try:
         admin = accounts.create_first_admin(token, email, password)
@@ -215,51 +238,60 @@ def _setup_form(token: str) -> None:
 
 def sign_in_page() -> None:
     """The page for someone not signed in: the setup form (first start), organisation sign-in, local sign-in."""
-    st.title("Sign in")
-    st.caption("Programme progress dashboard of the Regional Action on violent extremism in prisons.")
+    st.title(_("Sign in"))
+    st.caption(_("Programme progress dashboard of the Regional Action on violent extremism in prisons."))
     if notice := st.session_state.pop(_NOTICE, None):
-        st.info(notice, icon=":material/info:")
+        st.info(_notice_text(notice), icon=":material/info:")
     setup = st.query_params.get("setup")
     if setup:
         _setup_form(str(setup))
         return
     providers = oidc_providers()
     for provider in providers:
-        label = "your organisation account" if provider == "default" else provider.replace("_", " ").title()
-        if st.button(f"Sign in with {label}", type="primary", key=f"login_{provider}", icon=":material/login:"):
+        label = _("your organisation account") if provider == "default" else provider.replace("_", " ").title()
+        if st.button(
+            _("Sign in with {account}").format(account=label),
+            type="primary",
+            key=f"login_{provider}",
+            icon=":material/login:",
+        ):
             st.login(provider)
     if providers:
-        with st.expander("Sign in with a local account"):
+        with st.expander(_("Sign in with a local account")):
             _sign_in_form()
     else:
         _sign_in_form()
     if not data.store().accounts.any():
         st.info(
-            "No account exists yet. Open the one-time setup link printed where the app was started (make run), "
-            "or add an administrator with: python -m indicators users add EMAIL --role admin",
+            _(
+                "No account exists yet. Open the one-time setup link printed where the app was started (make run), "
+                "or add an administrator with: python -m indicators users add EMAIL --role admin"
+            ),
             icon=":material/key:",
         )
 
 
 def change_password_page(who: Identity) -> None:
     """A one-time password must be replaced before anything else."""
-    st.title("Choose your password")
-    st.caption(f"Signed in as {text(who.email)} with a one-time password; choose your own to go on.")
+    st.title(_("Choose your password"))
+    st.caption(
+        _("Signed in as {email} with a one-time password; choose your own to go on.").format(email=text(who.email))
+    )
     with st.form("change_password"):
-        current_password = st.text_input("One-time password", type="password")
-        new = st.text_input("New password (at least 12 characters)", type="password", autocomplete="new-password")
-        again = st.text_input("The new password again", type="password", autocomplete="new-password")
-        submitted = st.form_submit_button("Save my password", type="primary")
+        current_password = st.text_input(_("One-time password"), type="password")
+        new = st.text_input(_("New password (at least 12 characters)"), type="password", autocomplete="new-password")
+        again = st.text_input(_("The new password again"), type="password", autocomplete="new-password")
+        submitted = st.form_submit_button(_("Save my password"), type="primary")
     if submitted:
         if new != again:
-            st.error("The two new passwords differ; type them again.")
+            st.error(_("The two new passwords differ; type them again."))
         elif problem := password_problem(new, who.email):
-            st.error(f"The password was not accepted: {problem}.")
+            st.error(_("The password was not accepted: {problem}.").format(problem=problem))
         else:
             try:
                 data.store().accounts.change_password(who.email, current_password, new)
             except AccountError as error:
-                st.error(f"The password was not changed: {error}.")
+                st.error(_("The password was not changed: {error}.").format(error=error))
             else:
                 st.rerun()
     sign_out_button(st)
@@ -275,10 +307,12 @@ def must_change_password(who: Identity) -> bool:
 
 def no_role_page(who: Identity) -> None:
     """Signed in, but no role: nothing of the data is shown."""
-    st.title("No role yet")
+    st.title(_("No role yet"))
     st.info(
-        f"You are signed in as {text(who.email)}, but this account has no role in the dashboard yet. Ask an "
-        "administrator to give you one (analyst, programme manager, donor or administrator).",
+        _(
+            "You are signed in as {email}, but this account has no role in the dashboard yet. Ask an "
+            "administrator to give you one (analyst, programme manager, donor or administrator)."
+        ).format(email=text(who.email)),
         icon=":material/person_off:",
     )
     sign_out_button(st)
@@ -286,7 +320,7 @@ def no_role_page(who: Identity) -> None:
 
 def not_available_page() -> None:
     """What a page the person's role may not open shows instead (and nothing else)."""
-    st.info("This page is not available for your role.", icon=":material/block:")
+    st.info(_("This page is not available for your role."), icon=":material/block:")
 
 
 # --- the sidebar ---------------------------------------------------------------------------------------------
@@ -307,7 +341,7 @@ def sign_out(who: Identity) -> None:
 
 def sign_out_button(place) -> None:  # place: st or st.sidebar
     who = current()
-    if who is not None and who.method in ("local", "oidc") and place.button("Sign out", icon=":material/logout:"):
+    if who is not None and who.method in ("local", "oidc") and place.button(_("Sign out"), icon=":material/logout:"):
         sign_out(who)
 
 
@@ -315,17 +349,21 @@ def sidebar(who: Identity) -> None:
     """Who is signed in, one-click sign-out, and a manager's donor-view preview."""
     box = st.sidebar.container()
     if who.method == "public":
-        box.caption("Public results: approved data, sensitive counts from 1 to 4 shown as '<5'.")
-        if box.button("Sign in", icon=":material/login:"):
+        box.caption(_("Public results: approved data, sensitive counts from 1 to 4 shown as '<5'."))
+        if box.button(_("Sign in"), icon=":material/login:"):
             st.session_state[_SIGN_IN] = True
             st.rerun()
         return
-    where = f" for {', '.join(who.beneficiaries)}" if who.beneficiaries else ""
-    box.caption(f"Signed in as **{text(who.email)}**, {role_name(who.role)}{where}")
+    signed = _("Signed in as **{email}**, {role}").format(email=text(who.email), role=role_name(who.role))
+    if who.beneficiaries:
+        signed = _("Signed in as **{email}**, {role} for {beneficiaries}").format(
+            email=text(who.email), role=role_name(who.role), beneficiaries=", ".join(who.beneficiaries)
+        )
+    box.caption(signed)
     if allowed(who, Action.PREVIEW_DONOR_VIEW):
         box.toggle(
-            "Preview the donor view",
+            _("Preview the donor view"),
             key=_PREVIEW,
-            help="Show every page as a donor sees it: approved data only, sensitive counts from 1 to 4 as '<5'.",
+            help=_("Show every page as a donor sees it: approved data only, sensitive counts from 1 to 4 as '<5'."),
         )
     sign_out_button(box)

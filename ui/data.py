@@ -24,6 +24,7 @@ from indicators.compute.progress import Thresholds, indicator_progress
 from indicators.compute.rollup import regional_rollup
 from indicators.compute.suppression import donor_progress, donor_rollup
 from indicators.domain import i18n
+from indicators.domain.i18n import _
 from indicators.domain.schema import Programme
 from indicators.domain.settings import store_location
 from indicators.ingest import Review, default_store, review
@@ -119,7 +120,8 @@ def _headlines(data_version: str, semester: str, donor: bool, lang: str, _store:
     programme = _approved(data_version, _store)
     if programme is None:
         return pd.DataFrame()
-    return headline_figures(programme, semester, Thresholds.from_settings(), donor=donor)
+    done = (_donor_progress if donor else _progress)(data_version, lang, _store)  # cached: not computed again
+    return headline_figures(programme, semester, Thresholds.from_settings(), donor=donor, progress=done)
 
 
 def headlines(semester: str, donor: bool = False) -> pd.DataFrame:
@@ -128,7 +130,7 @@ def headlines(semester: str, donor: bool = False) -> pd.DataFrame:
     return _headlines(s.data_version(), semester, donor, i18n.language(), s)
 
 
-@st.cache_data(show_spinner="Comparing with the approved data", max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=16)
 def _review(data_version: str, version_id: str, lang: str, _store: Store) -> Review:
     return review(_store, version_id)
 
@@ -137,7 +139,8 @@ def version_review(version_id: str) -> Review:
     """A stored version's changes recomputed against the approved data of now (re-applied when it moved since
     the version was checked), its conflicts and problems; ``fingerprint`` is what approving it requires."""
     s = store()
-    return _review(s.data_version(), version_id, i18n.language(), s)
+    with st.spinner(_("Comparing with the approved data")):
+        return _review(s.data_version(), version_id, i18n.language(), s)
 
 
 _REPORTS = "_report_pack"
@@ -154,7 +157,13 @@ def build_reports(semester: str, audience: str, formats: list[str], progress=Non
     audiences = view.report_audiences()
     require(view.identity(), Action.MAKE_REPORTS)
     if audience not in audiences:  # the page offers none other; a stale choice is refused, never made
-        raise PermissionRefused(f"Only the {' or '.join(audiences)} edition is made for the view you see.")
+        only = {
+            ("donor",): _("Only the donor edition is made for the view you see."),
+            ("manager", "donor"): _("Only the manager or donor edition is made for the view you see."),
+        }
+        raise PermissionRefused(
+            only.get(audiences, f"Only the {' or '.join(audiences)} edition is made for the view you see.")
+        )
     s = store()
     version = s.data_version()
     meta = s.approved_meta()

@@ -59,3 +59,25 @@ def picker(who: Identity | None = None) -> None:
         st.rerun()
     if code != i18n.SOURCE_LANGUAGE or KEY in st.query_params:
         st.query_params[KEY] = code
+
+
+def number(value: float, english: str = ",.0f", decimals: int = 0) -> str:
+    """A figure in a sentence or a cell: in English exactly as the pages always wrote it (the format spec
+    ``english``), in French written by Babel (``1 234,5``) with at most ``decimals`` decimals."""
+    if i18n.language() == i18n.SOURCE_LANGUAGE:
+        return format(value, english)
+    return i18n.number(value, decimals)
+
+
+def percent(share: float, english: str = ".0%", decimals: int = 0) -> str:
+    """A share (0.46) as a percentage: ``46%`` in English as before, ``46 %`` (narrow no-break space) in French."""
+    if i18n.language() == i18n.SOURCE_LANGUAGE:
+        return format(share, english)
+    return i18n.percent(share, decimals)
+
+
+def signed(value: float, english: str = "+,.0f", decimals: int = 0) -> str:
+    """A change with its sign always written (``+3``, ``-2``): st.metric reads the colour from a leading '-'."""
+    if i18n.language() == i18n.SOURCE_LANGUAGE:
+        return format(value, english)
+    return ("-" if value < 0 else "+") + i18n.number(abs(value), decimals)

@@ -15,13 +15,15 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from indicators.compute.annotations import status_word
+from indicators.domain import i18n
+from indicators.domain.i18n import N_, _, ngettext
 from indicators.domain.periods import PeriodError, semester_label
 from indicators.domain.problems import ProjectError
 from indicators.domain.reference import ILLUSTRATIVE_NOTICE, KOSOVO_FOOTNOTE, beneficiary_name
 from indicators.domain.schema import Programme
 from indicators.present.charts import ACTIVITY_STYLES, figure_caption
 from indicators.present.export import csv_export
-from ui import data, view
+from ui import data, language, view
 
 # No "download as PNG": a saved picture would lose the caption, the Kosovo* footnote and the demo notice.
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d", "toImage"]}
@@ -50,15 +52,15 @@ def page_header(title: str, intro: str | None = None) -> None:
         st.caption(intro)
     meta = data.approved_meta()
     if meta and meta.get("illustrative"):
-        st.info(ILLUSTRATIVE_NOTICE, icon=":material/info:")
+        st.info(_(ILLUSTRATIVE_NOTICE), icon=":material/info:")
     if view.is_donor():
-        st.caption("Viewing as a donor: approved data only; sensitive counts from 1 to 4 are shown as '<5'.")
+        st.caption(_("Viewing as a donor: approved data only; sensitive counts from 1 to 4 are shown as '<5'."))
 
 
 def page_footer() -> None:
     """The Kosovo* footnote, at the foot of every page."""
     st.divider()
-    st.caption(KOSOVO_FOOTNOTE)
+    st.caption(_(KOSOVO_FOOTNOTE))
 
 
 def programme_or_stop() -> Programme:
@@ -66,8 +68,10 @@ def programme_or_stop() -> Programme:
     programme = data.approved()
     if programme is None:
         st.info(
-            "No approved data yet. An analyst uploads a workbook on the Upload page and a programme "
-            "manager approves it on the Review page."
+            _(
+                "No approved data yet. An analyst uploads a workbook on the Upload page and a programme "
+                "manager approves it on the Review page."
+            )
         )
         st.stop()
     return programme
@@ -93,28 +97,41 @@ def table(frame: pd.DataFrame, columns: Mapping[str, object], height: int | str 
     whatever reaches st.dataframe is sent to it whole."""
     shown = [c for c in columns if c in frame.columns]
     sent = frame[shown].reset_index(drop=True)
-    config = {c: columns[c] for c in shown}
+    config = {c: translated(columns[c]) for c in shown}
     for name in shown:  # a number column with gaps is sent as text, so that a gap reads as words, not "None"
         kind = config[name].get("type_config", {}) if isinstance(config[name], dict) else {}
         if kind.get("type") == "number" and sent[name].isna().any():
-            sent[name] = numbers_as_text(sent[name], kind.get("format"), MISSING_TEXT.get(name, "–"))
+            sent[name] = numbers_as_text(sent[name], kind.get("format"), _(MISSING_TEXT.get(name, "–")))
             config[name] = {**config[name], "alignment": "right", "type_config": {"type": "text"}}
         elif kind.get("type") == "text" and sent[name].isna().any():  # an empty text cell is empty
             sent[name] = sent[name].astype("string").fillna("")
+        elif kind.get("type") == "datetime" and i18n.language() != i18n.SOURCE_LANGUAGE:
+            # the browser writes month names in English: a day is sent written for the language instead
+            sent[name] = pd.to_datetime(sent[name]).map(lambda day: i18n.date(day, "d MMM y"), na_action="ignore")
+            config[name] = {**config[name], "type_config": {"type": "text"}}
     return st.dataframe(sent, hide_index=True, column_order=shown, column_config=config, height=height, key=key)
+
+
+def translated(config: object) -> object:
+    """A column_config entry with its label and help in the current language (tables of columns are defined
+    once, with ``N_``, and translated when shown)."""
+    if not isinstance(config, dict):
+        return config
+    words = {key: _(config[key]) for key in ("label", "help") if isinstance(config.get(key), str) and config[key]}
+    return {**config, **words}
 
 
 # What an empty cell of a number column says (other number columns: a dash). Streamlit's table shows "None"
 # for a missing number and has no option to say otherwise, so such a column is sent as text (it then sorts
 # as text).
 MISSING_TEXT = {
-    "actual": "not reported",
-    "value": "not reported",
-    "semester_value": "not reported",
-    "female": "not reported",
-    "male": "not reported",
-    "numerator": "not reported",
-    "denominator": "not reported",
+    "actual": N_("not reported"),
+    "value": N_("not reported"),
+    "semester_value": N_("not reported"),
+    "female": N_("not reported"),
+    "male": N_("not reported"),
+    "numerator": N_("not reported"),
+    "denominator": N_("not reported"),
 }
 
 
@@ -126,9 +143,11 @@ def numbers_as_text(values: pd.Series, number_format: str | None, missing: str) 
             return missing
         number = float(value)  # type: ignore[arg-type]
         if number_format == "percent":
-            return f"{number:.0%}"
+            return language.percent(number)
         if number_format and number_format.startswith("%"):
             return number_format % number
+        if i18n.language() != i18n.SOURCE_LANGUAGE:
+            return i18n.number(number, 2)
         return f"{number:,.2f}".rstrip("0").rstrip(".")
 
     return values.map(one).astype("string")
@@ -185,7 +204,7 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     if "beneficiary" in out:
         out = out.assign(
             beneficiary_name=out["beneficiary"].map(
-                lambda c: "All beneficiaries" if c == "ALL" else beneficiary_name(str(c)), na_action="ignore"
+                lambda c: _("All beneficiaries") if c == "ALL" else beneficiary_name(str(c)), na_action="ignore"
             )
         )
     for column in ("semester", "from_semester", "to_semester", "semester_adopted", "semester_assessed"):
@@ -196,15 +215,18 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
         if "status_by_revision" in out:  # a status the target revision alone changed says so
             by_revision = out["status_by_revision"].astype("boolean").fillna(False).to_numpy(dtype=bool)
             before = out["status_original"].map(status_word, na_action="ignore").fillna("")
+            revised = _("{status} (target revised; against the original: {original})")
             out = out.assign(
                 status_text=out["status_text"].mask(
-                    by_revision, out["status_text"] + " (target revised; against the original: " + before + ")"
+                    by_revision,
+                    [revised.format(status=s, original=b) for s, b in zip(out["status_text"], before, strict=True)],
                 )
             )
     if "explanation_due" in out and "comment" in out:
+        none_given = _("none given ({reason})")
         out = out.assign(
             explanation=out["comment"].fillna(
-                ("none given (" + out["explanation_due"] + ")").where(out["explanation_due"].notna())
+                out["explanation_due"].map(lambda reason: none_given.format(reason=reason), na_action="ignore")
             )
         )
     elif "activity_id" in out and "status" in out:
@@ -237,23 +259,36 @@ def project_errors_shown() -> Iterator[None]:
 
 
 # Headline figures where a rise is bad news, so st.metric colours the change the other way round.
-RISE_IS_BAD = frozenset({"Activities postponed"})
+RISE_IS_BAD = frozenset({"activities_postponed"})  # headline keys (the figure's name is in the reader's language)
 
 
 def headline_metrics(headlines: pd.DataFrame) -> None:
     """One st.metric per headline figure, with the change against the previous semester."""
     for place, row in zip(st.columns(max(len(headlines), 1)), headlines.itertuples(), strict=False):
         percent = row.unit == "%"
-        value = "–" if pd.isna(row.value) else (f"{row.value:.0f}%" if percent else f"{row.value:,.0f}")
-        delta = None if pd.isna(row.change) else (f"{row.change:+.0f} pts" if percent else f"{row.change:+,.0f}")
+        value = "–" if pd.isna(row.value) else (_percent_figure(row.value) if percent else language.number(row.value))
+        delta = (
+            None
+            if pd.isna(row.change)
+            else (
+                _("{change} pts").format(change=language.signed(row.change, "+.0f"))
+                if percent
+                else language.signed(row.change)
+            )
+        )
         place.metric(
             row.figure,
             value,
             delta=delta,
             help=row.help,
             border=True,
-            delta_color="inverse" if row.figure in RISE_IS_BAD else "normal",
+            delta_color="inverse" if row.key in RISE_IS_BAD else "normal",
         )
+
+
+def _percent_figure(value: float) -> str:
+    """A headline percentage (46, not 0.46): ``46%``; in French ``46 %``."""
+    return f"{value:.0f}%" if i18n.language() == i18n.SOURCE_LANGUAGE else i18n.percent(value / 100)
 
 
 def activity_status_text(activities: pd.DataFrame) -> pd.DataFrame:
@@ -261,7 +296,7 @@ def activity_status_text(activities: pd.DataFrame) -> pd.DataFrame:
 
     def text(status: object) -> str:
         style = ACTIVITY_STYLES.get(str(status))
-        return f"{style.symbol} {style.label}" if style else str(status)
+        return f"{style.symbol} {_(style.label)}" if style else str(status)
 
     return activities.assign(status_text=activities["status"].map(text, na_action="ignore"))
 
@@ -274,28 +309,30 @@ def plain(value: object) -> str:
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """A table as CSV with inert text, the demo notice when the data are illustrative, and the footnote."""
     meta = data.approved_meta()
-    return csv_export(frame, notes=[ILLUSTRATIVE_NOTICE] if meta and meta.get("illustrative") else [])
+    return csv_export(frame, notes=[_(ILLUSTRATIVE_NOTICE)] if meta and meta.get("illustrative") else [])
 
 
-HIDDEN_HELP = "Sensitive counts from 1 to 4 are shown as '<5'; '[c]' is hidden so that a '<5' cannot be worked out."
+HIDDEN_HELP = N_("Sensitive counts from 1 to 4 are shown as '<5'; '[c]' is hidden so that a '<5' cannot be worked out.")
 
 
 EXPLANATION_COLUMNS = {
-    "indicator_id": column("Indicator", width="small"),
-    "title": column("Title", width="medium"),
-    "beneficiary_name": column("Beneficiary"),
-    "status_text": column("Status"),
-    "explanation_due": column("Explanation needed because", "At risk, off track, over-achieved or not reported."),
-    "explanation": column("Explanation", "The analyst's comment on the figure.", width="large"),
+    "indicator_id": column(N_("Indicator"), width="small"),
+    "title": column(N_("Title"), width="medium"),
+    "beneficiary_name": column(N_("Beneficiary")),
+    "status_text": column(N_("Status")),
+    "explanation_due": column(
+        N_("Explanation needed because"), N_("At risk, off track, over-achieved or not reported.")
+    ),
+    "explanation": column(N_("Explanation"), N_("The analyst's comment on the figure."), width="large"),
 }
 REVISION_COLUMNS = {
-    "indicator_id": column("Indicator", width="small"),
-    "beneficiary_name": column("Beneficiary"),
-    "semester_label": column("Semester"),
-    "original_target": column("Original target", kind="number"),
-    "target": column("Target in force", kind="number"),
-    "status_text": column("Status"),
-    "revision_text": column("Revision", "The meeting that revised the target, and its note.", width="large"),
+    "indicator_id": column(N_("Indicator"), width="small"),
+    "beneficiary_name": column(N_("Beneficiary")),
+    "semester_label": column(N_("Semester")),
+    "original_target": column(N_("Original target"), kind="number"),
+    "target": column(N_("Target in force"), kind="number"),
+    "status_text": column(N_("Status")),
+    "revision_text": column(N_("Revision"), N_("The meeting that revised the target, and its note."), width="large"),
 }
 
 
@@ -303,89 +340,99 @@ def progress_columns(donor: bool = False, where: bool = False) -> dict[str, obje
     """Columns of an indicator_progress table (readable), with the donor-safe actual when ``donor`` and the
     beneficiary and semester when ``where``."""
     actual = (
-        {"actual_display": column("Actual", "Value to date; sensitive counts from 1 to 4 are shown as '<5'.")}
+        {"actual_display": column(N_("Actual"), N_("Value to date; sensitive counts from 1 to 4 are shown as '<5'."))}
         if donor
-        else {"actual": column("Actual", "Value to date: running total for cumulative counts.", "number")}
+        else {"actual": column(N_("Actual"), N_("Value to date: running total for cumulative counts."), "number")}
     )
     baseline = (
-        {"baseline_display": column("Baseline", HIDDEN_HELP)}
+        {"baseline_display": column(N_("Baseline"), HIDDEN_HELP)}
         if donor
-        else {"baseline": column("Baseline", kind="number")}
+        else {"baseline": column(N_("Baseline"), kind="number")}
     )
     return {
-        "indicator_id": column("Indicator", width="small"),
-        "title": column("Title", width="large"),
-        **({"beneficiary_name": column("Beneficiary"), "semester_label": column("Semester")} if where else {}),
-        "unit": column("Unit"),
+        "indicator_id": column(N_("Indicator"), width="small"),
+        "title": column(N_("Title"), width="large"),
+        **({"beneficiary_name": column(N_("Beneficiary")), "semester_label": column(N_("Semester"))} if where else {}),
+        "unit": column(N_("Unit")),
         **baseline,
-        "target": column("Target", "The target in force in the semester (the latest adopted by then).", "number"),
+        "target": column(
+            N_("Target"), N_("The target in force in the semester (the latest adopted by then)."), "number"
+        ),
         **actual,
         "carried": column(
-            "Carried",
-            "Carried forward: no report this semester, so the running total to date, or a milestone done earlier.",
+            N_("Carried"),
+            N_("Carried forward: no report this semester, so the running total to date, or a milestone done earlier."),
             "checkbox",
         ),
         "progress_display": column(
-            "Progress", "(actual − baseline) / (target − baseline), shown up to 100%.", "percent"
+            N_("Progress"), N_("(actual − baseline) / (target − baseline), shown up to 100%."), "percent"
         ),
-        "status_text": column("Status", "Symbol and words; see the Method page for the thresholds."),
+        "status_text": column(N_("Status"), N_("Symbol and words; see the Method page for the thresholds.")),
         "explanation": column(
-            "Explanation",
-            "The analyst's comment on the figure; one is expected when an indicator is at risk, off track, "
-            "over-achieved or not reported.",
+            N_("Explanation"),
+            N_(
+                "The analyst's comment on the figure; one is expected when an indicator is at risk, off track, "
+                "over-achieved or not reported."
+            ),
             width="large",
         ),
         "revision_text": column(
-            "Target revision", "The original target, the meeting that revised it, and its note.", width="large"
+            N_("Target revision"), N_("The original target, the meeting that revised it, and its note."), width="large"
         ),
-        "end_target": column("End target", "The end-of-action target (of the last semester with a target).", "number"),
+        "end_target": column(
+            N_("End target"), N_("The end-of-action target (of the last semester with a target)."), "number"
+        ),
         "end_progress": column(
-            "To end target", "Progress of the actual to the end-of-action target.", "number", format="percent"
+            N_("To end target"), N_("Progress of the actual to the end-of-action target."), "number", format="percent"
         ),
         "forecast_text": column(
-            "Forecast",
-            "On the current pace (a straight line from the baseline), whether the end target is reached, and when; "
-            "see the Method page.",
+            N_("Forecast"),
+            N_(
+                "On the current pace (a straight line from the baseline), whether the end target is reached, and "
+                "when; see the Method page."
+            ),
             width="medium",
         ),
-        "text": column("Reported text", "What was reported for a qualitative indicator."),
+        "text": column(N_("Reported text"), N_("What was reported for a qualitative indicator.")),
     }
 
 
 QUALITY_COLUMNS: dict[str, object] = {
-    "check_label": column("Check"),
-    "indicator_id": column("Indicator", width="small"),
-    "beneficiary_name": column("Beneficiary"),
-    "message": column("What was found", width="large"),
+    "check_label": column(N_("Check")),
+    "indicator_id": column(N_("Indicator"), width="small"),
+    "beneficiary_name": column(N_("Beneficiary")),
+    "message": column(N_("What was found"), width="large"),
 }
 
 ACTIVITY_COLUMNS: dict[str, object] = {
-    "activity_id": column("Activity", width="small"),
-    "beneficiary_name": column("Beneficiary"),
-    "semester_label": column("Semester"),
-    "title": column("Title", width="large"),
-    "status_text": column("Status"),
-    "result_id": column("Result"),
-    "adopted_at": column("Adopted at meeting", kind="number"),
-    "notes": column("Notes", width="medium"),
+    "activity_id": column(N_("Activity"), width="small"),
+    "beneficiary_name": column(N_("Beneficiary")),
+    "semester_label": column(N_("Semester")),
+    "title": column(N_("Title"), width="large"),
+    "status_text": column(N_("Status")),
+    "result_id": column(N_("Result")),
+    "adopted_at": column(N_("Adopted at meeting"), kind="number"),
+    "notes": column(N_("Notes"), width="medium"),
 }
 
 
 ROLLUP_COLUMNS: dict[str, object] = {
-    "semester_label": column("Semester"),
-    "aggregation": column("Aggregation", "sum, ratio (of sums) or count of beneficiaries meeting the target."),
-    "baseline": column("Baseline", kind="number"),
-    "target": column("Target", kind="number"),
-    "actual": column("Actual", kind="number"),
-    "progress_display": column("Progress", kind="percent"),
-    "status_text": column("Status"),
-    "beneficiaries_with_target": column("With a target", kind="number"),
-    "beneficiaries_meeting_target": column("Meeting it", kind="number"),
-    "beneficiaries_reported": column("Reported", kind="number"),
+    "semester_label": column(N_("Semester")),
+    "aggregation": column(N_("Aggregation"), N_("sum, ratio (of sums) or count of beneficiaries meeting the target.")),
+    "baseline": column(N_("Baseline"), kind="number"),
+    "target": column(N_("Target"), kind="number"),
+    "actual": column(N_("Actual"), kind="number"),
+    "progress_display": column(N_("Progress"), kind="percent"),
+    "status_text": column(N_("Status")),
+    "beneficiaries_with_target": column(N_("With a target"), kind="number"),
+    "beneficiaries_meeting_target": column(N_("Meeting it"), kind="number"),
+    "beneficiaries_reported": column(N_("Reported"), kind="number"),
     "coverage": column(
-        "Coverage",
-        "n of m beneficiaries with a target reported; figures of the others are left out, or carried forward "
-        "for running totals.",
+        N_("Coverage"),
+        N_(
+            "n of m beneficiaries with a target reported; figures of the others are left out, or carried forward "
+            "for running totals."
+        ),
         width="large",
     ),
 }
@@ -397,9 +444,9 @@ def rollup_columns(donor: bool = False) -> dict[str, object]:
     if not donor:
         return ROLLUP_COLUMNS
     texts = {
-        "baseline": ("baseline_display", "Baseline"),
-        "actual": ("actual_display", "Actual"),
-        "beneficiaries_meeting_target": ("beneficiaries_meeting_target_display", "Meeting it"),
+        "baseline": ("baseline_display", N_("Baseline")),
+        "actual": ("actual_display", N_("Actual")),
+        "beneficiaries_meeting_target": ("beneficiaries_meeting_target_display", N_("Meeting it")),
     }
     return {
         texts[name][0] if name in texts else name: column(texts[name][1], HIDDEN_HELP) if name in texts else config
@@ -408,44 +455,44 @@ def rollup_columns(donor: bool = False) -> dict[str, object]:
 
 
 DELIVERY_COLUMNS: dict[str, object] = {
-    "semester_label": column("Semester"),
-    "beneficiary_name": column("Beneficiary"),
-    "planned": column("Planned", kind="number"),
-    "completed": column("✔ Completed", kind="number"),
-    "ongoing": column("◐ Ongoing", kind="number"),
-    "not_started": column("○ Not started", kind="number"),
-    "postponed": column("→ Postponed", kind="number"),
-    "cancelled": column("✖ Cancelled", kind="number"),
-    "delivery_rate": column("Delivery rate", "Completed / (planned − cancelled).", "percent"),
+    "semester_label": column(N_("Semester")),
+    "beneficiary_name": column(N_("Beneficiary")),
+    "planned": column(N_("Planned"), kind="number"),
+    "completed": column(N_("✔ Completed"), kind="number"),
+    "ongoing": column(N_("◐ Ongoing"), kind="number"),
+    "not_started": column(N_("○ Not started"), kind="number"),
+    "postponed": column(N_("→ Postponed"), kind="number"),
+    "cancelled": column(N_("✖ Cancelled"), kind="number"),
+    "delivery_rate": column(N_("Delivery rate"), N_("Completed / (planned − cancelled)."), "percent"),
 }
 CARRIED_COLUMNS: dict[str, object] = {
-    "activity_id": column("Activity", width="small"),
-    "title": column("Title", width="large"),
-    "beneficiary_name": column("Beneficiary"),
-    "from_semester_label": column("Postponed in"),
-    "to_semester_label": column("Carried over to"),
+    "activity_id": column(N_("Activity"), width="small"),
+    "title": column(N_("Title"), width="large"),
+    "beneficiary_name": column(N_("Beneficiary")),
+    "from_semester_label": column(N_("Postponed in")),
+    "to_semester_label": column(N_("Carried over to")),
 }
 MEETING_COLUMNS: dict[str, object] = {
-    "number": column("Meeting", kind="number"),
-    "date": column("Date", kind="date", format="D MMM YYYY"),
-    "place": column("Place"),
-    "semester_adopted_label": column("Work plan adopted for"),
-    "activities": column("Activities adopted", kind="number"),
+    "number": column(N_("Meeting"), kind="number"),
+    "date": column(N_("Date"), kind="date", format="D MMM YYYY"),
+    "place": column(N_("Place")),
+    "semester_adopted_label": column(N_("Work plan adopted for")),
+    "activities": column(N_("Activities adopted"), kind="number"),
 }
-SUMMARY_HEADERS = {
-    "indicator_id": "Indicator",
-    "title": "Title",
-    "beneficiary_name": "Beneficiary",
-    "semester_label": "Semester",
-    "unit": "Unit",
-    "baseline": "Baseline",
-    "baseline_display": "Baseline",
-    "target": "Target",
-    "actual": "Actual",
-    "actual_display": "Actual",
-    "progress": "Progress (1 = target reached)",
-    "status_label": "Status",
-    "text": "Reported text",
+SUMMARY_HEADERS = {  # the CSV a person opens in Excel: headers in the language of the page
+    "indicator_id": N_("Indicator"),
+    "title": N_("Title"),
+    "beneficiary_name": N_("Beneficiary"),
+    "semester_label": N_("Semester"),
+    "unit": N_("Unit"),
+    "baseline": N_("Baseline"),
+    "baseline_display": N_("Baseline"),
+    "target": N_("Target"),
+    "actual": N_("Actual"),
+    "actual_display": N_("Actual"),
+    "progress": N_("Progress (1 = target reached)"),
+    "status_label": N_("Status"),
+    "text": N_("Reported text"),
 }
 
 
@@ -453,7 +500,7 @@ def summary_csv(status: pd.DataFrame, donor: bool = False) -> bytes:
     """The semester's indicator rows (from ``readable``) as CSV; donors get the texts of the donor view
     ('<5' and '[c]' where a figure is hidden), others the figures."""
     dropped = ("baseline", "actual") if donor else ("baseline_display", "actual_display")
-    headers = {k: v for k, v in SUMMARY_HEADERS.items() if k in status.columns and k not in dropped}
+    headers = {k: _(v) for k, v in SUMMARY_HEADERS.items() if k in status.columns and k not in dropped}
     return csv_bytes(status[list(headers)].rename(columns=headers))
 
 
@@ -470,63 +517,118 @@ def show_flash() -> None:
         st.success(message, icon=":material/check_circle:")
 
 
-SEVERITY_TEXT = {"error": "✖ Error", "warning": "▲ Warning"}
+SEVERITY_TEXT = {"error": N_("✖ Error"), "warning": N_("▲ Warning")}
+
+
+def severity_text(severity: pd.Series) -> pd.Series:
+    """Problems' severities as symbol and word, in the language shown."""
+    return severity.map(lambda s: _(SEVERITY_TEXT[s]) if s in SEVERITY_TEXT else s, na_action="ignore")
+
+
 PROBLEM_COLUMNS: dict[str, object] = {
-    "severity_text": column("Severity", "Errors block the upload; warnings are allowed."),
-    "sheet": column("Sheet"),
-    "row": column("Row", "The row number as Excel shows it.", "number", format="%d"),
-    "column": column("Column"),
-    "found": column("Found", width="medium"),
-    "expected": column("Expected", width="large"),
+    "severity_text": column(N_("Severity"), N_("Errors block the upload; warnings are allowed.")),
+    "sheet": column(N_("Sheet")),
+    "row": column(N_("Row"), N_("The row number as Excel shows it."), "number", format="%d"),
+    "column": column(N_("Column")),
+    "found": column(N_("Found"), width="medium"),
+    "expected": column(N_("Expected"), width="large"),
 }
 SUMMARY_COLUMNS: dict[str, object] = {
-    "table": column("Sheet"),
-    "added": column("Rows added", kind="number"),
-    "changed": column("Rows changed", kind="number"),
-    "removed": column("Rows removed", kind="number"),
+    "table": column(N_("Sheet")),
+    "added": column(N_("Rows added"), kind="number"),
+    "changed": column(N_("Rows changed"), kind="number"),
+    "removed": column(N_("Rows removed"), kind="number"),
 }
 CHANGE_COLUMNS: dict[str, object] = {
-    "table": column("Table"),
-    "key": column("Row", "The row's key, e.g. indicator, beneficiary and semester.", width="medium"),
-    "change": column("Change"),
-    "column": column("Column"),
-    "before": column("Before"),
-    "after": column("After"),
+    "table": column(N_("Table")),
+    "key": column(N_("Row"), N_("The row's key, e.g. indicator, beneficiary and semester."), width="medium"),
+    "change": column(N_("Change")),
+    "column": column(N_("Column")),
+    "before": column(N_("Before")),
+    "after": column(N_("After")),
 }
 VERSION_COLUMNS: dict[str, object] = {
-    "id": column("Version", width="small"),
-    "status": column("Status"),
-    "is_approved": column("Shown now", "The approved version every page shows.", "checkbox"),
-    "file_name": column("File"),
-    "uploaded_by": column("Uploaded by"),
-    "uploaded_at": column("Uploaded at"),
-    "reviewer": column("Reviewer"),
-    "reviewed_at": column("Reviewed at"),
-    "note": column("Note", width="medium"),
-    "base_version": column("Checked against", "The approved version the upload was checked against."),
-    "reapplied_from": column("Re-applies", "The version whose changes this one re-applies onto newer data."),
-    "illustrative": column("Illustrative", kind="checkbox"),
-    "rows": column("Rows", kind="number"),
+    "id": column(N_("Version"), width="small"),
+    "status": column(N_("Status")),
+    "is_approved": column(N_("Shown now"), N_("The approved version every page shows."), "checkbox"),
+    "file_name": column(N_("File")),
+    "uploaded_by": column(N_("Uploaded by")),
+    "uploaded_at": column(N_("Uploaded at")),
+    "reviewer": column(N_("Reviewer")),
+    "reviewed_at": column(N_("Reviewed at")),
+    "note": column(N_("Note"), width="medium"),
+    "base_version": column(N_("Checked against"), N_("The approved version the upload was checked against.")),
+    "reapplied_from": column(N_("Re-applies"), N_("The version whose changes this one re-applies onto newer data.")),
+    "illustrative": column(N_("Illustrative"), kind="checkbox"),
+    "rows": column(N_("Rows"), kind="number"),
 }
 CONFLICT_COLUMNS: dict[str, object] = {
-    "table": column("Table"),
-    "indicator_id": column("Indicator"),
-    "beneficiary_name": column("Beneficiary"),
-    "semester_label": column("Semester"),
-    "sex": column("Sex"),
-    "column": column("Column"),
-    "base": column("Checked against", "The value when the upload was checked."),
-    "approved_since": column("Approved since", "The value another version approved since then."),
-    "upload": column("In the upload", "The value the upload gives."),
-    "key": column("Row", "The row's key, for tables without indicator, beneficiary or semester.", width="medium"),
+    "table": column(N_("Table")),
+    "indicator_id": column(N_("Indicator")),
+    "beneficiary_name": column(N_("Beneficiary")),
+    "semester_label": column(N_("Semester")),
+    "sex": column(N_("Sex")),
+    "column": column(N_("Column")),
+    "base": column(N_("Checked against"), N_("The value when the upload was checked.")),
+    "approved_since": column(N_("Approved since"), N_("The value another version approved since then.")),
+    "upload": column(N_("In the upload"), N_("The value the upload gives.")),
+    "key": column(
+        N_("Row"), N_("The row's key, for tables without indicator, beneficiary or semester."), width="medium"
+    ),
 }
+# A version's status (stored as these English words) as the tables show it.
+VERSION_STATUS = {
+    "draft": N_("draft"),
+    "submitted": N_("submitted"),
+    "approved": N_("approved"),
+    "returned": N_("returned"),
+}
+
+
+def versions_table(versions: pd.DataFrame, key: str) -> None:
+    """The versions table, with each status in the language shown."""
+    shown = versions.assign(
+        status=versions["status"].map(lambda s: _(VERSION_STATUS[s]) if s in VERSION_STATUS else s, na_action="ignore")
+    )
+    table(shown, VERSION_COLUMNS, key=key)
+
+
+# The log's actions (stored as these English words) as the log tables show them.
+LOG_ACTIONS = {
+    "created": N_("created"),
+    "submitted": N_("submitted"),
+    "approved": N_("approved"),
+    "returned": N_("returned"),
+    "conflicts overridden": N_("conflicts overridden"),
+    "four-eyes rule off": N_("four-eyes rule off"),
+    "account added": N_("account added"),
+    "role changed": N_("role changed"),
+    "account disabled": N_("account disabled"),
+    "account enabled": N_("account enabled"),
+    "password reset": N_("password reset"),
+    "password changed": N_("password changed"),
+    "signed in": N_("signed in"),
+    "sign-in failed": N_("sign-in failed"),
+    "sign-in refused": N_("sign-in refused"),
+    "signed out": N_("signed out"),
+}
+
+
+def log_table(log: pd.DataFrame, key: str) -> None:
+    """The log, newest first as given, with each action in the language shown (notes stay as written)."""
+    words = log["action"].map(lambda a: _(LOG_ACTIONS[a]) if a in LOG_ACTIONS else a, na_action="ignore")
+    table(log.assign(action=words), LOG_COLUMNS, key=key)
+
+
 LOG_COLUMNS: dict[str, object] = {
-    "at": column("When (UTC)"),
-    "action": column("Action"),
-    "version": column("Version"),
-    "user": column("Who"),
-    "method": column("Signed in by", "local account, oidc (organisation account), cli (command line) or system."),
-    "note": column("Note", width="large"),
+    "at": column(N_("When (UTC)")),
+    "action": column(N_("Action")),
+    "version": column(N_("Version")),
+    "user": column(N_("Who")),
+    "method": column(
+        N_("Signed in by"), N_("local account, oidc (organisation account), cli (command line) or system.")
+    ),
+    "note": column(N_("Note"), width="large"),
 }
 
 
@@ -545,18 +647,36 @@ def ingest_report(result) -> None:  # an indicators.ingest.IngestResult
         return
     errors, warnings = result.errors, result.warnings
     st.markdown(
-        f"**{errors} error{'s' * (errors != 1)}** (to fix before the workbook can be stored) · "
-        f"**{warnings} warning{'s' * (warnings != 1)}** (allowed)"
+        ngettext(
+            "**{n} error** (to fix before the workbook can be stored)",
+            "**{n} errors** (to fix before the workbook can be stored)",
+            errors,
+        ).format(n=errors)
+        + " · "
+        + ngettext("**{n} warning** (allowed)", "**{n} warnings** (allowed)", warnings).format(n=warnings)
     )
     problems_table(result)
     if not result.ok:
-        st.error("Nothing was stored: fix the errors listed above and upload the workbook again.")
+        st.error(_("Nothing was stored: fix the errors listed above and upload the workbook again."))
         return
-    name = f" “{md(result.file_name)}”" if getattr(result, "file_name", "") else ""
+    named = bool(getattr(result, "file_name", ""))
+    name = md(result.file_name) if named else ""
     if result.duplicate_of:
-        st.info(f"This exact file{name} is already stored as version {result.duplicate_of}; nothing new was stored.")
+        st.info(
+            (
+                _("This exact file “{name}” is already stored as version {version}; nothing new was stored.")
+                if named
+                else _("This exact file is already stored as version {version}; nothing new was stored.")
+            ).format(name=name, version=result.duplicate_of)
+        )
     elif result.version_id:
-        st.success(f"No errors: the workbook{name} is stored as draft version {result.version_id}. Submit it below.")
+        st.success(
+            (
+                _("No errors: the workbook “{name}” is stored as draft version {version}. Submit it below.")
+                if named
+                else _("No errors: the workbook is stored as draft version {version}. Submit it below.")
+            ).format(name=name, version=result.version_id)
+        )
     changes_shown(result)
 
 
@@ -564,20 +684,25 @@ def problems_table(result) -> None:  # an IngestResult or an ingest.Review: prob
     """The problems of a workbook, errors first, with where they are, what was found and what was expected."""
     if result.problems:
         problems = result.problems_table
-        table(problems.assign(severity_text=problems["severity"].map(SEVERITY_TEXT)), PROBLEM_COLUMNS, key="problems")
+        table(problems.assign(severity_text=severity_text(problems["severity"])), PROBLEM_COLUMNS, key="problems")
 
 
-def changes_shown(result, title: str = "Changes against the approved data") -> None:  # IngestResult or Review
-    """The change summary by table and every change (the first CHANGES_SHOWN in a table, all in a CSV)."""
-    st.subheader(title)
+def changes_shown(result, title: str | None = None) -> None:  # IngestResult or Review
+    """The change summary by table and every change (the first CHANGES_SHOWN in a table, all in a CSV); the
+    title (already in the language shown) is "Changes against the approved data" unless given."""
+    st.subheader(title or _("Changes against the approved data"))
     table(result.change_summary, SUMMARY_COLUMNS, key="change_summary")
-    with st.expander(f"Every change ({len(result.changes):,} rows)"):
+    with st.expander(_("Every change ({rows} rows)").format(rows=language.number(len(result.changes), ","))):
         shown = result.changes.head(CHANGES_SHOWN)
         if len(result.changes) > CHANGES_SHOWN:
-            st.caption(f"The first {CHANGES_SHOWN:,} changes; download them all below.")
+            st.caption(
+                _("The first {count} changes; download them all below.").format(
+                    count=language.number(CHANGES_SHOWN, ",")
+                )
+            )
         table(shown, CHANGE_COLUMNS, key="changes")
         download(
-            "Download every change (CSV)",
+            _("Download every change (CSV)"),
             lambda: csv_bytes(result.changes),
             file_name="changes.csv",
             mime="text/csv",
@@ -595,11 +720,11 @@ def conflicts_table(conflicts: pd.DataFrame) -> None:
 
 
 PROVENANCE_COLUMNS: dict[str, object] = {
-    "number": column("Meeting", kind="number"),
-    "date": column("Date", kind="date", format="D MMM YYYY"),
-    "place": column("Place"),
-    "semester_assessed_label": column("Assessed"),
-    "semester_adopted_label": column("Adopted the work plan for"),
-    "illustrative": column("Illustrative", kind="checkbox"),
-    "source": column("Source", width="large"),
+    "number": column(N_("Meeting"), kind="number"),
+    "date": column(N_("Date"), kind="date", format="D MMM YYYY"),
+    "place": column(N_("Place")),
+    "semester_assessed_label": column(N_("Assessed")),
+    "semester_adopted_label": column(N_("Adopted the work plan for")),
+    "illustrative": column(N_("Illustrative"), kind="checkbox"),
+    "source": column(N_("Source"), width="large"),
 }

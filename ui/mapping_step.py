@@ -19,6 +19,7 @@ import streamlit as st
 
 from indicators.access.identity import Identity
 from indicators.access.roles import Action, allowed
+from indicators.domain.i18n import N_, _, ngettext
 from indicators.domain.periods import semester_label
 from indicators.domain.reference import BENEFICIARY_CODES, SEX_VALUES, beneficiary_name
 from indicators.domain.schema import Programme, empty_programme
@@ -38,32 +39,36 @@ from indicators.read.mapping import (
 from indicators.read.reader import RawWorkbook
 from indicators.saved_mappings import SavedMappings
 from indicators.store import Store
-from ui import layout
+from ui import language, layout
 
-NOT_IN_SHEET = "(not in the sheet)"
-ONE_FOR_ALL = "(one for the whole sheet)"
-SHEET_NAME = "(the sheet's name)"
+# Choices besides the sheet's columns: kept as these English words in the session, shown in the page's language.
+NOT_IN_SHEET = N_("(not in the sheet)")
+ONE_FOR_ALL = N_("(one for the whole sheet)")
+SHEET_NAME = N_("(the sheet's name)")
 FIELD_LABELS = {
-    "indicator": "Indicator (its ID or title)",
-    "beneficiary": "Beneficiary",
-    "semester": "Semester",
-    "value": "Value",
-    "numerator": "Numerator (percentages)",
-    "denominator": "Denominator (percentages)",
-    "sex": "Sex (female, male or total)",
-    "comment": "Comment",
+    "indicator": N_("Indicator (its ID or title)"),
+    "beneficiary": N_("Beneficiary"),
+    "semester": N_("Semester"),
+    "value": N_("Value"),
+    "numerator": N_("Numerator (percentages)"),
+    "denominator": N_("Denominator (percentages)"),
+    "sex": N_("Sex (female, male or total)"),
+    "comment": N_("Comment"),
 }
+# What a wide column's cells hold, and the sexes, as the table of wide columns shows them (stored as the keys).
+PART_WORDS = {"value": N_("value"), "numerator": N_("numerator"), "denominator": N_("denominator")}
+SEX_WORDS = {"total": N_("total"), "female": N_("female"), "male": N_("male")}
 PREVIEW_ROWS = 10
 STORED_COLUMNS: dict[str, object] = {
-    "indicator_id": layout.column("Indicator"),
-    "beneficiary_name": layout.column("Beneficiary"),
-    "semester_label": layout.column("Semester"),
-    "sex": layout.column("Sex"),
-    "value": layout.column("Value", kind="number"),
-    "numerator": layout.column("Numerator", kind="number"),
-    "denominator": layout.column("Denominator", kind="number"),
-    "text": layout.column("Text"),
-    "comment": layout.column("Comment"),
+    "indicator_id": layout.column(N_("Indicator")),
+    "beneficiary_name": layout.column(N_("Beneficiary")),
+    "semester_label": layout.column(N_("Semester")),
+    "sex": layout.column(N_("Sex")),
+    "value": layout.column(N_("Value"), kind="number"),
+    "numerator": layout.column(N_("Numerator"), kind="number"),
+    "denominator": layout.column(N_("Denominator"), kind="number"),
+    "text": layout.column(N_("Text")),
+    "comment": layout.column(N_("Comment")),
 }
 
 
@@ -94,56 +99,61 @@ def mapping_step(
         raw = _raw(key, data, file_name)
         sheets = sheets_with_data(raw)
         if not sheets:
-            st.error("The workbook has no filled cells on any sheet; nothing can be read from it.")
+            st.error(_("The workbook has no filled cells on any sheet; nothing can be read from it."))
             return
 
-        st.subheader("1. Sheet and header row")
+        st.subheader(_("1. Sheet and header row"))
         st.caption(
-            "Choose the sheet that holds your values and the row with the column headers (as Excel numbers it). "
-            "Rows above it, such as a title block, are skipped. When merged cells stand above sub-headers "
-            "(Female / Male, Numerator / Denominator), the header takes two rows."
+            _(
+                "Choose the sheet that holds your values and the row with the column headers (as Excel numbers "
+                "it). Rows above it, such as a title block, are skipped. When merged cells stand above sub-headers "
+                "(Female / Male, Numerator / Denominator), the header takes two rows."
+            )
         )
         first = suggest_mapping(raw, indicators)
-        sheet = st.selectbox("Sheet", sheets, index=sheets.index(first.mapping.sheets[0]), key=f"{key}:sheet")
+        sheet = st.selectbox(_("Sheet"), sheets, index=sheets.index(first.mapping.sheets[0]), key=f"{key}:sheet")
         proposed = first if sheet == first.mapping.sheets[0] else suggest_mapping(raw, indicators, sheet=sheet)
         left, right = st.columns(2)
         header_row = left.number_input(
-            "Header row", min_value=1, max_value=1000, value=proposed.mapping.header_row, key=f"{key}:{sheet}:row"
+            _("Header row"), min_value=1, max_value=1000, value=proposed.mapping.header_row, key=f"{key}:{sheet}:row"
         )
         header_rows = right.radio(
-            "The header takes",
+            _("The header takes"),
             (1, 2),
             index=proposed.mapping.header_rows - 1,
-            format_func=lambda n: "one row" if n == 1 else "two rows",
+            format_func=lambda n: _("one row") if n == 1 else _("two rows"),
             horizontal=True,
             key=f"{key}:{sheet}:rows",
         )
         suggestion = suggest_mapping(raw, indicators, sheet=sheet, header_row=int(header_row), header_rows=header_rows)
-        with st.expander(f"The first rows of '{inert(sheet)}' as read", expanded=False):
+        with st.expander(_("The first rows of '{sheet}' as read").format(sheet=inert(sheet)), expanded=False):
             grid = sheet_grid(raw.sheets[sheet]).head(15)
             st.dataframe(grid, key=f"{key}:grid")
         many = len(suggestion.mapping.sheets) > 1
         together = many and st.checkbox(
-            f"Read every sheet laid out like this one: {inert(', '.join(suggestion.mapping.sheets))} "
-            "(one per beneficiary)",
+            _("Read every sheet laid out like this one: {sheets} (one per beneficiary)").format(
+                sheets=inert(", ".join(suggestion.mapping.sheets))
+            ),
             value=True,
             key=f"{key}:{sheet}:together",
         )
         mapping = replace(suggestion.mapping, sheets=suggestion.mapping.sheets if together else (sheet,))
 
-        st.subheader("2. Columns")
+        st.subheader(_("2. Columns"))
         st.caption(
-            "Say which column holds each field, or choose one beneficiary or semester for the whole sheet. "
-            "In a wide sheet, columns *are* semesters or beneficiaries: say what each stands for in the table "
-            "below; columns left blank there are not read."
+            _(
+                "Say which column holds each field, or choose one beneficiary or semester for the whole sheet. "
+                "In a wide sheet, columns *are* semesters or beneficiaries: say what each stands for in the table "
+                "below; columns left blank there are not read."
+            )
         )
         scope = f"{key}:{sheet}:{header_row}:{header_rows}"
         mapping = _columns(mapping, suggestion, scope, approved)
 
-        st.subheader("3. Indicators")
+        st.subheader(_("3. Indicators"))
         mapping = _indicators(mapping, raw, indicators, scope)
 
-        st.subheader("4. Preview")
+        st.subheader(_("4. Preview"))
         needs = mapping.missing()
         if needs:
             st.warning(" ".join(needs), icon=":material/edit_note:")
@@ -151,33 +161,37 @@ def mapping_step(
         preview = _preview(mapping, data, file_name, store)
         _show_preview(preview)
 
-        st.subheader("5. Save the mapping")
+        st.subheader(_("5. Save the mapping"))
         st.caption(
-            "Saved by name, the mapping reads the next workbook with the same headers straight away "
-            "(next semester's added column included)."
+            _(
+                "Saved by name, the mapping reads the next workbook with the same headers straight away "
+                "(next semester's added column included)."
+            )
         )
-        name = st.text_input("Name of the mapping", value=_default_name(file_name, sheet), key=f"{key}:name")
+        name = st.text_input(_("Name of the mapping"), value=_default_name(file_name, sheet), key=f"{key}:name")
         may_save = allowed(actor, Action.MANAGE_MAPPINGS)
         if not may_save:
-            st.caption("Saving a mapping is for analysts and programme managers; you can still check the workbook.")
+            st.caption(_("Saving a mapping is for analysts and programme managers; you can still check the workbook."))
         shared = may_save and st.radio(
-            "Who uses it",
+            _("Who uses it"),
             (False, True),
-            format_func=lambda s: "the whole team" if s else "only me",
+            format_func=lambda s: _("the whole team") if s else _("only me"),
             horizontal=True,
             key=f"{key}:shared",
         )
         blocked = preview.errors > 0
         if blocked:
-            st.caption("Fix the errors listed in the preview (in your file, or in the steps above) to save and store.")
+            st.caption(
+                _("Fix the errors listed in the preview (in your file, or in the steps above) to save and store.")
+            )
         if st.button(
-            "Save the mapping and store the workbook",
+            _("Save the mapping and store the workbook"),
             type="primary",
             disabled=blocked or not may_save,
             key=f"{key}:save",
         ):
             saved = SavedMappings(store).save(mapping, raw, name, actor, shared=bool(shared))
-            with st.spinner("Storing the workbook"):
+            with st.spinner(_("Storing the workbook")):
                 result = ingest(data, file_name, actor, store, mapping=saved.mapping)
             on_checked(result)
             st.rerun()
@@ -216,12 +230,18 @@ def _columns(mapping: Mapping, suggestion: Suggestion, scope: str, approved: Pro
             else NOT_IN_SHEET
         )
         left, right = st.columns(2)
-        chosen = left.selectbox(FIELD_LABELS[name], options, index=options.index(start), key=f"{scope}:{name}")
+        chosen = left.selectbox(
+            _(FIELD_LABELS[name]),
+            options,
+            index=options.index(start),
+            format_func=lambda option: _(option) if option in (NOT_IN_SHEET, ONE_FOR_ALL, SHEET_NAME) else option,
+            key=f"{scope}:{name}",
+        )
         if chosen == ONE_FOR_ALL:
             choices = list(BENEFICIARY_CODES) if name == "beneficiary" else semesters
             fixed = current.value if current and current.value in choices else choices[0]
             value = right.selectbox(
-                f"{FIELD_LABELS[name]} of every row",
+                _("{field} of every row").format(field=_(FIELD_LABELS[name])),
                 choices,
                 index=choices.index(fixed),
                 format_func=beneficiary_name if name == "beneficiary" else semester_label,
@@ -250,18 +270,22 @@ def _columns(mapping: Mapping, suggestion: Suggestion, scope: str, approved: Pro
     )
     wide: list[WideColumn] = []
     if len(table):
-        st.markdown("**Columns that are semesters, beneficiaries or sexes** (a wide sheet)")
+        st.markdown(_("**Columns that are semesters, beneficiaries or sexes** (a wide sheet)"))
         edited = st.data_editor(
             table,
             hide_index=True,
             disabled=["column"],
             key=f"{scope}:wide",
             column_config={
-                "column": st.column_config.TextColumn("Column in your sheet"),
-                "semester": st.column_config.SelectboxColumn("Semester", options=semesters),
-                "beneficiary": st.column_config.SelectboxColumn("Beneficiary", options=list(BENEFICIARY_CODES)),
-                "sex": st.column_config.SelectboxColumn("Sex", options=list(SEX_VALUES)),
-                "part": st.column_config.SelectboxColumn("Holds", options=list(PARTS), required=True),
+                "column": st.column_config.TextColumn(_("Column in your sheet")),
+                "semester": st.column_config.SelectboxColumn(_("Semester"), options=semesters),
+                "beneficiary": st.column_config.SelectboxColumn(_("Beneficiary"), options=list(BENEFICIARY_CODES)),
+                "sex": st.column_config.SelectboxColumn(
+                    _("Sex"), options=list(SEX_VALUES), format_func=lambda s: _(SEX_WORDS.get(s, s))
+                ),
+                "part": st.column_config.SelectboxColumn(
+                    _("Holds"), options=list(PARTS), required=True, format_func=lambda p: _(PART_WORDS.get(p, p))
+                ),
             },
         )
         for row in edited.itertuples(index=False):
@@ -272,7 +296,7 @@ def _columns(mapping: Mapping, suggestion: Suggestion, scope: str, approved: Pro
         for part in PARTS:
             fields.pop(part, None)
     fraction = st.checkbox(
-        "Percentages are written as fractions (0.45 for 45 %, as Excel's percent format stores them)",
+        _("Percentages are written as fractions (0.45 for 45 %, as Excel's percent format stores them)"),
         value=mapping.percent_as_fraction,
         key=f"{scope}:fraction",
     )
@@ -306,26 +330,39 @@ def _indicators(mapping: Mapping, raw: RawWorkbook, indicators: pd.DataFrame, sc
     near = [m for m in matches if m.how == "suggested"]
     unknown = [m for m in matches if m.how == "unknown"]
     if not matches:
-        st.caption("Choose the indicator column above to match its indicators.")
+        st.caption(_("Choose the indicator column above to match its indicators."))
         return mapping
     st.caption(
-        f"{len(exact)} indicator{'s' * (len(exact) != 1)} matched by ID or title. A near match is used only "
-        "once you confirm it; an indicator you do not confirm is reported as an error at its cells."
+        ngettext(
+            "{n} indicator matched by ID or title. A near match is used only once you confirm it; an indicator "
+            "you do not confirm is reported as an error at its cells.",
+            "{n} indicators matched by ID or title. A near match is used only once you confirm it; an indicator "
+            "you do not confirm is reported as an error at its cells.",
+            len(exact),
+        ).format(n=len(exact))
     )
     confirmed = dict(mapping.indicators)
     for match in near:
-        label = f"“{inert(match.text)}” is {inert(match.suggestion)}: {inert(match.title)}"
+        label = _("“{text}” is {indicator}: {title}").format(
+            text=inert(match.text), indicator=inert(match.suggestion), title=inert(match.title)
+        )
         if st.checkbox(label, key=f"{scope}:confirm:{_digest(match.text)}"):
             confirmed[match.text.strip()] = str(match.suggestion)
     if unknown:
         ids = [""] + indicators["indicator_id"].astype(str).tolist()
         titles = dict(zip(indicators["indicator_id"].astype(str), indicators["title"].astype(str), strict=True))
-        with st.expander(f"{len(unknown)} text{'s' * (len(unknown) != 1)} matching no indicator"):
+        with st.expander(
+            ngettext("{n} text matching no indicator", "{n} texts matching no indicator", len(unknown)).format(
+                n=len(unknown)
+            )
+        ):
             for match in unknown:
                 chosen = st.selectbox(
                     f"“{inert(match.text)}”",
                     ids,
-                    format_func=lambda i: "not an indicator: report it as an error" if not i else f"{i}: {titles[i]}",
+                    format_func=lambda i: (
+                        _("not an indicator: report it as an error") if not i else f"{i}: {titles[i]}"
+                    ),
                     key=f"{scope}:pick:{_digest(match.text)}",
                 )
                 if chosen:
@@ -339,7 +376,7 @@ def _preview(mapping: Mapping, data: bytes, file_name: str, store: Store) -> Ing
     key = (file_name, mapping.dumps())
     if key not in cache:
         cache.clear()
-        with st.spinner("Reading the workbook through the mapping"):
+        with st.spinner(_("Reading the workbook through the mapping")):
             cache[key] = ingest(data, file_name, None, store, save=False, mapping=mapping)
     return cache[key]
 
@@ -351,8 +388,16 @@ def _show_preview(result: IngestResult) -> None:
         return
     values = result.upload.values if result.upload is not None else pd.DataFrame()
     st.caption(
-        f"{len(values):,} value{'s' * (len(values) != 1)} read; the first {min(PREVIEW_ROWS, len(values))} as "
-        f"they will be stored. Errors: {result.errors}; warnings: {result.warnings}."
+        ngettext(
+            "{n} value read; the first {shown} as they will be stored. Errors: {errors}; warnings: {warnings}.",
+            "{n} values read; the first {shown} as they will be stored. Errors: {errors}; warnings: {warnings}.",
+            len(values),
+        ).format(
+            n=language.number(len(values), ","),
+            shown=min(PREVIEW_ROWS, len(values)),
+            errors=result.errors,
+            warnings=result.warnings,
+        )
     )
     if len(values):
         with st.container(key="mapping_preview_rows"):
@@ -361,5 +406,5 @@ def _show_preview(result: IngestResult) -> None:
         problems = result.problems_table
         with st.container(key="mapping_problems"):
             layout.table(
-                problems.assign(severity_text=problems["severity"].map(layout.SEVERITY_TEXT)), layout.PROBLEM_COLUMNS
+                problems.assign(severity_text=layout.severity_text(problems["severity"])), layout.PROBLEM_COLUMNS
             )

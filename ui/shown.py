@@ -11,15 +11,15 @@ import streamlit as st
 
 from indicators.compute.progress import STATUS_BY_CODE
 from indicators.compute.selection import SEVERITY, results_below, shown_first
+from indicators.domain.i18n import N_, _
 from indicators.domain.schema import Programme
+from ui import language
 
 MATRIX_LIMIT = 40  # indicators in a status matrix (x 7 beneficiaries: 280 cells)
 TABLE_LIMIT = 500  # rows in a table
 
 
-def worst_first(
-    rows: pd.DataFrame, programme: Programme, limit: int, key: str, what: str = "indicators"
-) -> pd.DataFrame:
+def worst_first(rows: pd.DataFrame, programme: Programme, limit: int, key: str) -> pd.DataFrame:
     """The rows of at most ``limit`` indicators of ``rows`` (one semester of a progress frame), worst first,
     with filters by result and status when there are more indicators than that."""
     if rows["indicator_id"].nunique() <= limit:
@@ -28,34 +28,61 @@ def worst_first(
     titles = dict(zip(results["result_id"], results["title"].fillna(""), strict=True))
     left, right = st.columns(2)
     chosen = left.multiselect(
-        "Results",
+        _("Results"),
         list(titles),
         key=f"{key}_results",
         format_func=lambda r: f"{r} · {titles.get(r, '')}"[:90],
-        placeholder="Every result",
-        help="Show the indicators of these results and of the results below them (an outcome brings its outputs).",
+        placeholder=_("Every result"),
+        help=_("Show the indicators of these results and of the results below them (an outcome brings its outputs)."),
     )
     present = [code for code in SEVERITY if code in set(rows["status"].dropna())]
     statuses = right.multiselect(
-        "Status",
+        _("Status"),
         present,
         key=f"{key}_statuses",
-        format_func=lambda c: f"{STATUS_BY_CODE[c].symbol} {STATUS_BY_CODE[c].label}",
-        placeholder="Any status",
-        help="Show the indicators with at least one beneficiary in one of these statuses.",
+        format_func=lambda c: f"{STATUS_BY_CODE[c].symbol} {_(STATUS_BY_CODE[c].label)}",
+        placeholder=_("Any status"),
+        help=_("Show the indicators with at least one beneficiary in one of these statuses."),
     )
     selection = shown_first(rows, limit, results_below(programme.results, chosen), statuses)
-    filtered = " matching the filters" if chosen or statuses else ""
+    sentence = (
+        _(
+            "Showing {shown} of {total} indicators, worst first matching the filters; {not_shown} are not shown. "
+            "Choose results or statuses above to see others."
+        )
+        if chosen or statuses
+        else _(
+            "Showing {shown} of {total} indicators, worst first; {not_shown} are not shown. "
+            "Choose results or statuses above to see others."
+        )
+    )
     st.caption(
-        f"Showing {selection.shown:,} of {selection.total:,} {what}, worst first{filtered}; "
-        f"{selection.not_shown:,} are not shown. Choose results or statuses above to see others."
+        sentence.format(
+            shown=language.number(selection.shown, ","),
+            total=language.number(selection.total, ","),
+            not_shown=language.number(selection.not_shown, ","),
+        )
     )
     return selection.rows
 
 
+# What first_rows says, by what the rows are (a whole sentence each, so that French can agree its words).
+FIRST_ROWS = {
+    "rows": N_("Showing the first {limit} of {total} rows; {not_shown} are not shown."),
+    "missing reports": N_("Showing the first {limit} of {total} missing reports; {not_shown} are not shown."),
+}
+
+
 def first_rows(frame: pd.DataFrame, limit: int, what: str) -> pd.DataFrame:
-    """At most ``limit`` rows of ``frame``, with a sentence saying how many are not shown."""
+    """At most ``limit`` rows of ``frame``, with a sentence saying how many are not shown (``what``: a key of
+    ``FIRST_ROWS``)."""
     if len(frame) <= limit:
         return frame
-    st.caption(f"Showing the first {limit:,} of {len(frame):,} {what}; {len(frame) - limit:,} are not shown.")
+    st.caption(
+        _(FIRST_ROWS[what]).format(
+            limit=language.number(limit, ","),
+            total=language.number(len(frame), ","),
+            not_shown=language.number(len(frame) - limit, ","),
+        )
+    )
     return frame.head(limit)

@@ -14,6 +14,7 @@ import streamlit as st
 
 from indicators.access.identity import Identity
 from indicators.access.roles import Action, allowed
+from indicators.domain.i18n import _
 from indicators.domain.periods import semester_label
 from indicators.domain.reference import beneficiary_name
 
@@ -51,7 +52,12 @@ def _picker(key: str, label: str, options: list[str], default: str, format_func,
 def semester_picker(semesters: list[str], default: str) -> str:
     """The semester picker in the sidebar; the choice is kept in the URL as ``?semester=2025NovS1``."""
     return _picker(
-        SEMESTER, "Semester", semesters, default, semester_label, "The six-month period shown (Nov–Apr or May–Oct)."
+        SEMESTER,
+        _("Semester"),
+        semesters,
+        default,
+        semester_label,
+        _("The six-month period shown (Nov–Apr or May–Oct)."),
     )
 
 
@@ -59,11 +65,11 @@ def beneficiary_picker(beneficiaries: list[str], default: str) -> str:
     """The beneficiary picker in the sidebar; the choice is kept in the URL as ``?beneficiary=XKX``."""
     return _picker(
         BENEFICIARY,
-        "Beneficiary",
+        _("Beneficiary"),
         beneficiaries,
         default,
         beneficiary_name,
-        "Whose indicators and activities are shown.",
+        _("Whose indicators and activities are shown."),
     )
 
 
@@ -82,7 +88,7 @@ def indicator_picker(indicators: list[str], titles: dict[str, str]) -> str:
     key = "indicator"
     if st.session_state.get(key) not in indicators:
         st.session_state[key] = valid_choice(st.query_params.get(key), indicators, indicators[0])
-    value = st.selectbox("Indicator", indicators, key=key, format_func=lambda i: f"{i} · {titles.get(i, '')}")
+    value = st.selectbox(_("Indicator"), indicators, key=key, format_func=lambda i: f"{i} · {titles.get(i, '')}")
     st.query_params[key] = value
     return str(value)
 

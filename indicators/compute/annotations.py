@@ -1,4 +1,26 @@
-"""What a reader needs beside a status: the analyst's explanation, and the target revision behind it.
+"""What a reader needs beside a status: the analyst's explanation, and the target revision behind it (the
+rules are METHOD_TEXT below)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from indicators.compute.progress import (
+    SEMESTER_KEY,
+    STATUS_BY_CODE,
+    Thresholds,
+    progress_ratios,
+    status_codes,
+)
+from indicators.domain import i18n
+from indicators.domain.i18n import N_, _
+from indicators.domain.schema import Programme
+from indicators.domain.settings import setting_float
+
+# The rules, in words people read: the Method page shows them in the reader's language (``_(METHOD_TEXT)``).
+METHOD_TEXT = N_(
+    """What a reader needs beside a status: the analyst's explanation, and the target revision behind it.
 
 - **Explanations.** A row that is at risk, off track, over-achieved (progress at or above the setting
   OVER_ACHIEVED, 1.5 by default) or due and not reported needs a reason (EU results-oriented monitoring asks
@@ -13,23 +35,9 @@
 ``annotated`` adds these columns to an ``indicator_progress`` frame with grouped frame operations (no loop
 over rows). Donor views hide ``comment``, ``explanation_due``, ``status_original`` and ``status_by_revision``
 with the status of a row whose figure is suppressed (``suppression.DERIVED_COLUMNS``); a revision's targets
-and meeting are not sensitive and stay.
-"""
-
-from __future__ import annotations
-
-import numpy as np
-import pandas as pd
-
-from indicators.compute.progress import (
-    SEMESTER_KEY,
-    STATUS_BY_CODE,
-    Thresholds,
-    progress_ratios,
-    status_codes,
+and meeting are not sensitive and stay."""
 )
-from indicators.domain.schema import Programme
-from indicators.domain.settings import setting_float
+__doc__ = METHOD_TEXT  # help() and inspect read the rules too
 
 ANNOTATION_COLUMNS = [
     "comment",
@@ -43,7 +51,10 @@ ANNOTATION_COLUMNS = [
     "status_by_revision",
 ]
 GRADED = ("achieved", "on_track", "at_risk", "off_track")  # statuses read from progress against the target
-REASONS = {"at_risk": "at risk", "off_track": "off track", "no_data": "not reported"}
+# Why an explanation is expected, in words (``explanation_due`` holds them in the current language; pages and
+# reports only test whether it is missing).
+REASONS = {"at_risk": N_("at risk"), "off_track": N_("off track"), "no_data": N_("not reported")}
+OVER_ACHIEVED_REASON = N_("over-achieved")
 
 
 def value_comments(programme: Programme) -> pd.DataFrame:
@@ -86,17 +97,46 @@ def _notes(programme: Programme) -> pd.DataFrame:
 
 def _meeting_days(programme: Programme) -> pd.Series:
     meetings = programme.meetings.dropna(subset=["number"]).drop_duplicates("number", keep="last")
-    days = pd.to_datetime(meetings["date"], errors="coerce").dt.strftime("%-d %b %Y")
-    return pd.Series(days.to_numpy(), index=meetings["number"].astype(int).to_numpy())
+    days = pd.to_datetime(meetings["date"], errors="coerce")
+    if i18n.language() == i18n.SOURCE_LANGUAGE:
+        written = days.dt.strftime("%-d %b %Y")
+    else:  # e.g. 30 oct. 2024
+        written = days.map(lambda d: None if pd.isna(d) else i18n.date(d.date(), "d MMM y"))
+    return pd.Series(written.to_numpy(), index=meetings["number"].astype(int).to_numpy())
 
 
 def _figure(value: float) -> str:
+    if i18n.language() != i18n.SOURCE_LANGUAGE:
+        return i18n.number(value, decimals=0 if float(value).is_integer() else 1)
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 def _ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th; in French 1re, 2e (of a meeting: « réunion » is feminine)."""
+    if i18n.language() == "fr":
+        return f"{number}re" if number == 1 else f"{number}e"
     suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
+
+
+def revision_sentence(original: float, original_meeting: int, target: float, meeting: int, day, note) -> str:
+    """A target revision in one sentence, in the current language: "Revised from 7 (1st meeting) to 4 by the 3rd
+    meeting on 30 Oct 2024: <note>" (without the day or the note when there is none)."""
+    figures = {
+        "original": _figure(original),
+        "original_meeting": _ordinal(original_meeting),
+        "target": _figure(target),
+        "meeting": _ordinal(meeting),
+    }
+    if isinstance(day, str):
+        text = _("Revised from {original} ({original_meeting} meeting) to {target} by the {meeting} meeting on {day}")
+        text = text.format(day=day, **figures)
+    else:
+        text = _("Revised from {original} ({original_meeting} meeting) to {target} by the {meeting} meeting")
+        text = text.format(**figures)
+    if isinstance(note, str) and note.strip():
+        return _("{revision}: {note}").format(revision=text, note=note)
+    return text
 
 
 def annotated(progress: pd.DataFrame, programme: Programme, thresholds: Thresholds | None = None) -> pd.DataFrame:
@@ -114,8 +154,8 @@ def annotated(progress: pd.DataFrame, programme: Programme, thresholds: Threshol
     # Explanations: why one is expected, if it is.
     status = progress["status"].astype("string")
     over = progress["progress"].astype(float) >= setting_float("OVER_ACHIEVED")
-    reason = status.map(REASONS).astype("string")
-    reason = reason.mask(over & (progress["measure"].astype("string") != "milestone"), "over-achieved")
+    reason = status.map({code: _(words) for code, words in REASONS.items()}).astype("string")
+    reason = reason.mask(over & (progress["measure"].astype("string") != "milestone"), _(OVER_ACHIEVED_REASON))
 
     # Revisions: the target in force was adopted by a later meeting than the first target of its key.
     target = progress["target"].astype(float)
@@ -137,13 +177,13 @@ def annotated(progress: pd.DataFrame, programme: Programme, thresholds: Threshol
     chosen = frame[revised].assign(target=target[revised])
     for at, row in chosen.iterrows():  # revisions are few: one sentence each
         meeting = int(row["target_adopted_at"])
-        day = days.get(meeting)
-        note = row["revision_note"]
-        text[at] = (
-            f"Revised from {_figure(row['original_target'])} ({_ordinal(int(row['original_adopted_at']))} meeting) "
-            f"to {_figure(row['target'])} by the {_ordinal(meeting)} meeting"
-            + (f" on {day}" if isinstance(day, str) else "")
-            + (f": {note}" if isinstance(note, str) and note.strip() else "")
+        text[at] = revision_sentence(
+            row["original_target"],
+            int(row["original_adopted_at"]),
+            row["target"],
+            meeting,
+            days.get(meeting),
+            row["revision_note"],
         )
     return progress.assign(
         comment=frame["comment"],
@@ -159,7 +199,7 @@ def annotated(progress: pd.DataFrame, programme: Programme, thresholds: Threshol
 
 
 def status_word(code: object) -> str:
-    """A status code as symbol and words (e.g. '▲ At risk')."""
+    """A status code as symbol and words in the current language (e.g. '▲ At risk')."""
     status = STATUS_BY_CODE.get(str(code))
     return f"{status.symbol} {status.label}" if status else ""
 

@@ -1,9 +1,5 @@
-"""Reporting completeness: reports expected (a target in force) against reports received.
-
-A report is expected for every indicator, beneficiary and semester with a row in Targets. It counts as
-received when a usable total was reported (a figure; a non-zero denominator for percentages; text for
-qualitative indicators), as ``progress.semester_values`` decides.
-"""
+"""Reporting completeness: reports expected (a target in force) against reports received (the rule is
+METHOD_TEXT below)."""
 
 from __future__ import annotations
 
@@ -19,7 +15,18 @@ from indicators.compute.progress import (
     row_groups,
     semester_values,
 )
+from indicators.domain.i18n import N_
 from indicators.domain.schema import Programme
+
+# The rules, in words people read: the Method page shows them in the reader's language (``_(METHOD_TEXT)``).
+METHOD_TEXT = N_(
+    """Reporting completeness: reports expected (a target in force) against reports received.
+
+A report is expected for every indicator, beneficiary and semester with a row in Targets. It counts as
+received when a usable total was reported (a figure; a non-zero denominator for percentages; text for
+qualitative indicators), as ``progress.semester_values`` decides."""
+)
+__doc__ = METHOD_TEXT  # help() and inspect read the rules too
 
 EXPECTED_COLUMNS = [*SEMESTER_KEY, "result_id", "title", "measure", "reported"]
 

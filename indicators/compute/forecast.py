@@ -1,4 +1,17 @@
-"""Progress to the end-of-action target, and a forecast of whether it will be reached on the current pace.
+"""Progress to the end-of-action target, and a forecast of whether it will be reached on the current pace: the
+rules are METHOD_TEXT below."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from indicators.domain.i18n import N_, _
+from indicators.domain.periods import PeriodError, semester_from_id, semester_label
+
+# The rules, in words people read: the Method page shows them in the reader's language (``_(METHOD_TEXT)``).
+METHOD_TEXT = N_(
+    """Progress to the end-of-action target, and a forecast of whether it will be reached on the current pace.
 
 Rules, in one place:
 
@@ -14,20 +27,12 @@ Rules, in one place:
   when it reaches STATUS_ON_TRACK of the way, "out of reach" below that or when the pace does not move
   towards the target; ``forecast_semester`` is the semester in which the line meets the end target.
 - No forecast from fewer than two reported semesters, for milestones and qualitative indicators, nor without
-  an end-of-action target.
-"""
-
-from __future__ import annotations
-
-import math
-
-import numpy as np
-import pandas as pd
-
-from indicators.domain.periods import PeriodError, semester_from_id, semester_label
+  an end-of-action target."""
+)
+__doc__ = METHOD_TEXT  # help() and inspect read the rules too
 
 FORECAST_COLUMNS = ["end_semester", "end_target", "end_progress", "forecast", "forecast_semester", "forecast_text"]
-FORECAST_LABELS = {"reached": "Reached", "at_risk": "At risk", "out_of_reach": "Out of reach"}
+FORECAST_LABELS = {"reached": N_("Reached"), "at_risk": N_("At risk"), "out_of_reach": N_("Out of reach")}
 MIN_REPORTED_SEMESTERS = 2
 KEY = ["indicator_id", "beneficiary"]
 
@@ -102,10 +107,15 @@ def with_forecast(progress: pd.DataFrame, achieved: float = 1.0, on_track: float
     )
     semesters = np.where(end_progress >= achieved, position + 1.0, np.where(towards, needed, np.nan))
     semesters = np.where(can, semesters, np.nan)
-    forecast_semester = [
-        first.shift(int(k) - 1).id if first is not None and not math.isnan(k) and k >= 1 else None for k in semesters
+    # Few distinct values: each semester id and each sentence is made once, then spread (80,000 rows -> ~100).
+    ahead = np.unique(semesters[np.isfinite(semesters) & (semesters >= 1)]) if first is not None else []
+    shifts = {k: first.shift(int(k) - 1).id for k in ahead}
+    forecast_semester = [shifts.get(k) for k in semesters]
+    sentences: dict[tuple[object, object], str | None] = {}
+    texts = [
+        sentences[pair] if pair in sentences else sentences.setdefault(pair, _text(*pair))
+        for pair in zip(code, forecast_semester, strict=True)
     ]
-    texts = [_text(c, s) for c, s in zip(code, forecast_semester, strict=True)]
     return frame.assign(
         end_semester=pd.array(np.where(has_end, end_semester, None), dtype="string"),
         end_target=end_target,
@@ -117,11 +127,17 @@ def with_forecast(progress: pd.DataFrame, achieved: float = 1.0, on_track: float
 
 
 def _text(code: object, semester: object) -> str | None:
-    """The forecast in words, e.g. "At risk: end target reached in Nov 2027 – Apr 2028 on the current pace"."""
+    """The forecast in words, in the current language, e.g. "At risk: end target reached in Nov 2027 – Apr 2028
+    on the current pace"."""
     if code is None or pd.isna(code):
         return None
     if code == "reached":
-        return "Reached" + (f" in {semester_label(str(semester))}" if semester is not None else "")
+        if semester is None:
+            return _("Reached")
+        return _("Reached in {semester}").format(semester=semester_label(str(semester)))
+    forecast = _(FORECAST_LABELS[str(code)])
     if semester is None:
-        return f"{FORECAST_LABELS[str(code)]}: the pace does not move towards the target"
-    return f"{FORECAST_LABELS[str(code)]}: end target reached in {semester_label(str(semester))} on the current pace"
+        return _("{forecast}: the pace does not move towards the target").format(forecast=forecast)
+    return _("{forecast}: end target reached in {semester} on the current pace").format(
+        forecast=forecast, semester=semester_label(str(semester))
+    )

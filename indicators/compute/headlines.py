@@ -12,11 +12,13 @@ from indicators.compute.completeness import completeness_table, expected_reports
 from indicators.compute.progress import STATUS_BY_CODE, Thresholds, indicator_progress, is_due
 from indicators.compute.suppression import donor_progress
 from indicators.compute.workplan import workplan_delivery
+from indicators.domain.i18n import N_, _
 from indicators.domain.periods import semester_from_id
 from indicators.domain.schema import Programme
 
 HIDDEN = STATUS_BY_CODE["suppressed"].code
-HEADLINE_COLUMNS = ["figure", "value", "previous", "change", "unit", "help"]
+# figure, unit and help are words in the current language; key names the figure for code (never translated).
+HEADLINE_COLUMNS = ["figure", "value", "previous", "change", "unit", "help", "key"]
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,8 @@ class Inputs:
 
 @dataclass(frozen=True)
 class Headline:
-    figure: str
+    key: str  # a stable name for code (e.g. which figures are bad news when they rise)
+    figure: str  # figure, unit (but "%") and help: catalogue messages, translated when the frame is made
     unit: str
     help: str
     compute: Callable[[Inputs, str], float]
@@ -71,55 +74,83 @@ def _activities_with(status: str) -> Callable[[Inputs, str], float]:
 
 HEADLINES: tuple[Headline, ...] = (
     Headline(
-        "Indicators on track or achieved",
+        "on_track_share",
+        N_("Indicators on track or achieved"),
         "%",
-        "Share of indicator and beneficiary pairs with a target due "
-        "this semester that are achieved or on track (qualitative indicators excluded; in the donor view, "
-        "pairs whose status is hidden because of a small count are left out).",
+        N_(
+            "Share of indicator and beneficiary pairs with a target due "
+            "this semester that are achieved or on track (qualitative indicators excluded; in the donor view, "
+            "pairs whose status is hidden because of a small count are left out)."
+        ),
         on_track_share,
     ),
     Headline(
-        "Work-plan delivery",
+        "delivery",
+        N_("Work-plan delivery"),
         "%",
-        "Activities completed as a share of those planned for the semester, not counting cancelled ones.",
+        N_("Activities completed as a share of those planned for the semester, not counting cancelled ones."),
         delivery_percent,
     ),
     Headline(
-        "Reporting completeness",
+        "completeness",
+        N_("Reporting completeness"),
         "%",
-        "Values reported as a share of those expected (every indicator and beneficiary with a target this semester).",
+        N_(
+            "Values reported as a share of those expected "
+            "(every indicator and beneficiary with a target this semester)."
+        ),
         completeness_percent,
     ),
     Headline(
-        "Activities completed",
-        "activities",
-        "Work-plan activities of the semester marked completed.",
+        "activities_completed",
+        N_("Activities completed"),
+        N_("activities"),
+        N_("Work-plan activities of the semester marked completed."),
         _activities_with("completed"),
     ),
     Headline(
-        "Activities postponed",
-        "activities",
-        "Work-plan activities of the semester postponed (carried over to a later semester).",
+        "activities_postponed",
+        N_("Activities postponed"),
+        N_("activities"),
+        N_("Work-plan activities of the semester postponed (carried over to a later semester)."),
         _activities_with("postponed"),
     ),
 )
 
 
 def headline_figures(
-    programme: Programme, semester: str, thresholds: Thresholds | None = None, donor: bool = False
+    programme: Programme,
+    semester: str,
+    thresholds: Thresholds | None = None,
+    donor: bool = False,
+    progress: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The headline figures of a semester: figure, value, previous, change, unit, help.
+    """The headline figures of a semester: figure, value, previous, change, unit, help (words in the current
+    language) and key (the figure's stable name).
 
     With ``donor`` they are computed from the donor view (``donor_progress``): nothing hidden there counts.
+    ``progress`` is the programme's ``indicator_progress`` when the caller has it already (the app caches it;
+    with ``donor``, its ``donor_progress``), so that it is not computed again.
     """
-    progress = indicator_progress(programme, thresholds)
-    inputs = Inputs(donor_progress(progress) if donor else progress, expected_reports(programme), programme.activities)
+    if progress is None:
+        progress = indicator_progress(programme, thresholds)
+        progress = donor_progress(progress) if donor else progress
+    inputs = Inputs(progress, expected_reports(programme), programme.activities)
     previous = semester_from_id(semester).previous().id
     rows = []
     for h in HEADLINES:
         now, before = h.compute(inputs, semester), h.compute(inputs, previous)
-        rows.append((h.figure, now, before, now - before, h.unit, h.help))
+        unit = h.unit if h.unit == "%" else _(h.unit)
+        rows.append((_(h.figure), now, before, now - before, unit, _(h.help), h.key))
     frame = pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
     return frame.astype(
-        {"figure": "string", "value": float, "previous": float, "change": float, "unit": "string", "help": "string"}
+        {
+            "figure": "string",
+            "value": float,
+            "previous": float,
+            "change": float,
+            "unit": "string",
+            "help": "string",
+            "key": "string",
+        }
     )

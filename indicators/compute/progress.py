@@ -1,4 +1,24 @@
-"""Progress of each indicator for each beneficiary and semester, and its status against thresholds.
+"""Progress of each indicator for each beneficiary and semester, and its status against thresholds: the rules
+are METHOD_TEXT below."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from indicators.compute.forecast import FORECAST_COLUMNS, with_forecast
+from indicators.domain.i18n import N_, _
+from indicators.domain.periods import PeriodError, Semester, semester_from_id, semester_range
+from indicators.domain.schema import Programme
+from indicators.domain.settings import setting_float
+
+# The rules, in words people read: the Method page shows them in the reader's language (``_(METHOD_TEXT)``).
+METHOD_TEXT = N_(
+    """Progress of each indicator for each beneficiary and semester, and its status against thresholds.
 
 Rules, in one place:
 
@@ -21,22 +41,9 @@ Rules, in one place:
   their status is "reported" when text was given, and "no data" when nothing was reported in a semester up to
   the latest one in which anything was reported (later semesters are not due).
 - Status: "not_due" when no target row is in force, "no_data" when a target is in force and nothing usable
-  was reported, otherwise from the thresholds (achieved, on track, at risk, off track).
-"""
-
-from __future__ import annotations
-
-import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
-import numpy as np
-import pandas as pd
-
-from indicators.compute.forecast import FORECAST_COLUMNS, with_forecast
-from indicators.domain.periods import PeriodError, Semester, semester_from_id, semester_range
-from indicators.domain.schema import Programme
-from indicators.domain.settings import setting_float
+  was reported, otherwise from the thresholds (achieved, on track, at risk, off track)."""
+)
+__doc__ = METHOD_TEXT  # help() and inspect read the rules too
 
 KEY = ["indicator_id", "beneficiary"]
 SEMESTER_KEY = ["indicator_id", "beneficiary", "semester"]
@@ -91,21 +98,26 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Status:
-    code: str
-    label: str
+    code: str  # never translated: frames, filters and settings compare codes
+    label_en: str  # the label's catalogue message (English); ``label`` is it in the current language
     symbol: str
     colour: str  # Okabe-Ito colour-blind-safe palette; never shown without the symbol and label
 
+    @property
+    def label(self) -> str:
+        """The label in the current language (read when shown: the language changes per run)."""
+        return _(self.label_en)
+
 
 STATUSES: tuple[Status, ...] = (
-    Status("achieved", "Achieved", "✔", "#009E73"),
-    Status("on_track", "On track", "●", "#56B4E9"),
-    Status("at_risk", "At risk", "▲", "#E69F00"),
-    Status("off_track", "Off track", "✖", "#D55E00"),
-    Status("reported", "Reported (qualitative)", "✎", "#CC79A7"),
-    Status("suppressed", "Hidden (small count)", "◌", "#000000"),  # donor views only, see suppression.py
-    Status("no_data", "No data", "○", "#999999"),
-    Status("not_due", "Not due", "–", "#DDDDDD"),
+    Status("achieved", N_("Achieved"), "✔", "#009E73"),
+    Status("on_track", N_("On track"), "●", "#56B4E9"),
+    Status("at_risk", N_("At risk"), "▲", "#E69F00"),
+    Status("off_track", N_("Off track"), "✖", "#D55E00"),
+    Status("reported", N_("Reported (qualitative)"), "✎", "#CC79A7"),
+    Status("suppressed", N_("Hidden (small count)"), "◌", "#000000"),  # donor views only, see suppression.py
+    Status("no_data", N_("No data"), "○", "#999999"),
+    Status("not_due", N_("Not due"), "–", "#DDDDDD"),
 )
 STATUS_BY_CODE: dict[str, Status] = {s.code: s for s in STATUSES}
 
@@ -194,7 +206,7 @@ def status_codes(
             (value >= thresholds.on_track, order["on_track"]),
             (value >= thresholds.at_risk, order["at_risk"]),
         ]
-        chosen = np.select([when for when, _ in rules], [code for _, code in rules], default=order["off_track"])
+        chosen = np.select([when for when, _code in rules], [code for _when, code in rules], default=order["off_track"])
     return pd.Series(pd.array([s.code for s in STATUSES], dtype="string").take(chosen), index=progress.index)
 
 

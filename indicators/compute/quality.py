@@ -1,4 +1,21 @@
-"""Data-quality flags: figures that pass validation but that a reviewer should look at before approving.
+"""Data-quality flags: figures that pass validation but that a reviewer should look at before approving (the
+checks are METHOD_TEXT below)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from indicators.compute.progress import SEMESTER_KEY, indicator_attributes, semester_values, targets_in_force
+from indicators.domain import i18n
+from indicators.domain.i18n import N_, _
+from indicators.domain.periods import PeriodError, semester_from_id, semester_label
+from indicators.domain.schema import Programme
+from indicators.domain.settings import setting_float
+
+# The rules, in words people read: the Method page shows them in the reader's language (``_(METHOD_TEXT)``).
+METHOD_TEXT = N_(
+    """Data-quality flags: figures that pass validation but that a reviewer should look at before approving.
 
 - Sex split: female + male differs from the total reported for the same indicator, beneficiary and semester.
 - Jump: a value more than QUALITY_JUMP_FACTOR times above or below the beneficiary's previous reported
@@ -8,18 +25,9 @@
 - Milestone undone: a milestone reported done and later reported not done.
 - Reported late: a report whose comment says it came after the deadline ("late", "after the deadline",
   "delayed"), counted per semester.
-Flags are warnings: nothing is blocked, and each names the figure and the previous figure it is compared with.
-"""
-
-from __future__ import annotations
-
-import numpy as np
-import pandas as pd
-
-from indicators.compute.progress import SEMESTER_KEY, indicator_attributes, semester_values, targets_in_force
-from indicators.domain.periods import PeriodError, semester_from_id, semester_label
-from indicators.domain.schema import Programme
-from indicators.domain.settings import setting_float
+Flags are warnings: nothing is blocked, and each names the figure and the previous figure it is compared with."""
+)
+__doc__ = METHOD_TEXT  # help() and inspect read the rules too
 
 QUALITY_COLUMNS = [
     "check",
@@ -31,13 +39,13 @@ QUALITY_COLUMNS = [
     "previous_value",
     "message",
 ]
-CHECKS = {
-    "sex_split": "Female + male differs from the total",
-    "jump": "Jump from the previous semester",
-    "target_falls": "Cumulative target falls",
-    "running_total_falls": "Running total falls",
-    "milestone_undone": "Milestone done, then not done",
-    "late": "Reported late",
+CHECKS = {  # check code (never translated): its label, translated where shown (``check_label``)
+    "sex_split": N_("Female + male differs from the total"),
+    "jump": N_("Jump from the previous semester"),
+    "target_falls": N_("Cumulative target falls"),
+    "running_total_falls": N_("Running total falls"),
+    "milestone_undone": N_("Milestone done, then not done"),
+    "late": N_("Reported late"),
 }
 LATE = r"(?i)\b(?:late|after the deadline|delayed|en retard|après la date limite)\b"
 
@@ -53,7 +61,14 @@ def _order(semesters: pd.Series) -> pd.Series:
 
 
 def _number(value: float) -> str:
+    """A figure in a flag's sentence: whole or to one decimal (French: decimal comma, 1 234)."""
+    if i18n.language() != i18n.SOURCE_LANGUAGE:
+        return i18n.number(value, decimals=0 if float(value).is_integer() else 1)
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def _factor(value: float) -> str:
+    return f"{value:g}" if i18n.language() == i18n.SOURCE_LANGUAGE else i18n.number(value, decimals=3)
 
 
 def _with_previous(frame: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -97,9 +112,11 @@ def sex_split_flags(programme: Programme) -> pd.DataFrame:
         "sex_split",
         wrong,
         "total",
-        lambda r: (
-            f"female {_number(r['female'])} + male {_number(r['male'])} = "
-            f"{_number(r['female'] + r['male'])}, but the total is {_number(r['total'])}"
+        lambda r: _("female {female} + male {male} = {sum}, but the total is {total}").format(
+            female=_number(r["female"]),
+            male=_number(r["male"]),
+            sum=_number(r["female"] + r["male"]),
+            total=_number(r["total"]),
         ),
     )
 
@@ -116,9 +133,11 @@ def jump_flags(programme: Programme, factor: float) -> pd.DataFrame:
         "jump",
         rows[jumped.fillna(False).astype(bool)],
         "semester_value",
-        lambda r: (
-            f"{_number(r['semester_value'])} against {_number(r['previous_value'])} in "
-            f"{semester_label(str(r['previous_semester']))}, more than {factor:g} times apart"
+        lambda r: _("{value} against {previous} in {semester}, more than {factor} times apart").format(
+            value=_number(r["semester_value"]),
+            previous=_number(r["previous_value"]),
+            semester=semester_label(str(r["previous_semester"])),
+            factor=_factor(factor),
         ),
     )
 
@@ -133,9 +152,10 @@ def falling_flags(programme: Programme) -> pd.DataFrame:
         "target_falls",
         falls,
         "target",
-        lambda r: (
-            f"cumulative target {_number(r['target'])}, down from {_number(r['previous_value'])} in "
-            f"{semester_label(str(r['previous_semester']))}"
+        lambda r: _("cumulative target {target}, down from {previous} in {semester}").format(
+            target=_number(r["target"]),
+            previous=_number(r["previous_value"]),
+            semester=semester_label(str(r["previous_semester"])),
         ),
     )
     values = semester_values(programme)
@@ -145,7 +165,9 @@ def falling_flags(programme: Programme) -> pd.DataFrame:
         "running_total_falls",
         negative,
         "semester_value",
-        lambda r: f"a semester value of {_number(r['semester_value'])} makes the running total fall",
+        lambda r: _("a semester value of {value} makes the running total fall").format(
+            value=_number(r["semester_value"])
+        ),
     )
     return pd.concat([target_flags, total_flags], ignore_index=True)
 
@@ -161,7 +183,9 @@ def milestone_flags(programme: Programme) -> pd.DataFrame:
         "milestone_undone",
         undone,
         "semester_value",
-        lambda r: f"reported not done, after done in an earlier semester (last: {r['previous_semester']})",
+        lambda r: _("reported not done, after done in an earlier semester (last: {semester})").format(
+            semester=r["previous_semester"]
+        ),
     )
 
 
@@ -198,7 +222,7 @@ def late_flags(programme: Programme) -> pd.DataFrame:
         "late",
         late.assign(figure=figure),
         "figure",
-        lambda r: f"marked late: “{r['comment']}”",
+        lambda r: _("marked late: “{comment}”").format(comment=r["comment"]),
     )
 
 
@@ -208,5 +232,5 @@ def quality_flags(programme: Programme, factor: float | None = None) -> pd.DataF
     found = [sex_split_flags(programme), jump_flags(programme, factor), falling_flags(programme)]
     found += [milestone_flags(programme), late_flags(programme)]
     frame = pd.concat([f for f in found if not f.empty] or [pd.DataFrame(columns=QUALITY_COLUMNS)], ignore_index=True)
-    frame = frame.assign(check_label=frame["check"].map(CHECKS))
+    frame = frame.assign(check_label=frame["check"].map({code: _(label) for code, label in CHECKS.items()}))
     return frame.astype({"value": float, "previous_value": float})[[*QUALITY_COLUMNS, "check_label"]]

@@ -1,4 +1,26 @@
-"""Regional roll-up: one row per indicator and semester (beneficiary "ALL") from the beneficiaries' progress.
+"""Regional roll-up: one row per indicator and semester (beneficiary "ALL") from the beneficiaries' progress;
+the rules are METHOD_TEXT below."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from indicators.compute.progress import (
+    STATUS_COLUMNS,
+    Thresholds,
+    is_due,
+    progress_ratios,
+    row_groups,
+    status_codes,
+    with_status_columns,
+)
+from indicators.domain.i18n import N_, _
+from indicators.domain.reference import COUNTRY_CODES
+
+# The rules, in words people read: the Method page shows them in the reader's language (``_(METHOD_TEXT)``).
+METHOD_TEXT = N_(
+    """Regional roll-up: one row per indicator and semester (beneficiary "ALL") from the beneficiaries' progress.
 
 Which beneficiaries: the six countries; an indicator that has only regional (REG) rows uses REG.
 How, by the indicator's aggregation:
@@ -17,24 +39,9 @@ How, by the indicator's aggregation:
   semester's own numerators and denominators.
 - ``count_meeting_target``: actual is the number of beneficiaries whose status is achieved, target the number
   with a target in force; baseline is left empty and counts as 0.
-- ``none``: no regional row.
-"""
-
-from __future__ import annotations
-
-import numpy as np
-import pandas as pd
-
-from indicators.compute.progress import (
-    STATUS_COLUMNS,
-    Thresholds,
-    is_due,
-    progress_ratios,
-    row_groups,
-    status_codes,
-    with_status_columns,
+- ``none``: no regional row."""
 )
-from indicators.domain.reference import COUNTRY_CODES
+__doc__ = METHOD_TEXT  # help() and inspect read the rules too
 
 REGIONAL = "ALL"
 ROLLUP_COLUMNS = [
@@ -155,9 +162,11 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def coverage_text(reported: pd.Series, expected: pd.Series, carried: pd.Series) -> pd.Series:
-    """ "n of m beneficiaries reported", with how many were carried forward when any were."""
+    """ "n of m beneficiaries reported", with how many were carried forward when any were (current language)."""
+    plain = _("{n} of {m} beneficiaries reported")
+    with_carried = _("{n} of {m} beneficiaries reported ({carried} carried forward)")
     text = [
-        f"{n} of {m} beneficiaries reported" + (f" ({c} carried forward)" if c else "")
+        (with_carried if c else plain).format(n=n, m=m, carried=c)
         for n, m, c in zip(reported.astype(int), expected.astype(int), carried.astype(int), strict=True)
     ]
     return pd.Series(text, index=reported.index, dtype="string")

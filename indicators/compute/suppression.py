@@ -1,4 +1,23 @@
-"""Small-cell suppression of sensitive counts in views for donors.
+"""Small-cell suppression of sensitive counts in views for donors: the rules are METHOD_TEXT below."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from indicators.compute.progress import KEY as PAIR
+from indicators.compute.progress import STATUS_BY_CODE, row_groups
+from indicators.compute.rollup import _rolled_beneficiaries
+from indicators.domain import i18n
+from indicators.domain.i18n import N_, _
+from indicators.domain.reference import COUNTRY_CODES
+from indicators.domain.settings import setting_int
+
+# The rules, in words people read: the Method page shows them in the reader's language (``_(METHOD_TEXT)``).
+METHOD_TEXT = N_(
+    """Small-cell suppression of sensitive counts in views for donors.
 
 Every figure a donor sees is computed from what the donor view shows, or hidden with the figures it depends on:
 
@@ -19,34 +38,33 @@ Every figure a donor sees is computed from what the donor view shows, or hidden 
 - A hidden count also hides its progress to the end-of-action target and its forecast. A figure carried
   forward for a beneficiary that did not report is not shown to donors for sensitive counts, a regional total
   equal to a hidden total of the semester before is hidden too, and the "n of m beneficiaries reported" of a
-  hidden regional total is hidden with it.
-"""
+  hidden regional total is hidden with it."""
+)
+__doc__ = METHOD_TEXT  # help() and inspect read the rules too
 
-from __future__ import annotations
-
-from collections.abc import Sequence
-
-import numpy as np
-import pandas as pd
-
-from indicators.compute.progress import KEY as PAIR
-from indicators.compute.progress import STATUS_BY_CODE, row_groups
-from indicators.compute.rollup import _rolled_beneficiaries
-from indicators.domain.reference import COUNTRY_CODES
-from indicators.domain.settings import setting_int
-
-SECONDARY = "[c]"
+SECONDARY = "[c]"  # confidential: the same mark in every language, like "<5"
+RUNNING_TOTAL_ONLY = N_("running total only")  # what donors read for a semester's new units of a running total
+NO_REPORT = N_("no report")  # a figure carried forward, not shown to donors
+HIDDEN_COVERAGE = N_("hidden with the figure")  # "n of m beneficiaries reported" of a hidden regional total
 DONOR_VALUE_COLUMNS = ("semester_value", "actual")
 DONOR_GROUP = ("indicator_id", "semester", "_area")  # _area: the countries together (as rolled up), or REG
 DISPLAY_COLUMNS = ["baseline_display", "semester_value_display", "actual_display"]
-HIDDEN_MARKS = (SECONDARY, "running total only")
+HIDDEN_MARKS = (SECONDARY, RUNNING_TOTAL_ONLY)  # in English; hidden_marks() in the current language
+
+
+def hidden_marks() -> tuple[str, ...]:
+    """The display texts of hidden figures besides "<threshold", in the current language."""
+    return (SECONDARY, _(RUNNING_TOTAL_ONLY))
 
 
 def shown(value: object) -> str:
-    """A count as shown: whole numbers without decimals, others to one decimal, empty when missing."""
+    """A count as shown: whole numbers without decimals, others to one decimal, empty when missing (in French
+    with a decimal comma: 2,5)."""
     if value is None or pd.isna(value):
         return ""
     number = float(value)
+    if i18n.language() != i18n.SOURCE_LANGUAGE:
+        return i18n.number(number, decimals=0 if number.is_integer() else 1)
     return f"{number:.0f}" if number.is_integer() else f"{number:.1f}"
 
 
@@ -125,23 +143,38 @@ def _running_totals_to_hide(
     """Running totals of sensitive cumulative counts to hide so that no two shown figures differ by a small
     count: a total is hidden when it rose by 1 to threshold-1 since the semester before (20 - 17 = 3), or since
     the last figure of its series a donor sees (the last total shown, else the baseline shown, else 0), so
-    the totals around a hidden one cannot be subtracted into a small count either. ``hidden`` marks totals
-    already hidden; they are skipped as the last shown figure."""
-    out = pd.Series(False, index=frame.index)
+    the totals around a hidden one cannot be subtracted into a small count either; a total equal to a hidden one
+    just before it (carried forward, no report since) is hidden with it. ``hidden`` marks totals already
+    hidden; they are skipped as the last shown figure."""
     series = frame[_eligible(frame, "sensitive") & frame["cumulative"].astype("boolean").fillna(False)]
-    for _, rows in series.sort_values("semester", kind="stable").groupby(["indicator_id", "beneficiary"], sort=False):
-        first = rows.index[0]
-        before = float(np.nan_to_num(frame.at[first, "baseline"], nan=0.0))
-        last_shown = float(np.nan_to_num(baseline_shown.at[first], nan=0.0))
-        for index, total in rows["actual"].items():
-            if pd.isna(total):
-                continue  # nothing reported: no figure shown, the running total stays as it was
-            rise, since_shown = float(total) - before, float(total) - last_shown
-            before = float(total)
-            if hidden.at[index] or 0 < abs(rise) < threshold or 0 < abs(since_shown) < threshold:
-                out.at[index] = True
-            else:
-                last_shown = float(total)
+    series = series.sort_values(["indicator_id", "beneficiary", "semester"], kind="stable")
+    # Each series is read in semester order, carrying the last figure shown: a scan over plain arrays.
+    keys = series["indicator_id"].astype("string") + "\x1f" + series["beneficiary"].astype("string")
+    starts = (keys != keys.shift(1)).fillna(True).to_numpy(dtype=bool)
+    totals = series["actual"].to_numpy(dtype=float, na_value=np.nan)
+    baselines = np.nan_to_num(series["baseline"].to_numpy(dtype=float, na_value=np.nan), nan=0.0)
+    shown_first = np.nan_to_num(baseline_shown.reindex(series.index).to_numpy(dtype=float, na_value=np.nan), nan=0.0)
+    already = hidden.reindex(series.index).fillna(False).to_numpy(dtype=bool)
+    hide = np.zeros(len(series), dtype=bool)
+    before = last_shown = 0.0
+    hidden_before = False
+    for i in range(len(series)):
+        if starts[i]:
+            before, last_shown, hidden_before = baselines[i], shown_first[i], False
+        total = totals[i]
+        if total != total:  # nothing reported: no figure shown, the running total stays as it was
+            continue
+        rise, since_shown = total - before, total - last_shown
+        before = total
+        # A total equal to a hidden one before it (carried forward: no report since) would give it away.
+        if already[i] or 0 < abs(rise) < threshold or 0 < abs(since_shown) < threshold or (rise == 0 and hidden_before):
+            hide[i] = True
+            hidden_before = True
+        else:
+            last_shown = total
+            hidden_before = False
+    out = pd.Series(False, index=frame.index)
+    out[series.index[hide]] = True
     return out
 
 
@@ -179,7 +212,7 @@ def _mask_status(frame: pd.DataFrame, hidden: pd.Series) -> pd.DataFrame:
         progress=frame["progress"].mask(hidden),
         progress_display=frame["progress_display"].mask(hidden),
         status=frame["status"].mask(hidden, code.code),
-        status_label=frame["status_label"].mask(hidden, code.label),
+        status_label=frame["status_label"].mask(hidden, code.label),  # in the current language
         status_symbol=frame["status_symbol"].mask(hidden, code.symbol),
     )
 
@@ -228,7 +261,7 @@ def donor_progress(progress: pd.DataFrame, threshold: int | None = None) -> pd.D
         semester_value=values["semester_value"].mask(value_hidden),
         semester_value_display=values["display"]
         .where(~value_hidden | values["suppressed"], SECONDARY)
-        .mask(running, "running total only"),
+        .mask(running, _(RUNNING_TOTAL_ONLY)),
         actual=actuals["actual"],
         actual_display=actuals["display"],
         numerator=out["numerator"].mask(value_hidden),
@@ -240,7 +273,7 @@ def donor_progress(progress: pd.DataFrame, threshold: int | None = None) -> pd.D
         carried = out["carried"].astype("boolean").fillna(False).astype(bool) & _eligible(out, "sensitive")
         out = out.assign(
             actual=out["actual"].mask(carried),
-            actual_display=out["actual_display"].mask(carried, "no report"),
+            actual_display=out["actual_display"].mask(carried, _(NO_REPORT)),
             suppressed=out["suppressed"] | carried,
             **{c: out[c].mask(carried) for c in DERIVED_COLUMNS if c in out.columns},
         )
@@ -253,7 +286,7 @@ def _after_hidden(frame: pd.DataFrame, hidden: pd.Series, value: str, series_col
     ordered = frame.sort_values("semester")
     same = (ordered[value] == ordered.groupby(series_cols, dropna=False)[value].shift(1)).fillna(False)
     hidden = hidden.reindex(ordered.index)
-    for _ in range(len(ordered)):
+    for _round in range(len(ordered)):
         before = hidden.groupby([ordered[c] for c in series_cols], dropna=False).shift(1).fillna(False).astype(bool)
         grown = hidden | (same.astype(bool) & before)
         if grown.equals(hidden):
@@ -265,9 +298,12 @@ def _after_hidden(frame: pd.DataFrame, hidden: pd.Series, value: str, series_col
 def _hidden_behind(rollup: pd.DataFrame, safe: pd.DataFrame) -> pd.DataFrame:
     """Per regional row: whether a baseline, an actual or a status of the beneficiaries it adds up is hidden."""
     rolled = _rolled_beneficiaries(safe)
+    marks = hidden_marks()
     flags = rolled.assign(
-        _baseline=rolled["baseline_display"].isin(HIDDEN_MARKS) | rolled["baseline_display"].str.startswith("<"),
-        _actual=rolled["actual_display"].isin(HIDDEN_MARKS) | rolled["actual_display"].str.startswith("<"),
+        _baseline=rolled["baseline_display"].isin(marks) | rolled["baseline_display"].str.startswith("<"),
+        # A sensitive figure carried forward is shown as "no report": the regional total it is carried into
+        # would give it back (and with it a total hidden when it was reported), so that total is hidden too.
+        _actual=rolled["actual_display"].isin([*marks, _(NO_REPORT)]) | rolled["actual_display"].str.startswith("<"),
         _status=rolled["status"] == STATUS_BY_CODE["suppressed"].code,
     )
     flags = flags.assign(**{c: flags[c].fillna(False).astype(bool) for c in ("_baseline", "_actual", "_status")})
@@ -310,7 +346,7 @@ def donor_rollup(rollup: pd.DataFrame, progress: pd.DataFrame, threshold: int | 
         suppressed=out["suppressed"] | carried_over,
     )
     if "coverage" in out.columns:
-        out = out.assign(coverage=out["coverage"].mask(out["suppressed"] | behind["_actual"], "hidden with the figure"))
+        out = out.assign(coverage=out["coverage"].mask(out["suppressed"] | behind["_actual"], _(HIDDEN_COVERAGE)))
     status_hidden = out["suppressed"] | behind["_baseline"] | behind["_status"]
     meeting = out["beneficiaries_meeting_target"].astype("Int64").mask(behind["_status"])
     out = _mask_status(out, status_hidden).assign(

@@ -1,8 +1,5 @@
-"""Work-plan delivery: what was planned per semester and beneficiary, and what became of it.
-
-An activities row is one activity in one semester it was planned for; a postponed activity appears again in
-the semester it was carried over to. Delivery rate = completed / (planned - cancelled).
-"""
+"""Work-plan delivery: what was planned per semester and beneficiary, and what became of it (the rule is
+METHOD_TEXT below)."""
 
 from __future__ import annotations
 
@@ -11,7 +8,17 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from indicators.domain.i18n import N_
 from indicators.domain.periods import PeriodError, semester_from_id
+
+# The rules, in words people read: the Method page shows them in the reader's language (``_(METHOD_TEXT)``).
+METHOD_TEXT = N_(
+    """Work-plan delivery: what was planned per semester and beneficiary, and what became of it.
+
+An activities row is one activity in one semester it was planned for; a postponed activity appears again in
+the semester it was carried over to. Delivery rate = completed / (planned - cancelled)."""
+)
+__doc__ = METHOD_TEXT  # help() and inspect read the rules too
 
 STATUS_COUNTS = {
     "completed": "completed",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import total_ordering
 
 from indicators.domain import i18n
+from indicators.domain.i18n import _
 from indicators.domain.settings import setting_int
 
 _MONTHS_EN = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -31,7 +32,7 @@ def anchor_month() -> int:
     """The month a programme year's first semester starts (a setting, 11 by default)."""
     month = setting_int("SEMESTER_ANCHOR_MONTH")
     if not 1 <= month <= 12:
-        raise PeriodError(f"SEMESTER_ANCHOR_MONTH must be 1-12, found {month}")
+        raise PeriodError(_("SEMESTER_ANCHOR_MONTH must be 1-12, found {month}").format(month=month))
     return month
 
 
@@ -51,7 +52,7 @@ class Semester:
 
     def __post_init__(self) -> None:
         if self.half not in (1, 2):
-            raise PeriodError(f"a semester's half is 1 or 2, found {self.half}")
+            raise PeriodError(_("a semester's half is 1 or 2, found {half}").format(half=self.half))
 
     @property
     def id(self) -> str:
@@ -120,12 +121,23 @@ def semester_from_id(value: str, anchor: int | None = None) -> Semester:
     anchor = anchor_month() if anchor is None else anchor
     match = _ID_RE.match(value)
     if not match:
-        raise PeriodError(f"{value!r} is not a semester identifier such as 2025{_MONTHS_EN[anchor]}S1")
+        raise PeriodError(
+            _("{value} is not a semester identifier such as {example}").format(
+                value=repr(value), example=f"2025{_MONTHS_EN[anchor]}S1"
+            )
+        )
     year, month_name, half = int(match[1]), match[2].title(), int(match[3])
     if month_name != _MONTHS_EN[anchor]:
         raise PeriodError(
-            f"{value!r} uses the anchor month {month_name}, but this programme's semesters start in "
-            f"{_MONTHS_EN[anchor]} (identifiers such as {year}{_MONTHS_EN[anchor]}S{half})"
+            _(
+                "{value} uses the anchor month {month}, but this programme's semesters start in {anchor} "
+                "(identifiers such as {example})"
+            ).format(
+                value=repr(value),
+                month=month_name,
+                anchor=_MONTHS_EN[anchor],
+                example=f"{year}{_MONTHS_EN[anchor]}S{half}",
+            )
         )
     return Semester(year, half, anchor)
 
@@ -145,7 +157,7 @@ def parse_semester(value: object, anchor: int | None = None) -> Semester:
     if isinstance(value, dt.date):
         return semester_of(value, anchor)
     if not isinstance(value, str):
-        raise PeriodError(f"{value!r} is not a semester")
+        raise PeriodError(_("{value} is not a semester").format(value=repr(value)))
     text = value.strip()
     if _ID_RE.match(text):
         return semester_from_id(text, anchor)
@@ -155,33 +167,43 @@ def parse_semester(value: object, anchor: int | None = None) -> Semester:
             start_month = _MONTHS_EN.index(label[1].title())
             end_month = _MONTHS_EN.index(label[3].title())
         except ValueError:
-            raise PeriodError(f"{value!r}: month names are written in English, e.g. Nov 2024 – Apr 2025") from None
+            raise PeriodError(
+                _("{value}: month names are written in English, e.g. Nov 2024 – Apr 2025").format(value=repr(value))
+            ) from None
         start = dt.date(int(label[2]), start_month, 1)
         semester = semester_of(start, anchor)
         if semester.start != start or (semester.end.month, semester.end.year) != (end_month, int(label[4])):
-            raise PeriodError(f"{value!r} is not one of this programme's semesters (e.g. {semester.label})")
+            raise PeriodError(
+                _("{value} is not one of this programme's semesters (e.g. {example})").format(
+                    value=repr(value), example=semester.label
+                )
+            )
         return semester
     iso = _ISO_DATE_RE.match(text)
     if iso:
         try:
             return semester_of(dt.date(int(iso[1]), int(iso[2]), int(iso[3])), anchor)
         except ValueError:
-            raise PeriodError(f"{value!r} is not a valid date") from None
+            raise PeriodError(_("{value} is not a valid date").format(value=repr(value))) from None
     dmy = _DMY_RE.match(text)
     if dmy:
         a, b, year = int(dmy[1]), int(dmy[2]), int(dmy[3])
         if "/" in text and a <= 12 and b <= 12 and a != b:
             raise PeriodError(
-                f"{value!r} is ambiguous: it could be day/month or month/day; write the date as "
-                f"{year}-{b:02d}-{a:02d} or give the semester identifier"
+                _(
+                    "{value} is ambiguous: it could be day/month or month/day; write the date as {iso} or give the "
+                    "semester identifier"
+                ).format(value=repr(value), iso=f"{year}-{b:02d}-{a:02d}")
             )
         try:
             return semester_of(dt.date(year, b, a) if a <= 31 and b <= 12 else dt.date(year, a, b), anchor)
         except ValueError:
-            raise PeriodError(f"{value!r} is not a valid date") from None
+            raise PeriodError(_("{value} is not a valid date").format(value=repr(value))) from None
     raise PeriodError(
-        f"{value!r} is not a semester: give an identifier such as 2025{_MONTHS_EN[anchor]}S1, "
-        f"a label such as 'Nov 2024 – Apr 2025', or a date inside the semester"
+        _(
+            "{value} is not a semester: give an identifier such as {example}, a label such as 'Nov 2024 – Apr 2025', "
+            "or a date inside the semester"
+        ).format(value=repr(value), example=f"2025{_MONTHS_EN[anchor]}S1")
     )
 
 

@@ -1,7 +1,9 @@
 """Problems found in a workbook, and the one place that turns them into words for people.
 
 An *error* blocks an upload; a *warning* is allowed and shown. A file that cannot be read as a monitoring
-workbook at all raises ``UnreadableWorkbook`` with one sentence an analyst can act on.
+workbook at all raises ``UnreadableWorkbook`` with one sentence an analyst can act on. ``where``, ``message``
+and ``quote`` are written in the current language (``found`` and ``expected`` come translated from the checks
+that make problems).
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import pandas as pd
+
+from indicators.domain.i18n import _
 
 ERROR = "error"
 WARNING = "warning"
@@ -34,17 +38,17 @@ class Problem:
 
     @property
     def where(self) -> str:
-        parts = [f"sheet '{self.sheet}'"] if self.sheet else []
+        parts = [_("sheet '{sheet}'").format(sheet=self.sheet)] if self.sheet else []
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(_("row {row}").format(row=self.row))
         if self.column:
-            parts.append(f"column '{self.column}'")
-        return ", ".join(parts) or "the workbook"
+            parts.append(_("column '{column}'").format(column=self.column))
+        return ", ".join(parts) or _("the workbook")
 
     @property
     def message(self) -> str:
-        found = f"found {self.found}" if self.found else "found nothing"
-        return f"{self.where}: {found}; expected {self.expected}."
+        found = _("found {found}").format(found=self.found) if self.found else _("found nothing")
+        return _("{where}: {found}; expected {expected}.").format(where=self.where, found=found, expected=self.expected)
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
@@ -65,7 +69,7 @@ def has_errors(problems: list[Problem]) -> bool:
 def quote(value: object) -> str:
     """A found value as shown in a problem: quoted text, or 'an empty cell'."""
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
-        return "an empty cell"
+        return _("an empty cell")
     text = str(value)
     if len(text) > 80:
         text = text[:77] + "..."

@@ -1,6 +1,9 @@
 """Reference lists: beneficiaries and their spellings, the Kosovo* footnote, and the allowed codes.
 
-Rules are tables here, not branches: to accept a new spelling, add it to ``BENEFICIARY_ALIASES``.
+Rules are tables here, not branches: to accept a new spelling, add it to ``BENEFICIARY_ALIASES``. The texts
+people read (the footnote, the notice, the programme's title, beneficiary names) are catalogue messages in
+English here: show them with ``_(KOSOVO_FOOTNOTE)``, ``beneficiary_name(code)`` or ``Beneficiary.name``, which
+give the current language; codes never change.
 """
 
 from __future__ import annotations
@@ -9,18 +12,21 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-KOSOVO_FOOTNOTE = (
+from indicators.domain.i18n import N_, _
+
+# The official wording in each language (French: « *Toute référence au Kosovo, ... statut du Kosovo. »).
+KOSOVO_FOOTNOTE = N_(
     "*All references to Kosovo, whether to the territory, institutions or population, in this text shall "
     "be understood in full compliance with United Nations Security Council Resolution 1244 and without "
     "prejudice to the status of Kosovo."
 )
 
-ILLUSTRATIVE_NOTICE = (
+ILLUSTRATIVE_NOTICE = N_(
     "Illustrative demo data: the figures, activities and most meetings shown are invented to demonstrate "
     "the tool. They are not official figures of the Regional Action, the Council of Europe or the EU."
 )
 
-PROGRAMME_TITLE = (
+PROGRAMME_TITLE = N_(
     "Regional Action “Enhancing co-operation in the Western Balkans in managing violent extremism in prisons "
     "and preventing further radicalisation after release”"
 )
@@ -29,22 +35,27 @@ PROGRAMME_TITLE = (
 @dataclass(frozen=True)
 class Beneficiary:
     code: str
-    name: str
+    name_en: str  # the name's catalogue message (English); ``name`` is it in the current language
     footnote: bool = False
+
+    @property
+    def name(self) -> str:
+        """The name people read, in the current language (Kosovo* keeps its asterisk)."""
+        return _(self.name_en)
 
 
 BENEFICIARIES: tuple[Beneficiary, ...] = (
-    Beneficiary("ALB", "Albania"),
-    Beneficiary("BIH", "Bosnia and Herzegovina"),
-    Beneficiary("XKX", "Kosovo*", footnote=True),
-    Beneficiary("MNE", "Montenegro"),
-    Beneficiary("MKD", "North Macedonia"),
-    Beneficiary("SRB", "Serbia"),
-    Beneficiary("REG", "Regional"),
+    Beneficiary("ALB", N_("Albania")),
+    Beneficiary("BIH", N_("Bosnia and Herzegovina")),
+    Beneficiary("XKX", N_("Kosovo*"), footnote=True),
+    Beneficiary("MNE", N_("Montenegro")),
+    Beneficiary("MKD", N_("North Macedonia")),
+    Beneficiary("SRB", N_("Serbia")),
+    Beneficiary("REG", N_("Regional")),
 )
 BENEFICIARY_CODES: tuple[str, ...] = tuple(b.code for b in BENEFICIARIES)
 COUNTRY_CODES: tuple[str, ...] = tuple(b.code for b in BENEFICIARIES if b.code != "REG")
-BENEFICIARY_NAMES: dict[str, str] = {b.code: b.name for b in BENEFICIARIES}
+BENEFICIARY_NAMES: dict[str, str] = {b.code: b.name_en for b in BENEFICIARIES}  # English; beneficiary_name translates
 
 # Spellings seen in monitoring sheets, compared after folding case, accents and punctuation.
 BENEFICIARY_ALIASES: dict[str, str] = {
@@ -87,9 +98,10 @@ BENEFICIARY_ALIASES: dict[str, str] = {
     "western balkans": "REG",
     "wb": "REG",
     "all": "REG",
-    # French names
+    # French names (folded: no accents), as a French-speaking analyst writes them
     "albanie": "ALB",
     "bosnie herzegovine": "BIH",
+    "bosnie et herzegovine": "BIH",
     "bosnie": "BIH",
     "macedoine du nord": "MKD",
     "macedoine": "MKD",
@@ -115,8 +127,10 @@ def beneficiary_code(value: str) -> str | None:
 
 
 def beneficiary_name(code: str) -> str:
-    """The name people read for a beneficiary code; Kosovo is always 'Kosovo*'."""
-    return BENEFICIARY_NAMES.get(code, code)
+    """The name people read for a beneficiary code, in the current language; Kosovo is always 'Kosovo*'. An
+    unknown code is returned as it is."""
+    name = BENEFICIARY_NAMES.get(code)
+    return _(name) if name is not None else code
 
 
 # Allowed values of coded columns: one home for the lists used by validation, template drop-downs and docs.

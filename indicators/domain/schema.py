@@ -2,7 +2,8 @@
 
 Each table is one sheet of the workbook and one tidy frame in the store (one row per fact). The loader,
 the validator, the template writer, the store and the Method page all read these declarations; a header
-or an allowed value is changed here and nowhere else.
+or an allowed value is changed here and nowhere else. Help texts are catalogue messages (``N_``): show them
+with ``_(column.help)`` / ``_(table.help)``; sheet names, headers and choices are identifiers and stay as written.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from indicators.domain import reference as ref
+from indicators.domain.i18n import N_
 
 # Kinds of column and the dtype each takes in a frame.
 KIND_DTYPES: dict[str, str] = {
@@ -72,7 +74,7 @@ _IND = Column(
     "indicator_id",
     "Indicator ID",
     "id",
-    help="Identifier from the Indicators sheet, e.g. IND-01.",
+    help=N_("Identifier from the Indicators sheet, e.g. IND-01."),
     aliases=("indicator", "indicator code", "ind id"),
 )
 _BEN = Column(
@@ -80,21 +82,21 @@ _BEN = Column(
     "Beneficiary",
     "beneficiary",
     choices=ref.BENEFICIARY_CODES,
-    help="ALB, BIH, XKX (Kosovo*), MNE, MKD, SRB or REG (regional); common names are accepted.",
+    help=N_("ALB, BIH, XKX (Kosovo*), MNE, MKD, SRB or REG (regional); common names are accepted."),
     aliases=("country", "beneficiary code", "economy"),
 )
 _SEM = Column(
     "semester",
     "Semester",
     "semester",
-    help="Identifier such as 2025NovS1, a label such as 'Nov 2024 – Apr 2025', or a date inside it.",
+    help=N_("Identifier such as 2025NovS1, a label such as 'Nov 2024 – Apr 2025', or a date inside it."),
     aliases=("period", "semester id", "six months"),
 )
 _RES = Column(
     "result_id",
     "Result ID",
     "id",
-    help="Identifier from the Results sheet, e.g. OC1 or OP1.2.",
+    help=N_("Identifier from the Results sheet, e.g. OC1 or OP1.2."),
     aliases=("result", "result code"),
 )
 
@@ -102,36 +104,36 @@ RESULTS = Table(
     "results",
     "Results",
     (
-        Column("result_id", "Result ID", "id", help="Identifier, e.g. OBJ, OC1, OP1.2.", aliases=("result", "id")),
-        Column("level", "Level", "choice", choices=ref.RESULT_LEVELS, help="objective, outcome or output."),
+        Column("result_id", "Result ID", "id", help=N_("Identifier, e.g. OBJ, OC1, OP1.2."), aliases=("result", "id")),
+        Column("level", "Level", "choice", choices=ref.RESULT_LEVELS, help=N_("objective, outcome or output.")),
         Column(
             "parent_id",
             "Parent ID",
             "id",
             required=False,
-            help="The result this one contributes to.",
+            help=N_("The result this one contributes to."),
             aliases=("parent",),
         ),
-        Column("title", "Title", "text", help="The result as written in the action document."),
+        Column("title", "Title", "text", help=N_("The result as written in the action document.")),
     ),
     key=("result_id",),
-    help="The results chain: one overall objective, its outcomes and their outputs.",
+    help=N_("The results chain: one overall objective, its outcomes and their outputs."),
 )
 
 INDICATORS = Table(
     "indicators",
     "Indicators",
     (
-        Column("indicator_id", "Indicator ID", "id", help="Identifier, e.g. IND-01.", aliases=("indicator", "id")),
+        Column("indicator_id", "Indicator ID", "id", help=N_("Identifier, e.g. IND-01."), aliases=("indicator", "id")),
         _RES,
-        Column("title", "Title", "text", help="The indicator as worded in the logframe."),
-        Column("unit", "Unit", "text", required=False, help="What is counted, e.g. 'prison staff'."),
+        Column("title", "Title", "text", help=N_("The indicator as worded in the logframe.")),
+        Column("unit", "Unit", "text", required=False, help=N_("What is counted, e.g. 'prison staff'.")),
         Column(
             "measure",
             "Measure",
             "choice",
             choices=ref.MEASURES,
-            help="count; percentage (report numerator and denominator); milestone (yes/no); qualitative.",
+            help=N_("count; percentage (report numerator and denominator); milestone (yes/no); qualitative."),
         ),
         Column(
             "direction",
@@ -139,14 +141,14 @@ INDICATORS = Table(
             "choice",
             choices=ref.DIRECTIONS,
             default="increase",
-            help="increase when higher is better, decrease when lower is better.",
+            help=N_("increase when higher is better, decrease when lower is better."),
         ),
         Column(
             "cumulative",
             "Cumulative",
             "yesno",
             default="no",
-            help="yes when each semester reports new units and progress counts the running total.",
+            help=N_("yes when each semester reports new units and progress counts the running total."),
         ),
         Column(
             "aggregation",
@@ -154,14 +156,14 @@ INDICATORS = Table(
             "choice",
             choices=ref.AGGREGATIONS,
             default="sum",
-            help="How beneficiaries add up regionally: sum, ratio (of sums), count_meeting_target, none.",
+            help=N_("How beneficiaries add up regionally: sum, ratio (of sums), count_meeting_target, none."),
         ),
         Column(
             "sensitive",
             "Sensitive",
             "yesno",
             default="no",
-            help="yes when small counts could identify people; donors then see 1-4 as '<5'.",
+            help=N_("yes when small counts could identify people; donors then see 1-4 as '<5'."),
         ),
         Column(
             "disaggregation",
@@ -169,13 +171,13 @@ INDICATORS = Table(
             "choice",
             choices=ref.DISAGGREGATIONS,
             default="none",
-            help="sex when values are reported for female and male as well as the total.",
+            help=N_("sex when values are reported for female and male as well as the total."),
         ),
-        Column("definition", "Definition", "text", required=False, help="How the indicator is measured."),
+        Column("definition", "Definition", "text", required=False, help=N_("How the indicator is measured.")),
         Column("source", "Means of verification", "text", required=False, aliases=("source", "verification")),
     ),
     key=("indicator_id",),
-    help="The logframe's indicators, one row each, with how they are measured and added up.",
+    help=N_("The logframe's indicators, one row each, with how they are measured and added up."),
 )
 
 BASELINES = Table(
@@ -184,12 +186,12 @@ BASELINES = Table(
     (
         _IND,
         _BEN,
-        Column("value", "Value", "number", help="The baseline value; for percentages, the percentage (0-100)."),
-        Column("year", "Year", "integer", required=False, help="The year the baseline was measured."),
+        Column("value", "Value", "number", help=N_("The baseline value; for percentages, the percentage (0-100).")),
+        Column("year", "Year", "integer", required=False, help=N_("The year the baseline was measured.")),
         Column("note", "Note", "text", required=False),
     ),
     key=("indicator_id", "beneficiary"),
-    help="The baseline of each indicator for each beneficiary.",
+    help=N_("The baseline of each indicator for each beneficiary."),
 )
 
 TARGETS = Table(
@@ -203,21 +205,25 @@ TARGETS = Table(
             "value",
             "Value",
             "number",
-            help="The target for that semester (a milestone) or the end of the action; cumulative "
-            "indicators give the running total to reach; percentages as 0-100; milestones 1 = done.",
+            help=N_(
+                "The target for that semester (a milestone) or the end of the action; cumulative "
+                "indicators give the running total to reach; percentages as 0-100; milestones 1 = done."
+            ),
         ),
         Column(
             "adopted_at",
             "Adopted at meeting",
             "integer",
-            help="The number of the Steering Committee meeting that adopted this target; a later meeting "
-            "revising it adds a row.",
+            help=N_(
+                "The number of the Steering Committee meeting that adopted this target; a later meeting "
+                "revising it adds a row."
+            ),
             aliases=("adopted at", "meeting", "adopted_by"),
         ),
         Column("note", "Note", "text", required=False),
     ),
     key=("indicator_id", "beneficiary", "semester", "adopted_at"),
-    help="Targets in force per semester, versioned by the meeting that adopted them.",
+    help=N_("Targets in force per semester, versioned by the meeting that adopted them."),
 )
 
 VALUES = Table(
@@ -234,7 +240,7 @@ VALUES = Table(
             required=False,
             choices=ref.SEX_VALUES,
             default="total",
-            help="total (default), female or male, for indicators split by sex.",
+            help=N_("total (default), female or male, for indicators split by sex."),
             aliases=("disaggregation", "gender"),
         ),
         Column(
@@ -242,31 +248,35 @@ VALUES = Table(
             "Value",
             "value",
             required=False,
-            help="A number for counts, yes/no for milestones, text for qualitative indicators; leave empty "
-            "for percentages and fill Numerator and Denominator.",
+            help=N_(
+                "A number for counts, yes/no for milestones, text for qualitative indicators; leave empty "
+                "for percentages and fill Numerator and Denominator."
+            ),
         ),
-        Column("numerator", "Numerator", "number", required=False, help="For percentages: the part."),
-        Column("denominator", "Denominator", "number", required=False, help="For percentages: the whole."),
+        Column("numerator", "Numerator", "number", required=False, help=N_("For percentages: the part.")),
+        Column("denominator", "Denominator", "number", required=False, help=N_("For percentages: the whole.")),
         Column(
             "comment",
             "Comment",
             "text",
             required=False,
-            help="Why, when the indicator is at risk, off track, over-achieved or not reported: the Steering "
-            "Committee reads it beside the status.",
+            help=N_(
+                "Why, when the indicator is at risk, off track, over-achieved or not reported: the Steering "
+                "Committee reads it beside the status."
+            ),
         ),
-        Column("source", "Source", "text", required=False, help="Where the figure comes from."),
+        Column("source", "Source", "text", required=False, help=N_("Where the figure comes from.")),
     ),
     key=("indicator_id", "beneficiary", "semester", "sex"),
-    help="Reported actuals: one row per indicator, beneficiary, semester and sex.",
-    extra=(Column("text", "Text", "text", required=False, help="The text of a qualitative value."),),
+    help=N_("Reported actuals: one row per indicator, beneficiary, semester and sex."),
+    extra=(Column("text", "Text", "text", required=False, help=N_("The text of a qualitative value.")),),
 )
 
 ACTIVITIES = Table(
     "activities",
     "Activities",
     (
-        Column("activity_id", "Activity ID", "id", help="Identifier, e.g. A1.2.3.", aliases=("activity", "id")),
+        Column("activity_id", "Activity ID", "id", help=N_("Identifier, e.g. A1.2.3."), aliases=("activity", "id")),
         _SEM,
         _RES,
         _BEN,
@@ -276,21 +286,23 @@ ACTIVITIES = Table(
             "Status",
             "choice",
             choices=ref.ACTIVITY_STATUSES,
-            help="planned, ongoing, completed, postponed (carried over) or cancelled.",
+            help=N_("planned, ongoing, completed, postponed (carried over) or cancelled."),
         ),
         Column(
             "adopted_at",
             "Adopted at meeting",
             "integer",
             required=False,
-            help="The meeting whose work plan included the activity for this semester.",
+            help=N_("The meeting whose work plan included the activity for this semester."),
             aliases=("adopted at", "meeting"),
         ),
         Column("notes", "Notes", "text", required=False),
     ),
     key=("activity_id", "semester"),
-    help="The work plan: one row per activity and semester it was planned for; a postponed activity "
-    "appears again in the semester it was carried over to.",
+    help=N_(
+        "The work plan: one row per activity and semester it was planned for; a postponed activity "
+        "appears again in the semester it was carried over to."
+    ),
 )
 
 MEETINGS = Table(
@@ -301,10 +313,10 @@ MEETINGS = Table(
             "number",
             "Number",
             "integer",
-            help="1 for the 1st Steering Committee meeting, and so on.",
+            help=N_("1 for the 1st Steering Committee meeting, and so on."),
             aliases=("meeting", "meeting number", "no"),
         ),
-        Column("date", "Date", "date", help="The day of the meeting (YYYY-MM-DD)."),
+        Column("date", "Date", "date", help=N_("The day of the meeting (YYYY-MM-DD).")),
         Column("place", "Place", "text", required=False),
         Column("semester_assessed", "Semester assessed", "semester", required=False),
         Column(
@@ -312,19 +324,19 @@ MEETINGS = Table(
             "Semester adopted",
             "semester",
             required=False,
-            help="The semester whose work plan the meeting adopted.",
+            help=N_("The semester whose work plan the meeting adopted."),
         ),
         Column(
             "illustrative",
             "Illustrative",
             "yesno",
             default="no",
-            help="yes when the meeting is invented for the demo and not taken from a public source.",
+            help=N_("yes when the meeting is invented for the demo and not taken from a public source."),
         ),
         Column("source", "Source", "text", required=False),
     ),
     key=("number",),
-    help="Steering Committee meetings: each assesses the semester ending and adopts the next work plan.",
+    help=N_("Steering Committee meetings: each assesses the semester ending and adopts the next work plan."),
 )
 
 TABLES: tuple[Table, ...] = (RESULTS, INDICATORS, BASELINES, TARGETS, VALUES, ACTIVITIES, MEETINGS)

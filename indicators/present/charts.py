@@ -4,7 +4,8 @@ Colours come from the Okabe-Ito palette, which people with the common colour-vis
 apart; status is never shown by colour alone: every status point carries its symbol (✔ ● ▲ ✖ ✎ ○ –) and
 the legend names it. Every figure has a title and a one-line description in ``fig.layout.meta["caption"]``
 (read it with ``figure_caption``) that the pages show under the chart. Beneficiary axes use names
-(Kosovo* with the asterisk), never codes.
+(Kosovo* with the asterisk), never codes. Every word is in the current language (the catalogue), figures are
+written for it (French: 1 234,5 and 46 %), and data (indicator titles, activity names) stay as written.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import plotly.graph_objects as go
 
 from indicators.compute.progress import STATUSES
 from indicators.compute.workplan import delivery_rate
+from indicators.domain import i18n
+from indicators.domain.i18n import N_, _
 from indicators.domain.periods import PeriodError, semester_from_id, semester_label
 from indicators.domain.reference import BENEFICIARY_CODES, beneficiary_name
 
@@ -53,26 +56,32 @@ BENEFICIARY_MARKERS: dict[str, str] = {
     "REG": "x",
 }
 
-SEX_STYLES: dict[str, tuple[str, str, str]] = {  # sex: (label, colour, bar pattern)
-    "female": ("Female", OKABE_ITO["orange"], ""),
-    "male": ("Male", OKABE_ITO["blue"], "/"),
+SEX_STYLES: dict[str, tuple[str, str, str]] = {  # sex: (label, colour, bar pattern); the label translated where shown
+    "female": (N_("Female"), OKABE_ITO["orange"], ""),
+    "male": (N_("Male"), OKABE_ITO["blue"], "/"),
 }
 
 
 class ActivityStyle:
-    """How one work-plan status is drawn: label, colour, marker shape, text symbol and bar pattern."""
+    """How one work-plan status is drawn: label, colour, marker shape, text symbol and bar pattern.
+
+    ``label_en`` is the label's catalogue message (English); ``label`` is it in the current language."""
 
     def __init__(self, label: str, colour: str, marker: str, symbol: str, pattern: str) -> None:
-        self.label, self.colour, self.marker, self.symbol, self.pattern = label, colour, marker, symbol, pattern
+        self.label_en, self.colour, self.marker, self.symbol, self.pattern = label, colour, marker, symbol, pattern
+
+    @property
+    def label(self) -> str:
+        return _(self.label_en)
 
 
 # Keys are activity statuses; ``not_started`` is the delivery table's name for activities still "planned".
 ACTIVITY_STYLES: dict[str, ActivityStyle] = {
-    "completed": ActivityStyle("Completed", OKABE_ITO["bluish_green"], "circle", "✔", ""),
-    "ongoing": ActivityStyle("Ongoing", OKABE_ITO["sky_blue"], "diamond", "◐", "/"),
-    "planned": ActivityStyle("Planned, not started", OKABE_ITO["grey"], "square-open", "○", "."),
-    "postponed": ActivityStyle("Postponed (carried over)", OKABE_ITO["orange"], "triangle-right", "→", "-"),
-    "cancelled": ActivityStyle("Cancelled", OKABE_ITO["vermillion"], "x", "✖", "x"),
+    "completed": ActivityStyle(N_("Completed"), OKABE_ITO["bluish_green"], "circle", "✔", ""),
+    "ongoing": ActivityStyle(N_("Ongoing"), OKABE_ITO["sky_blue"], "diamond", "◐", "/"),
+    "planned": ActivityStyle(N_("Planned, not started"), OKABE_ITO["grey"], "square-open", "○", "."),
+    "postponed": ActivityStyle(N_("Postponed (carried over)"), OKABE_ITO["orange"], "triangle-right", "→", "-"),
+    "cancelled": ActivityStyle(N_("Cancelled"), OKABE_ITO["vermillion"], "x", "✖", "x"),
 }
 DELIVERY_COLUMNS: dict[str, str] = {  # workplan_delivery column: activity status it counts
     "completed": "completed",
@@ -83,7 +92,7 @@ DELIVERY_COLUMNS: dict[str, str] = {  # workplan_delivery column: activity statu
 }
 
 _FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 14}
-_NO_DATA = "No data for this selection."
+_NO_DATA = N_("No data for this selection.")
 _BENEFICIARY_RANK = {code: rank for rank, code in enumerate(BENEFICIARY_CODES)}
 
 
@@ -136,12 +145,31 @@ def inert(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
+def _english() -> bool:
+    return i18n.language() == i18n.SOURCE_LANGUAGE
+
+
 def _number(value: object, unit: str = "") -> str:
+    """A figure as written in a caption or label: 1,234 or 12.5 (French 1 234, 12,5); with "%" after it for
+    percentages (French with a narrow no-break space: 46 %)."""
     if value is None or pd.isna(value):
         return "–"
     number = float(value)  # type: ignore[arg-type]
-    text = f"{number:,.0f}" if number == round(number) else f"{number:,.1f}"
-    return f"{text}%" if unit == "%" else text
+    if _english():
+        text = f"{number:,.0f}" if number == round(number) else f"{number:,.1f}"
+        return f"{text}%" if unit == "%" else text
+    text = i18n.number(number, decimals=0 if number == round(number) else 1)
+    return f"{text}{i18n.NARROW_NBSP}%" if unit == "%" else text
+
+
+def _share(value: float) -> str:
+    """A share (0.46) as a whole percentage: 46% (French 46 %)."""
+    return f"{value:.0%}" if _english() else i18n.percent(value)
+
+
+def _plotly_percent() -> str:
+    """plotly's hover value of a percentage axis, written for the language (46%; French 46 %)."""
+    return "%{y:.0f}%" if _english() else "%{y:.0f}" + i18n.NARROW_NBSP + "%"
 
 
 def _two_lines(labels: list[str]) -> list[str]:
@@ -175,8 +203,10 @@ def _finish(fig: go.Figure, title: str, caption: str, **layout: object) -> go.Fi
     return fig
 
 
-def empty_figure(title: str, message: str = _NO_DATA) -> go.Figure:
-    """A figure that says there is nothing to show, with the same title and caption conventions."""
+def empty_figure(title: str, message: str | None = None) -> go.Figure:
+    """A figure that says there is nothing to show, with the same title and caption conventions (by default:
+    no data for this selection, in the current language)."""
+    message = _(_NO_DATA) if message is None else message
     fig = go.Figure()
     fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
     fig.update_xaxes(visible=False)
@@ -229,8 +259,8 @@ def status_matrix_figure(progress: pd.DataFrame) -> go.Figure:
 
     Indicators run top to bottom in the order they first come in ``progress`` (a page may put the worst first)."""
     semesters = semester_order(progress["semester"]) if len(progress) else []
-    when = _label(semesters[-1]) if len(semesters) == 1 else "the selected semesters"
-    title = f"Indicator status by beneficiary, {when}"
+    when = _label(semesters[-1]) if len(semesters) == 1 else _("the selected semesters")
+    title = _("Indicator status by beneficiary, {when}").format(when=when)
     if progress.empty:
         return empty_figure(title)
     rows = progress.assign(
@@ -264,11 +294,10 @@ def status_matrix_figure(progress: pd.DataFrame) -> go.Figure:
                 hovertemplate="%{x}<br>%{customdata[0]}<br>%{customdata[1]}: %{customdata[2]}<extra></extra>",
             )
         )
-    caption = (
-        f"Status of {len(indicators)} indicators across {len(names)} beneficiaries for {when}: "
-        + ", ".join(counts)
-        + ". Each cell shows the status symbol; point at a cell for the indicator's title and progress."
-    )
+    caption = _(
+        "Status of {indicators} indicators across {beneficiaries} beneficiaries for {when}: {counts}. Each cell "
+        "shows the status symbol; point at a cell for the indicator's title and progress."
+    ).format(indicators=len(indicators), beneficiaries=len(names), when=when, counts=", ".join(counts))
     fig.update_xaxes(categoryorder="array", categoryarray=names, side="top", showgrid=False)
     fig.update_yaxes(
         categoryorder="array", categoryarray=indicators, autorange="reversed", showgrid=False, automargin=True
@@ -279,11 +308,13 @@ def status_matrix_figure(progress: pd.DataFrame) -> go.Figure:
 def trend_figure(progress: pd.DataFrame) -> go.Figure:
     """One indicator for one beneficiary: actual by semester, marked with its status, against target and baseline."""
     if progress.empty:
-        return empty_figure("Trend against target")
+        return empty_figure(_("Trend against target"))
     rows = progress.assign(_order=progress["semester"].map(semester_order(progress["semester"]).index))
     rows = rows.sort_values("_order")
     indicator, code = str(rows["indicator_id"].iloc[0]), str(rows["beneficiary"].iloc[0])
-    title = f"{inert(indicator)} · {beneficiary_name(code)}: actual against target"
+    title = _("{indicator} · {beneficiary}: actual against target").format(
+        indicator=inert(indicator), beneficiary=beneficiary_name(code)
+    )
     unit = _unit_label(rows)
     labels = [_label(s) for s in rows["semester"]]
     lookup = _status_lookup()
@@ -297,9 +328,9 @@ def trend_figure(progress: pd.DataFrame) -> go.Figure:
             x=labels,
             y=list(rows["baseline"]),
             mode="lines",
-            name="Baseline",
+            name=_("Baseline"),
             line={"color": OKABE_ITO["grey"], "dash": "dot", "width": 2},
-            hovertemplate="Baseline: %{y}<extra></extra>",
+            hovertemplate=_("Baseline: {value}").format(value="%{y}") + "<extra></extra>",
         )
     )
     fig.add_trace(
@@ -307,10 +338,10 @@ def trend_figure(progress: pd.DataFrame) -> go.Figure:
             x=labels,
             y=list(rows["target"]),
             mode="lines+markers",
-            name="Target",
+            name=_("Target"),
             line={"color": OKABE_ITO["black"], "dash": "dash", "width": 2},
             marker={"symbol": "line-ew-open", "size": 14},
-            hovertemplate="Target: %{y}<extra></extra>",
+            hovertemplate=_("Target: {value}").format(value="%{y}") + "<extra></extra>",
         )
     )
     fig.add_trace(
@@ -318,26 +349,40 @@ def trend_figure(progress: pd.DataFrame) -> go.Figure:
             x=labels,
             y=list(rows["actual"]),
             mode="lines+markers+text",
-            name="Actual (symbol = status)",
+            name=_("Actual (symbol = status)"),
             text=symbols,
             textposition="top center",
             line={"color": OKABE_ITO["blue"], "width": 3},
             marker={"size": 14, "color": colours, "line": {"width": 1, "color": OKABE_ITO["black"]}},
             customdata=list(zip(map(inert, _hover_value(rows, unit)), status_labels, strict=True)),
-            hovertemplate="%{x}<br>Actual: %{customdata[0]}<br>Status: %{text} %{customdata[1]}<extra></extra>",
+            hovertemplate="%{x}<br>"
+            + _("Actual: {value}").format(value="%{customdata[0]}")
+            + "<br>"
+            + _("Status: {status}").format(status="%{text} %{customdata[1]}")
+            + "<extra></extra>",
         )
     )
     shown = rows["actual"].notna() | (rows["actual_display"].notna() if "actual_display" in rows else False)
     if shown.any():
         at = int(shown.to_numpy().nonzero()[0][-1])
         latest = rows.iloc[at]
-        caption = (
-            f"{indicator} for {beneficiary_name(code)} over {len(rows)} semesters; latest reported ({labels[at]}): "
-            f"actual {_hover_value(rows.iloc[[at]], unit)[0]} against a target of {_number(latest['target'], unit)} "
-            f"(baseline {_number(latest['baseline'], unit)}), status {symbols[at]} {status_labels[at]}."
+        caption = _(
+            "{indicator} for {beneficiary} over {semesters} semesters; latest reported ({semester}): actual {actual} "
+            "against a target of {target} (baseline {baseline}), status {status}."
+        ).format(
+            indicator=indicator,
+            beneficiary=beneficiary_name(code),
+            semesters=len(rows),
+            semester=labels[at],
+            actual=_hover_value(rows.iloc[[at]], unit)[0],
+            target=_number(latest["target"], unit),
+            baseline=_number(latest["baseline"], unit),
+            status=f"{symbols[at]} {status_labels[at]}",
         )
     else:
-        caption = f"{indicator} for {beneficiary_name(code)} has no numeric values to plot; see the table."
+        caption = _("{indicator} for {beneficiary} has no numeric values to plot; see the table.").format(
+            indicator=indicator, beneficiary=beneficiary_name(code)
+        )
     fig.update_yaxes(title=inert(unit) or None, rangemode="tozero")
     _semester_axis(fig, labels)
     return _finish(fig, title, caption, height=440)
@@ -346,9 +391,9 @@ def trend_figure(progress: pd.DataFrame) -> go.Figure:
 def indicator_across_figure(progress: pd.DataFrame, regional: pd.DataFrame | None = None) -> go.Figure:
     """One indicator across beneficiaries and semesters: a line per beneficiary, with the regional target."""
     if progress.empty:
-        return empty_figure("Across beneficiaries")
+        return empty_figure(_("Across beneficiaries"))
     indicator = str(progress["indicator_id"].iloc[0])
-    title = f"{inert(indicator)}: actual by beneficiary and semester"
+    title = _("{indicator}: actual by beneficiary and semester").format(indicator=inert(indicator))
     unit = _unit_label(progress)
     order = semester_order(progress["semester"])
     labels = [_label(s) for s in order]
@@ -368,14 +413,19 @@ def indicator_across_figure(progress: pd.DataFrame, regional: pd.DataFrame | Non
                 customdata=list(
                     zip(map(inert, _hover_value(rows, unit)), rows["status_symbol"], rows["status_label"], strict=True)
                 ),
-                hovertemplate=f"{beneficiary_name(code)}, %{{x}}<br>Actual: %{{customdata[0]}}"
-                "<br>Status: %{customdata[1]} %{customdata[2]}<extra></extra>",
+                hovertemplate=f"{beneficiary_name(code)}, %{{x}}<br>"
+                + _("Actual: {value}").format(value="%{customdata[0]}")
+                + "<br>"
+                + _("Status: {status}").format(status="%{customdata[1]} %{customdata[2]}")
+                + "<extra></extra>",
             )
         )
         reported = rows[rows["actual"].notna()]
         if not reported.empty:
             latest_parts.append(f"{beneficiary_name(code)} {_hover_value(reported.tail(1), unit)[0]}")
-    caption = f"{indicator}, latest reported value per beneficiary: " + (", ".join(latest_parts) or "none") + "."
+    caption = _("{indicator}, latest reported value per beneficiary: {values}.").format(
+        indicator=indicator, values=", ".join(latest_parts) or _("none")
+    )
     if regional is not None and not regional.empty:
         aggregation = str(regional["aggregation"].iloc[0]) if "aggregation" in regional else ""
         if aggregation in ("sum", "ratio"):
@@ -386,9 +436,10 @@ def indicator_across_figure(progress: pd.DataFrame, regional: pd.DataFrame | Non
                     x=reg_labels,
                     y=list(reg["target"]),
                     mode="lines",
-                    name="Regional target",
+                    name=_("Regional target"),
                     line={"color": OKABE_ITO["black"], "dash": "dash", "width": 3},
-                    hovertemplate="Regional target, %{x}: %{y}<extra></extra>",
+                    hovertemplate=_("Regional target, {semester}: {value}").format(semester="%{x}", value="%{y}")
+                    + "<extra></extra>",
                 )
             )
             fig.add_trace(
@@ -396,10 +447,11 @@ def indicator_across_figure(progress: pd.DataFrame, regional: pd.DataFrame | Non
                     x=reg_labels,
                     y=list(reg["actual"]),
                     mode="lines+markers",
-                    name="Regional actual",
+                    name=_("Regional actual"),
                     line={"color": OKABE_ITO["black"], "width": 3},
                     marker={"symbol": "x", "size": 10},
-                    hovertemplate="Regional actual, %{x}: %{y}<extra></extra>",
+                    hovertemplate=_("Regional actual, {semester}: {value}").format(semester="%{x}", value="%{y}")
+                    + "<extra></extra>",
                 )
             )
             reported = reg[reg["actual"].notna()]
@@ -408,10 +460,10 @@ def indicator_across_figure(progress: pd.DataFrame, regional: pd.DataFrame | Non
                 if len(reported)
                 else (reg.iloc[-1], reg_labels[-1])
             )
-            caption += (
-                f" Regional ({'sum' if aggregation == 'sum' else 'ratio of sums'}) in {when}: "
-                f"{_number(last['actual'], unit)} against a regional target of {_number(last['target'], unit)}."
-            )
+            how = _("sum") if aggregation == "sum" else _("ratio of sums")
+            caption += " " + _(
+                "Regional ({how}) in {semester}: {actual} against a regional target of {target}."
+            ).format(how=how, semester=when, actual=_number(last["actual"], unit), target=_number(last["target"], unit))
     _semester_axis(fig, labels)
     fig.update_yaxes(title=inert(unit) or None, rangemode="tozero")
     return _finish(fig, title, caption, height=460)
@@ -419,29 +471,30 @@ def indicator_across_figure(progress: pd.DataFrame, regional: pd.DataFrame | Non
 
 def sex_split_figure(values: pd.DataFrame) -> go.Figure:
     """Female and male values stacked by beneficiary (and by semester when there are several)."""
-    title = "Split by sex"
+    title = _("Split by sex")
     rows = values[values["sex"].isin(list(SEX_STYLES))] if not values.empty else values
     if rows.empty:
-        return empty_figure(title, "No values split by sex for this selection.")
+        return empty_figure(title, _("No values split by sex for this selection."))
     amount = rows["value"] if "value" in rows else pd.Series(pd.NA, index=rows.index)
     if "numerator" in rows:
         amount = amount.fillna(rows["numerator"])
     rows = rows.assign(_amount=amount.astype("Float64"))
     indicator = str(rows["indicator_id"].iloc[0])
-    title = f"{inert(indicator)}: split by sex"
+    title = _("{indicator}: split by sex").format(indicator=inert(indicator))
     semesters = semester_order(rows["semester"])
     codes = beneficiary_order(rows["beneficiary"])
     keys = [(s, c) for s in semesters for c in codes]
     totals: dict[str, float] = {}
     fig = go.Figure()
-    for sex, (label, colour, pattern) in SEX_STYLES.items():
+    for sex, (label_en, colour, pattern) in SEX_STYLES.items():
+        label = _(label_en)
         part = rows[rows["sex"] == sex].groupby(["semester", "beneficiary"])["_amount"].sum(min_count=1)
         ys = [part.get(k, pd.NA) for k in keys]
-        totals[label] = float(pd.Series(ys, dtype="Float64").sum())
+        totals[sex] = float(pd.Series(ys, dtype="Float64").sum())
         x: object = (
-            [[_label(s) for s, _ in keys], [beneficiary_name(c) for _, c in keys]]
+            [[_label(s) for s, _code in keys], [beneficiary_name(c) for _semester, c in keys]]
             if len(semesters) > 1
-            else [beneficiary_name(c) for _, c in keys]
+            else [beneficiary_name(c) for _semester, c in keys]
         )
         fig.add_trace(
             go.Bar(
@@ -452,12 +505,19 @@ def sex_split_figure(values: pd.DataFrame) -> go.Figure:
                 textposition="inside",
                 marker={"color": colour, "pattern": {"shape": pattern}},
                 textfont={"color": text_colour(colour)},
-                hovertemplate=f"{label}: %{{y}}<extra></extra>",
+                hovertemplate=_("{sex}: {value}").format(sex=label, value="%{y}") + "<extra></extra>",
             )
         )
     both = sum(totals.values())
-    share = f"; {totals['Female'] / both:.0%} female" if both else ""
-    caption = f"{indicator} by sex: {_number(totals['Female'])} female and {_number(totals['Male'])} male{share}."
+    female, male = _number(totals["female"]), _number(totals["male"])
+    if both:
+        caption = _("{indicator} by sex: {female} female and {male} male; {share} female.").format(
+            indicator=indicator, female=female, male=male, share=_share(totals["female"] / both)
+        )
+    else:
+        caption = _("{indicator} by sex: {female} female and {male} male.").format(
+            indicator=indicator, female=female, male=male
+        )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title=inert(_unit_label(rows)) or None)
     return _finish(fig, title, caption, height=420)
@@ -465,16 +525,16 @@ def sex_split_figure(values: pd.DataFrame) -> go.Figure:
 
 def delivery_figure(delivery: pd.DataFrame) -> go.Figure:
     """Work-plan activities by beneficiary, stacked by status (completed, ongoing, not started, postponed...)."""
-    title = "Work-plan delivery by beneficiary"
+    title = _("Work-plan delivery by beneficiary")
     if delivery.empty:
-        return empty_figure(title, "No activities planned for this selection.")
+        return empty_figure(title, _("No activities planned for this selection."))
     counts = [c for c in DELIVERY_COLUMNS if c in delivery]
     totals = delivery.groupby("beneficiary")[[*counts, "planned"]].sum()
     codes = beneficiary_order(totals.index)
     totals = totals.loc[codes]
     rate = delivery_rate(totals["completed"], totals["planned"], totals["cancelled"])
     names = [
-        f"{beneficiary_name(c)} · {r:.0%}" if not pd.isna(r) else beneficiary_name(c)
+        f"{beneficiary_name(c)} · {_share(r)}" if not pd.isna(r) else beneficiary_name(c)
         for c, r in zip(codes, rate, strict=True)
     ]
     fig = go.Figure()
@@ -491,15 +551,17 @@ def delivery_figure(delivery: pd.DataFrame) -> go.Figure:
                 textposition="inside",
                 marker={"color": style.colour, "pattern": {"shape": style.pattern}},
                 textfont={"color": text_colour(style.colour)},
-                hovertemplate=f"%{{y}}<br>{style.label}: %{{x}}<extra></extra>",
+                hovertemplate="%{y}<br>"
+                + _("{status}: {count}").format(status=style.label, count="%{x}")
+                + "<extra></extra>",
             )
         )
     completed, planned = int(totals["completed"].sum()), int(totals["planned"].sum())
-    caption = (
-        f"{completed} of {planned} planned activities completed across {len(codes)} beneficiaries; "
+    caption = _(
+        "{completed} of {planned} planned activities completed across {beneficiaries} beneficiaries; "
         "each bar splits a beneficiary's activities by status; the percentage after a name is its "
         "delivery rate (completed of those not cancelled)."
-    )
+    ).format(completed=completed, planned=planned, beneficiaries=len(codes))
     fig.update_layout(barmode="stack")
     fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed")
     fig.update_xaxes(dtick=1 if planned <= 20 else None)
@@ -508,9 +570,9 @@ def delivery_figure(delivery: pd.DataFrame) -> go.Figure:
 
 def timeline_figure(activities: pd.DataFrame) -> go.Figure:
     """Activities by semester, each point marked by status with its own shape; carried-over activities joined."""
-    title = "Work-plan activities by semester and status"
+    title = _("Work-plan activities by semester and status")
     if activities.empty:
-        return empty_figure(title, "No activities for this selection.")
+        return empty_figure(title, _("No activities for this selection."))
     order = semester_order(activities["semester"])
     rows = activities.assign(
         _o=activities["semester"].map(order.index),
@@ -524,7 +586,7 @@ def timeline_figure(activities: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     joined_x: list[object] = []
     joined_y: list[object] = []
-    for _, group in rows.groupby("_y", sort=False):
+    for _activity, group in rows.groupby("_y", sort=False):
         if len(group) > 1:
             joined_x += [*group["_label"], None]
             joined_y += [*group["_y"], None]
@@ -534,7 +596,7 @@ def timeline_figure(activities: pd.DataFrame) -> go.Figure:
                 x=joined_x,
                 y=joined_y,
                 mode="lines",
-                name="→ Carried over to a later semester",
+                name="→ " + _("Carried over to a later semester"),
                 line={"color": OKABE_ITO["grey"], "width": 2, "dash": "dot"},
                 hoverinfo="skip",
             )
@@ -544,7 +606,7 @@ def timeline_figure(activities: pd.DataFrame) -> go.Figure:
         part = rows[rows["status"] == status]
         if part.empty:
             continue
-        counts.append(f"{len(part)} {style.label.lower()}")
+        counts.append(_("{count} {status}").format(count=len(part), status=style.label.lower()))
         fig.add_trace(
             go.Scatter(
                 x=list(part["_label"]),
@@ -561,10 +623,10 @@ def timeline_figure(activities: pd.DataFrame) -> go.Figure:
                 hovertemplate=f"%{{y}}, %{{x}}<br>%{{customdata}}<br>{style.label}<extra></extra>",
             )
         )
-    caption = (
-        f"{len(ys)} activities over {len(order)} semesters ({', '.join(counts)}); shapes and the legend name each "
+    caption = _(
+        "{activities} activities over {semesters} semesters ({counts}); shapes and the legend name each "
         "status, and dotted lines join an activity carried over to a later semester."
-    )
+    ).format(activities=len(ys), semesters=len(order), counts=", ".join(counts))
     _semester_axis(fig, [_label(s) for s in order], side="top")
     fig.update_yaxes(categoryorder="array", categoryarray=ys, autorange="reversed")
     return _finish(fig, title, caption, height=200 + 24 * len(ys), margin={"l": 10, "r": 10, "t": 120, "b": 10})
@@ -572,9 +634,9 @@ def timeline_figure(activities: pd.DataFrame) -> go.Figure:
 
 def completeness_figure(completeness: pd.DataFrame) -> go.Figure:
     """Share of expected reports received, by beneficiary (one bar per semester), labelled 'reported/expected'."""
-    title = "Reporting completeness"
+    title = _("Reporting completeness")
     if completeness.empty:
-        return empty_figure(title, "No reports were expected for this selection.")
+        return empty_figure(title, _("No reports were expected for this selection."))
     has_semester = "semester" in completeness
     semesters = semester_order(completeness["semester"]) if has_semester else [""]
     palette = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "reddish_purple", "sky_blue", "vermillion")]
@@ -594,18 +656,21 @@ def completeness_figure(completeness: pd.DataFrame) -> go.Figure:
             go.Bar(
                 x=x,
                 y=list(share),
-                name=_label(semester) if semester else "Completeness",
+                name=_label(semester) if semester else _("Completeness"),
                 text=[f"{int(r)}/{int(e)}" for r, e in zip(part["reported"], part["expected"], strict=True)],
                 textposition="outside",
                 marker={"color": colour},
-                hovertemplate="%{x}: %{y:.0f}% (%{text} reports)<extra></extra>",
+                hovertemplate=_("{beneficiary}: {share} ({reports} reports)").format(
+                    beneficiary="%{x}", share=_plotly_percent(), reports="%{text}"
+                )
+                + "<extra></extra>",
             )
         )
     reported, expected_total = int(completeness["reported"].sum()), int(completeness["expected"].sum())
-    overall = f"{reported / expected_total:.0%}" if expected_total else "–"
-    caption = (
-        f"{reported} of {expected_total} expected reports received ({overall}); each bar is labelled reported/expected."
-    )
+    overall = _share(reported / expected_total) if expected_total else "–"
+    caption = _(
+        "{reported} of {expected} expected reports received ({share}); each bar is labelled reported/expected."
+    ).format(reported=reported, expected=expected_total, share=overall)
     fig.update_layout(barmode="group", showlegend=len(semesters) > 1)
-    fig.update_yaxes(title="% of expected reports", range=[0, 110])
+    fig.update_yaxes(title="% " + _("of expected reports"), range=[0, 110])  # the sign outside: no %-format
     return _finish(fig, title, caption, height=400)

@@ -2,7 +2,8 @@
 
 Any text cell that starts with = + - @, a tab or a carriage return is written with a leading apostrophe
 (the OWASP advice against CSV injection), so Excel and LibreOffice show it as text and never run it.
-Numbers stay numbers. The Kosovo* footnote ends every export that names Kosovo*.
+Numbers stay numbers. The Kosovo* footnote ends every export that names Kosovo*, in the current language. The
+header row is the frame's column names as the caller gives them (pages name them for people).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from indicators.domain.i18n import _
 from indicators.domain.reference import KOSOVO_FOOTNOTE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -34,6 +36,6 @@ def csv_export(frame: pd.DataFrame, notes: Sequence[str] = ()) -> bytes:
     """A table as UTF-8 CSV (with a BOM for spreadsheet programs), inert text; then each note (e.g. that the
     data are illustrative) and, when Kosovo* is named, its footnote, each on a line of its own."""
     body = inert_frame(frame).to_csv(index=False)
-    lines = [*notes, *([KOSOVO_FOOTNOTE] if "Kosovo*" in body or "XKX" in body else [])]
+    lines = [*notes, *([_(KOSOVO_FOOTNOTE)] if "Kosovo*" in body or "XKX" in body else [])]
     tail = "".join(f'\n"{line}"\n' for line in lines)
     return ("\ufeff" + body + tail).encode("utf-8")

@@ -281,7 +281,7 @@ def instructions_paragraphs(illustrative: bool = False) -> list[tuple[str, str]]
                        day=s1.start.replace(day=15).isoformat())),
         ("heading", _("Beneficiaries")),
         ("text", _("Write the code: {codes}. Common names such as 'Albania' or 'Srbija' are accepted.").format(
-                     codes=", ".join(f"{b.code} ({_(b.name)})" for b in ref.BENEFICIARIES))),
+                     codes=", ".join(f"{b.code} ({ref.beneficiary_name(b.code)})" for b in ref.BENEFICIARIES))),
         ("text", _(ref.KOSOVO_FOOTNOTE)),
     ]  # fmt: skip
     for table in schema.TABLES:

@@ -1012,7 +1012,7 @@ def _describe(wide: WideColumn) -> str:
     if wide.semester:
         words.append(_("the semester {semester}").format(semester=wide.semester))
     if wide.beneficiary:
-        words.append(_("the beneficiary {name}").format(name=_(ref.beneficiary_name(wide.beneficiary))))
+        words.append(_("the beneficiary {name}").format(name=ref.beneficiary_name(wide.beneficiary)))
     if wide.sex:
         words.append(_(wide.sex))
     if wide.part != "value":

@@ -310,12 +310,12 @@ def _beneficiary_reader(text: str) -> tuple[str, str | None]:
     if code is None:
         raise CellError(
             _("a beneficiary: {codes}").format(
-                codes=", ".join(f"{c} ({_(ref.beneficiary_name(c))})" for c in ref.BENEFICIARY_CODES)
+                codes=", ".join(f"{c} ({ref.beneficiary_name(c)})" for c in ref.BENEFICIARY_CODES)
             )
         )
     if code == text.strip():
         return code, None
-    return code, _("read as {code} ({name})").format(code=code, name=_(ref.beneficiary_name(code)))
+    return code, _("read as {code} ({name})").format(code=code, name=ref.beneficiary_name(code))
 
 
 def _choice_key(text: str) -> str:

@@ -63,12 +63,17 @@ def test_the_french_catalogue_is_complete(domain: str) -> None:
     assert not fuzzy, fuzzy[:20]
 
 
+def _key(text):  # noqa: ANN001, ANN202
+    """A message id or text; plural forms as a tuple (read_mo gives lists, read_po tuples)."""
+    return tuple(text) if isinstance(text, (list, tuple)) else text
+
+
 @pytest.mark.parametrize("domain", i18n.DOMAINS)
 def test_the_compiled_catalogue_is_the_french_catalogue(domain: str) -> None:
     """<domain>.mo (what the app reads) holds exactly <domain>.po: `make i18n-compile` was run."""
     with (LOCALE / "fr" / "LC_MESSAGES" / f"{domain}.mo").open("rb") as handle:
-        compiled = {m.id: m.string for m in read_mo(handle) if m.id}
-    source = {m.id: m.string for m in catalogue(domain) if m.id}
+        compiled = {_key(m.id): _key(m.string) for m in read_mo(handle) if m.id}
+    source = {_key(m.id): _key(m.string) for m in catalogue(domain) if m.id}
     assert compiled == source
 
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from indicators.compute.progress import Thresholds
+from indicators.domain import i18n
+from indicators.domain.i18n import N_, _
 from indicators.present.reports.content import (
     AUDIENCES,
     NoApprovedData,
@@ -35,13 +37,18 @@ FORMATS: dict[str, tuple[str, str]] = {  # format: (file extension, MIME type)
     "xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "iati": ("xml", "application/xml"),
 }
-FORMAT_LABELS = {
-    "pdf": "Progress report (PDF)",
-    "pptx": "Steering Committee slides (PowerPoint)",
-    "xlsx": "Tables (Excel)",
-    "iati": "IATI 2.03 results (XML)",
+FORMAT_LABELS = {  # shown with _() (format_label)
+    "pdf": N_("Progress report (PDF)"),
+    "pptx": N_("Steering Committee slides (PowerPoint)"),
+    "xlsx": N_("Tables (Excel)"),
+    "iati": N_("IATI 2.03 results (XML)"),
 }
 PROGRAMME_FILE_NAME = "HFIII-VE-prisons"  # the programme's short name in file names
+# The words of file names in each language other than English (the English names stay as they always were:
+# scripts may look for them). Plain ASCII: a file name travels through e-mail and zip files.
+FILE_NAME_WORDS: dict[str, dict[str, str]] = {
+    "fr": {"manager": "gestion", "donor": "bailleurs", "report": "rapport", "iati-results": "resultats-iati"},
+}
 
 __all__ = [
     "AUDIENCES",
@@ -53,6 +60,7 @@ __all__ = [
     "build_pack",
     "build_report",
     "file_name",
+    "format_label",
     "report_content",
 ]
 
@@ -69,13 +77,19 @@ class Report:
     seconds: float
 
 
+def format_label(fmt: str) -> str:
+    """A format as people read it in the current language, e.g. 'Progress report (PDF)'."""
+    return _(FORMAT_LABELS[fmt])
+
+
 def file_name(content: ReportContent, fmt: str) -> str:
-    """The file's name: programme, semester, audience, e.g. HFIII-VE-prisons_2025NovS1_donor_report.pdf."""
+    """The file's name: programme, semester, audience, e.g. HFIII-VE-prisons_2025NovS1_donor_report.pdf; in
+    the report's language (French: HFIII-VE-prisons_2025NovS1_bailleurs_rapport.pdf)."""
     extension = FORMATS[fmt][0]
     kind = "iati-results" if fmt == "iati" else "report"
-    return re.sub(
-        r"[^A-Za-z0-9._-]", "-", f"{PROGRAMME_FILE_NAME}_{content.semester}_{content.audience}_{kind}.{extension}"
-    )
+    words = FILE_NAME_WORDS.get(content.language, {})
+    audience, kind = words.get(content.audience, content.audience), words.get(kind, kind)
+    return re.sub(r"[^A-Za-z0-9._-]", "-", f"{PROGRAMME_FILE_NAME}_{content.semester}_{audience}_{kind}.{extension}")
 
 
 def render(content: ReportContent, fmt: str) -> bytes:
@@ -106,6 +120,12 @@ def build_report(content: ReportContent, fmt: str) -> Report:
     return Report(fmt, content.audience, file_name(content, fmt), FORMATS[fmt][1], data, time.perf_counter() - started)
 
 
+# What build_pack tells its progress, per audience (shown with _()).
+COMPUTING = {"manager": N_("Computing the manager edition"), "donor": N_("Computing the donor edition")}
+DRAWING = {"manager": N_("Drawing the charts of the manager PDF"), "donor": N_("Drawing the charts of the donor PDF")}
+WRITING = {"manager": N_("Writing the {format} for managers"), "donor": N_("Writing the {format} for donors")}
+
+
 def _warm_up_charts() -> None:
     from indicators.present.reports.figures import warm_up
 
@@ -127,8 +147,12 @@ def build_pack(
     audiences: Iterable[str] = AUDIENCES,
     progress: Callable[[float, str], None] | None = None,
     computed: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    language: str | None = None,
 ) -> list[Report]:
     """Every requested format for every requested audience; ``progress(fraction, what)`` is told as it goes.
+
+    The reports are written in ``language`` when given, else in the current language (``computed`` must then
+    have been computed in that language); what ``progress`` is told is in the current language.
 
     Progress and roll-up are computed once for all audiences (or taken from ``computed``, the app's cached
     ``indicator_progress`` and ``regional_rollup`` of the same programme, never changed here), and the charts'
@@ -147,12 +171,16 @@ def build_pack(
             progress(min(done / steps, 1.0), what)
 
     thresholds = Thresholds.from_settings()
+    language = language or i18n.language()
     if computed is None and programme is not None:
-        computed = computed_frames(programme, thresholds)  # type: ignore[arg-type]
+        with i18n.using(language):
+            computed = computed_frames(programme, thresholds)  # type: ignore[arg-type]
     contents = []
     for audience in audiences:
-        tell(f"Computing the {audience} edition")
-        contents.append(report_content(programme, source, semester, audience, thresholds, computed=computed))  # type: ignore[arg-type]
+        tell(_(COMPUTING[audience]))
+        contents.append(
+            report_content(programme, source, semester, audience, thresholds, computed=computed, language=language)  # type: ignore[arg-type]
+        )
         done += 1
     reports: dict[tuple[str, str], Report] = {}
     pending = None
@@ -160,7 +188,7 @@ def build_pack(
         from indicators.present.reports.pdf import print_args, print_pdf
 
         last = contents[-1]
-        tell(f"Drawing the charts of the {last.audience} PDF")
+        tell(_(DRAWING[last.audience]))
         started = time.perf_counter()
         args = print_args(last)
         pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
@@ -170,12 +198,12 @@ def build_pack(
             for fmt in formats:
                 if pending and content is pending[0] and fmt == "pdf":
                     continue
-                tell(f"Writing the {FORMAT_LABELS[fmt]} for {content.audience}s")
+                tell(_(WRITING[content.audience]).format(format=format_label(fmt)))
                 reports[(content.audience, fmt)] = build_report(content, fmt)
                 done += 1
         if pending:
             last, started, pool, future = pending
-            tell(f"Writing the {FORMAT_LABELS['pdf']} for {last.audience}s")
+            tell(_(WRITING[last.audience]).format(format=format_label("pdf")))
             data = future.result()
             seconds = time.perf_counter() - started
             reports[(last.audience, "pdf")] = Report(
@@ -185,5 +213,5 @@ def build_pack(
     finally:
         if pending:
             pending[2].shutdown(wait=True, cancel_futures=True)
-    tell("Done")
+    tell(_("Done"))
     return [reports[(c.audience, fmt)] for c in contents for fmt in formats]

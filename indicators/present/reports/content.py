@@ -13,7 +13,10 @@ format can show a donor more than this module gives it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -25,6 +28,8 @@ from indicators.compute.progress import STATUSES, Thresholds, indicator_progress
 from indicators.compute.rollup import REGIONAL, regional_rollup
 from indicators.compute.suppression import donor_progress, donor_rollup
 from indicators.compute.workplan import activities_for, adopted_by_meeting, workplan_delivery
+from indicators.domain import i18n
+from indicators.domain.i18n import N_, _
 from indicators.domain.periods import PeriodError, semester_from_id
 from indicators.domain.problems import ProjectError
 from indicators.domain.reference import (
@@ -36,29 +41,31 @@ from indicators.domain.reference import (
 )
 from indicators.domain.schema import Programme
 from indicators.domain.settings import setting_int
+from indicators.present.reports import writing
 
 AUDIENCES = ("manager", "donor")
-AUDIENCE_LABELS = {"manager": "Programme management", "donor": "Donors"}
+AUDIENCE_LABELS = {"manager": N_("Programme management"), "donor": N_("Donors")}  # shown with _()
+AUDIENCE_WORDS = {"manager": N_("manager"), "donor": N_("donor")}  # in the files' titles, e.g. "... (donor)"
 # The EU results chain as the logframe names its levels; IATI result types follow the same order.
 LEVEL_LABELS = {
-    "objective": "Impact (overall objective)",
-    "outcome": "Outcome (specific objective)",
-    "output": "Output",
+    "objective": N_("Impact (overall objective)"),
+    "outcome": N_("Outcome (specific objective)"),
+    "output": N_("Output"),
 }
 LEVEL_ORDER = {"objective": 0, "outcome": 1, "output": 2}
 ACTIVITY_STATUS_TEXT = {
-    "completed": "✔ Completed",
-    "ongoing": "◐ Ongoing",
-    "planned": "○ Planned, not started",
-    "postponed": "→ Postponed (carried over)",
-    "cancelled": "✖ Cancelled",
+    "completed": N_("✔ Completed"),
+    "ongoing": N_("◐ Ongoing"),
+    "planned": N_("○ Planned, not started"),
+    "postponed": N_("→ Postponed (carried over)"),
+    "cancelled": N_("✖ Cancelled"),
 }
-DELIVERY_PARTS = {  # workplan_delivery column: label
-    "completed": "✔ Completed",
-    "ongoing": "◐ Ongoing",
-    "not_started": "○ Not started",
-    "postponed": "→ Postponed",
-    "cancelled": "✖ Cancelled",
+DELIVERY_PARTS = {  # workplan_delivery column: label (shown with _())
+    "completed": N_("✔ Completed"),
+    "ongoing": N_("◐ Ongoing"),
+    "not_started": N_("○ Not started"),
+    "postponed": N_("→ Postponed"),
+    "cancelled": N_("✖ Cancelled"),
 }
 
 
@@ -76,12 +83,12 @@ class Source:
 
     @property
     def approved_on(self) -> str:
-        """The approval day as people read it, e.g. '29 November 2026'."""
+        """The approval day as people read it in the current language, e.g. '29 November 2026'."""
         try:
             day = dt.datetime.fromisoformat(self.approved_at).date()
         except ValueError:
             return self.approved_at
-        return f"{day.day} {day:%B %Y}"
+        return writing.day(day)
 
 
 @dataclass(frozen=True)
@@ -115,6 +122,7 @@ class ReportContent:
     first_semester: str  # the programme's first and last semesters (targets, values or activities)
     last_semester: str
     notes: list[str] = field(default_factory=list)
+    language: str = i18n.SOURCE_LANGUAGE  # the report's language: its frames' texts and every format's words
 
     @property
     def donor(self) -> bool:
@@ -122,44 +130,76 @@ class ReportContent:
 
     @property
     def title(self) -> str:
-        return f"Semester report, {self.label}"
+        with i18n.using(self.language):
+            return _("Semester report, {semester}").format(semester=self.label)
+
+    @property
+    def audience_label(self) -> str:
+        """The audience as people read it: 'Programme management' or 'Donors'."""
+        with i18n.using(self.language):
+            return _(AUDIENCE_LABELS[self.audience])
+
+    @property
+    def audience_word(self) -> str:
+        """The audience in one word, as the files' properties name it: 'manager' or 'donor'."""
+        with i18n.using(self.language):
+            return _(AUDIENCE_WORDS[self.audience])
 
     @property
     def stamp(self) -> str:
         """The line every page or slide carries: version, audience, and the demo notice when illustrative."""
-        text = (
-            f"Approved version {self.source.version_id} of {self.source.approved_on} · {AUDIENCE_LABELS[self.audience]}"
-        )
-        return text + (" · Illustrative demo data" if self.source.illustrative else "")
+        with i18n.using(self.language):
+            text = _("Approved version {version} of {day} · {audience}").format(
+                version=self.source.version_id, day=self.source.approved_on, audience=self.audience_label
+            )
+            return text + (" · " + _("Illustrative demo data") if self.source.illustrative else "")
 
     @property
     def illustrative_notice(self) -> str:
-        return ILLUSTRATIVE_NOTICE if self.source.illustrative else ""
+        with i18n.using(self.language):
+            return _(ILLUSTRATIVE_NOTICE) if self.source.illustrative else ""
 
     @property
     def programme_title(self) -> str:
-        return PROGRAMME_TITLE
+        with i18n.using(self.language):
+            return _(PROGRAMME_TITLE)
 
     @property
     def footnote(self) -> str:
-        return KOSOVO_FOOTNOTE
+        """The Kosovo* footnote in the report's language (the official wording of each language)."""
+        with i18n.using(self.language):
+            return _(KOSOVO_FOOTNOTE)
+
+
+Writer = TypeVar("Writer", bound=Callable[..., object])
+
+
+def in_its_language(write: Writer) -> Writer:
+    """A writer ``write(content, ...)`` run in the content's language, whatever the caller's language is."""
+
+    @functools.wraps(write)
+    def written(content: ReportContent, *args: object, **kwargs: object) -> object:
+        with i18n.using(content.language):
+            return write(content, *args, **kwargs)
+
+    return written  # type: ignore[return-value]
 
 
 def number_text(value: object, measure: str = "count", unit: str = "") -> str:
-    """A figure as the report prints it: whole numbers without decimals, others to one decimal; percentages
-    with %, milestones as Yes/No; a dash when missing."""
+    """A figure as the report prints it in the current language: whole numbers without decimals, others to
+    one decimal; percentages with %, milestones as Yes/No; a dash when missing."""
     if value is None or pd.isna(value):
         return "–"
     number = float(value)  # type: ignore[arg-type]
     if measure == "milestone":
-        return "Yes" if number >= 1 else "No"
-    text = f"{number:,.0f}" if number == round(number) else f"{number:,.1f}"
-    return f"{text}%" if measure == "percentage" or unit == "%" else text
+        return _("Yes") if number >= 1 else _("No")
+    text = writing.figure(number)
+    return writing.with_percent_sign(text) if measure == "percentage" or unit == "%" else text
 
 
 def percent_text(value: object) -> str:
     """A share from 0 to 1 as a whole percentage."""
-    return "–" if value is None or pd.isna(value) else f"{100 * float(value):.0f}%"  # type: ignore[arg-type]
+    return "–" if value is None or pd.isna(value) else writing.share(float(value))  # type: ignore[arg-type]
 
 
 def _semester_index(semester: object) -> float:
@@ -191,9 +231,11 @@ def _headlines(programme: Programme, semester: str, thresholds: Thresholds, dono
             if pd.isna(value):
                 out.append("–")
             elif change:
-                out.append(f"{value:+.0f} pts" if is_percent else f"{value:+,.0f}")
+                out.append(
+                    _("{change} pts").format(change=writing.signed(value)) if is_percent else writing.signed(value)
+                )
             else:
-                out.append(f"{value:.0f}%" if is_percent else f"{value:,.0f}")
+                out.append(writing.with_percent_sign(writing.whole(value)) if is_percent else writing.whole(value))
         return out
 
     return frame.assign(
@@ -215,7 +257,7 @@ def _value_text(frame: pd.DataFrame, column: str, donor: bool) -> pd.Series:
     return pd.Series(shown, index=frame.index, dtype="string")
 
 
-NO_EXPLANATION = "No explanation given"
+NO_EXPLANATION = N_("No explanation given")  # shown with _()
 
 
 def _explained(out: pd.DataFrame, hidden: pd.Series) -> pd.Series:
@@ -224,12 +266,17 @@ def _explained(out: pd.DataFrame, hidden: pd.Series) -> pd.Series:
     row whose figure is hidden, only the revision (targets are not sensitive)."""
     comment = out["comment"].astype("string")
     due = out["explanation_due"].astype("string")
-    comment = comment.fillna((NO_EXPLANATION + " (" + due + ")").where(due.notna())).mask(hidden)
+    comment = comment.fillna((_(NO_EXPLANATION) + " (" + due + ")").where(due.notna())).mask(hidden)
     changed = out["status_by_revision"].astype("boolean").fillna(False).to_numpy(dtype=bool) & ~hidden.to_numpy()
     revision = out["revision_text"].astype("string")
     before = out["status_original"].map(status_word, na_action="ignore").astype("string")
-    revision = "Target " + revision.str[:1].str.lower() + revision.str[1:]  # "Target revised from 7 (1st ...) to 4 ..."
-    revision = revision.mask(changed, revision + "; against the original target: " + before)
+    # "Target revised from 7 (1st ...) to 4 ...": the sentence of compute/annotations.py after the word "Target"
+    revision = revision.str[:1].str.lower() + revision.str[1:]
+    revision = revision.map(lambda text: _("Target {revision}").format(revision=text), na_action="ignore")
+    against = revision.astype("string") + before.map(
+        lambda word: _("; against the original target: {status}").format(status=word), na_action="ignore"
+    ).astype("string")
+    revision = revision.astype("string").mask(changed, against)
     both = comment.fillna("") + np.where(comment.notna() & revision.notna(), ". ", "") + revision.fillna("")
     return both.mask(both == "", pd.NA).astype("string")
 
@@ -278,7 +325,7 @@ def _logframe(
         level = str(results["level"].get(result_id, "output")) if result_id in results.index else "output"
         base = {
             "level": level,
-            "level_label": LEVEL_LABELS.get(level, level),
+            "level_label": _(LEVEL_LABELS[level]) if level in LEVEL_LABELS else level,
             "result_id": result_id,
             "result_title": str(results["title"].get(result_id, "")) if result_id in results.index else "",
             "indicator_id": str(indicator_id),
@@ -297,19 +344,19 @@ def _logframe(
             for name, comment in zip(mine["beneficiary_name"], mine["comment"], strict=True):
                 if pd.isna(comment):
                     continue
-                if str(comment).startswith(NO_EXPLANATION):  # what follows it, if anything, is the revision
+                if str(comment).startswith(_(NO_EXPLANATION)):  # what follows it, if anything, is the revision
                     silent.append(str(name))
                     comment = str(comment).partition(". ")[2]
                 if comment:
-                    comments.append(f"{name}: {comment}")
+                    comments.append(_("{beneficiary}: {comment}").format(beneficiary=name, comment=comment))
             if silent:  # one sentence for the beneficiaries that owe an explanation
-                comments.append(f"{NO_EXPLANATION} by {', '.join(silent)}")
+                comments.append(_("No explanation given by {beneficiaries}").format(beneficiaries=", ".join(silent)))
             actual_text = _shown(r, "actual", measure, donor)
             rows.append(
                 base
                 | {
-                    "scope": "All beneficiaries",
-                    "unit": "beneficiaries meeting the target" if counted else base["unit"],
+                    "scope": _("All beneficiaries"),
+                    "unit": _("beneficiaries meeting the target") if counted else base["unit"],
                     "baseline": r["baseline"],
                     "baseline_year": year,
                     "target": r["target"],
@@ -327,12 +374,12 @@ def _logframe(
             )
             continue
         own = mine[mine["beneficiary"] == "REG"] if (mine["beneficiary"] == "REG").any() else mine
-        for _, row in own.iterrows():
+        for _index, row in own.iterrows():
             comment = "" if pd.isna(row["comment"]) else str(row["comment"])
             actual_text = row["actual_text"]
             if base["measure"] == "qualitative" and not pd.isna(row["text"]):  # the words go where there is room
                 comment = "; ".join(part for part in (str(row["text"]), comment) if part)
-                actual_text = "See comment"
+                actual_text = _("See comment")
             rows.append(
                 base
                 | {
@@ -413,7 +460,7 @@ def _meetings(programme: Programme) -> pd.DataFrame:
             return "" if pd.isna(s) else str(s)
 
     return out.assign(
-        date_text=out["date"].map(lambda d: "" if pd.isna(d) else f"{pd.Timestamp(d).day} {pd.Timestamp(d):%b %Y}"),
+        date_text=out["date"].map(lambda d: "" if pd.isna(d) else writing.short_day(pd.Timestamp(d).date())),
         assessed_label=out["semester_assessed"].map(label),
         adopted_label=out["semester_adopted"].map(label),
         illustrative=out["illustrative"].astype("boolean").fillna(False).astype(bool),
@@ -423,7 +470,9 @@ def _meetings(programme: Programme) -> pd.DataFrame:
 def _activities(activities: pd.DataFrame) -> pd.DataFrame:
     return activities.assign(
         beneficiary_name=activities["beneficiary"].map(beneficiary_name),
-        status_text=activities["status"].map(lambda s: ACTIVITY_STATUS_TEXT.get(str(s), str(s))),
+        status_text=activities["status"].map(
+            lambda s: _(ACTIVITY_STATUS_TEXT[str(s)]) if str(s) in ACTIVITY_STATUS_TEXT else str(s)
+        ),
     )
 
 
@@ -441,19 +490,27 @@ def report_content(
     thresholds: Thresholds | None = None,
     generated_at: dt.datetime | None = None,
     computed: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    language: str | None = None,
 ) -> ReportContent:
     """The content of the semester report for an audience, from the approved programme only.
 
     ``computed`` may give ``computed_frames(programme, thresholds)`` already made (a pack makes them once for
-    both audiences). Raises ``NoApprovedData`` when nothing is approved or the semester has no approved data.
+    both audiences, computed in the same language). The report is written in ``language`` when given, else in
+    the current language (the person asking); every format of it is then written in that language. Raises
+    ``NoApprovedData`` when nothing is approved or the semester has no approved data.
     """
+    if language is not None:
+        with i18n.using(language):
+            return report_content(programme, source, semester, audience, thresholds, generated_at, computed)
     if audience not in AUDIENCES:
         raise ValueError(f"audience is manager or donor, not {audience!r}")
     current = semester_from_id(semester)
     if programme is None or source is None:
-        raise NoApprovedData("Nothing is approved yet, so there is no report to make.")
+        raise NoApprovedData(_("Nothing is approved yet, so there is no report to make."))
     if not has_semester_data(programme, semester):
-        raise NoApprovedData(f"The approved data has nothing for {current.label} ({semester}).")
+        raise NoApprovedData(
+            _("The approved data has nothing for {semester} ({id}).").format(semester=current.label, id=semester)
+        )
     thresholds = thresholds or Thresholds.from_settings()
     span = programme_semesters(programme)
     donor = audience == "donor"
@@ -505,50 +562,68 @@ def report_content(
         indicators=programme.indicators,
         first_semester=span[0],
         last_semester=span[-1],
+        language=i18n.language(),
     )
 
 
 def method_notes(content: ReportContent) -> list[tuple[str, str]]:
-    """The method annex: (heading, paragraph) pairs stating the rules the figures follow."""
+    """The method annex in the report's language: (heading, paragraph) pairs stating the rules the figures
+    follow."""
     t = content.thresholds
     n = content.suppress_below
-    return [
-        (
-            "Progress",
-            "Progress = (actual − baseline) / (target − baseline), against the target in force in the semester "
-            "(the latest adopted by a Steering Committee meeting held by the semester's end). Lower-is-better "
-            "indicators go through the same formula. A missing baseline counts as 0. Cumulative counts compare "
-            "the running total (baseline plus every semester's new units) with a running-total target. "
-            "Percentages are 100 × numerator / denominator. Milestones are done (1) or not (0). Progress is "
-            "printed up to 100%.",
-        ),
-        (
-            "Status thresholds",
-            f"Achieved at {100 * t.achieved:.0f}% progress or more; on track from {100 * t.on_track:.0f}%; at risk "
-            f"from {100 * t.at_risk:.0f}%; below that, off track. 'No data' when a target is in force and nothing "
-            "usable was reported; 'not due' when no target is in force. Each status is printed as a symbol and "
-            "a word: ✔ achieved, ● on track, ▲ at risk, ✖ off track, ✎ reported (qualitative), "
-            "◌ hidden (small count), ○ no data, – not due.",
-        ),
-        (
-            "Regional roll-up",
-            "'All beneficiaries' figures combine the six beneficiaries by each indicator's aggregation: sums "
-            "count the beneficiaries with a target in force; percentages are ratios of summed numerators and "
-            "denominators, never averages of percentages; milestones count the beneficiaries that achieved "
-            "them against those with a target. Indicators that are not aggregated are reported for the region "
-            "(REG) or per beneficiary.",
-        ),
-        (
-            "Suppression of small counts",
-            f"In the donor edition, sensitive counts from 1 to {n - 1} are printed as '<{n}'; further cells are "
-            "hidden as '[c]' so that no total or difference gives a hidden count away; a hidden count hides "
-            "its progress, status, comment and split by sex as well. Sensitive cumulative counts are shown as "
-            "running totals only. Headline shares count only the figures shown.",
-        ),
-        (
-            "Work plan and completeness",
-            "Delivery rate = completed / (planned − cancelled) of the semester's activities; a postponed "
-            "activity appears again in the semester it was carried over to. Reporting completeness = values "
-            "received / values expected (every indicator and beneficiary with a target in the semester).",
-        ),
-    ]
+    with i18n.using(content.language):
+        return [
+            (
+                _("Progress"),
+                _(
+                    "Progress = (actual − baseline) / (target − baseline), against the target in force in the "
+                    "semester (the latest adopted by a Steering Committee meeting held by the semester's end). "
+                    "Lower-is-better indicators go through the same formula. A missing baseline counts as 0. "
+                    "Cumulative counts compare the running total (baseline plus every semester's new units) with a "
+                    "running-total target. Percentages are 100 × numerator / denominator. Milestones are done (1) or "
+                    "not (0). Progress is printed up to {limit}."
+                ).format(limit=writing.share(1)),
+            ),
+            (
+                _("Status thresholds"),
+                _(
+                    "Achieved at {achieved} progress or more; on track from {on_track}; at risk from {at_risk}; "
+                    "below that, off track. 'No data' when a target is in force and nothing usable was reported; "
+                    "'not due' when no target is in force. Each status is printed as a symbol and a word: "
+                    "✔ achieved, ● on track, ▲ at risk, ✖ off track, ✎ reported (qualitative), ◌ hidden (small "
+                    "count), ○ no data, – not due."
+                ).format(
+                    achieved=writing.share(t.achieved),
+                    on_track=writing.share(t.on_track),
+                    at_risk=writing.share(t.at_risk),
+                ),
+            ),
+            (
+                _("Regional roll-up"),
+                _(
+                    "'All beneficiaries' figures combine the six beneficiaries by each indicator's aggregation: "
+                    "sums count the beneficiaries with a target in force; percentages are ratios of summed "
+                    "numerators and denominators, never averages of percentages; milestones count the "
+                    "beneficiaries that achieved them against those with a target. Indicators that are not "
+                    "aggregated are reported for the region (REG) or per beneficiary."
+                ),
+            ),
+            (
+                _("Suppression of small counts"),
+                _(
+                    "In the donor edition, sensitive counts from 1 to {largest} are printed as '<{n}'; further "
+                    "cells are hidden as '[c]' so that no total or difference gives a hidden count away; a hidden "
+                    "count hides its progress, status, comment and split by sex as well. Sensitive cumulative "
+                    "counts are shown as running totals only. Headline shares count only the figures shown."
+                ).format(largest=n - 1, n=n),
+            ),
+            (
+                _("Work plan and completeness"),
+                _(
+                    "Delivery rate = completed / (planned − cancelled) of the semester's activities; a postponed "
+                    "activity appears again in the semester it was carried over to. Reporting completeness = "
+                    "values received / values expected (every indicator and beneficiary with a target in the "
+                    "semester)."
+                ),
+            ),
+        ]

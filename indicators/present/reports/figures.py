@@ -15,6 +15,7 @@ import threading
 
 import plotly.graph_objects as go
 
+from indicators.domain.i18n import _
 from indicators.domain.problems import ProjectError
 
 DEFAULT_BROWSER = "/usr/bin/chromium"
@@ -34,8 +35,10 @@ def _start() -> None:
     os.environ.setdefault("BROWSER_PATH", DEFAULT_BROWSER)
     if not os.path.exists(os.environ["BROWSER_PATH"]):
         raise ChartError(
-            f"The charts of the PDF are drawn by chromium, which is not at {os.environ['BROWSER_PATH']}: "
-            "install Debian's chromium (apt-get install chromium) or set BROWSER_PATH."
+            _(
+                "The charts of the PDF are drawn by chromium, which is not at {path}: install Debian's chromium "
+                "(apt-get install chromium) or set BROWSER_PATH."
+            ).format(path=os.environ["BROWSER_PATH"])
         )
     import kaleido
 

@@ -20,6 +20,12 @@ The figures are the programme-level ones the logframe prints: the regional roll-
 where the indicator is rolled up, else the regional (REG) row. For the donor audience they come from the
 donor-safe frames: a hidden actual is left out (IATI data is public), with its comment and split by sex.
 The schema files are in ``iati_schema/`` (copied unchanged from IATI/IATI-Schemas, see its README).
+
+Languages: the activity's default language (``xml:lang``) is English, the language the workbook's data is
+written in. The narratives the pack writes itself (descriptions, the Kosovo* footnote, the organisations' and
+beneficiaries' names, the "Unit:" of a description) are in the report's language; in a report in another
+language than English each of them carries ``xml:lang`` of its own language (a text the catalogue does not
+translate stays English and unmarked). Titles and comments from the workbook are data and are never marked.
 """
 
 from __future__ import annotations
@@ -31,16 +37,32 @@ from pathlib import Path
 import pandas as pd
 from lxml import etree
 
+from indicators.domain import i18n
+from indicators.domain.i18n import N_, _
 from indicators.domain.periods import semester_from_id
 from indicators.domain.problems import ProjectError
-from indicators.domain.reference import COUNTRY_CODES, beneficiary_name
+from indicators.domain.reference import (
+    BENEFICIARY_NAMES,
+    COUNTRY_CODES,
+    KOSOVO_FOOTNOTE,
+    PROGRAMME_TITLE,
+    beneficiary_name,
+)
 from indicators.domain.settings import setting
-from indicators.present.reports.content import ReportContent
+from indicators.present.reports.content import ReportContent, in_its_language
 
 SCHEMA_DIR = Path(__file__).parent / "iati_schema"
 RESULT_TYPES = {"objective": "3", "outcome": "2", "output": "1"}
 MEASURES = {"count": "1", "milestone": "1", "percentage": "2", "qualitative": "5"}
 IATI_COUNTRIES = {"ALB": "AL", "BIH": "BA", "XKX": "XK", "MNE": "ME", "MKD": "MK", "SRB": "RS"}
+DATA_LANGUAGE = "en"  # the activity's default language: that of the workbook's titles and comments
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+DESCRIPTION = N_(
+    "Regional Action of the Horizontal Facility for the Western Balkans and Türkiye, Phase III, co-funded by the "
+    "European Union and the Council of Europe."
+)
+EUROPEAN_UNION = N_("European Union")
+COUNCIL_OF_EUROPE = N_("Council of Europe")
 
 
 class InvalidIati(ProjectError):
@@ -59,11 +81,11 @@ def schema_problems(data: bytes) -> list[str]:
     try:
         doc = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
-        return [f"not well-formed XML: {error}"]
+        return [_("not well-formed XML: {error}").format(error=error)]
     schema = activity_schema()
     if schema.validate(doc):
         return []
-    return [f"line {e.line}: {e.message}" for e in schema.error_log]
+    return [_("line {line}: {message}").format(line=e.line, message=e.message) for e in schema.error_log]
 
 
 def _value(number: object) -> str:
@@ -78,10 +100,23 @@ def _present(value: object) -> bool:
     return value is not None and not pd.isna(value) and not (isinstance(value, float) and math.isnan(value))
 
 
-def _narrative(parent: etree._Element, tag: str, text: str, **attrs: str) -> etree._Element:
+def _narrative(parent: etree._Element, tag: str, text: str, lang: str | None = None, **attrs: str) -> etree._Element:
+    """An element with one narrative (data unless ``lang`` names its language: see ``_composed``)."""
     element = etree.SubElement(parent, tag, **attrs)
-    etree.SubElement(element, "narrative").text = text  # lxml escapes: workbook text stays text
+    narrative = etree.SubElement(element, "narrative")
+    narrative.text = text  # lxml escapes: workbook text stays text
+    if lang:
+        narrative.set(XML_LANG, lang)
     return element
+
+
+def _composed(english: str | None = None) -> str | None:
+    """The ``xml:lang`` of a narrative the pack writes in the report's language: none when that is the
+    activity's default (English), or when the text is a catalogue message left in English (``english``)."""
+    language = i18n.language()
+    if language == DATA_LANGUAGE or (english is not None and _(english) == english):
+        return None
+    return language
 
 
 def _figures(content: ReportContent) -> pd.DataFrame:
@@ -144,7 +179,8 @@ def _indicator(result: etree._Element, content: ReportContent, info: pd.Series, 
     _narrative(indicator, "title", str(info["title"]))
     definition = "" if pd.isna(info["definition"]) else str(info["definition"])
     unit = "" if pd.isna(info["unit"]) else str(info["unit"])
-    described = " ".join(part for part in (f"Unit: {unit}." if unit else "", definition) if part)
+    unit_text = _("Unit: {unit}.").format(unit=unit) if unit else ""
+    described = " ".join(part for part in (unit_text, definition) if part)
     if described:
         _narrative(indicator, "description", described)
     etree.SubElement(indicator, "reference", vocabulary="99", code=str(info.name))
@@ -158,13 +194,15 @@ def _indicator(result: etree._Element, content: ReportContent, info: pd.Series, 
         if _present(baseline):
             attrs["value"] = _value(baseline)
         etree.SubElement(indicator, "baseline", **attrs)
-    for _, row in mine.iterrows():
+    for _index, row in mine.iterrows():
         if _present(row["target"]) or _present(row["actual"]) or _present(row["text"]):
             _period(indicator, content, row, info)
 
 
+@in_its_language
 def iati_bytes(content: ReportContent) -> bytes:
-    """The IATI 2.03 activity XML of the report's results, validated; raises InvalidIati when it is not valid."""
+    """The IATI 2.03 activity XML of the report's results, validated; raises InvalidIati when it is not valid.
+    The narratives the pack writes are in the report's language, marked with it (see the module docstring)."""
     c = content
     org_ref = setting("IATI_REPORTING_ORG")
     activity_id = setting("IATI_ACTIVITY_ID") or f"{org_ref}-HFIII-VEPRISONS"
@@ -173,7 +211,7 @@ def iati_bytes(content: ReportContent) -> bytes:
     activity = etree.SubElement(
         root,
         "iati-activity",
-        **{"last-updated-datetime": generated, "{http://www.w3.org/XML/1998/namespace}lang": "en"},
+        **{"last-updated-datetime": generated, XML_LANG: DATA_LANGUAGE},
     )
     etree.SubElement(activity, "iati-identifier").text = activity_id
     _narrative(
@@ -183,26 +221,20 @@ def iati_bytes(content: ReportContent) -> bytes:
         ref=org_ref,
         type=setting("IATI_REPORTING_ORG_TYPE"),
     )
-    _narrative(activity, "title", c.programme_title)
-    _narrative(
-        activity,
-        "description",
-        "Regional Action of the Horizontal Facility for the Western Balkans and Türkiye, Phase III, co-funded by "
-        "the European Union and the Council of Europe.",
-        type="1",
-    )
-    stamp = f"Results up to {c.label} ({c.semester}) from {c.stamp}."
+    _narrative(activity, "title", c.programme_title, _composed(PROGRAMME_TITLE))
+    _narrative(activity, "description", _(DESCRIPTION), _composed(DESCRIPTION), type="1")
+    stamp = _("Results up to {semester} ({id}) from {stamp}.").format(semester=c.label, id=c.semester, stamp=c.stamp)
     if c.illustrative_notice:
         stamp += " " + c.illustrative_notice
     if c.donor:
-        stamp += (
-            f" Sensitive counts from 1 to {c.suppress_below - 1}, and figures that would give them away, are left out."
-        )
-    _narrative(activity, "description", stamp, type="4")
-    _narrative(activity, "description", c.footnote, type="4")
-    _narrative(activity, "participating-org", "European Union", role="1")
-    _narrative(activity, "participating-org", "Council of Europe", role="1")
-    _narrative(activity, "participating-org", "Council of Europe", role="4")
+        stamp += " " + _(
+            "Sensitive counts from 1 to {largest}, and figures that would give them away, are left out."
+        ).format(largest=c.suppress_below - 1)
+    _narrative(activity, "description", stamp, _composed(), type="4")
+    _narrative(activity, "description", c.footnote, _composed(KOSOVO_FOOTNOTE), type="4")
+    _narrative(activity, "participating-org", _(EUROPEAN_UNION), _composed(EUROPEAN_UNION), role="1")
+    _narrative(activity, "participating-org", _(COUNCIL_OF_EUROPE), _composed(COUNCIL_OF_EUROPE), role="1")
+    _narrative(activity, "participating-org", _(COUNCIL_OF_EUROPE), _composed(COUNCIL_OF_EUROPE), role="4")
     etree.SubElement(activity, "activity-status", code="2")
     etree.SubElement(
         activity, "activity-date", type="2", **{"iso-date": semester_from_id(c.first_semester).start.isoformat()}
@@ -212,20 +244,26 @@ def iati_bytes(content: ReportContent) -> bytes:
     )
     etree.SubElement(activity, "activity-scope", code="2")
     for code, iati_code in IATI_COUNTRIES.items():
-        _narrative(activity, "recipient-country", beneficiary_name(code), code=iati_code)
+        _narrative(
+            activity, "recipient-country", beneficiary_name(code), _composed(BENEFICIARY_NAMES[code]), code=iati_code
+        )
     figures = _figures(c)
     indicators = c.indicators.drop_duplicates("indicator_id").set_index("indicator_id")
     results = c.results.assign(_o=c.results["level"].map({"objective": 0, "outcome": 1, "output": 2}))
-    for _, res in results.sort_values(["_o", "result_id"], kind="stable").iterrows():
+    for _index, res in results.sort_values(["_o", "result_id"], kind="stable").iterrows():
         mine = indicators[indicators["result_id"] == res["result_id"]]
         if mine.empty:
             continue
         result = etree.SubElement(activity, "result", type=RESULT_TYPES.get(str(res["level"]), "1"))
         _narrative(result, "title", f"{res['result_id']}: {res['title']}")
-        for _, info in mine.iterrows():
+        for _index, info in mine.iterrows():
             _indicator(result, c, info, figures)
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     problems = schema_problems(data)
     if problems:
-        raise InvalidIati("The IATI file does not validate against the IATI 2.03 schema: " + "; ".join(problems[:5]))
+        raise InvalidIati(
+            _("The IATI file does not validate against the IATI 2.03 schema: {problems}").format(
+                problems="; ".join(problems[:5])
+            )
+        )
     return data

@@ -4,7 +4,8 @@ Written with python-pptx, whose charts are native PowerPoint chart objects (the 
 chart's own embedded workbook, so a programme officer can restyle or edit them) rather than pictures;
 tables are native tables. Each chart's one-line caption (the same sentence the app shows under its
 figure) is in the slide's speaker notes. Every slide carries the approved version, the audience, the
-illustrative notice when the data is the demo, and the Kosovo* footnote.
+illustrative notice when the data is the demo, and the Kosovo* footnote. Every word is in the report's
+language (``ReportContent.language``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Emu, Inches, Pt
 
 from indicators.compute.progress import STATUSES
+from indicators.domain.i18n import N_, _
 from indicators.present.charts import (
     ACTIVITY_STYLES,
     completeness_figure,
@@ -28,7 +30,8 @@ from indicators.present.charts import (
     status_matrix_figure,
 )
 from indicators.present.reports import tables as T
-from indicators.present.reports.content import DELIVERY_PARTS, ReportContent, method_notes
+from indicators.present.reports import writing
+from indicators.present.reports.content import DELIVERY_PARTS, ReportContent, in_its_language, method_notes
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 LEFT, TOP = Inches(0.5), Inches(1.25)
@@ -42,6 +45,16 @@ DELIVERY_COLOURS = {  # workplan_delivery column: the app's colour for that acti
     "cancelled": ACTIVITY_STYLES["cancelled"].colour,
 }
 STATUS_CHART_SERIES = [s for s in STATUSES if s.code != "not_due"]
+
+
+def _percent_format() -> str:
+    """The number format of a chart's percentages (``46%``; ``46 %``)."""
+    return '0"%"' if writing.english() else '0"' + writing.NNBSP + '%"'
+
+
+def _share(value: float) -> str:
+    """A share as the delivery chart's categories print it (``46%``; ``46 %``)."""
+    return f"{value:.0%}" if writing.english() else writing.share(value)
 
 
 def _rgb(colour: str) -> RGBColor:
@@ -105,10 +118,10 @@ class _Deck:
         for j, col in enumerate(cols):
             table.columns[j].width = int(BODY_W * col.width / total)
             cell = table.cell(0, j)
-            cell.text = col.header
+            cell.text = col.label
             cell.text_frame.paragraphs[0].font.size = Pt(11)
             cell.text_frame.paragraphs[0].font.bold = True
-        for i, (_, row) in enumerate(frame.iterrows(), start=1):
+        for i, (_index, row) in enumerate(frame.iterrows(), start=1):
             for j, col in enumerate(cols):
                 cell = table.cell(i, j)
                 text = T.cell_text(row, col)
@@ -126,7 +139,7 @@ class _Deck:
     ) -> object:
         data = CategoryChartData(number_format=number_format)
         data.categories = list(categories)
-        for name, values, _ in series:
+        for name, values, _colour in series:
             data.add_series(name, [float(v) for v in values])
         graphic = slide.shapes.add_chart(kind, LEFT, TOP, BODY_W, BODY_H, data)
         chart = graphic.chart
@@ -144,7 +157,7 @@ class _Deck:
         if stacked:
             plot.overlap = 100
         plot.gap_width = 60
-        for s, (_, _, colour) in zip(plot.series, series, strict=True):
+        for s, (_name, _values, colour) in zip(plot.series, series, strict=True):
             s.format.fill.solid()
             s.format.fill.fore_color.rgb = _rgb(colour)
             s.format.line.color.rgb = RGBColor(0, 0, 0)
@@ -152,31 +165,35 @@ class _Deck:
 
     def bytes(self) -> bytes:
         props = self.prs.core_properties
-        props.title = f"{self.c.title} ({self.c.audience})"
+        props.title = f"{self.c.title} ({self.c.audience_word})"
         props.subject = self.c.programme_title
         props.comments = self.c.stamp
         props.created = props.modified = self.c.generated_at.replace(tzinfo=None)
-        props.last_modified_by = props.author = "Programme progress dashboard"
+        props.last_modified_by = props.author = _(AUTHOR)
         props.revision = 1
         buffer = io.BytesIO()
         self.prs.save(buffer)
         return buffer.getvalue()
 
 
+AUTHOR = N_("Programme progress dashboard")
+
+
 def _chunks(frame: pd.DataFrame, size: int) -> list[pd.DataFrame]:
     return [frame.iloc[i : i + size] for i in range(0, max(len(frame), 1), size)]
 
 
+@in_its_language
 def slides_bytes(content: ReportContent) -> bytes:
-    """The report as a .pptx deck (see the module docstring)."""
+    """The report as a .pptx deck in the report's language (see the module docstring)."""
     c = content
     deck = _Deck(c)
     cover = deck.prs.slides.add_slide(deck.prs.slide_layouts[0])
     cover.shapes.title.text = c.title
     lines = [
         c.programme_title,
-        f"Approved version {c.source.version_id} of {c.source.approved_on}",
-        "Donor edition: approved data, small sensitive counts suppressed" if c.donor else "Programme management",
+        _("Approved version {version} of {day}").format(version=c.source.version_id, day=c.source.approved_on),
+        _("Donor edition: approved data, small sensitive counts suppressed") if c.donor else _("Programme management"),
     ]
     if c.illustrative_notice:
         lines.append(c.illustrative_notice)
@@ -189,31 +206,39 @@ def slides_bytes(content: ReportContent) -> bytes:
         p.font.size = Pt(16)
     deck._footer(cover)
 
-    slide = deck.slide(f"Headline figures, {c.label}")
+    slide = deck.slide(_("Headline figures, {semester}").format(semester=c.label))
     deck.table(slide, c.headlines, [col for col in T.HEADLINES if col.key != "help"], height=Inches(2.6))
     percent = c.headlines[c.headlines["unit"] == "%"].dropna(subset=["value", "previous"])
     if len(percent):
         sub = slide
-        data = CategoryChartData(number_format='0"%"')
+        data = CategoryChartData(number_format=_percent_format())
         data.categories = list(percent["figure"])
-        data.add_series("Previous semester", [float(v) for v in percent["previous"]])
-        data.add_series("This semester", [float(v) for v in percent["value"]])
+        data.add_series(_("Previous semester"), [float(v) for v in percent["previous"]])
+        data.add_series(_("This semester"), [float(v) for v in percent["value"]])
         chart = sub.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, LEFT, Inches(3.7), BODY_W, Inches(2.8), data).chart
         chart.has_legend, chart.legend.position, chart.legend.include_in_layout = True, XL_LEGEND_POSITION.RIGHT, False
         chart.plots[0].has_data_labels = True
-        chart.plots[0].data_labels.number_format, chart.plots[0].data_labels.number_format_is_linked = '0"%"', False
+        chart.plots[0].data_labels.number_format = _percent_format()
+        chart.plots[0].data_labels.number_format_is_linked = False
         for s, colour in zip(chart.plots[0].series, ("#999999", "#0072B2"), strict=True):
             s.format.fill.solid()
             s.format.fill.fore_color.rgb = _rgb(colour)
-        sub.notes_slide.notes_text_frame.text = (
-            "Headline percentages this semester against the previous one: "
-            + "; ".join(f"{r.figure} {r.value_text} (previous {r.previous_text})" for r in percent.itertuples())
-            + "."
+        figures = "; ".join(
+            _("{figure} {value} (previous {previous})").format(
+                figure=r.figure, value=r.value_text, previous=r.previous_text
+            )
+            for r in percent.itertuples()
         )
+        sub.notes_slide.notes_text_frame.text = _(
+            "Headline percentages this semester against the previous one: {figures}."
+        ).format(figures=figures)
 
     counts = c.status_counts
     shown = [s for s in STATUS_CHART_SERIES if s.code in counts and counts[s.code].sum() > 0]
-    slide = deck.slide(f"Indicator status by beneficiary, {c.label}", figure_caption(status_matrix_figure(c.status)))
+    slide = deck.slide(
+        _("Indicator status by beneficiary, {semester}").format(semester=c.label),
+        figure_caption(status_matrix_figure(c.status)),
+    )
     if len(counts) and shown:
         deck.chart(
             slide,
@@ -228,38 +253,55 @@ def slides_bytes(content: ReportContent) -> bytes:
     ]
     parts = _chunks(c.logframe, ROWS_PER_SLIDE)
     for i, part in enumerate(parts, start=1):
-        slide = deck.slide(f"Results framework, {c.label} ({i}/{len(parts)})")
+        slide = deck.slide(
+            _("Results framework, {semester} ({part}/{parts})").format(semester=c.label, part=i, parts=len(parts))
+        )
         deck.table(slide, part, logframe_cols)
 
-    slide = deck.slide(f"Work-plan delivery, {c.label}", figure_caption(delivery_figure(c.delivery)))
+    slide = deck.slide(
+        _("Work-plan delivery, {semester}").format(semester=c.label), figure_caption(delivery_figure(c.delivery))
+    )
     if len(c.delivery):
         deck.chart(
             slide,
             XL_CHART_TYPE.BAR_STACKED,
             [
-                f"{n} · {r:.0%}" if r == r else n
+                f"{n} · {_share(r)}" if r == r else n
                 for n, r in zip(c.delivery["beneficiary_name"], c.delivery["delivery_rate"], strict=True)
             ],
-            [(label, list(c.delivery[key]), DELIVERY_COLOURS[key]) for key, label in DELIVERY_PARTS.items()],
+            [(_(label), list(c.delivery[key]), DELIVERY_COLOURS[key]) for key, label in DELIVERY_PARTS.items()],
             stacked=True,
         )
     for i, part in enumerate(parts := _chunks(c.next_activities, ROWS_PER_SLIDE), start=1):
-        slide = deck.slide(f"Work plan adopted for {c.next_label} ({i}/{len(parts)})")
+        slide = deck.slide(
+            _("Work plan adopted for {semester} ({part}/{parts})").format(
+                semester=c.next_label, part=i, parts=len(parts)
+            )
+        )
         deck.table(slide, part, [col for col in T.ACTIVITIES if col.key != "adopted_at"])
 
-    slide = deck.slide(f"Reporting completeness, {c.label}", figure_caption(completeness_figure(c.completeness)))
+    slide = deck.slide(
+        _("Reporting completeness, {semester}").format(semester=c.label),
+        figure_caption(completeness_figure(c.completeness)),
+    )
     if len(c.completeness):
         deck.chart(
             slide,
             XL_CHART_TYPE.COLUMN_CLUSTERED,
             list(c.completeness["beneficiary_name"]),
-            [("Values reported, % of expected", list(100 * c.completeness["completeness"].fillna(0)), "#0072B2")],
-            number_format='0"%"',
+            [
+                (
+                    _("Values reported, {percent} of expected").format(percent="%"),
+                    list(100 * c.completeness["completeness"].fillna(0)),
+                    "#0072B2",
+                )
+            ],
+            number_format=_percent_format(),
         )
 
-    slide = deck.slide("Steering Committee meetings")
+    slide = deck.slide(_("Steering Committee meetings"))
     deck.table(slide, c.meetings, [col for col in T.MEETINGS if col.key != "source"])
 
-    slide = deck.slide("Method")
+    slide = deck.slide(_("Method"))
     deck.text(slide, method_notes(c), size=12)
     return deck.bytes()

@@ -3,7 +3,8 @@
 A column of kind ``figure`` takes its number from ``key`` and, where the number is missing (a hidden
 count in the donor edition, a qualitative answer), its text from ``text``; ``share`` is 0-1 printed as a
 percentage; ``int`` a whole count; ``text`` is text. Every format lays out the same columns in the same
-order, so the PDF, the slides and the workbook agree to the last digit.
+order, so the PDF, the slides and the workbook agree to the last digit. A header is the catalogue's message
+(English); ``Col.label`` is it in the current language.
 """
 
 from __future__ import annotations
@@ -12,102 +13,110 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from indicators.domain.i18n import N_, _
+from indicators.present.reports import writing
+
 
 @dataclass(frozen=True)
 class Col:
-    header: str
+    header: str  # the catalogue's message (English), or a header already written in the current language
     key: str
     kind: str = "text"  # text, figure, share, int
     width: int = 12  # characters, for the workbook
     text: str = ""  # for figures: the column with the text people read
 
+    @property
+    def label(self) -> str:
+        """The header in the current language (read when shown: the language changes per run)."""
+        return _(self.header)
+
 
 LOGFRAME = (
-    Col("Level", "level_label", width=16),
-    Col("Result", "result_id", width=8),
-    Col("Result statement", "result_title", width=40),
-    Col("Indicator", "indicator_id", width=13),
-    Col("Indicator title", "indicator_title", width=44),
-    Col("Scope", "scope", width=16),
-    Col("Unit", "unit", width=16),
-    Col("Baseline", "baseline", "figure", 11, "baseline_text"),
-    Col("Baseline year", "baseline_year", "int", 10),
-    Col("Target in force", "target", "figure", 11, "target_text"),
-    Col("Actual", "actual", "figure", 11, "actual_text"),
-    Col("Progress", "progress", "share", 11),
-    Col("Status", "status_text", width=18),
-    Col("Means of verification", "verification", width=30),
-    Col("Comment", "comment", width=36),
+    Col(N_("Level"), "level_label", width=16),
+    Col(N_("Result"), "result_id", width=8),
+    Col(N_("Result statement"), "result_title", width=40),
+    Col(N_("Indicator"), "indicator_id", width=13),
+    Col(N_("Indicator title"), "indicator_title", width=44),
+    Col(N_("Scope"), "scope", width=16),
+    Col(N_("Unit"), "unit", width=16),
+    Col(N_("Baseline"), "baseline", "figure", 11, "baseline_text"),
+    Col(N_("Baseline year"), "baseline_year", "int", 10),
+    Col(N_("Target in force"), "target", "figure", 11, "target_text"),
+    Col(N_("Actual"), "actual", "figure", 11, "actual_text"),
+    Col(N_("Progress"), "progress", "share", 11),
+    Col(N_("Status"), "status_text", width=18),
+    Col(N_("Means of verification"), "verification", width=30),
+    Col(N_("Comment"), "comment", width=36),
 )
 VALUES = (
-    Col("Indicator", "indicator_id", width=13),
-    Col("Indicator title", "title", width=38),
-    Col("Beneficiary", "beneficiary_name", width=22),
-    Col("Semester", "semester_label", width=18),
-    Col("Unit", "unit", width=16),
-    Col("Baseline", "baseline", "figure", 11, "baseline_text"),
-    Col("Target in force", "target", "figure", 11, "target_text"),
-    Col("Semester value", "semester_value", "figure", 11, "semester_value_text"),
-    Col("Actual (to date)", "actual", "figure", 11, "actual_text"),
-    Col("Progress", "progress_display", "share", 11),
-    Col("Status", "status_text", width=18),
-    Col("Comment", "comment", width=36),
+    Col(N_("Indicator"), "indicator_id", width=13),
+    Col(N_("Indicator title"), "title", width=38),
+    Col(N_("Beneficiary"), "beneficiary_name", width=22),
+    Col(N_("Semester"), "semester_label", width=18),
+    Col(N_("Unit"), "unit", width=16),
+    Col(N_("Baseline"), "baseline", "figure", 11, "baseline_text"),
+    Col(N_("Target in force"), "target", "figure", 11, "target_text"),
+    Col(N_("Semester value"), "semester_value", "figure", 11, "semester_value_text"),
+    Col(N_("Actual (to date)"), "actual", "figure", 11, "actual_text"),
+    Col(N_("Progress"), "progress_display", "share", 11),
+    Col(N_("Status"), "status_text", width=18),
+    Col(N_("Comment"), "comment", width=36),
 )
 BENEFICIARY = (
-    Col("Indicator", "indicator_id", width=13),
-    Col("Indicator title", "title", width=33),
-    Col("Baseline", "baseline", "figure", 13, "baseline_text"),
-    Col("Target", "target", "figure", 11, "target_text"),
-    Col("Actual", "actual", "figure", 11, "actual_text"),
-    Col("Progress", "progress_display", "share", 13),
-    Col("Status", "status_text", width=18),
-    Col("Comment", "comment", width=32),
+    Col(N_("Indicator"), "indicator_id", width=13),
+    Col(N_("Indicator title"), "title", width=33),
+    Col(N_("Baseline"), "baseline", "figure", 13, "baseline_text"),
+    Col(N_("Target"), "target", "figure", 11, "target_text"),
+    Col(N_("Actual"), "actual", "figure", 11, "actual_text"),
+    Col(N_("Progress"), "progress_display", "share", 13),
+    Col(N_("Status"), "status_text", width=18),
+    Col(N_("Comment"), "comment", width=32),
 )
 HEADLINES = (
-    Col("Figure", "figure", width=34),
-    Col("This semester", "value_text", width=16),
-    Col("Previous semester", "previous_text", width=16),
-    Col("Change", "change_text", width=14),
-    Col("What it counts", "help", width=56),
+    Col(N_("Figure"), "figure", width=34),
+    Col(N_("This semester"), "value_text", width=16),
+    Col(N_("Previous semester"), "previous_text", width=16),
+    Col(N_("Change"), "change_text", width=14),
+    Col(N_("What it counts"), "help", width=56),
 )
 DELIVERY = (
-    Col("Beneficiary", "beneficiary_name", width=22),
-    Col("Planned", "planned", "int", 9),
-    Col("✔ Completed", "completed", "int", 11),
-    Col("◐ Ongoing", "ongoing", "int", 10),
-    Col("○ Not started", "not_started", "int", 12),
-    Col("→ Postponed", "postponed", "int", 11),
-    Col("✖ Cancelled", "cancelled", "int", 11),
-    Col("Delivery rate", "delivery_rate", "share", 11),
+    Col(N_("Beneficiary"), "beneficiary_name", width=22),
+    Col(N_("Planned"), "planned", "int", 9),
+    Col(N_("✔ Completed"), "completed", "int", 11),
+    Col(N_("◐ Ongoing"), "ongoing", "int", 10),
+    Col(N_("○ Not started"), "not_started", "int", 12),
+    Col(N_("→ Postponed"), "postponed", "int", 11),
+    Col(N_("✖ Cancelled"), "cancelled", "int", 11),
+    Col(N_("Delivery rate"), "delivery_rate", "share", 11),
 )
 ACTIVITIES = (
-    Col("Activity", "activity_id", width=11),
-    Col("Beneficiary", "beneficiary_name", width=22),
-    Col("Result", "result_id", width=8),
-    Col("Title", "title", width=60),
-    Col("Status", "status_text", width=24),
-    Col("Adopted at meeting", "adopted_at", "int", 10),
+    Col(N_("Activity"), "activity_id", width=11),
+    Col(N_("Beneficiary"), "beneficiary_name", width=22),
+    Col(N_("Result"), "result_id", width=8),
+    Col(N_("Title"), "title", width=60),
+    Col(N_("Status"), "status_text", width=24),
+    Col(N_("Adopted at meeting"), "adopted_at", "int", 10),
 )
 COMPLETENESS = (
-    Col("Beneficiary", "beneficiary_name", width=22),
-    Col("Expected", "expected", "int", 10),
-    Col("Reported", "reported", "int", 10),
-    Col("Missing", "missing", "int", 10),
-    Col("Completeness", "completeness", "share", 12),
+    Col(N_("Beneficiary"), "beneficiary_name", width=22),
+    Col(N_("Expected"), "expected", "int", 10),
+    Col(N_("Reported"), "reported", "int", 10),
+    Col(N_("Missing"), "missing", "int", 10),
+    Col(N_("Completeness"), "completeness", "share", 12),
 )
 MISSING = (
-    Col("Indicator", "indicator_id", width=13),
-    Col("Indicator title", "title", width=50),
-    Col("Beneficiary", "beneficiary_name", width=22),
+    Col(N_("Indicator"), "indicator_id", width=13),
+    Col(N_("Indicator title"), "title", width=50),
+    Col(N_("Beneficiary"), "beneficiary_name", width=22),
 )
 MEETINGS = (
-    Col("Meeting", "number", "int", 8),
-    Col("Date", "date_text", width=12),
-    Col("Place", "place", width=22),
-    Col("Semester assessed", "assessed_label", width=18),
-    Col("Work plan adopted for", "adopted_label", width=18),
-    Col("Activities adopted", "activities", "int", 10),
-    Col("Source", "source", width=50),
+    Col(N_("Meeting"), "number", "int", 8),
+    Col(N_("Date"), "date_text", width=12),
+    Col(N_("Place"), "place", width=22),
+    Col(N_("Semester assessed"), "assessed_label", width=18),
+    Col(N_("Work plan adopted for"), "adopted_label", width=18),
+    Col(N_("Activities adopted"), "activities", "int", 10),
+    Col(N_("Source"), "source", width=50),
 )
 
 
@@ -123,7 +132,7 @@ def cell_text(row: pd.Series, col: Col) -> str:
     if _missing(value):
         return "–" if col.kind == "share" else ""
     if col.kind == "share":
-        return f"{100 * float(value):.0f}%"
+        return writing.share(float(value))
     if col.kind == "int":
         return f"{int(value)}"
     return str(value)

@@ -8,7 +8,8 @@ sheet that names Kosovo*). Text is written as text, never a formula, and made in
 is in the template (issue 3's rule): a string cell, never a formula, and text that starts like one (= + - @,
 tab, carriage return; ``export.FORMULA_STARTS``) gets Excel's quote prefix, so editing the cell or saving
 the sheet as CSV cannot turn it into a formula; the text itself is unchanged.
-No hidden sheet, hidden row or comment is written.
+No hidden sheet, hidden row or comment is written. Sheet names, titles, headers and notes are in the report's
+language (``ReportContent.language``); the numbers are numbers, shown by Excel in the reader's own format.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ import pandas as pd
 import xlsxwriter
 
 from indicators.compute.progress import STATUSES
+from indicators.domain.i18n import N_, _
 from indicators.present.export import FORMULA_STARTS
 from indicators.present.reports import tables as T
-from indicators.present.reports.content import DELIVERY_PARTS, ReportContent, method_notes
+from indicators.present.reports import writing
+from indicators.present.reports.content import DELIVERY_PARTS, ReportContent, in_its_language, method_notes
 
 HEADER_ROW = 3  # zero-based: title, stamp, blank, then the header
 
@@ -51,8 +54,8 @@ class _Book:
         self.formats = {
             "whole": add({"num_format": "#,##0", "valign": "top"}),
             "decimal": add({"num_format": "#,##0.0", "valign": "top"}),
-            "percent_figure": add({"num_format": '0.0"%"', "valign": "top"}),
-            "milestone": add({"num_format": '[=1]"Yes";[=0]"No";General', "valign": "top"}),
+            "percent_figure": add({"num_format": _percent_figure_format(), "valign": "top"}),
+            "milestone": add({"num_format": '[=1]"{}";[=0]"{}";General'.format(_("Yes"), _("No")), "valign": "top"}),
             "share": add({"num_format": "0%", "valign": "top"}),
             "int": add({"num_format": "0", "valign": "top"}),
             "hidden": add({"align": "right", "valign": "top", "italic": True}),
@@ -79,7 +82,7 @@ class _Book:
         c = self.content
         self.book.set_properties(
             {
-                "title": f"{c.title} · {c.audience}",
+                "title": f"{c.title} · {c.audience_word}",
                 "subject": c.programme_title,
                 "comments": c.stamp + (f". {c.illustrative_notice}" if c.illustrative_notice else ""),
                 "created": c.generated_at.replace(tzinfo=None),
@@ -113,14 +116,14 @@ class _Book:
         """A sheet with the table; returns the sheet and the first free row under it."""
         sheet = self.book.add_worksheet(name)
         self._head(sheet, title, len(cols) - 1)
-        longest = max((len(c.header) / max(c.width, 1) for c in cols), default=1)
+        longest = max((len(c.label) / max(c.width, 1) for c in cols), default=1)
         sheet.set_row(start, 15 * max(1, min(3, int(longest + 0.99))))  # wrapped headers get their lines
         for j, col in enumerate(cols):
             sheet.set_column(j, j, col.width)
-            self.write(sheet, start, j, col.header, self.header)
+            self.write(sheet, start, j, col.label, self.header)
         row_index = start
         names_kosovo = False
-        for row_index, (_, row) in enumerate(frame.iterrows(), start=start + 1):
+        for row_index, (_index, row) in enumerate(frame.iterrows(), start=start + 1):
             lines = max(
                 (len(T.cell_text(row, c)) // max(c.width - 1, 1) + 1 for c in cols if c.kind == "text"), default=1
             )
@@ -146,25 +149,30 @@ class _Book:
 
     def about(self) -> None:
         c = self.content
-        sheet = self.book.add_worksheet("About")
+        sheet = self.book.add_worksheet(_sheet("about"))
         sheet.set_column(0, 0, 28)
         sheet.set_column(1, 1, 110)
         self.write(sheet, 0, 0, c.title, self.title)
         lines = [
-            ("Programme", c.programme_title),
-            ("Semester", f"{c.label} ({c.semester})"),
-            ("Audience", c.stamp.split(" · ")[1]),
-            ("Approved version", f"{c.source.version_id}, approved {c.source.approved_on}"),
-            ("Generated", c.generated_at.strftime("%Y-%m-%d %H:%M UTC")),
+            (_("Programme"), c.programme_title),
+            (_("Semester"), f"{c.label} ({c.semester})"),
+            (_("Audience"), c.audience_label),
+            (
+                _("Approved version"),
+                _("{version}, approved {day}").format(version=c.source.version_id, day=c.source.approved_on),
+            ),
+            (_("Generated"), c.generated_at.strftime("%Y-%m-%d %H:%M UTC")),
         ]
         if c.illustrative_notice:
-            lines.append(("Illustrative data", c.illustrative_notice))
+            lines.append((_("Illustrative data"), c.illustrative_notice))
         if c.donor:
             lines.append(
                 (
-                    "Donor edition",
-                    f"Approved data only; sensitive counts from 1 to {c.suppress_below - 1} are shown as "
-                    f"'<{c.suppress_below}' and cells that would give them away as '[c]'.",
+                    _("Donor edition"),
+                    _(
+                        "Approved data only; sensitive counts from 1 to {largest} are shown as '<{n}' and cells that "
+                        "would give them away as '[c]'."
+                    ).format(largest=c.suppress_below - 1, n=c.suppress_below),
                 )
             )
         lines += [(heading, text) for heading, text in method_notes(c)]
@@ -211,42 +219,83 @@ class _Book:
         sheet.insert_chart(anchor, chart)
 
 
+def _percent_figure_format() -> str:
+    """The number format of a figure that is a percentage (``12.5%``; ``12,5 %``)."""
+    return '0.0"%"' if writing.english() else '0.0"' + writing.NNBSP + '%"'
+
+
+SHEETS = {  # sheet: its name (shown with _(); at most 31 characters, none of []:*?/\)
+    "about": N_("About"),
+    "headlines": N_("Headlines"),
+    "status": N_("Status"),
+    "logframe": N_("Logframe"),
+    "values": N_("Values"),
+    "workplan": N_("Work plan"),
+    "activities": N_("Activities"),
+    "completeness": N_("Completeness"),
+    "missing": N_("Missing reports"),
+    "meetings": N_("Meetings"),
+}
+
+
+def _sheet(key: str) -> str:
+    """A sheet's name in the current language."""
+    return _(SHEETS[key])
+
+
+@in_its_language
 def workbook_bytes(content: ReportContent) -> bytes:
-    """The report as an .xlsx workbook (see the module docstring)."""
+    """The report as an .xlsx workbook in the report's language (see the module docstring)."""
     c = content
     book = _Book(c)
     book.about()
-    book.table("Headlines", f"Headline figures, {c.label}", c.headlines, T.HEADLINES)
+    book.table(
+        _sheet("headlines"), _("Headline figures, {semester}").format(semester=c.label), c.headlines, T.HEADLINES
+    )
     counts = c.status_counts
-    status_cols = [T.Col("Beneficiary", "beneficiary_name", width=22)] + [
+    status_cols = [T.Col(N_("Beneficiary"), "beneficiary_name", width=22)] + [
         T.Col(f"{s.symbol} {s.label}", s.code, "int", 11) for s in STATUSES if s.code in counts
     ]
-    sheet, _ = book.table("Status", f"Indicator status by beneficiary, {c.label}", counts, status_cols)
+    status = _sheet("status")
+    sheet, _row = book.table(
+        status, _("Indicator status by beneficiary, {semester}").format(semester=c.label), counts, status_cols
+    )
     if len(counts):
-        shown = [(j + 1, col.header) for j, col in enumerate(status_cols[1:]) if counts[col.key].sum() > 0]
-        book._bar_chart(sheet, "Status", "Indicators by status", 0, shown, len(counts), "L4", stacked=True)
-    book.table("Logframe", f"Results framework, {c.label}", c.logframe, T.LOGFRAME)
-    book.table("Values", f"Values reported up to {c.label}", c.values, T.VALUES)
-    sheet, _ = book.table("Work plan", f"Work-plan delivery, {c.label}", c.delivery, T.DELIVERY)
+        shown = [(j + 1, col.label) for j, col in enumerate(status_cols[1:]) if counts[col.key].sum() > 0]
+        book._bar_chart(sheet, status, _("Indicators by status"), 0, shown, len(counts), "L4", stacked=True)
+    book.table(_sheet("logframe"), _("Results framework, {semester}").format(semester=c.label), c.logframe, T.LOGFRAME)
+    book.table(_sheet("values"), _("Values reported up to {semester}").format(semester=c.label), c.values, T.VALUES)
+    workplan = _sheet("workplan")
+    sheet, _row = book.table(
+        workplan, _("Work-plan delivery, {semester}").format(semester=c.label), c.delivery, T.DELIVERY
+    )
     if len(c.delivery):
-        parts = [(T.DELIVERY.index(col), DELIVERY_PARTS[col.key]) for col in T.DELIVERY if col.key in DELIVERY_PARTS]
-        book._bar_chart(sheet, "Work plan", "Activities by status", 0, parts, len(c.delivery), "J4", stacked=True)
+        parts = [(T.DELIVERY.index(col), _(DELIVERY_PARTS[col.key])) for col in T.DELIVERY if col.key in DELIVERY_PARTS]
+        book._bar_chart(sheet, workplan, _("Activities by status"), 0, parts, len(c.delivery), "J4", stacked=True)
     plan = pd.concat(
         [c.activities.assign(semester_label=c.label), c.next_activities.assign(semester_label=c.next_label)],
         ignore_index=True,
     )
     book.table(
-        "Activities",
-        f"Activities of {c.label}, and the work plan adopted for {c.next_label}",
+        _sheet("activities"),
+        _("Activities of {semester}, and the work plan adopted for {next}").format(semester=c.label, next=c.next_label),
         plan,
-        (T.Col("Semester", "semester_label", width=18), *T.ACTIVITIES),
+        (T.Col(N_("Semester"), "semester_label", width=18), *T.ACTIVITIES),
     )
-    sheet, _ = book.table("Completeness", f"Reporting completeness, {c.label}", c.completeness, T.COMPLETENESS)
+    completeness = _sheet("completeness")
+    sheet, _row = book.table(
+        completeness, _("Reporting completeness, {semester}").format(semester=c.label), c.completeness, T.COMPLETENESS
+    )
     if len(c.completeness):
         book._bar_chart(
-            sheet, "Completeness", "Share of expected values reported", 0, [(4, "Completeness")],
+            sheet, completeness, _("Share of expected values reported"), 0, [(4, _("Completeness"))],
             len(c.completeness), "H4", stacked=False, percent_axis=True,
         )  # fmt: skip
-    book.table("Missing reports", f"Values expected but not reported, {c.label}", c.missing, T.MISSING)
-    book.table("Meetings", "Steering Committee meetings", c.meetings, T.MEETINGS)
+    book.table(
+        _sheet("missing"),
+        _("Values expected but not reported, {semester}").format(semester=c.label),
+        c.missing,
+        T.MISSING,
+    )
+    book.table(_sheet("meetings"), _("Steering Committee meetings"), c.meetings, T.MEETINGS)
     return book.close()

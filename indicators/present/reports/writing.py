@@ -1,0 +1,68 @@
+"""Figures and days as the report prints them, in the current language.
+
+English keeps the pack's own formats exactly as they were (``1,234``, ``46%``, ``+5``, ``29 November 2026``,
+``30 Oct 2024``); French is written by Babel through ``indicators.domain.i18n`` (``1 234``, ``46 %`` with
+narrow no-break spaces, ``29 novembre 2026``, ``30 oct. 2024``). Every writer of the pack goes through these,
+so the PDF, the slides and the workbook print a figure the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from indicators.domain import i18n
+
+NNBSP = i18n.NARROW_NBSP
+
+
+def english() -> bool:
+    """Whether the current language is the source language (the pack's English formats)."""
+    return i18n.language() == i18n.SOURCE_LANGUAGE
+
+
+def figure(value: float) -> str:
+    """A number: whole numbers without decimals, others to one decimal (``1,234``; ``1 234,5``)."""
+    whole = value == round(value)
+    if english():
+        return f"{value:,.0f}" if whole else f"{value:,.1f}"
+    return i18n.number(value, decimals=0 if whole else 1)
+
+
+def whole(value: float) -> str:
+    """A number rounded to a whole one (``1,234``; ``1 234``)."""
+    return f"{value:,.0f}" if english() else i18n.number(round(value), decimals=0)
+
+
+def signed(value: float) -> str:
+    """A change rounded to a whole number with its sign (``+1,234``, ``-5``; ``+1 234``)."""
+    if english():
+        return f"{value:+,.0f}"
+    rounded = round(value)
+    return ("+" if rounded >= 0 else "") + i18n.number(rounded, decimals=0)
+
+
+def with_percent_sign(text: str) -> str:
+    """A number already written, as a percentage (``46%``; ``46 %``)."""
+    return f"{text}%" if english() else f"{text}{NNBSP}%"
+
+
+def share(value: float) -> str:
+    """A share from 0 to 1 as a whole percentage (``46%``; ``46 %``)."""
+    return f"{100 * float(value):.0f}%" if english() else i18n.percent(float(value))
+
+
+def day(value: dt.date) -> str:
+    """A day in full (``29 November 2026``; ``29 novembre 2026``)."""
+    return f"{value.day} {value:%B %Y}" if english() else i18n.date(value)
+
+
+def short_day(value: dt.date) -> str:
+    """A day with the month abbreviated (``30 Oct 2024``; ``30 oct. 2024``)."""
+    return f"{value.day} {value:%b %Y}" if english() else i18n.date(value, "d MMM y")
+
+
+def moment(value: dt.datetime) -> str:
+    """A day and time in UTC (``29 November 2026, 10:00 UTC``; ``29 novembre 2026, 10:00 UTC``)."""
+    if english():
+        return value.strftime("%d %B %Y, %H:%M UTC")
+    return f"{i18n.date(value)}, {value:%H:%M} UTC"
