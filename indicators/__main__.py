@@ -16,6 +16,8 @@ python -m indicators approve ID --as EMAIL [--note TEXT]   prints its changes ag
 python -m indicators return ID --as EMAIL --note TEXT      returns it (with the list of conflicts, if any)
 python -m indicators report --semester ID --format pdf|pptx|xlsx|iati --audience manager|donor --out FILE
                                                exit 0 written, 1 no approved data for the semester, 2 bad argument
+python -m indicators --lang fr ...              messages in French (default: the setting DEFAULT_LANGUAGE); the
+                                               commands, options, JSON keys and exit codes are the same
 
 Whoever runs these commands can read and write the store's files, so the ``users`` commands act as an
 administrator; they are logged with the login name and the method ``cli``. ``import`` acts as the named
@@ -33,12 +35,35 @@ from pathlib import Path
 from indicators.access.accounts import password_problem
 from indicators.access.identity import Identity
 from indicators.access.roles import ROLES, Action, role_name
-from indicators.domain.problems import ProjectError
+from indicators.domain import i18n
+from indicators.domain.i18n import N_, _
+from indicators.domain.problems import ERROR, ProjectError
 from indicators.domain.reference import KOSOVO_FOOTNOTE
-from indicators.domain.settings import setting_float, store_dir
+from indicators.domain.settings import setting, setting_float, store_dir
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
+DESCRIPTION = N_("Command line for analysts' batch work and for administrators.")
 EXIT_REFUSED = 2  # a command refused (unknown account, a role that may not do it, a conflict): the sentence says why
+# Words of the listings: a version's status and a row's change, as people read them (the JSON keeps the codes).
+STATUS_WORDS = {
+    "draft": N_("draft"),
+    "submitted": N_("submitted"),
+    "approved": N_("approved"),
+    "returned": N_("returned"),
+}
+ROW_CHANGES = {"added": N_("row added"), "removed": N_("row removed")}
+AUDIENCES = {"manager": N_("manager"), "donor": N_("donor")}
+
+
+def _footnote() -> str:
+    """The Kosovo* footnote in the language of the messages."""
+    return _(KOSOVO_FOOTNOTE)
+
+
+def _severity(problem) -> str:  # noqa: ANN001 - Problem
+    """ERROR or WARNING as a listing starts its line, in the language of the messages."""
+    word = _("ERROR") if problem.severity == ERROR else _("WARNING")
+    return f"{word:8}"
 
 
 def _cli_admin() -> Identity:
@@ -56,10 +81,13 @@ def _users(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(rows, indent=2))
         elif not rows:
-            print("No accounts yet: add one with  python -m indicators users add EMAIL --role admin")
+            print(_("No accounts yet: add one with  python -m indicators users add EMAIL --role admin"))
         for row in [] if args.json else rows:
-            state = "disabled" if row["disabled"] else ("must change password" if row["must_change"] else "active")
-            where = f" for {', '.join(row['beneficiaries'])}" if row["beneficiaries"] else ""
+            state = (
+                _("disabled") if row["disabled"] else (_("must change password") if row["must_change"] else _("active"))
+            )
+            where = _(" for {beneficiaries}").format(beneficiaries=", ".join(row["beneficiaries"]))
+            where = where if row["beneficiaries"] else ""
             print(f"{row['email']:40} {role_name(row['role']) + where:35} {state}")
         return EXIT_OK
     if args.action == "add":
@@ -67,24 +95,37 @@ def _users(args: argparse.Namespace) -> int:
         if args.password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
             if problem := password_problem(password, args.email):
-                raise ProjectError(f"The password was not accepted: {problem}.")
+                raise ProjectError(_("The password was not accepted: {problem}.").format(problem=problem))
         given = accounts.add(admin, args.email, args.role, tuple(args.beneficiary or ()), password)
-        print(f"Added {args.email.strip().lower()} as {role_name(args.role)}.")
+        email = args.email.strip().lower()
+        print(_("Added {email} as {role}.").format(email=email, role=role_name(args.role)))
         if given:
-            print(f"One-time password (give it to them once; it must be changed at first sign-in): {given}")
+            print(
+                _("One-time password (give it to them once; it must be changed at first sign-in): {password}").format(
+                    password=given
+                )
+            )
     elif args.action == "set-role":
         beneficiaries = tuple(args.beneficiary) if args.beneficiary else None
         accounts.set_role(admin, args.email, args.role, beneficiaries)
-        print(f"{args.email.strip().lower()} is now {role_name(args.role)}.")
+        print(_("{email} is now {role}.").format(email=args.email.strip().lower(), role=role_name(args.role)))
     elif args.action == "disable":
         accounts.disable(admin, args.email)
-        print(f"{args.email.strip().lower()} is disabled; a session it has ends at its next page view.")
+        print(
+            _("{email} is disabled; a session it has ends at its next page view.").format(
+                email=args.email.strip().lower()
+            )
+        )
     elif args.action == "enable":
         accounts.enable(admin, args.email)
-        print(f"{args.email.strip().lower()} is enabled again.")
+        print(_("{email} is enabled again.").format(email=args.email.strip().lower()))
     elif args.action == "reset-password":
         given = accounts.reset_password(admin, args.email)
-        print(f"One-time password for {args.email.strip().lower()} (it must be changed at first sign-in): {given}")
+        print(
+            _("One-time password for {email} (it must be changed at first sign-in): {password}").format(
+                email=args.email.strip().lower(), password=given
+            )
+        )
     return EXIT_OK
 
 
@@ -95,40 +136,44 @@ def _setup_link(args: argparse.Namespace) -> int:
     if token:
         minutes = setting_float("SETUP_LINK_MINUTES")
         print(
-            f"\nNo account exists yet. Create the first administrator within {minutes:g} minutes, once, at:\n"
-            f"  {args.url.rstrip('/')}/?setup={token}\n"
-            "(or on the command line: python -m indicators users add EMAIL --role admin)\n"
+            "\n"
+            + _("No account exists yet. Create the first administrator within {minutes} minutes, once, at:").format(
+                minutes=f"{minutes:g}" if i18n.language() == i18n.SOURCE_LANGUAGE else i18n.number(minutes, 2)
+            )
+            + f"\n  {args.url.rstrip('/')}/?setup={token}\n"
+            + _("(or on the command line: python -m indicators users add EMAIL --role admin)")
+            + "\n"
         )
     return EXIT_OK
 
 
 def _add_users_parser(commands: argparse._SubParsersAction) -> None:
-    users = commands.add_parser("users", help="manage accounts and roles (as an administrator)")
+    users = commands.add_parser("users", help=_("manage accounts and roles (as an administrator)"))
     actions = users.add_subparsers(dest="action", required=True)
-    add = actions.add_parser("add", help="add an account; prints a one-time password unless --password-stdin")
+    add = actions.add_parser("add", help=_("add an account; prints a one-time password unless --password-stdin"))
     add.add_argument("email")
     add.add_argument("--role", required=True, choices=ROLES)
-    add.add_argument("--beneficiary", action="append", metavar="CODE", help="limit an analyst to a beneficiary")
-    add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
-    listing = actions.add_parser("list", help="every account with its role and state")
+    add.add_argument("--beneficiary", action="append", metavar="CODE", help=_("limit an analyst to a beneficiary"))
+    add.add_argument("--password-stdin", action="store_true", help=_("read the password from the first line of stdin"))
+    listing = actions.add_parser("list", help=_("every account with its role and state"))
     listing.add_argument("--json", action="store_true")
-    set_role = actions.add_parser("set-role", help="give an account another role")
+    set_role = actions.add_parser("set-role", help=_("give an account another role"))
     set_role.add_argument("email")
     set_role.add_argument("role", choices=ROLES)
-    set_role.add_argument("--beneficiary", action="append", metavar="CODE", help="limit an analyst to a beneficiary")
+    set_role.add_argument("--beneficiary", action="append", metavar="CODE", help=_("limit an analyst to a beneficiary"))
     for name, text in (
-        ("disable", "disable an account (its sessions end)"),
-        ("enable", "enable a disabled account"),
-        ("reset-password", "give an account a new one-time password"),
+        ("disable", N_("disable an account (its sessions end)")),
+        ("enable", N_("enable a disabled account")),
+        ("reset-password", N_("give an account a new one-time password")),
     ):
-        actions.add_parser(name, help=text).add_argument("email")
+        actions.add_parser(name, help=_(text)).add_argument("email")
 
 
 def _acting(store, email: str) -> Identity:  # noqa: ANN001 - Store
     """The account a command acts as (``--as EMAIL``), with its role now; the store and ingest check what it may do."""
     actor = store.accounts.identity(email, "cli")
     if actor is None:
-        raise ProjectError(f"The account {email} is disabled; ask an administrator.")
+        raise ProjectError(_("The account {email} is disabled; ask an administrator.").format(email=email))
     return actor
 
 
@@ -153,30 +198,45 @@ def _versions(store, as_json: bool) -> int:  # noqa: ANN001 - Store
             }
         rows.append(entry)
     if as_json:
-        print(json.dumps({"versions": rows, "footnote": KOSOVO_FOOTNOTE}, ensure_ascii=False, indent=2, default=str))
+        print(json.dumps({"versions": rows, "footnote": _footnote()}, ensure_ascii=False, indent=2, default=str))
         return EXIT_OK
     if not rows:
-        print("No version is stored yet.")
+        print(_("No version is stored yet."))
+    none = _("(none)")
     for entry in rows:
-        shown = " (approved data)" if entry["is_approved"] else ""
+        shown = _(" (approved data)") if entry["is_approved"] else ""
         if entry.get("reapplied_from"):
-            shown += f" (re-applies version {entry['reapplied_from']})"
-        print(f"{entry['id']}  {entry['status']:9}{shown}  {entry['file_name']}  by {entry['uploaded_by']}")
+            shown += _(" (re-applies version {version})").format(version=entry["reapplied_from"])
+        status = _(STATUS_WORDS.get(entry["status"], entry["status"]))
+        print(
+            f"{entry['id']}  {status:9}{shown}  {entry['file_name']}  "
+            + _("by {email}").format(email=entry["uploaded_by"])
+        )
         if entry["status"] == "submitted":
-            state = f"    {entry['changes']} cell(s) change against version {entry['approved_now'] or '(none)'}"
+            state = "    " + _("{count} cell(s) change against version {version}").format(
+                count=entry["changes"], version=entry["approved_now"] or none
+            )
             if entry["reapplied"]:
-                state += f" (re-applied: it was checked against version {entry['checked_against'] or '(none)'})"
-            print(state + f"; {len(entry['conflicts'])} conflict(s); {entry['errors']} error(s)")
+                state += _(" (re-applied: it was checked against version {version})").format(
+                    version=entry["checked_against"] or none
+                )
+            print(
+                state
+                + _("; {conflicts} conflict(s); {errors} error(s)").format(
+                    conflicts=len(entry["conflicts"]), errors=entry["errors"]
+                )
+            )
     return EXIT_OK
 
 
 def _change_lines(changes) -> list[str]:  # noqa: ANN001 - diff.CHANGE_COLUMNS frame
     lines = []
+    empty = _("(empty)")
     for r in changes.itertuples():
         if r.change == "changed":
-            lines.append(f"  {r.table} {r.key}: {r.column} {r.before or '(empty)'} -> {r.after or '(empty)'}")
+            lines.append(f"  {r.table} {r.key}: {r.column} {r.before or empty} -> {r.after or empty}")
         else:
-            lines.append(f"  {r.table} {r.key}: row {r.change}")
+            lines.append(f"  {r.table} {r.key}: {_(ROW_CHANGES.get(r.change, r.change))}")
     return lines
 
 
@@ -188,38 +248,56 @@ def _review_command(store, args: argparse.Namespace) -> int:  # noqa: ANN001 - S
     version = args.version
     if args.command == "submit":
         store.submit(version, actor, args.note or "")
-        print(f"Version {version} is submitted for review.")
+        print(_("Version {version} is submitted for review.").format(version=version))
         return EXIT_OK
     store.meta(version)  # an unknown version is refused before anything is computed
     action = Action.APPROVE if args.command == "approve" else Action.RETURN
-    store.require(actor, action, f"version {version}", version)  # before a draft's changes are shown to anyone
+    store.require(
+        actor, action, _("version {version}").format(version=version), version
+    )  # before a draft's changes are shown to anyone
     review = ingest.review(store, version)
     if args.command == "return":
-        listed = f"Changed since by another approval:\n{review.conflict_note}" if len(review.conflicts) else ""
+        listed = _("Changed since by another approval:") + f"\n{review.conflict_note}" if len(review.conflicts) else ""
         store.return_version(version, actor, "\n\n".join(t for t in (args.note.strip(), listed) if t))
-        print(f"Version {version} is returned to its analyst with the note.")
+        print(_("Version {version} is returned to its analyst with the note.").format(version=version))
         return EXIT_OK
+    none = _("(none)")
     lines = [
-        f"Version {version} against the approved data of now (version {review.approved_version or '(none)'}):"
-        + (f" re-applied, as it was checked against version {review.base_version or '(none)'}" if review.moved else ""),
+        _("Version {version} against the approved data of now (version {approved}):").format(
+            version=version, approved=review.approved_version or none
+        )
+        + (
+            _(" re-applied, as it was checked against version {base}").format(base=review.base_version or none)
+            if review.moved
+            else ""
+        ),
         *_change_lines(review.changes),
-        f"{len(review.changes)} change(s).",
+        _("{count} change(s).").format(count=len(review.changes)),
     ]
     if any("XKX" in line for line in lines):
-        lines.append(KOSOVO_FOOTNOTE)
+        lines.append(_footnote())
     print("\n".join(lines))
     if review.problems:
-        print("\n".join(f"{p.severity.upper():8} {p.message}" for p in review.problems), file=sys.stderr)
+        print("\n".join(f"{_severity(p)} {p.message}" for p in review.problems), file=sys.stderr)
     if len(review.conflicts):
-        print("Conflicts with approvals since:\n" + review.conflict_note, file=sys.stderr)
+        print(_("Conflicts with approvals since:") + "\n" + review.conflict_note, file=sys.stderr)
         raise ProjectError(
-            f"Version {version} was not approved: {len(review.conflicts)} cell(s) it changes were also changed by an "
-            f"approval since. Return it with the list (python -m indicators return {version} --as EMAIL --note "
-            "TEXT), or approve it taking the upload's values on the Review page."
+            _(
+                "Version {version} was not approved: {count} cell(s) it changes were also changed by an "
+                "approval since. Return it with the list (python -m indicators return {version} --as EMAIL --note "
+                "TEXT), or approve it taking the upload's values on the Review page."
+            ).format(version=version, count=len(review.conflicts))
         )
     published = ingest.approve(store, version, actor, args.note or "", seen=review.fingerprint)
-    also = "" if published == version else f" (its changes re-applied, stored as version {published})"
-    print(f"Version {version} is approved{also}: the changes above are the approved data now.")
+    if published == version:
+        print(_("Version {version} is approved: the changes above are the approved data now.").format(version=version))
+    else:
+        print(
+            _(
+                "Version {version} is approved (its changes re-applied, stored as version {published}): the changes "
+                "above are the approved data now."
+            ).format(version=version, published=published)
+        )
     return EXIT_OK
 
 
@@ -227,7 +305,7 @@ def _read_file(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as error:
-        raise ProjectError(f"Cannot open {path}: {error.strerror or error}.") from None
+        raise ProjectError(_("Cannot open {path}: {error}.").format(path=path, error=error.strerror or error)) from None
 
 
 def _report(result, file_name: str, as_json: bool, out=sys.stdout) -> None:  # noqa: ANN001 - IngestResult
@@ -242,7 +320,7 @@ def _report(result, file_name: str, as_json: bool, out=sys.stdout) -> None:  # n
             "duplicate_of": result.duplicate_of,
             "problems": [p.__dict__ | {"message": p.message} for p in result.problems],
             "rows": result.rows,
-            "footnote": KOSOVO_FOOTNOTE,
+            "footnote": _footnote(),
             "changes": result.change_summary.to_dict("records") if result.ok else [],
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2), file=out)
@@ -250,16 +328,24 @@ def _report(result, file_name: str, as_json: bool, out=sys.stdout) -> None:  # n
     if result.message:
         print(result.message, file=out)
         return
-    lines = [f"{problem.severity.upper():8} {problem.message}" for problem in result.problems]
-    lines.append(f"{file_name}: {result.errors} error(s), {result.warnings} warning(s).")
+    lines = [f"{_severity(problem)} {problem.message}" for problem in result.problems]
+    lines.append(
+        _("{file}: {errors} error(s), {warnings} warning(s).").format(
+            file=file_name, errors=result.errors, warnings=result.warnings
+        )
+    )
     if result.ok:
         summary = result.change_summary
         changed = summary[(summary[["added", "changed", "removed"]].sum(axis=1)) > 0]
         lines += [
-            f"  {r.table}: {r.added} added, {r.changed} changed, {r.removed} removed" for r in changed.itertuples()
+            "  "
+            + _("{table}: {added} added, {changed} changed, {removed} removed").format(
+                table=_(r.table), added=r.added, changed=r.changed, removed=r.removed
+            )
+            for r in changed.itertuples()
         ]
     if any("Kosovo*" in line for line in lines):
-        lines.append(KOSOVO_FOOTNOTE)
+        lines.append(_footnote())
     print("\n".join(lines), file=out)
 
 
@@ -288,8 +374,9 @@ def _suggest(args: argparse.Namespace) -> int:
     for match in suggestion.matches.values():
         if match.how == "suggested":
             print(
-                f"Confirm: {match.text!r} looks like {match.suggestion} ({match.title}); "
-                'if so, add it to "indicators" in the mapping.',
+                _(
+                    'Confirm: {text} looks like {indicator} ({title}); if so, add it to "indicators" in the mapping.'
+                ).format(text=repr(match.text), indicator=match.suggestion, title=match.title),
                 file=sys.stderr,
             )
     return EXIT_OK
@@ -314,7 +401,10 @@ def _report_command(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     out = Path(args.out)
     if not out.parent.is_dir():
-        print(f"Cannot write {args.out}: the folder {out.parent} does not exist.", file=sys.stderr)
+        print(
+            _("Cannot write {file}: the folder {folder} does not exist.").format(file=args.out, folder=out.parent),
+            file=sys.stderr,
+        )
         return EXIT_UNREADABLE
     try:
         store = default_store()
@@ -331,24 +421,59 @@ def _report_command(args: argparse.Namespace) -> int:
         print(str(error), file=sys.stderr)
         return EXIT_UNREADABLE
     except Exception as error:  # noqa: BLE001 - the command line never shows a traceback
-        print(f"Unexpected problem ({type(error).__name__}); no report was written. Please report it.", file=sys.stderr)
+        print(
+            _("Unexpected problem ({error}); no report was written. Please report it.").format(
+                error=type(error).__name__
+            ),
+            file=sys.stderr,
+        )
         return EXIT_UNREADABLE
     try:
         out.write_bytes(report.data)
     except OSError as error:
-        print(f"Cannot write {args.out}: {error.strerror or error}.", file=sys.stderr)
+        print(_("Cannot write {file}: {error}.").format(file=args.out, error=error.strerror or error), file=sys.stderr)
         return EXIT_UNREADABLE
-    print(f"Wrote the {args.audience} {args.format} report for {content.label} ({report.file_name}) to {args.out}")
+    print(
+        _("Wrote the {audience} {format} report for {semester} ({name}) to {file}").format(
+            audience=_(AUDIENCES[args.audience]),
+            format=args.format,
+            semester=content.label,
+            name=report.file_name,
+            file=args.out,
+        )
+    )
     return EXIT_OK
 
 
+def _language(argv: list[str]) -> tuple[str, list[str]]:
+    """The language of the messages (``--lang`` before or after the command, else the setting DEFAULT_LANGUAGE)
+    and the arguments without ``--lang``."""
+    early = argparse.ArgumentParser(prog="python -m indicators", add_help=False)
+    early.add_argument("--lang", choices=list(i18n.LANGUAGES), default=None)
+    known, rest = early.parse_known_args(argv)
+    return known.lang or i18n.supported(setting("DEFAULT_LANGUAGE")) or i18n.SOURCE_LANGUAGE, rest
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m indicators", description=__doc__.splitlines()[0])
+    """Run one command with its messages in the language of ``--lang`` (or the setting DEFAULT_LANGUAGE)."""
+    language, rest = _language(sys.argv[1:] if argv is None else list(argv))
+    with i18n.using(language):
+        return _main(rest)
+
+
+def _main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m indicators", description=_(DESCRIPTION))
+    parser.add_argument(
+        "--lang",
+        choices=list(i18n.LANGUAGES),
+        default=None,
+        help=_("the language of the messages: en or fr (default: the setting DEFAULT_LANGUAGE)"),
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("validate", help="check a monitoring workbook and list every problem")
+    check = commands.add_parser("validate", help=_("check a monitoring workbook and list every problem"))
     check.add_argument("file")
-    check.add_argument("--json", action="store_true", help="print the report as JSON")
-    store_it = commands.add_parser("import", help="store a workbook as a new draft version")
+    check.add_argument("--json", action="store_true", help=_("print the report as JSON"))
+    store_it = commands.add_parser("import", help=_("store a workbook as a new draft version"))
     store_it.add_argument("file")
     store_it.add_argument(
         "--as",
@@ -356,38 +481,42 @@ def main(argv: list[str] | None = None) -> int:
         dest="user",
         default=None,
         metavar="EMAIL",
-        help="the account that uploads (analyst or manager)",
+        help=_("the account that uploads (analyst or manager)"),
     )
     store_it.add_argument("--json", action="store_true")
     for sub in (check, store_it):
-        sub.add_argument("--mapping", default=None, help="read a workbook in another layout through this JSON mapping")
-    blank = commands.add_parser("template", help="write the blank monitoring workbook")
+        sub.add_argument(
+            "--mapping", default=None, help=_("read a workbook in another layout through this JSON mapping")
+        )
+    blank = commands.add_parser("template", help=_("write the blank monitoring workbook"))
     blank.add_argument("out")
     _add_users_parser(commands)
-    link = commands.add_parser("setup-link", help="print the one-time link that creates the first administrator")
-    link.add_argument("--url", default="http://localhost:8501", help="where the app is served")
+    link = commands.add_parser("setup-link", help=_("print the one-time link that creates the first administrator"))
+    link.add_argument("--url", default="http://localhost:8501", help=_("where the app is served"))
     _add_store_commands(commands)
-    mappings = commands.add_parser("mapping", help="mappings of workbooks kept in another layout")
+    mappings = commands.add_parser("mapping", help=_("mappings of workbooks kept in another layout"))
     mapping_commands = mappings.add_subparsers(dest="mapping_command", required=True)
-    suggest = mapping_commands.add_parser("suggest", help="print the mapping proposed for a workbook as JSON")
+    suggest = mapping_commands.add_parser("suggest", help=_("print the mapping proposed for a workbook as JSON"))
     suggest.add_argument("file")
-    suggest.add_argument("--sheet", default=None, help="the sheet to map (default: the one that looks most like data)")
-    listing = commands.add_parser("versions", help="every version, and what approving each submitted one changes")
-    listing.add_argument("--json", action="store_true", help="print them as JSON")
+    suggest.add_argument(
+        "--sheet", default=None, help=_("the sheet to map (default: the one that looks most like data)")
+    )
+    listing = commands.add_parser("versions", help=_("every version, and what approving each submitted one changes"))
+    listing.add_argument("--json", action="store_true", help=_("print them as JSON"))
     for name, text in (
-        ("submit", "send a draft or returned version for review"),
-        ("approve", "approve a submitted version: prints its changes against the approved data of now"),
-        ("return", "return a submitted version to its analyst with a note"),
+        ("submit", N_("send a draft or returned version for review")),
+        ("approve", N_("approve a submitted version: prints its changes against the approved data of now")),
+        ("return", N_("return a submitted version to its analyst with a note")),
     ):
-        acting = commands.add_parser(name, help=text)
-        acting.add_argument("version", metavar="ID", help="the version, e.g. 000012")
-        acting.add_argument("--as", dest="actor", required=True, metavar="EMAIL", help="the account that acts")
+        acting = commands.add_parser(name, help=_(text))
+        acting.add_argument("version", metavar="ID", help=_("the version, e.g. 000012"))
+        acting.add_argument("--as", dest="actor", required=True, metavar="EMAIL", help=_("the account that acts"))
         acting.add_argument("--note", required=name == "return", default="", metavar="TEXT")
-    pack = commands.add_parser("report", help="write a semester report from the approved version")
-    pack.add_argument("--semester", required=True, help="semester identifier, e.g. 2025NovS1")
+    pack = commands.add_parser("report", help=_("write a semester report from the approved version"))
+    pack.add_argument("--semester", required=True, help=_("semester identifier, e.g. 2025NovS1"))
     pack.add_argument("--format", required=True, choices=["pdf", "pptx", "xlsx", "iati"])
     pack.add_argument("--audience", required=True, choices=["manager", "donor"])
-    pack.add_argument("--out", required=True, help="the file to write")
+    pack.add_argument("--out", required=True, help=_("the file to write"))
     args = parser.parse_args(argv)
     if args.command == "report":
         return _report_command(args)
@@ -410,7 +539,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "template":
             store = default_store()
             Path(args.out).write_bytes(template.template_bytes(lists_from=store.approved()))
-            print(f"Wrote the monitoring workbook template to {args.out}")
+            print(_("Wrote the monitoring workbook template to {file}").format(file=args.out))
             return EXIT_OK
         if args.command == "mapping":
             return _suggest(args)
@@ -424,9 +553,14 @@ def main(argv: list[str] | None = None) -> int:
         _report(result, Path(args.file).name, args.json, out=sys.stderr if importing and not args.json else sys.stdout)
         if importing and result.ok and not args.json:
             if result.duplicate_of:
-                print(f"These exact bytes were already stored as version {result.duplicate_of}.", file=sys.stderr)
+                print(
+                    _("These exact bytes were already stored as version {version}.").format(
+                        version=result.duplicate_of
+                    ),
+                    file=sys.stderr,
+                )
             else:
-                print("Stored as a draft version; submit it for review in the app.", file=sys.stderr)
+                print(_("Stored as a draft version; submit it for review in the app."), file=sys.stderr)
             print(result.duplicate_of or result.version_id)
         return _exit_code(result)
     except ProjectError as error:
@@ -434,25 +568,29 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_REFUSED
     except Exception as error:  # noqa: BLE001 - the command line never shows a traceback
         print(
-            f"Unexpected problem ({type(error).__name__}); the file was not stored. Please report it.", file=sys.stderr
+            _("Unexpected problem ({error}); the file was not stored. Please report it.").format(
+                error=type(error).__name__
+            ),
+            file=sys.stderr,
         )
         return EXIT_UNREADABLE
 
 
 def _add_store_commands(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
-    store = commands.add_parser("store", help="the store's database: migrate it, copy a whole store")
+    store = commands.add_parser("store", help=_("the store's database: migrate it, copy a whole store"))
     actions = store.add_subparsers(dest="store_command", required=True)
     migrate = actions.add_parser(
-        "migrate", help="create or upgrade the tables of the STORE_URL database (run as the database's owner)"
+        "migrate", help=_("create or upgrade the tables of the STORE_URL database (run as the database's owner)")
     )
-    migrate.add_argument("--grant-to", metavar="ROLE", help="the app's database role, granted the least it needs")
-    copy = actions.add_parser("copy", help="copy a whole store (folder or database) into an empty one, then check it")
+    migrate.add_argument("--grant-to", metavar="ROLE", help=_("the app's database role, granted the least it needs"))
+    copy = actions.add_parser(
+        "copy", help=_("copy a whole store (folder or database) into an empty one, then check it")
+    )
     copy.add_argument("--from", dest="source", required=True, metavar="DIR_OR_URL")
     copy.add_argument("--to", dest="target", required=True, metavar="DIR_OR_URL")
 
 
 def _store_command(args: argparse.Namespace) -> int:
-    from indicators.domain.settings import setting
     from indicators.storage import is_url, open_backend
     from indicators.storage.transfer import copy_store
 
@@ -462,21 +600,40 @@ def _store_command(args: argparse.Namespace) -> int:
 
             url = setting("STORE_URL").strip()
             if not url:
-                print(f"STORE_URL is empty: the store is the folder {setting('STORE_DIR')}, which needs no migration.")
+                print(
+                    _("STORE_URL is empty: the store is the folder {folder}, which needs no migration.").format(
+                        folder=setting("STORE_DIR")
+                    )
+                )
                 return EXIT_OK
             applied = migrate(url, grant_to=args.grant_to)
-            done = f"applied {', '.join(applied)}" if applied else "nothing to apply"
-            granted = f"; granted {args.grant_to} what the app needs" if args.grant_to else ""
-            print(f"The store's database is at schema {latest_schema()} ({done}{granted}).")
+            done = _("applied {migrations}").format(migrations=", ".join(applied)) if applied else _("nothing to apply")
+            granted = _("; granted {role} what the app needs").format(role=args.grant_to) if args.grant_to else ""
+            print(
+                _("The store's database is at schema {schema} ({done}).").format(
+                    schema=latest_schema(), done=done + granted
+                )
+            )
             return EXIT_OK
         if not is_url(args.source) and not (Path(args.source) / "versions").is_dir():
-            raise ProjectError(f"There is no store in the folder {args.source} (it has no versions folder).")
+            raise ProjectError(
+                _("There is no store in the folder {folder} (it has no versions folder).").format(folder=args.source)
+            )
         source, target = open_backend(args.source), open_backend(args.target)
         report = copy_store(source, target)
         print(
-            f"Copied {report.versions} version(s) ({report.files} files, {report.rows} table rows), "
-            f"{report.log_events} log event(s) and {report.documents} document(s) from {source.location} to "
-            f"{target.location}; every version's SHA-256 and row counts checked."
+            _(
+                "Copied {versions} version(s) ({files} files, {rows} table rows), {events} log event(s) and "
+                "{documents} document(s) from {source} to {target}; every version's SHA-256 and row counts checked."
+            ).format(
+                versions=report.versions,
+                files=report.files,
+                rows=report.rows,
+                events=report.log_events,
+                documents=report.documents,
+                source=source.location,
+                target=target.location,
+            )
         )
         return EXIT_OK
     except ProjectError as error:

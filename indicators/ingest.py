@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import pandas as pd
 from indicators.access.identity import SYSTEM, Identity
 from indicators.access.roles import Action
 from indicators.compute.quality import upload_flags
+from indicators.domain.i18n import N_, _
 from indicators.domain.problems import WARNING, Problem, UnreadableWorkbook, has_errors, problems_frame
 from indicators.domain.schema import Programme, empty_programme
 from indicators.domain.settings import setting, setting_int, store_location
@@ -112,9 +114,9 @@ def ingest(
     needs_mapping = False
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest") as pool:
         try:
-            step(0.05, "Checking and reading the file")
-            parsing = pool.submit(  # the checks run in the worker too
-                worker.parse_isolated, data, file_name=file_name, every_sheet=mapping is not None
+            step(0.05, _("Checking and reading the file"))
+            parsing = pool.submit(  # the checks run in the worker too, in this thread's language (its context)
+                copy_context().run, worker.parse_isolated, data, file_name=file_name, every_sheet=mapping is not None
             )
             base = store.load(base_version) if base_version else empty_programme()  # while the worker reads
             digest = sha256(data)
@@ -124,9 +126,9 @@ def ingest(
                 every = worker.parse_isolated(data, file_name=file_name, every_sheet=True)
                 saved = SavedMappings(store).find(every, actor.email if actor else "")
                 if saved is not None:
-                    step(0.5, f"Reading it through the saved mapping '{saved.name}'")
+                    step(0.5, _("Reading it through the saved mapping '{name}'").format(name=saved.name))
                     mapping, raw, needs_mapping = with_new_semesters(saved.mapping, every), every, False
-            step(0.55, "Checking every row")
+            step(0.55, _("Checking every row"))
             mapped = None
             if mapping is None:
                 upload, problems = validate.validate_workbook(raw, base, today=today, beneficiaries=beneficiaries)
@@ -137,7 +139,7 @@ def ingest(
                 )
                 problems = mapped.problems + mapped.locate(found)
         except UnreadableWorkbook as error:
-            step(1.0, "Not in the template's layout" if needs_mapping else "The file could not be read")
+            step(1.0, _("Not in the template's layout") if needs_mapping else _("The file could not be read"))
             return IngestResult(ok=False, message=str(error), base_version=base_version, needs_mapping=needs_mapping)
         result = IngestResult(
             ok=not has_errors(problems),
@@ -149,12 +151,14 @@ def ingest(
             mapping=mapping,
         )
         if not result.ok:
-            step(1.0, "The workbook has problems to fix")
+            step(1.0, _("The workbook has problems to fix"))
             return result
-        step(0.7, "Comparing with the approved data")
+        step(0.7, _("Comparing with the approved data"))
         result.duplicate_of = store.find_by_sha(digest)
         store_it = save and result.duplicate_of is None
-        merging = pool.submit(_merge_and_stage, store, data, base, upload, store_it)  # while the changes are listed
+        merging = pool.submit(
+            copy_context().run, _merge_and_stage, store, data, base, upload, store_it
+        )  # while the changes are listed
         try:
             result.changes = diff.upload_changes(base, upload)
             result.merged, staged = merging.result()
@@ -162,7 +166,7 @@ def ingest(
                 result.merged, upload, mapped.workbook if mapped else raw, mapped
             )
             if staged is not None:
-                step(0.85, "Storing a new draft version")
+                step(0.85, _("Storing a new draft version"))
                 illustrative = illustrative or bool(base_version and store.meta(base_version).get("illustrative"))
                 result.version_id = store.commit_version(
                     staged,
@@ -182,17 +186,17 @@ def ingest(
             if staged is not None:
                 store.discard(staged)  # a draft staged for an ingest that failed
             raise
-    step(1.0, "Done")
+    step(1.0, _("Done"))
     return result
 
 
 # What a data-quality warning at upload expects instead (compute/quality.py gives what was found).
 QUALITY_EXPECTED = {
-    "sex_split": "female + male equal to the total, or a comment saying why not",
-    "jump": "a figure near the previous semester's, or a comment explaining the change",
-    "target_falls": "a cumulative target at least the previous semester's, or a meeting's revision",
-    "running_total_falls": "a running total that does not fall (a semester value of 0 or more)",
-    "milestone_undone": "a milestone done earlier reported done, unless it really was undone (say why)",
+    "sex_split": N_("female + male equal to the total, or a comment saying why not"),
+    "jump": N_("a figure near the previous semester's, or a comment explaining the change"),
+    "target_falls": N_("a cumulative target at least the previous semester's, or a meeting's revision"),
+    "running_total_falls": N_("a running total that does not fall (a semester value of 0 or more)"),
+    "milestone_undone": N_("a milestone done earlier reported done, unless it really was undone (say why)"),
 }
 
 
@@ -203,8 +207,9 @@ def quality_warnings(merged: Programme, upload: Programme, raw, mapped: MappedWo
     if flags.empty:
         return []
     where: dict[str, dict[tuple[str, str, str], int]] = {}
+    names = validate.Report()  # the sheets and headers as the file names them (a workbook in French)
     for table in ("values", "targets"):
-        rows = validate.table_rows(raw, table)
+        rows = validate.table_rows(raw, table, names)
         if table == "values" and "sex" in rows:  # the total row holds the figure a flag is about
             rows = rows.assign(_total=rows["sex"].astype("string").fillna("total") != "total")
             rows = rows.sort_values("_total", kind="stable")
@@ -216,14 +221,16 @@ def quality_warnings(merged: Programme, upload: Programme, raw, mapped: MappedWo
     for flag in flags.to_dict("records"):
         table = "targets" if flag["check"] == "target_falls" else "values"
         row = where[table].get((str(flag["indicator_id"]), str(flag["beneficiary"]), str(flag["semester"])))
+        sheet = "Targets" if table == "targets" else "Values"
+        sheet = names.sheets.get(sheet, sheet)
         problems.append(
             Problem(
                 WARNING,
-                "Targets" if table == "targets" else "Values",
+                sheet,
                 row,
-                "Value",
+                names.headers.get((sheet, "Value"), "Value"),
                 f"{flag['indicator_id']}, {flag['beneficiary']}: {flag['message']}",
-                QUALITY_EXPECTED.get(str(flag["check"]), "a figure consistent with the others"),
+                _(QUALITY_EXPECTED.get(str(flag["check"]), N_("a figure consistent with the others"))),
                 f"quality-{flag['check']}",
             )
         )
@@ -356,24 +363,29 @@ def approve(
     and approved only if they still read as the ones seen. Returns the version now approved. ``actor`` needs
     the APPROVE permission and may not have uploaded the version (the store checks both).
     """
-    store.require(actor, Action.APPROVE, f"version {version_id}", version_id)
-    for _ in range(attempts):
+    store.require(actor, Action.APPROVE, _("version {version}").format(version=version_id), version_id)
+    for _attempt in range(attempts):
         now = review(store, version_id)
         if now.fingerprint != seen:
             raise StoreError(
-                f"the changes of version {version_id} against the approved data are not the ones you saw "
-                f"(version {now.approved_version or '(none)'} has been approved since): look at them again before "
-                "approving"
+                _(
+                    "the changes of version {version} against the approved data are not the ones you saw "
+                    "(version {approved} has been approved since): look at them again before approving"
+                ).format(version=version_id, approved=now.approved_version or _("(none)"))
             )
         if now.errors:
             raise StoreError(
-                f"version {version_id} has {now.errors} error(s) against the approved data of now: return it so "
-                "that its analyst fixes them"
+                _(
+                    "version {version} has {errors} error(s) against the approved data of now: return it so "
+                    "that its analyst fixes them"
+                ).format(version=version_id, errors=now.errors)
             )
         if len(now.conflicts) and not take_upload:
             raise StoreError(
-                f"version {version_id} changes {len(now.conflicts)} cell(s) that were also changed by an approval "
-                "since: return it with the list of conflicts, or approve it taking the upload's values"
+                _(
+                    "version {version} changes {count} cell(s) that were also changed by an approval "
+                    "since: return it with the list of conflicts, or approve it taking the upload's values"
+                ).format(version=version_id, count=len(now.conflicts))
             )
         staged = store.stage_version(store.raw_bytes(version_id), now.programme) if now.moved else None
         try:
@@ -390,7 +402,11 @@ def approve(
         finally:
             if staged is not None:
                 store.discard(staged)
-    raise StoreError(f"version {version_id} could not be approved: the approved data kept changing; try again")
+    raise StoreError(
+        _("version {version} could not be approved: the approved data kept changing; try again").format(
+            version=version_id
+        )
+    )
 
 
 def seed_demo(store: Store) -> str | None:
@@ -404,7 +420,9 @@ def seed_demo(store: Store) -> str | None:
         result = ingest(path.read_bytes(), path.name, SYSTEM, store, illustrative=True)
         if not result.version_id:
             problem = result.message or "; ".join(p.message for p in result.problems[:3])
-            raise UnreadableWorkbook(f"The demo workbook {path} did not load: {problem}")
+            raise UnreadableWorkbook(
+                _("The demo workbook {path} did not load: {problem}").format(path=path, problem=problem)
+            )
         store.submit(result.version_id, SYSTEM, "illustrative demo data")
         store.approve(result.version_id, SYSTEM, "illustrative demo data, approved automatically")
         return result.version_id

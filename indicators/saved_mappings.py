@@ -23,6 +23,7 @@ from typing import Protocol
 
 from indicators.access.identity import Identity
 from indicators.access.roles import Action, require
+from indicators.domain.i18n import _
 from indicators.domain.problems import ProjectError
 from indicators.domain.reference import fold
 from indicators.read.mapping import Mapping, MappingError, header_signature
@@ -94,11 +95,13 @@ class SavedMappings:
         name = " ".join(name.split())
         if not name or len(name) > MAX_NAME:
             raise MappingError(
-                f"Give the mapping a name of 1 to {MAX_NAME} characters, e.g. 'Serbia monitoring sheet'."
+                _("Give the mapping a name of 1 to {count} characters, e.g. 'Serbia monitoring sheet'.").format(
+                    count=MAX_NAME
+                )
             )
         signature = header_signature(raw, mapping)
         if signature is None:
-            raise MappingError("The mapping names a sheet this workbook does not have; choose the sheet again.")
+            raise MappingError(_("The mapping names a sheet this workbook does not have; choose the sheet again."))
         saved_at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
         saved = SavedMapping(name, owner, shared, signature, saved_at, replace(mapping, name=name))
         document = json.dumps(saved.to_json(), ensure_ascii=False, indent=2).encode()

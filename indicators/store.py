@@ -32,6 +32,7 @@ import pandas as pd
 from indicators.access.accounts import Accounts, normal_email
 from indicators.access.identity import Identity
 from indicators.access.roles import Action, PermissionRefused, allowed, require
+from indicators.domain.i18n import N_, _
 from indicators.domain.problems import ProjectError
 from indicators.domain.schema import TABLES, Programme, conform
 from indicators.domain.settings import setting
@@ -44,6 +45,13 @@ ALLOWED = {  # action -> statuses it may follow
     "returned": {"submitted"},
 }
 PERMISSION = {"submitted": Action.SUBMIT, "approved": Action.APPROVE, "returned": Action.RETURN}
+# A version's status as people read it (the codes above never change).
+STATUS_WORDS = {
+    "draft": N_("draft"),
+    "submitted": N_("submitted"),
+    "approved": N_("approved"),
+    "returned": N_("returned"),
+}
 LOG_COLUMNS = ["at", "action", "version", "user", "method", "note"]
 VERSION_COLUMNS = [
     "id",
@@ -119,7 +127,7 @@ class Store:
         """The folder of a folder store (the one backend that has a folder)."""
         root = getattr(self.backend, "root", None)
         if root is None:
-            raise StoreError(f"the store at {self.backend.location} is not a folder")
+            raise StoreError(_("the store at {location} is not a folder").format(location=self.backend.location))
         return root
 
     # --- locking and the log -------------------------------------------------------------------------
@@ -166,9 +174,11 @@ class Store:
 
     def _check_id(self, version_id: str) -> str:
         if not (version_id.isdigit() and len(version_id) == 6):
-            raise StoreError(f"'{version_id}' is not a version identifier (six digits, e.g. 000001)")
+            raise StoreError(
+                _("'{version}' is not a version identifier (six digits, e.g. 000001)").format(version=version_id)
+            )
         if not self.backend.has_version(version_id):
-            raise StoreError(f"there is no version {version_id}")
+            raise StoreError(_("there is no version {version}").format(version=version_id))
         return version_id
 
     def version_ids(self) -> list[str]:
@@ -271,8 +281,10 @@ class Store:
         self._check_id(version_id)
         if version_id in self.removed_ids():
             raise StoreError(
-                f"the workbook of version {version_id} was removed, as the setting RETAIN_UNAPPROVED_DAYS asks for "
-                "drafts and returned versions never approved; upload it again"
+                _(
+                    "the workbook of version {version} was removed, as the setting RETAIN_UNAPPROVED_DAYS asks for "
+                    "drafts and returned versions never approved; upload it again"
+                ).format(version=version_id)
             )
         return self.backend.read_file(version_id, UPLOAD)
 
@@ -354,7 +366,7 @@ class Store:
 
     def _transition(self, version_id: str, action: str, actor: Identity, note: str) -> None:
         self._check_id(version_id)
-        self.require(actor, PERMISSION[action], f"version {version_id}", version_id)
+        self.require(actor, PERMISSION[action], _("version {version}").format(version=version_id), version_id)
         with self.locked():
             self._check_status(version_id, action)
             self._check_actor(version_id, action, actor)
@@ -368,14 +380,14 @@ class Store:
         own = uploader == normal_email(actor.email) and actor.method != "system"
         refusal = None
         if action == "submitted" and not own and not allowed(actor, Action.VIEW_DRAFTS):
-            refusal = (
-                f"Only the person who uploaded version {version_id} ({uploader}) or a programme manager may submit it."
-            )
+            refusal = _(
+                "Only the person who uploaded version {version} ({uploader}) or a programme manager may submit it."
+            ).format(version=version_id, uploader=uploader)
         if action == "approved" and own and setting("FOUR_EYES") != "0":
-            refusal = (
-                f"Version {version_id} was uploaded by {actor.email}, so someone else must approve it (the four-eyes "
+            refusal = _(
+                "Version {version} was uploaded by {email}, so someone else must approve it (the four-eyes "
                 "rule; a one-person team may turn it off with the setting FOUR_EYES=0)."
-            )
+            ).format(version=version_id, email=actor.email)
         if refusal:
             error = PermissionRefused(refusal)
             self.record_refusal(actor, error, version_id)
@@ -385,8 +397,15 @@ class Store:
     def _check_status(self, version_id: str, action: str) -> None:
         current = self.status(version_id)
         if current not in ALLOWED[action]:
-            allowed = " or ".join(sorted(ALLOWED[action]))
-            raise StoreError(f"version {version_id} is {current}; only a {allowed} version can be {action}")
+            allowed = _(" or ").join(_(STATUS_WORDS.get(s, s)) for s in sorted(ALLOWED[action]))
+            raise StoreError(
+                _("version {version} is {status}; only a {allowed} version can be {action}").format(
+                    version=version_id,
+                    status=_(STATUS_WORDS.get(current, current)),
+                    allowed=allowed,
+                    action=_(STATUS_WORDS.get(action, action)),
+                )
+            )
 
     def _point_to(self, version_id: str, actor: Identity, at: str, note: str) -> None:
         pointer = {
@@ -404,9 +423,11 @@ class Store:
         base, current = self.meta(version_id).get("base_version"), self.approved_id()
         if base != current:
             raise StoreError(
-                f"version {version_id} was checked against version {base or '(none)'}, but version {current} has "
-                "been approved since; its changes must be re-applied onto the approved data first: review it on "
-                "the Review page (or with the command line's approve), which shows them recomputed"
+                _(
+                    "version {version} was checked against version {base}, but version {current} has "
+                    "been approved since; its changes must be re-applied onto the approved data first: review it on "
+                    "the Review page (or with the command line's approve), which shows them recomputed"
+                ).format(version=version_id, base=base or _("(none)"), current=current)
             )
 
     def submit(self, version_id: str, actor: Identity, note: str = "") -> None:
@@ -435,15 +456,17 @@ class Store:
         permission, and may not be who uploaded the version (the four-eyes rule, setting FOUR_EYES).
         """
         self._check_id(version_id)
-        self.require(actor, Action.APPROVE, f"version {version_id}", version_id)
+        self.require(actor, Action.APPROVE, _("version {version}").format(version=version_id), version_id)
         with self.locked():
             self._check_status(version_id, "approved")
             own_upload = self._check_actor(version_id, "approved", actor)
             current = self.approved_id()
             if onto is not ANY and onto != current:
                 raise ApprovedMoved(
-                    f"version {current or '(none)'} was approved while version {version_id} was being reviewed "
-                    f"against version {onto or '(none)'}; its changes must be computed again"
+                    _(
+                        "version {current} was approved while version {version} was being reviewed "
+                        "against version {onto}; its changes must be computed again"
+                    ).format(current=current or _("(none)"), version=version_id, onto=onto or _("(none)"))
                 )
             at = now_iso()
             published = version_id
@@ -493,7 +516,7 @@ class Store:
     def return_version(self, version_id: str, actor: Identity, note: str) -> None:
         """Send a submitted version back to its analyst with a note saying why."""
         if not note.strip():
-            raise StoreError("say why the version is returned: the note is what the analyst reads")
+            raise StoreError(_("say why the version is returned: the note is what the analyst reads"))
         self._transition(version_id, "returned", actor, note)
 
     # --- the approved data ---------------------------------------------------------------------------

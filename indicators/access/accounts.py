@@ -37,7 +37,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from indicators.access.identity import Identity
-from indicators.access.roles import ROLES, Action, require, role_name
+from indicators.access.roles import ROLE_NAMES, ROLES, Action, require
+from indicators.domain.i18n import _
 from indicators.domain.problems import ProjectError
 from indicators.domain.reference import BENEFICIARY_CODES
 
@@ -86,20 +87,20 @@ def normal_email(email: str) -> str:
 def email_problem(email: str) -> str | None:
     """Why a text is not an email an account can have, or None."""
     text = normal_email(email)
-    local, _, domain = text.partition("@")
+    local, _at, domain = text.partition("@")
     if not (local and domain and len(text) <= 254) or any(c.isspace() or c in "<>\"'`,;()[]\\" for c in text):
-        return f"'{email.strip()[:80]}' is not an email address (name@organisation.org)"
+        return _("'{email}' is not an email address (name@organisation.org)").format(email=email.strip()[:80])
     return None
 
 
 def password_problem(password: str, email: str = "") -> str | None:
     """Why a new password is refused, or None."""
     if len(password) < PASSWORD_MIN:
-        return f"a password needs at least {PASSWORD_MIN} characters"
+        return _("a password needs at least {count} characters").format(count=PASSWORD_MIN)
     if len(password) > PASSWORD_MAX:
-        return f"a password may have at most {PASSWORD_MAX} characters"
+        return _("a password may have at most {count} characters").format(count=PASSWORD_MAX)
     if email and normal_email(password) == normal_email(email):
-        return "the password may not be the email address"
+        return _("the password may not be the email address")
     return None
 
 
@@ -209,15 +210,19 @@ class Accounts:
     @staticmethod
     def _checked(role: str | None, beneficiaries: tuple[str, ...]) -> tuple[str, ...]:
         if role not in ROLES:
-            raise AccountError(f"'{role}' is not a role; the roles are {', '.join(ROLES)}")
+            raise AccountError(
+                _("'{role}' is not a role; the roles are {roles}").format(role=role, roles=", ".join(ROLES))
+            )
         codes = tuple(dict.fromkeys(code.strip().upper() for code in beneficiaries))
         unknown = [code for code in codes if code not in BENEFICIARY_CODES]
         if unknown:
             raise AccountError(
-                f"{', '.join(unknown)} is not a beneficiary code; the codes are {', '.join(BENEFICIARY_CODES)}"
+                _("{codes} is not a beneficiary code; the codes are {known}").format(
+                    codes=", ".join(unknown), known=", ".join(BENEFICIARY_CODES)
+                )
             )
         if codes and role != "analyst":
-            raise AccountError("only analysts are limited to some beneficiaries; leave the beneficiaries out")
+            raise AccountError(_("only analysts are limited to some beneficiaries; leave the beneficiaries out"))
         return codes
 
     def _change(self, actor: Identity, email: str, what: str, change: Callable[[Account], Account]) -> Account:
@@ -226,7 +231,9 @@ class Accounts:
             accounts = self._read()
             key = normal_email(email)
             if key not in accounts:
-                raise AccountError(f"there is no account {key}; add it with: python -m indicators users add")
+                raise AccountError(
+                    _("there is no account {email}; add it with: python -m indicators users add").format(email=key)
+                )
             accounts[key] = replace(change(accounts[key]), changed_at=_now())
             self._write(accounts)
         return accounts[key]
@@ -240,7 +247,7 @@ class Accounts:
         password: str | None = None,
     ) -> str | None:
         """Add an account; returns the one-time password to give them, or None when ``password`` was given."""
-        require(actor, Action.MANAGE_ACCOUNTS, "add an account")
+        require(actor, Action.MANAGE_ACCOUNTS, _("add an account"))
         if problem := email_problem(email):
             raise AccountError(problem)
         codes = self._checked(role, beneficiaries)
@@ -251,7 +258,9 @@ class Accounts:
         with self._locked():
             accounts = self._read()
             if key in accounts:
-                raise AccountError(f"{key} already has an account; change its role with: users set-role")
+                raise AccountError(
+                    _("{email} already has an account; change its role with: users set-role").format(email=key)
+                )
             at = _now()
             accounts[key] = Account(key, role, codes, _hasher.hash(password or given), given is not None, False, at, at)
             self._write(accounts)
@@ -260,23 +269,23 @@ class Accounts:
 
     def set_role(self, actor: Identity, email: str, role: str, beneficiaries: tuple[str, ...] | None = None) -> None:
         """Give an account another role (and, for an analyst, beneficiaries; None keeps an analyst's)."""
-        require(actor, Action.MANAGE_ACCOUNTS, "change a role")
+        require(actor, Action.MANAGE_ACCOUNTS, _("change a role"))
         current = self.get(email)
         kept = current.beneficiaries if current and beneficiaries is None and role == "analyst" else ()
         codes = self._checked(role, beneficiaries if beneficiaries is not None else kept)
         self._refuse_last_admin(actor, email, role)
-        account = self._change(actor, email, "change a role", lambda a: replace(a, role=role, beneficiaries=codes))
+        account = self._change(actor, email, _("change a role"), lambda a: replace(a, role=role, beneficiaries=codes))
         self.log_event("role changed", actor, f"{account.email}: {_role_text(role, codes)}")
 
     def disable(self, actor: Identity, email: str) -> None:
         """Disable an account: it cannot sign in, and a session it has ends at its next rerun."""
         self._refuse_last_admin(actor, email, None)
-        account = self._change(actor, email, "disable an account", lambda a: replace(a, disabled=True))
+        account = self._change(actor, email, _("disable an account"), lambda a: replace(a, disabled=True))
         self.log_event("account disabled", actor, account.email)
 
     def enable(self, actor: Identity, email: str) -> None:
         """Enable a disabled account again."""
-        account = self._change(actor, email, "enable an account", lambda a: replace(a, disabled=False))
+        account = self._change(actor, email, _("enable an account"), lambda a: replace(a, disabled=False))
         self.log_event("account enabled", actor, account.email)
 
     def reset_password(self, actor: Identity, email: str) -> str:
@@ -284,7 +293,7 @@ class Accounts:
         given = one_time_password()
         digest = _hasher.hash(given)
         account = self._change(
-            actor, email, "reset a password", lambda a: replace(a, password_hash=digest, must_change=True)
+            actor, email, _("reset a password"), lambda a: replace(a, password_hash=digest, must_change=True)
         )
         self.log_event("password reset", actor, account.email)
         return given
@@ -293,7 +302,9 @@ class Accounts:
         """An administrator cannot remove the last enabled administrator (nobody could manage accounts)."""
         admins = [a.email for a in self.all() if a.role == "admin" and not a.disabled]
         if admins == [normal_email(email)] and new_role != "admin":
-            raise AccountError(f"{admins[0]} is the only administrator; make another administrator first")
+            raise AccountError(
+                _("{email} is the only administrator; make another administrator first").format(email=admins[0])
+            )
 
     # --- sign-in and the person's own password --------------------------------------------------------
 
@@ -319,11 +330,11 @@ class Accounts:
         """The person sets their own password, giving the current (or one-time) one."""
         account = self.check_password(email, current)
         if account is None:
-            raise AccountError("the current password is not right")
+            raise AccountError(_("the current password is not right"))
         if problem := password_problem(new, email):
             raise AccountError(problem)
         if hmac.compare_digest(new.encode(), current.encode()):
-            raise AccountError("choose a password other than the current one")
+            raise AccountError(_("choose a password other than the current one"))
         digest = _hasher.hash(new)
         self._change_own(account.email, lambda a: replace(a, password_hash=digest, must_change=False))
         self.log_event("password changed", Identity(account.email, account.role, "local"), account.email)
@@ -365,8 +376,10 @@ class Accounts:
         with self._locked():
             if not self.setup_token_valid(token, now):
                 raise AccountError(
-                    "this setup link is not valid any more (used, expired, or an account exists); "
-                    "start the app again with make run for a new link, or ask an administrator"
+                    _(
+                        "this setup link is not valid any more (used, expired, or an account exists); "
+                        "start the app again with make run for a new link, or ask an administrator"
+                    )
                 )
             key = normal_email(email)
             at = _now()
@@ -378,4 +391,5 @@ class Accounts:
 
 
 def _role_text(role: str | None, beneficiaries: tuple[str, ...]) -> str:
-    return role_name(role) + (f" for {', '.join(beneficiaries)}" if beneficiaries else "")
+    """A role as the account log records it: in English, whatever the language of the run (the log is data)."""
+    return ROLE_NAMES.get(role or "", "no role") + (f" for {', '.join(beneficiaries)}" if beneficiaries else "")

@@ -21,10 +21,23 @@ from __future__ import annotations
 from enum import StrEnum
 
 from indicators.access.identity import Identity
+from indicators.domain.i18n import N_, _
 from indicators.domain.problems import ProjectError
 
 ROLES = ("analyst", "manager", "donor", "admin")
-ROLE_NAMES = {"analyst": "analyst", "manager": "programme manager", "donor": "donor", "admin": "administrator"}
+# Roles as people read them (translated where shown; the codes above never change).
+ROLE_NAMES = {
+    "analyst": N_("analyst"),
+    "manager": N_("programme manager"),
+    "donor": N_("donor"),
+    "admin": N_("administrator"),
+}
+ROLE_WITH_ARTICLE = {
+    "analyst": N_("an analyst"),
+    "manager": N_("a programme manager"),
+    "donor": N_("a donor"),
+    "admin": N_("an administrator"),
+}
 
 
 class Action(StrEnum):
@@ -45,19 +58,19 @@ class Action(StrEnum):
 
 # What each action is, as the end of "Only a programme manager may ...".
 ACTION_TEXT: dict[Action, str] = {
-    Action.VIEW_APPROVED: "see the approved data",
-    Action.VIEW_UNSUPPRESSED: "see sensitive counts unsuppressed",
-    Action.VIEW_OWN_DRAFTS: "see their own versions and the notes on them",
-    Action.VIEW_DRAFTS: "see every version, drafts included",
-    Action.UPLOAD: "upload a workbook",
-    Action.SUBMIT: "submit a version for review",
-    Action.APPROVE: "approve a version",
-    Action.RETURN: "return a version",
-    Action.DOWNLOAD: "download data",
-    Action.PREVIEW_DONOR_VIEW: "preview the donor view",
-    Action.MANAGE_ACCOUNTS: "manage accounts and roles",
-    Action.MANAGE_MAPPINGS: "save column mappings",
-    Action.MAKE_REPORTS: "make the semester report pack",
+    Action.VIEW_APPROVED: N_("see the approved data"),
+    Action.VIEW_UNSUPPRESSED: N_("see sensitive counts unsuppressed"),
+    Action.VIEW_OWN_DRAFTS: N_("see their own versions and the notes on them"),
+    Action.VIEW_DRAFTS: N_("see every version, drafts included"),
+    Action.UPLOAD: N_("upload a workbook"),
+    Action.SUBMIT: N_("submit a version for review"),
+    Action.APPROVE: N_("approve a version"),
+    Action.RETURN: N_("return a version"),
+    Action.DOWNLOAD: N_("download data"),
+    Action.PREVIEW_DONOR_VIEW: N_("preview the donor view"),
+    Action.MANAGE_ACCOUNTS: N_("manage accounts and roles"),
+    Action.MANAGE_MAPPINGS: N_("save column mappings"),
+    Action.MAKE_REPORTS: N_("make the semester report pack"),
 }
 
 _READ = frozenset({Action.VIEW_APPROVED, Action.DOWNLOAD})
@@ -90,27 +103,40 @@ def roles_allowed(action: Action) -> list[str]:
 
 
 def role_name(role: str | None) -> str:
-    """A role as people say it: 'programme manager', 'administrator'; 'no role' for None."""
-    return ROLE_NAMES.get(role or "", "no role")
+    """A role as people say it: 'programme manager', 'administrator'; 'no role' for None (in the language)."""
+    return _(ROLE_NAMES.get(role or "", N_("no role")))
 
 
-def _article(name: str) -> str:
+def _article(role: str) -> str:
+    """A role with its article: 'an analyst', 'a programme manager' (in the language)."""
+    if role in ROLE_WITH_ARTICLE:
+        return _(ROLE_WITH_ARTICLE[role])
+    name = role_name(role)
     return ("an " if name[0] in "aeiou" else "a ") + name
+
+
+def _either(names: list[str]) -> str:
+    """'a, b or c' in the language."""
+    if len(names) < 2:
+        return "".join(names)
+    return _("{some} or {last}").format(some=", ".join(names[:-1]), last=names[-1])
 
 
 def refusal(identity: Identity | None, action: Action, what: str = "") -> str:
     """The sentence that says who may do an action and who tried, e.g. 'Only a programme manager may approve
     a version (000003); ana@example.org is signed in as an analyst.'"""
-    names = [_article(ROLE_NAMES[r]) for r in roles_allowed(action)]
-    who = (
-        "Only " + (" or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)) if names else "Nobody"
-    )
-    doing = ACTION_TEXT[action] + (f" ({what})" if what else "")
+    names = [_article(r) for r in roles_allowed(action)]
+    who = _("Only {roles}").format(roles=_either(names)) if names else _("Nobody")
+    doing = _(ACTION_TEXT[action]) + (f" ({what})" if what else "")
     if identity is None or identity.method == "public":
-        return f"{who} may {doing}; sign in first."
+        return _("{who} may {action}; sign in first.").format(who=who, action=doing)
     if identity.role is None:
-        return f"{who} may {doing}; {identity.email} has no role yet: ask an administrator for one."
-    return f"{who} may {doing}; {identity.email} is signed in as {_article(role_name(identity.role))}."
+        return _("{who} may {action}; {email} has no role yet: ask an administrator for one.").format(
+            who=who, action=doing, email=identity.email
+        )
+    return _("{who} may {action}; {email} is signed in as {role}.").format(
+        who=who, action=doing, email=identity.email, role=_article(identity.role), name=role_name(identity.role)
+    )  # {name}: the role without its article, for languages that say it so
 
 
 def require(identity: Identity | None, action: Action, what: str = "") -> None:

@@ -74,7 +74,7 @@ class Sessions:
 
     def unsign(self, value: str | None) -> str | None:
         """The token of a cookie value whose signature is right, else None."""
-        token, _, mac = (value if isinstance(value, str) else "").rpartition(".")
+        token, _dot, mac = (value if isinstance(value, str) else "").rpartition(".")
         good = hmac.new(self._key, token.encode(), hashlib.sha256).hexdigest()
         return token if token and hmac.compare_digest(mac, good) else None
 

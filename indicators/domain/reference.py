@@ -106,6 +106,7 @@ BENEFICIARY_ALIASES: dict[str, str] = {
     "macedoine du nord": "MKD",
     "macedoine": "MKD",
     "serbie": "SRB",
+    "regionale": "REG",
     "balkans occidentaux": "REG",
 }
 
@@ -142,3 +143,30 @@ SEX_VALUES = ("total", "female", "male")
 ACTIVITY_STATUSES = ("planned", "ongoing", "completed", "postponed", "cancelled")
 YES_NO = ("yes", "no")
 SUBMISSION_STATUSES = ("draft", "submitted", "approved", "returned")
+
+# French words for the allowed values above (the template's words in French, and other spellings seen in
+# sheets), read as the English value after ``fold``; keyed by the English value.
+CHOICE_ALIASES: dict[str, tuple[str, ...]] = {
+    "objective": ("objectif", "objectif global"),
+    "outcome": ("effet", "résultat"),
+    "output": ("produit", "extrant"),
+    "count": ("nombre", "effectif", "comptage"),
+    "percentage": ("pourcentage", "taux"),
+    "milestone": ("jalon", "étape"),
+    "qualitative": ("qualitatif", "qualitative"),
+    "increase": ("hausse", "augmentation", "croissant"),
+    "decrease": ("baisse", "diminution", "décroissant"),
+    "sum": ("somme",),
+    "ratio": ("ratio", "rapport"),
+    "count_meeting_target": ("nombre atteignant la cible",),
+    "none": ("aucune", "aucun", "sans"),
+    "sex": ("sexe",),
+    "total": ("total", "ensemble"),
+    "female": ("femme", "femmes", "féminin", "f"),
+    "male": ("homme", "hommes", "masculin", "h"),
+    "planned": ("prévue", "prévu", "planifiée"),
+    "ongoing": ("en cours",),
+    "completed": ("réalisée", "réalisé", "achevée", "terminée"),
+    "postponed": ("reportée", "reporté"),
+    "cancelled": ("annulée", "annulé"),
+}

@@ -345,6 +345,55 @@ TABLES_BY_SHEET: dict[str, Table] = {t.sheet: t for t in TABLES}
 INSTRUCTIONS_SHEET = "Instructions"
 LISTS_SHEET = "Lists"
 
+# French names the template is written with in French, and other French spellings seen in sheets; they are
+# read as the English ones (compared after ``reference.fold``). Keyed by sheet name and by column name.
+SHEET_ALIASES: dict[str, tuple[str, ...]] = {
+    "Results": ("Résultats",),
+    "Indicators": ("Indicateurs",),
+    "Baselines": ("Valeurs de référence", "Références"),
+    "Targets": ("Cibles",),
+    "Values": ("Valeurs", "Valeurs réalisées"),
+    "Activities": ("Activités",),
+    "Meetings": ("Réunions",),
+    "Instructions": ("Mode d'emploi",),
+    "Lists": ("Listes",),
+}
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "indicator_id": ("ID de l'indicateur", "Indicateur", "Code de l'indicateur", "ID indicateur"),
+    "beneficiary": ("Bénéficiaire", "Pays", "Code du bénéficiaire"),
+    "semester": ("Semestre", "Période", "ID du semestre"),
+    "result_id": ("ID du résultat", "Résultat", "Code du résultat"),
+    "level": ("Niveau",),
+    "parent_id": ("ID du parent", "Parent"),
+    "title": ("Titre", "Intitulé"),
+    "unit": ("Unité",),
+    "measure": ("Mesure", "Type de mesure"),
+    "direction": ("Sens", "Sens souhaité"),
+    "cumulative": ("Cumulatif", "Cumulé"),
+    "aggregation": ("Agrégation",),
+    "sensitive": ("Sensible",),
+    "disaggregation": ("Ventilation", "Désagrégation"),
+    "definition": ("Définition",),
+    "source": ("Sources de vérification", "Source", "Moyens de vérification"),
+    "value": ("Valeur",),
+    "year": ("Année",),
+    "note": ("Note", "Remarque"),
+    "adopted_at": ("Adoptée à la réunion", "Adopté à la réunion", "Réunion"),
+    "sex": ("Sexe", "Genre"),
+    "numerator": ("Numérateur",),
+    "denominator": ("Dénominateur",),
+    "comment": ("Commentaire", "Explication"),
+    "activity_id": ("ID de l'activité", "Activité", "Code de l'activité"),
+    "status": ("Statut", "État"),
+    "notes": ("Notes", "Remarques"),
+    "number": ("Numéro", "Numéro de la réunion", "N°"),
+    "date": ("Date",),
+    "place": ("Lieu",),
+    "semester_assessed": ("Semestre évalué",),
+    "semester_adopted": ("Semestre adopté",),
+    "illustrative": ("Fictive", "Illustratif"),
+}
+
 
 @dataclass(frozen=True)
 class Programme:

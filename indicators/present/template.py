@@ -4,6 +4,11 @@ Sheets: "Instructions" first, then one sheet per table of ``schema.TABLES`` (hea
 each column's help as a note), and a hidden "Lists" sheet holding the allowed values that the drop-down
 lists refer to. Drop-downs warn rather than stop, so pasted data still goes in and the validator reports it.
 Every text is written as text: a title such as "=1+1" or "+381 ..." is never turned into a formula.
+
+The workbook is written in the current language: in French its sheets, headers, drop-down words (``oui``,
+``cumulatif`` ...) and instructions are French, and the validator reads them back (``schema.SHEET_ALIASES``,
+``schema.HEADER_ALIASES``, ``reference.CHOICE_ALIASES`` and the catalogues). Identifiers (IND-01, ALB,
+2025NovS1) and the data (titles, comments) are written as they are.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from openpyxl.xml.functions import tostring
 
 from indicators.domain import reference as ref
 from indicators.domain import schema
+from indicators.domain.i18n import N_, _
 from indicators.domain.periods import Semester, anchor_month, semester_from_id, semester_range
 from indicators.domain.schema import Programme, Table
 from indicators.present.export import FORMULA_STARTS
@@ -35,7 +41,30 @@ CORE_PROPERTIES = "docProps/core.xml"
 VALIDATION_LAST_ROW = 5000
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
 DATE_FORMAT = "yyyy-mm-dd"
-AUTHOR = "Monitoring template"
+AUTHOR = "Monitoring template"  # the document's creator (a fixed property); comments are signed in the language
+
+# The template's names, in the catalogue so that the workbook is written in the reader's language: sheet names,
+# headers and the words of the drop-down lists (the English text is what the validator stores).
+TEMPLATE_WORDS = (
+    N_("Results"), N_("Indicators"), N_("Baselines"), N_("Targets"), N_("Values"), N_("Activities"), N_("Meetings"),
+    N_("Instructions"), N_("Lists"), N_("Result ID"), N_("Level"), N_("Parent ID"), N_("Title"), N_("Indicator ID"),
+    N_("Unit"), N_("Measure"), N_("Direction"), N_("Cumulative"), N_("Aggregation"), N_("Sensitive"),
+    N_("Disaggregation"), N_("Definition"), N_("Means of verification"), N_("Beneficiary"), N_("Value"), N_("Year"),
+    N_("Note"), N_("Semester"), N_("Adopted at meeting"), N_("Sex"), N_("Numerator"), N_("Denominator"),
+    N_("Comment"), N_("Source"), N_("Activity ID"), N_("Status"), N_("Notes"), N_("Number"), N_("Date"),
+    N_("Place"), N_("Semester assessed"), N_("Semester adopted"), N_("Illustrative"), N_("objective"),
+    N_("outcome"), N_("output"), N_("count"), N_("percentage"), N_("milestone"), N_("qualitative"), N_("increase"),
+    N_("decrease"), N_("sum"), N_("ratio"), N_("count_meeting_target"), N_("none"), N_("sex"), N_("total"),
+    N_("female"), N_("male"), N_("planned"), N_("ongoing"), N_("completed"), N_("postponed"), N_("cancelled"),
+    N_("yes"), N_("no"),
+)  # fmt: skip
+COMMENT_AUTHOR = N_("Monitoring template")
+
+
+def sheet_title(name: str) -> str:
+    """A sheet's name in the workbook, in the current language (Excel allows 31 characters)."""
+    return _(name)[:31]
+
 
 # Column widths (characters) by kind, widened for a longer header.
 KIND_WIDTHS: dict[str, int] = {
@@ -84,16 +113,17 @@ def list_semesters(lists_from: Programme | None) -> list[str]:
 
 
 def workbook_lists(lists_from: Programme | None) -> dict[str, list[str]]:
-    """The allowed values of each drop-down list, by list name, as written on the Lists sheet."""
+    """The allowed values of each drop-down list, by list name, as written on the Lists sheet (words in the
+    current language; codes and identifiers as they are)."""
     lists: dict[str, list[str]] = {
         "beneficiary": list(ref.BENEFICIARY_CODES),
         "semester": list_semesters(lists_from),
-        "yesno": list(ref.YES_NO),
+        "yesno": [_(word) for word in ref.YES_NO],
     }
     for table in schema.TABLES:
         for column in table.columns:
             if column.kind == "choice":
-                lists.setdefault(column.name, list(column.choices))
+                lists.setdefault(column.name, [_(choice) for choice in column.choices])
     if lists_from is not None:
         lists["indicator_id"] = [str(v) for v in lists_from.indicators["indicator_id"].dropna().unique()]
         lists["result_id"] = [str(v) for v in lists_from.results["result_id"].dropna().unique()]
@@ -114,12 +144,12 @@ def drop_down_list(table: Table, column: schema.Column) -> str | None:
 
 
 def _column_width(table: Table, column: schema.Column) -> int:
-    return max(len(column.header) + 3, WIDE_COLUMNS.get(column.name, KIND_WIDTHS[column.kind]))
+    return max(len(_(column.header)) + 3, WIDE_COLUMNS.get(column.name, KIND_WIDTHS[column.kind]))
 
 
 def _write_lists(wb: Workbook, lists: dict[str, list[str]]) -> dict[str, str]:
     """Write the hidden Lists sheet; the range formula of each list, by list name."""
-    ws = wb.create_sheet(schema.LISTS_SHEET)
+    ws = wb.create_sheet(sheet_title(schema.LISTS_SHEET))
     ws.sheet_state = "hidden"
     ranges = {}
     for col, (name, values) in enumerate(lists.items(), start=1):
@@ -128,18 +158,18 @@ def _write_lists(wb: Workbook, lists: dict[str, list[str]]) -> dict[str, str]:
         for row, value in enumerate(values, start=2):
             safe_cell_text(ws.cell(row=row, column=col), value)
         ws.column_dimensions[letter].width = max(12, max(len(v) for v in values) + 2)
-        ranges[name] = f"{quote_sheetname(schema.LISTS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
+        ranges[name] = f"{quote_sheetname(ws.title)}!${letter}$2:${letter}${len(values) + 1}"
     return ranges
 
 
 def _write_headers(ws: Worksheet, table: Table) -> None:
     for col, column in enumerate(table.columns, start=1):
-        cell = safe_cell_text(ws.cell(row=1, column=col), column.header)
+        cell = safe_cell_text(ws.cell(row=1, column=col), _(column.header))
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="top", wrap_text=True)
         note = _column_note(column)
-        comment = Comment(note, AUTHOR)
+        comment = Comment(note, _(COMMENT_AUTHOR))
         comment.width, comment.height = 300, 40 + 15 * (len(note) // 40)
         cell.comment = comment
         ws.column_dimensions[get_column_letter(col)].width = _column_width(table, column)
@@ -147,13 +177,14 @@ def _write_headers(ws: Worksheet, table: Table) -> None:
 
 
 def _column_note(column: schema.Column) -> str:
-    parts = [column.header + (" (required)" if column.required else " (optional)")]
+    header = _(column.header)
+    parts = [(_("{header} (required)") if column.required else _("{header} (optional)")).format(header=header)]
     if column.help:
-        parts.append(column.help)
+        parts.append(_(column.help))
     if column.choices and column.kind == "choice":
-        parts.append("Allowed: " + ", ".join(column.choices) + ".")
+        parts.append(_("Allowed: {values}.").format(values=", ".join(_(choice) for choice in column.choices)))
     if column.default:
-        parts.append(f"Empty means {column.default}.")
+        parts.append(_("Empty means {value}.").format(value=_(column.default)))
     return "\n".join(parts)
 
 
@@ -169,8 +200,10 @@ def _add_validations(ws: Worksheet, table: Table, ranges: dict[str, str], last_r
             allow_blank=True,
             showErrorMessage=True,
             errorStyle="warning",
-            errorTitle=f"{column.header}: value not in the list",
-            error=f"{column.header} takes a value from the list; the upload check will report any other value.",
+            errorTitle=_("{header}: value not in the list").format(header=_(column.header)),
+            error=_("{header} takes a value from the list; the upload check will report any other value.").format(
+                header=_(column.header)
+            ),
             showInputMessage=False,
         )
         validation.add(f"{letter}2:{letter}{last_row}")
@@ -178,11 +211,14 @@ def _add_validations(ws: Worksheet, table: Table, ranges: dict[str, str], last_r
 
 
 def _cell_value(column: schema.Column, value: object) -> object:
-    """What to write for one frame value: numbers as numbers, yes/no as words, dates as dates, NA as empty."""
+    """What to write for one frame value: numbers as numbers, yes/no and choices as words of the language,
+    dates as dates, NA as empty."""
     if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return None
     if column.kind == "yesno":
-        return "yes" if bool(value) else "no"
+        return _("yes") if bool(value) else _("no")
+    if column.kind == "choice" and str(value) in column.choices:
+        return _(str(value))
     if column.kind == "date":
         return pd.Timestamp(value).date()  # type: ignore[arg-type]
     if column.kind in ("number", "integer", "value"):
@@ -196,14 +232,14 @@ def _values_cell(row: pd.Series, measures: dict[str, str]) -> object:
     measure = measures.get(str(row["indicator_id"]))
     value = _cell_value(schema.VALUES.column("value"), row["value"])
     if measure == "milestone" and value is not None:
-        return "yes" if value == 1 else "no"
+        return _("yes") if value == 1 else _("no")
     if value is None and not pd.isna(row["text"]):
         return str(row["text"])
     return value
 
 
 def _write_rows(ws: Worksheet, table: Table, frame: pd.DataFrame, measures: dict[str, str]) -> None:
-    for r, (_, row) in enumerate(frame.iterrows(), start=2):
+    for r, (_index, row) in enumerate(frame.iterrows(), start=2):
         for c, column in enumerate(table.columns, start=1):
             if table.name == "values" and column.name == "value":
                 value = _values_cell(row, measures)
@@ -225,39 +261,47 @@ def instructions_paragraphs(illustrative: bool = False) -> list[tuple[str, str]]
     anchor = anchor_month()
     s1, s2 = Semester(2025, 1, anchor), Semester(2024, 2, anchor)
     lines: list[tuple[str, str]] = [
-        ("title", "Monitoring workbook"),
-        ("text", ref.PROGRAMME_TITLE),
+        ("title", _("Monitoring workbook")),
+        ("text", _(ref.PROGRAMME_TITLE)),
     ]
     if illustrative:
-        lines.append(("notice", ref.ILLUSTRATIVE_NOTICE))
+        lines.append(("notice", _(ref.ILLUSTRATIVE_NOTICE)))
     lines += [
-        ("text", "This workbook carries the programme's monitoring data: the results chain, indicators, baselines, "
-                 "targets, reported values, the work plan and the Steering Committee meetings. Each sheet is one "
-                 "table with one row per fact. Keep the headers in row 1 as they are; a note on each header says "
-                 "what the column takes. Drop-down lists offer the allowed values; another value gives a warning "
-                 "and is reported by the upload check."),
-        ("heading", "Semesters"),
-        ("text", f"The programme reports by semester. Each semester has an identifier made of the year it ends, "
-                 f"{s1.id[4:7]} (the month the programme year starts) and S1 (first half) or S2 (second half): "
-                 f"{s1.id} is {s1.label} and {s2.id} is {s2.label}. You may "
-                 f"also write the label (for example '{s1.label}') or any date inside the semester "
-                 f"(for example {s1.start.replace(day=15).isoformat()})."),
-        ("heading", "Beneficiaries"),
-        ("text", "Write the code: " + ", ".join(f"{b.code} ({b.name})" for b in ref.BENEFICIARIES)
-                 + ". Common names such as 'Albania' or 'Srbija' are accepted."),
-        ("text", ref.KOSOVO_FOOTNOTE),
+        ("text", _("This workbook carries the programme's monitoring data: the results chain, indicators, "
+                   "baselines, targets, reported values, the work plan and the Steering Committee meetings. Each "
+                   "sheet is one table with one row per fact. Keep the headers in row 1 as they are; a note on each "
+                   "header says what the column takes. Drop-down lists offer the allowed values; another value "
+                   "gives a warning and is reported by the upload check.")),
+        ("heading", _("Semesters")),
+        ("text", _("The programme reports by semester. Each semester has an identifier made of the year it ends, "
+                   "{month} (the month the programme year starts) and S1 (first half) or S2 (second half): "
+                   "{first} is {first_label} and {second} is {second_label}. You may also write the label (for "
+                   "example '{first_label}') or any date inside the semester (for example {day}).").format(
+                       month=s1.id[4:7], first=s1.id, first_label=s1.label, second=s2.id, second_label=s2.label,
+                       day=s1.start.replace(day=15).isoformat())),
+        ("heading", _("Beneficiaries")),
+        ("text", _("Write the code: {codes}. Common names such as 'Albania' or 'Srbija' are accepted.").format(
+                     codes=", ".join(f"{b.code} ({ref.beneficiary_name(b.code)})" for b in ref.BENEFICIARIES))),
+        ("text", _(ref.KOSOVO_FOOTNOTE)),
     ]  # fmt: skip
     for table in schema.TABLES:
-        lines.append(("heading", f"Sheet “{table.sheet}”"))
-        lines.append(("text", f"{table.help} Key: " + ", ".join(table.column(k).header for k in table.key) + "."))
+        lines.append(("heading", _("Sheet “{sheet}”").format(sheet=sheet_title(table.sheet))))
+        lines.append(
+            (
+                "text",
+                _("{help} Key: {columns}.").format(
+                    help=_(table.help), columns=", ".join(_(table.column(k).header) for k in table.key)
+                ),
+            )
+        )
         for column in table.columns:
             lines.append(("text", "• " + _column_note(column).replace("\n", " — ", 1).replace("\n", " ")))
     lines += [
-        ("heading", "How to submit"),
-        ("text", "Save the workbook as .xlsx (not .xls or .csv) and upload it on the dashboard's upload page. The "
-                 "check lists every problem at once by sheet, row and column. Correct them and upload again, or "
-                 "submit the version for review; the data reaches the donors' views only once a reviewer has "
-                 "approved it. Only the rows you upload change: rows with the same key replace earlier ones."),
+        ("heading", _("How to submit")),
+        ("text", _("Save the workbook as .xlsx (not .xls or .csv) and upload it on the dashboard's upload page. "
+                   "The check lists every problem at once by sheet, row and column. Correct them and upload again, "
+                   "or submit the version for review; the data reaches the donors' views only once a reviewer has "
+                   "approved it. Only the rows you upload change: rows with the same key replace earlier ones.")),
     ]  # fmt: skip
     return lines
 
@@ -297,13 +341,13 @@ def write_workbook(programme: Programme | None, lists_from: Programme | None = N
     wb.properties.modified = FIXED_TIME
     illustrative = programme is not None and bool(programme.meetings["illustrative"].fillna(False).any())
     instructions = wb.active
-    instructions.title = schema.INSTRUCTIONS_SHEET
+    instructions.title = sheet_title(schema.INSTRUCTIONS_SHEET)
     _write_instructions(instructions, illustrative)
     measures: dict[str, str] = {}
     for source in (lists_from, programme):
         if source is not None:
             measures |= dict(zip(source.indicators["indicator_id"], source.indicators["measure"], strict=True))
-    sheets = [wb.create_sheet(table.sheet) for table in schema.TABLES]
+    sheets = [wb.create_sheet(sheet_title(table.sheet)) for table in schema.TABLES]
     ranges = _write_lists(wb, workbook_lists(lists_from))
     for ws, table in zip(sheets, schema.TABLES, strict=True):
         _write_headers(ws, table)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from indicators.domain.i18n import _
+
 SPACES = "\u00a0\u202f\u2009\u2007 \t"
 _SPACE_RE = re.compile(f"[{SPACES}]")
 _PLAIN_NUMBER_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -29,7 +31,7 @@ def number_from_text(text: str, allow_percent: bool = False) -> tuple[float, str
     """A number from a cell's text, normalising spaces, comma decimals, separators and a percent sign."""
     raw = text.strip()
     cleaned = _SPACE_RE.sub("", raw)
-    notes = ["spaces removed"] if cleaned != raw else []
+    notes = [_("spaces removed")] if cleaned != raw else []
     percent = cleaned.endswith("%")
     if percent:
         cleaned = cleaned[:-1]
@@ -41,28 +43,30 @@ def number_from_text(text: str, allow_percent: bool = False) -> tuple[float, str
         or (_THOUSANDS_COMMA_RE.match(cleaned) and "." in cleaned)
     ):
         value = float(cleaned.replace(",", ""))
-        notes.append("comma read as a thousands separator")
+        notes.append(_("comma read as a thousands separator"))
     elif _THOUSANDS_DOT_RE.match(cleaned) and (cleaned.count(".") >= 2 or "," in cleaned):
         value = float(cleaned.replace(".", "").replace(",", "."))
-        notes.append("dot read as a thousands separator and comma as the decimal mark")
+        notes.append(_("dot read as a thousands separator and comma as the decimal mark"))
     elif _THOUSANDS_COMMA_RE.match(cleaned):
         raise CellError(
-            "a number without ambiguity: a comma followed by three digits could be a decimal mark or a "
-            "thousands separator; write 1234 or 1.234"
+            _(
+                "a number without ambiguity: a comma followed by three digits could be a decimal mark or a "
+                "thousands separator; write 1234 or 1.234"
+            )
         )
     elif _DECIMAL_COMMA_RE.match(cleaned):
         value = float(cleaned.replace(",", "."))
-        notes.append("comma read as the decimal mark")
+        notes.append(_("comma read as the decimal mark"))
     else:
-        raise CellError("a number")
+        raise CellError(_("a number"))
     if percent:
         if not allow_percent:
-            raise CellError("a plain number without a percent sign")
-        notes.append("percent sign removed (percentages are written 0-100)")
+            raise CellError(_("a plain number without a percent sign"))
+        notes.append(_("percent sign removed (percentages are written 0-100)"))
     if value != value or value in (float("inf"), float("-inf")):
-        raise CellError("a finite number")
+        raise CellError(_("a finite number"))
     shown = str(int(value)) if value == int(value) and abs(value) < 1e15 else repr(value)
-    note = f"read as {shown} ({'; '.join(notes)})" if notes else None
+    note = _("read as {value} ({how})").format(value=shown, how="; ".join(notes)) if notes else None
     return value, note
 
 
@@ -70,18 +74,18 @@ def integer_from_text(text: str) -> tuple[int, str | None]:
     """A whole number from a cell's text."""
     value, note = number_from_text(text)
     if value != int(value):
-        raise CellError("a whole number")
+        raise CellError(_("a whole number"))
     return int(value), note
 
 
 def yes_no_from_text(text: str) -> tuple[bool, str | None]:
-    """True or False from yes/no (and true/false, 1/0) in a cell."""
+    """True or False from yes/no (and true/false, 1/0; oui/non as written in the template in French) in a cell."""
     folded = text.strip().lower()
     if folded in YES:
-        return True, None if folded in ("yes", "true", "1") else "read as yes"
+        return True, None if folded in ("yes", "true", "1", "oui") else _("read as yes")
     if folded in NO:
-        return False, None if folded in ("no", "false", "0") else "read as no"
-    raise CellError("yes or no")
+        return False, None if folded in ("no", "false", "0", "non") else _("read as no")
+    raise CellError(_("yes or no"))
 
 
 def excel_serial_date(value: float) -> dt.date:
@@ -99,20 +103,22 @@ def date_from_text(text: str) -> tuple[dt.date, str | None]:
     iso = _ISO_RE.match(raw)
     dmy = _DMY_RE.match(raw)
     if dmy and dmy[2] == "/" and int(dmy[1]) <= 12 and int(dmy[3]) <= 12 and dmy[1] != dmy[3]:
-        raise CellError(f"an unambiguous date: {raw} could be day/month or month/day; write it as YYYY-MM-DD")
+        raise CellError(
+            _("an unambiguous date: {text} could be day/month or month/day; write it as YYYY-MM-DD").format(text=raw)
+        )
     try:
         if iso:
             return dt.date(int(iso[1]), int(iso[2]), int(iso[3])), None
         if dmy:
             a, b, year = int(dmy[1]), int(dmy[3]), int(dmy[4])
             if dmy[2] == "/" and b > 12:  # month/day/year
-                return dt.date(year, a, b), "read as month/day/year"
-            return dt.date(year, b, a), "read as day/month/year"
+                return dt.date(year, a, b), _("read as month/day/year")
+            return dt.date(year, b, a), _("read as day/month/year")
     except ValueError:
-        raise CellError("a real date (YYYY-MM-DD)") from None
+        raise CellError(_("a real date (YYYY-MM-DD)")) from None
     if _PLAIN_NUMBER_RE.match(raw):
         serial = float(raw)
         if 20000 <= serial <= 80000 and serial == int(serial):
             day = excel_serial_date(serial)
-            return day, f"the number {raw} read as the Excel date {day.isoformat()}"
-    raise CellError("a date written YYYY-MM-DD")
+            return day, _("the number {number} read as the Excel date {date}").format(number=raw, date=day.isoformat())
+    raise CellError(_("a date written YYYY-MM-DD"))

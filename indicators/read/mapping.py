@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.domain import reference as ref
+from indicators.domain.i18n import N_, _
 from indicators.domain.periods import PeriodError, Semester, anchor_month, parse_semester
 from indicators.domain.problems import ERROR, WARNING, Problem, ProjectError, quote
 from indicators.domain.schema import VALUES
@@ -63,17 +64,35 @@ HEADER_SEARCH_ROWS = 30
 NEAR_MATCH = 0.75  # difflib ratio of folded titles from which a title is suggested
 MAX_PROBLEMS = 100  # per rule and sheet
 
-# Header spellings recognised as each field (folded; a header containing one of these words is taken).
+# Header spellings recognised as each field, in English and French (folded; a header containing one of these
+# words is taken).
 HEADER_WORDS: dict[str, tuple[str, ...]] = {
-    "indicator": ("indicator id", "indicator", "indicator code", "indicator name", "ind id", "kpi", "ind"),
-    "beneficiary": ("beneficiary", "country", "economy", "beneficiary code", "jurisdiction", "administration"),
-    "semester": ("semester", "period", "reporting period", "semester id", "six months", "half year"),
-    "sex": ("sex", "gender", "disaggregation"),
-    "value": ("value", "actual", "achieved", "achievement", "result", "reported", "figure", "progress"),
-    "numerator": ("numerator",),
-    "denominator": ("denominator", "out of"),
-    "comment": ("comment", "comments", "notes", "note", "remarks", "explanation", "observations"),
+    "indicator": ("indicator id", "indicator", "indicator code", "indicator name", "ind id", "kpi", "ind",
+                  "indicateur", "code indicateur", "id de l indicateur"),
+    "beneficiary": ("beneficiary", "country", "economy", "beneficiary code", "jurisdiction", "administration",
+                    "beneficiaire", "pays", "economie"),
+    "semester": ("semester", "period", "reporting period", "semester id", "six months", "half year", "semestre",
+                 "periode", "periode de rapport"),
+    "sex": ("sex", "gender", "disaggregation", "sexe", "genre", "ventilation"),
+    "value": ("value", "actual", "achieved", "achievement", "result", "reported", "figure", "progress", "valeur",
+              "valeur realisee", "realise", "chiffre"),
+    "numerator": ("numerator", "numerateur"),
+    "denominator": ("denominator", "out of", "denominateur"),
+    "comment": ("comment", "comments", "notes", "note", "remarks", "explanation", "observations", "commentaire",
+                "commentaires", "remarques", "explication"),
+}  # fmt: skip
+# A field as people read it ("the indicator"), in the mapping step and on the command line.
+FIELD_WORDS: dict[str, str] = {
+    "indicator": N_("the indicator"),
+    "beneficiary": N_("the beneficiary"),
+    "semester": N_("the semester"),
+    "sex": N_("the sex"),
+    "value": N_("the value"),
+    "numerator": N_("the numerator"),
+    "denominator": N_("the denominator"),
+    "comment": N_("the comment"),
 }
+PART_WORDS: dict[str, str] = {"value": N_("value"), "numerator": N_("numerator"), "denominator": N_("denominator")}
 SUB_HEADERS: dict[str, tuple[str, str]] = {  # folded sub-header -> (field, what it fixes)
     "female": ("sex", "female"),
     "women": ("sex", "female"),
@@ -82,6 +101,14 @@ SUB_HEADERS: dict[str, tuple[str, str]] = {  # folded sub-header -> (field, what
     "men": ("sex", "male"),
     "m": ("sex", "male"),
     "total": ("sex", "total"),
+    "femmes": ("sex", "female"),
+    "femme": ("sex", "female"),
+    "hommes": ("sex", "male"),
+    "homme": ("sex", "male"),
+    "h": ("sex", "male"),
+    "numerateur": ("part", "numerator"),
+    "denominateur": ("part", "denominator"),
+    "valeur": ("part", "value"),
     "numerator": ("part", "numerator"),
     "denominator": ("part", "denominator"),
     "value": ("part", "value"),
@@ -182,35 +209,47 @@ class Mapping:
             try:
                 data = json.loads(data)
             except (ValueError, UnicodeDecodeError) as error:
-                raise MappingError(f"The mapping is not valid JSON ({error}).") from None
+                raise MappingError(_("The mapping is not valid JSON ({error}).").format(error=error)) from None
         if not isinstance(data, dict):
-            raise MappingError("The mapping must be a JSON object with 'sheets', 'header_row' and 'fields'.")
+            raise MappingError(_("The mapping must be a JSON object with 'sheets', 'header_row' and 'fields'."))
         if data.get("format", FORMAT) != FORMAT:
-            raise MappingError(f"The mapping has format {data.get('format')!r}; this version reads format {FORMAT}.")
+            raise MappingError(
+                _("The mapping has format {found}; this version reads format {format}.").format(
+                    found=repr(data.get("format")), format=FORMAT
+                )
+            )
         sheets = data.get("sheets", [data["sheet"]] if isinstance(data.get("sheet"), str) else None)
         if not isinstance(sheets, list) or not sheets or not all(isinstance(s, str) and s for s in sheets):
-            raise MappingError("The mapping's 'sheets' must be a list of sheet names, e.g. [\"Data\"].")
+            raise MappingError(_("The mapping's 'sheets' must be a list of sheet names, e.g. [\"Data\"]."))
         header_row, header_rows = data.get("header_row"), data.get("header_rows", 1)
         if not _positive_int(header_row) or not _positive_int(header_rows) or header_rows > 3:
-            raise MappingError("The mapping's 'header_row' must be a row number (1 or more); 'header_rows' 1 to 3.")
+            raise MappingError(_("The mapping's 'header_row' must be a row number (1 or more); 'header_rows' 1 to 3."))
         fields = data.get("fields", {})
         if not isinstance(fields, dict):
-            raise MappingError('The mapping\'s \'fields\' must be an object such as {"indicator": {"column": "KPI"}}.')
+            raise MappingError(
+                _('The mapping\'s \'fields\' must be an object such as {"indicator": {"column": "KPI"}}.')
+            )
         parsed: dict[str, Source] = {}
         for name, source in fields.items():
             if name not in FIELDS:
-                raise MappingError(f"The mapping names the field {name!r}; fields are {', '.join(FIELDS)}.")
+                raise MappingError(
+                    _("The mapping names the field {name}; fields are {fields}.").format(
+                        name=repr(name), fields=", ".join(FIELDS)
+                    )
+                )
             parsed[name] = _source(name, source)
         wide = data.get("wide", [])
         if not isinstance(wide, list):
-            raise MappingError('The mapping\'s \'wide\' must be a list of columns such as {"column": "S1 2025", ...}.')
+            raise MappingError(
+                _('The mapping\'s \'wide\' must be a list of columns such as {"column": "S1 2025", ...}.')
+            )
         columns = tuple(_wide_column(item) for item in wide)
         indicators = data.get("indicators", {})
         if not isinstance(indicators, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in indicators.items()
         ):
             raise MappingError(
-                'The mapping\'s \'indicators\' must map texts to indicator IDs, e.g. {"Staff trained": "IND-01"}.'
+                _('The mapping\'s \'indicators\' must map texts to indicator IDs, e.g. {"Staff trained": "IND-01"}.')
             )
         return cls(
             sheets=tuple(sheets),
@@ -233,20 +272,25 @@ class Mapping:
         needs = []
         for name in REQUIRED:
             if name not in self.fields and name not in wide_keys:
-                needs.append(NEEDS[name])
+                needs.append(_(NEEDS[name]))
         if not ({"value", "numerator"} & set(self.fields)) and not self.wide:
-            needs.append(NEEDS["value"])
+            needs.append(_(NEEDS["value"]))
         return needs
 
 
 NEEDS = {
-    "indicator": "Say which column holds the indicator (its ID or its title).",
-    "beneficiary": "Say which column holds the beneficiary, which columns are beneficiaries, or pick one "
-    "beneficiary for the whole sheet.",
-    "semester": "Say which column holds the semester, which columns are semesters, or pick one semester for "
-    "the whole sheet.",
-    "value": "Say which column holds the value (or the numerator and denominator), or which columns are "
-    "semesters or beneficiaries.",
+    "indicator": N_("Say which column holds the indicator (its ID or its title)."),
+    "beneficiary": N_(
+        "Say which column holds the beneficiary, which columns are beneficiaries, or pick one "
+        "beneficiary for the whole sheet."
+    ),
+    "semester": N_(
+        "Say which column holds the semester, which columns are semesters, or pick one semester for the whole sheet."
+    ),
+    "value": N_(
+        "Say which column holds the value (or the numerator and denominator), or which columns are "
+        "semesters or beneficiaries."
+    ),
 }
 
 
@@ -265,25 +309,40 @@ def _source(name: str, source: object) -> Source:
         if source.get("sheet_name") is True:
             return Source(sheet_name=True)
     raise MappingError(
-        f'The mapping\'s field {name!r} must be {{"column": "header"}}, {{"value": "text"}} or {{"sheet_name": true}}.'
+        _(
+            'The mapping\'s field {name} must be {{"column": "header"}}, {{"value": "text"}} or {{"sheet_name": true}}.'
+        ).format(name=repr(name))
     )
 
 
 def _wide_column(item: object) -> WideColumn:
     if not isinstance(item, dict) or not isinstance(item.get("column"), str):
         raise MappingError(
-            'Each \'wide\' entry needs a \'column\' (its header), e.g. {"column": "S1 2025", "semester": "2025NovS1"}.'
+            _(
+                'Each \'wide\' entry needs a \'column\' (its header), e.g. {"column": "S1 2025", "semester": '
+                '"2025NovS1"}.'
+            )
         )
     unknown = set(item) - {"column", "part", "semester", "beneficiary", "sex"}
     if unknown:
-        raise MappingError(f"The wide column {item['column']!r} has unknown keys: {', '.join(sorted(unknown))}.")
+        raise MappingError(
+            _("The wide column {column} has unknown keys: {keys}.").format(
+                column=repr(item["column"]), keys=", ".join(sorted(unknown))
+            )
+        )
     part = item.get("part", "value")
     if part not in PARTS:
-        raise MappingError(f"The wide column {item['column']!r} has part {part!r}; parts are {', '.join(PARTS)}.")
+        raise MappingError(
+            _("The wide column {column} has part {part}; parts are {parts}.").format(
+                column=repr(item["column"]), part=repr(part), parts=", ".join(PARTS)
+            )
+        )
     keys = {k: str(item[k]) for k in ("semester", "beneficiary", "sex") if item.get(k) is not None}
     if not keys and part == "value":
         raise MappingError(
-            f"The wide column {item['column']!r} must say which semester, beneficiary or sex it stands for."
+            _("The wide column {column} must say which semester, beneficiary or sex it stands for.").format(
+                column=repr(item["column"])
+            )
         )
     return WideColumn(column=item["column"], part=part, **keys)
 
@@ -535,14 +594,14 @@ class MappedWorkbook:
                 continue
             if problem.row is None:
                 block = self.blocks[0]
-                column, _ = block.columns.get(problem.column or "", (problem.column, None))
+                column, _letter = block.columns.get(problem.column or "", (problem.column, None))
                 out.append(_moved(problem, block.sheet, None, column))
                 continue
             block = self.blocks[max(0, bisect.bisect_right(starts, problem.row) - 1)]
             row = int(block.rows[problem.row - block.start])
             column, fixed_row = block.columns.get(problem.column or "", (None, None))
             if column is None and problem.column:
-                column = f"{problem.column} (set in the mapping)"
+                column = _("{column} (set in the mapping)").format(column=problem.column)
             moved = _moved(problem, block.sheet, fixed_row or row, column)
             if problem.code == "duplicate":
                 moved = _with_rows_located(moved, self)
@@ -566,7 +625,9 @@ def _with_rows_located(problem: Problem, mapped: MappedWorkbook) -> Problem:
 
     def where(match: re.Match) -> str:
         sheet, row = mapped.origin(int(match.group(1)))
-        return f"row {row}" if sheet == problem.sheet else f"sheet '{sheet}' row {row}"
+        if sheet == problem.sheet:
+            return _("row {row}").format(row=row)
+        return _("sheet '{sheet}' row {row}").format(sheet=sheet, row=row)
 
     return Problem(
         problem.severity,
@@ -574,7 +635,7 @@ def _with_rows_located(problem: Problem, mapped: MappedWorkbook) -> Problem:
         problem.row,
         problem.column,
         problem.found,
-        re.sub(r"\brow (\d+)\b", where, problem.expected),
+        re.sub(r"\b(?:row|ligne) (\d+)\b", where, problem.expected),
         problem.code,
     )
 
@@ -599,9 +660,10 @@ def apply_mapping(raw: RawWorkbook, mapping: Mapping, indicators: pd.DataFrame) 
                     name,
                     None,
                     None,
-                    "no such sheet",
-                    f"a sheet named '{name}', as the mapping says "
-                    f"(the workbook has {', '.join(repr(s) for s in raw.sheets)})",
+                    _("no such sheet"),
+                    _("a sheet named '{name}', as the mapping says (the workbook has {sheets})").format(
+                        name=name, sheets=", ".join(repr(s) for s in raw.sheets)
+                    ),
                     "mapping-sheet-missing",
                 )
             )
@@ -659,9 +721,11 @@ def _missing_columns(sheet: str, mapping: Mapping, by_label: dict[str, HeaderCel
             sheet,
             mapping.header_row,
             column,
-            "no such column",
-            f"a column headed '{column}' in row {mapping.header_row}, as the mapping says (for the {name}); "
-            "choose the header row and columns again",
+            _("no such column"),
+            _(
+                "a column headed '{column}' in row {row}, as the mapping says (for {field}); "
+                "choose the header row and columns again"
+            ).format(column=column, row=mapping.header_row, field=_(FIELD_WORDS.get(name, name))),
             "mapping-column-missing",
         )
         for name, column in named
@@ -680,8 +744,8 @@ def _unmapped_columns(sheet: str, data: pd.DataFrame, cells: list[HeaderCell], m
             sheet,
             mapping.header_row,
             cell.label,
-            f"a column with data that the mapping does not read ({quote(cell.label)})",
-            "every column with values in the mapping; this column was not read",
+            _("a column with data that the mapping does not read ({column})").format(column=quote(cell.label)),
+            _("every column with values in the mapping; this column was not read"),
             "unmapped-column",
         )
         for cell in cells
@@ -737,7 +801,7 @@ def _sheet_pieces(
             fields[FIELDS[wide.part]] = data[found.letter]
             where[FIELDS[wide.part]] = (found.label, None)
         frame = _frame(fields, data.index)
-        filled = [FIELDS[w.part] for w, _ in members]
+        filled = [FIELDS[w.part] for w, _found in members]
         frame = frame[frame[filled].notna().any(axis=1)]
         pieces.append((frame.assign(_row=frame.index), where))
     return pieces
@@ -796,8 +860,10 @@ def _to_confirm(
                     int(row),
                     found.label,
                     quote(text),
-                    f"an indicator ID or title; it looks like {match.suggestion} ('{match.title}'): confirm it in "
-                    'the mapping step (or add it to the mapping\'s "indicators")',
+                    _(
+                        "an indicator ID or title; it looks like {indicator} ('{title}'): confirm it in "
+                        'the mapping step (or add it to the mapping\'s "indicators")'
+                    ).format(indicator=match.suggestion, title=match.title),
                     "indicator-to-confirm",
                 )
             )
@@ -815,8 +881,8 @@ def _sheet_problems(sheet: RawSheet, data: pd.DataFrame, cells: list[HeaderCell]
                 sheet.name,
                 None,
                 None,
-                "a hidden sheet",
-                "visible sheets; its rows were read all the same",
+                _("a hidden sheet"),
+                _("visible sheets; its rows were read all the same"),
                 "hidden-sheet",
             )
         )
@@ -875,9 +941,13 @@ def suggest_mapping(
     """
     candidates = sheets_with_data(raw)
     if sheet is not None and sheet not in raw.sheets:
-        raise MappingError(f"The workbook has no sheet named '{sheet}'; its sheets are {', '.join(raw.sheets)}.")
+        raise MappingError(
+            _("The workbook has no sheet named '{sheet}'; its sheets are {sheets}.").format(
+                sheet=sheet, sheets=", ".join(raw.sheets)
+            )
+        )
     if not candidates:
-        raise MappingError("The workbook has no filled cells on any sheet.")
+        raise MappingError(_("The workbook has no filled cells on any sheet."))
     proposals = {}
     for name in dict.fromkeys([sheet, *candidates] if sheet else candidates):
         grid = sheet_grid(raw.sheets[name])
@@ -887,7 +957,7 @@ def suggest_mapping(
         score = sum(_field_of(c.label) is not None or wide_meaning(c) is not None for c in cells)
         proposals[name] = (score, len(grid), row, rows, cells, grid)
     chosen = sheet or max(proposals, key=lambda n: (proposals[n][0], proposals[n][1]))
-    _, _, header_row, header_rows, cells, grid = proposals[chosen]
+    _sheet, _name, header_row, header_rows, cells, grid = proposals[chosen]
     sheets = [chosen]
     if ref.beneficiary_code(chosen):  # one sheet per beneficiary, all alike
         labels = [ref.fold(c.label) for c in cells]
@@ -910,7 +980,7 @@ def suggest_mapping(
         name = _field_of(cell.label)
         if name is not None and name not in fields:
             fields[name] = Source(column=cell.label)
-            recognised[cell.label] = f"the {name}"
+            recognised[cell.label] = _(FIELD_WORDS[name])
     wide_keys = {k for w in wide for k in w.keys}
     if "beneficiary" not in fields and "beneficiary" not in wide_keys and ref.beneficiary_code(chosen):
         fields["beneficiary"] = Source(sheet_name=True)
@@ -940,13 +1010,13 @@ def suggest_mapping(
 def _describe(wide: WideColumn) -> str:
     words = []
     if wide.semester:
-        words.append(f"the semester {wide.semester}")
+        words.append(_("the semester {semester}").format(semester=wide.semester))
     if wide.beneficiary:
-        words.append(f"the beneficiary {ref.beneficiary_name(wide.beneficiary)}")
+        words.append(_("the beneficiary {name}").format(name=ref.beneficiary_name(wide.beneficiary)))
     if wide.sex:
-        words.append(wide.sex)
+        words.append(_(wide.sex))
     if wide.part != "value":
-        words.append(wide.part)
+        words.append(_(PART_WORDS.get(wide.part, wide.part)))
     return ", ".join(words)
 
 

@@ -16,6 +16,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import copy_context
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -24,16 +25,18 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from indicators.domain.i18n import N_, _
 from indicators.domain.problems import ERROR, WARNING, Problem, UnreadableWorkbook, quote
-from indicators.domain.schema import TABLES
+from indicators.domain.schema import SHEET_ALIASES, TABLES
 from indicators.domain.settings import setting_float
 from indicators.read.safety import ZipSummary, check_upload, column_letters, column_number, holds
 
 T = TypeVar("T")
 STRING = pd.StringDtype()
 MAX_PROBLEMS_PER_RULE = 100  # per sheet; the rest are counted in one further problem
-TABLE_SHEETS = frozenset(t.sheet.strip().casefold() for t in TABLES)
-RECALCULATE = "a value; open the file in Excel, let it calculate (F9), save it and upload it again"
+# Sheets read in full: the tables' names in English and French (as the template in French writes them).
+TABLE_SHEETS = frozenset(name.strip().casefold() for t in TABLES for name in (t.sheet, *SHEET_ALIASES.get(t.sheet, ())))
+RECALCULATE = N_("a value; open the file in Excel, let it calculate (F9), save it and upload it again")
 
 _PREFIX = re.compile(rb"<(\w+:)?worksheet\b")
 _ATTR_REF = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')  # \s: not a prefixed q:r="..." that calamine ignores
@@ -78,10 +81,10 @@ def read_workbook(
     PARSE_SPLIT_MB), while this thread scans the sheet XML for what fastexcel cannot see.
     """
     summary = summary if summary is not None else check_upload(data, file_name)
-    subject = f"'{file_name}'" if file_name else "The file"
+    subject = f"'{file_name}'" if file_name else _("The file")
     wanted = {
         name: path
-        for name, path, _ in summary.sheets
+        for name, path, _visible in summary.sheets
         if (every_sheet or name.strip().casefold() in TABLE_SHEETS) and path in summary.parts
     }
     largest = max(wanted, key=lambda name: len(summary.parts[wanted[name]]), default=None)
@@ -91,8 +94,11 @@ def read_workbook(
         halves = _halves(summary, wanted[largest])
     whole = [name for name in wanted if halves is None or name != largest]
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="fastexcel") as pool:
-        loading = pool.submit(_load_sheets, data, whole, subject) if whole else None
-        half_loads = [pool.submit(_load_half, summary, halves, n, largest, subject) for n in (0, 1) if halves]
+        # the threads write their refusals in this thread's language: each runs in a copy of its context
+        loading = pool.submit(copy_context().run, _load_sheets, data, whole, subject) if whole else None
+        half_loads = [
+            pool.submit(copy_context().run, _load_half, summary, halves, n, largest, subject) for n in (0, 1) if halves
+        ]
         findings = {name: _scan_xml(summary.parts[path]) for name, path in wanted.items()}
         loaded = loading.result() if loading else {}
         if halves is not None:  # two halves that do not fit together exactly: the sheet is read whole
@@ -100,7 +106,7 @@ def read_workbook(
             loaded.update({largest: joined} if joined else _load_sheets(data, [largest], subject))
     problems = _package_problems(summary)
     sheets: dict[str, RawSheet] = {}
-    for name, _, visible in summary.sheets:
+    for name, _path, visible in summary.sheets:
         if name in loaded:
             sheet, found = _table_sheet(name, visible, *loaded[name], findings[name])
             problems.extend(found)
@@ -134,7 +140,7 @@ def _halves(summary: ZipSummary, path: str) -> _Halves | None:
     parts (shared strings, styles ...) small next to the sheet, as each half carries a copy of them.
     """
     xml = summary.parts[path]
-    sheets = frozenset(p for _, p, _ in summary.sheets)
+    sheets = frozenset(p for _name, p, _visible in summary.sheets)
     copied = sum(len(content) for part, content in summary.parts.items() if part not in sheets)
     if copied * COPIED_SHARE > len(xml):  # each half copies the other parts and parses its shared strings again
         return None
@@ -191,7 +197,7 @@ def _joined(halves: list[Loaded | None], split_row: int) -> Loaded | None:
     """The two halves of a sheet as one, or None when they do not fit together exactly."""
     if len(halves) != 2 or not all(halves):
         return None
-    (first_numbers, first_columns, _), (second_numbers, second_columns, rows) = halves
+    (first_numbers, first_columns, _rows), (second_numbers, second_columns, rows) = halves
     cut = split_row - 1  # the 0-based index of the second half's first row
     first, second = (
         dict(zip(first_numbers, first_columns, strict=True)),
@@ -241,30 +247,34 @@ def _calamine(call: Callable[[], T], subject: str) -> T:
         raise
     except BaseException as error:  # pyo3 panics derive from BaseException
         raise UnreadableWorkbook(
-            f"{subject} could not be read as a workbook ({type(error).__name__}); it may be damaged: "
-            "open it in Excel, save it again as Excel Workbook (.xlsx) and upload that."
+            _(
+                "{subject} could not be read as a workbook ({error}); it may be damaged: "
+                "open it in Excel, save it again as Excel Workbook (.xlsx) and upload that."
+            ).format(subject=subject, error=type(error).__name__)
         ) from error
 
 
 def _package_problems(summary: ZipSummary) -> list[Problem]:
     """Warnings about macros, external links and data connections, none of which is run or followed."""
     found = [
-        (summary.has_macros, "macros (a VBA project)", "macros", "values only; macros are never run"),
+        (summary.has_macros, N_("macros (a VBA project)"), "macros", N_("values only; macros are never run")),
         (
             summary.has_external_links,
-            "links to other workbooks",
+            N_("links to other workbooks"),
             "external-links",
-            "values only; links are not followed and the values saved in this file are read",
+            N_("values only; links are not followed and the values saved in this file are read"),
         ),
         (
             summary.has_connections,
-            "data connections",
+            N_("data connections"),
             "data-connections",
-            "values only; connections are not refreshed and the values saved in this file are read",
+            N_("values only; connections are not refreshed and the values saved in this file are read"),
         ),
     ]
     return [
-        Problem(WARNING, "", None, None, what, expected, code) for present, what, code, expected in found if present
+        Problem(WARNING, "", None, None, _(what), _(expected), code)
+        for present, what, code, expected in found
+        if present
     ]
 
 
@@ -299,8 +309,8 @@ def _table_sheet(
                     name,
                     header_row,
                     label,
-                    f"data under an empty header in column {letter}",
-                    "a header naming the column",
+                    _("data under an empty header in column {letter}").format(letter=letter),
+                    _("a header naming the column"),
                     "blank-header",
                 )
             )
@@ -315,8 +325,10 @@ def _table_sheet(
                         name,
                         header_row,
                         header,
-                        f"a second column headed {quote(header)} in column {letter}",
-                        f"each header once (the first is in column {seen[key]})",
+                        _("a second column headed {header} in column {letter}").format(
+                            header=quote(header), letter=letter
+                        ),
+                        _("each header once (the first is in column {letter})").format(letter=seen[key]),
                         "duplicate-header",
                     )
                 )
@@ -399,7 +411,7 @@ def _scan_xml(xml: bytes) -> XmlFindings:
         for cell in error_re.finditer(xml):
             ref = _ATTR_REF.search(cell.group(1))
             value = value_re.search(cell.group(2))
-            text = value.group(1).decode("utf-8", "replace") if value and value.group(1) else "an error"
+            text = value.group(1).decode("utf-8", "replace") if value and value.group(1) else _("an error")
             if ref:
                 found.error_cells.append((int(ref.group(2)), ref.group(1).decode(), text))
     merge_re = re.compile(
@@ -445,8 +457,8 @@ def _xml_problems(
                 sheet,
                 row,
                 column_name(letters),
-                "a formula without a calculated value",
-                RECALCULATE,
+                _("a formula without a calculated value"),
+                _(RECALCULATE),
                 "formula-without-value",
             ),
         )
@@ -458,8 +470,8 @@ def _xml_problems(
                 sheet,
                 row,
                 column_name(letters),
-                f"the error value {quote(text)}",
-                "a value; correct the formula or the cells it uses, or type the value",
+                _("the error value {value}").format(value=quote(text)),
+                _("a value; correct the formula or the cells it uses, or type the value"),
                 "error-cell",
             ),
         )
@@ -472,8 +484,8 @@ def _xml_problems(
                     sheet,
                     max(first_row, header_row + 1),
                     column_name(letters),
-                    f"merged cells {ref}",
-                    "one value in each cell; unmerge the cells and fill each one",
+                    _("merged cells {range}").format(range=ref),
+                    _("one value in each cell; unmerge the cells and fill each one"),
                     "merged-cells",
                 ),
             )
@@ -485,8 +497,8 @@ def _xml_problems(
                     sheet,
                     header_row,
                     column_name(letters),
-                    f"merged header cells {ref}",
-                    "one header in each column; unmerge the header cells",
+                    _("merged header cells {range}").format(range=ref),
+                    _("one header in each column; unmerge the header cells"),
                     "merged-header",
                 ),
             )
@@ -499,8 +511,8 @@ def _xml_problems(
                     sheet,
                     row,
                     None,
-                    "a hidden row with data",
-                    "visible rows; hidden rows are read like any other, unhide them to check them",
+                    _("a hidden row with data"),
+                    _("visible rows; hidden rows are read like any other, unhide them to check them"),
                     "hidden-row",
                 ),
             )
@@ -514,8 +526,8 @@ def _xml_problems(
                         sheet,
                         None,
                         label,
-                        "a hidden column with data",
-                        "visible columns; hidden columns are read like any other, unhide them to check them",
+                        _("a hidden column with data"),
+                        _("visible columns; hidden columns are read like any other, unhide them to check them"),
                         "hidden-column",
                     ),
                 )
@@ -530,7 +542,7 @@ def _xml_problems(
                     sheet,
                     None,
                     None,
-                    f"{len(items) - MAX_PROBLEMS_PER_RULE} more cells like those above",
+                    _("{count} more cells like those above").format(count=len(items) - MAX_PROBLEMS_PER_RULE),
                     first.expected,
                     code,
                 )

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from indicators.domain.i18n import N_, _
 from indicators.domain.schema import TABLES, Programme, Table, conform
 from indicators.read.diff import as_text, key_text
 
@@ -41,7 +42,7 @@ CONFLICT_COLUMNS = [
     "approved_since",
     "upload",
 ]
-NO_ROW, REMOVED = "(no row)", "(row removed)"
+NO_ROW, REMOVED = N_("(no row)"), N_("(row removed)")  # shown in the conflicts' cells, in the language
 _DESCRIBED_BY = ("indicator_id", "beneficiary", "semester", "sex")
 
 
@@ -153,9 +154,9 @@ def _conflict_rows(
                     "key": pd.Series(keys, index=keys, dtype="string"),
                     **described,
                     "column": column,
-                    "base": as_text(base.loc[keys, column]).where(in_base.loc[keys], NO_ROW),
+                    "base": as_text(base.loc[keys, column]).where(in_base.loc[keys], _(NO_ROW)),
                     "approved_since": as_text(approved.loc[keys, column]).where(
-                        in_approved.loc[keys], in_base.loc[keys].map({True: REMOVED, False: NO_ROW})
+                        in_approved.loc[keys], in_base.loc[keys].map({True: _(REMOVED), False: _(NO_ROW)})
                     ),
                     "upload": as_text(upload.loc[keys, column]),
                 },
@@ -198,9 +199,16 @@ def fingerprint(*frames: pd.DataFrame) -> str:
 
 def conflict_note(conflicts: pd.DataFrame) -> str:
     """The conflicts as plain text, one line a cell, for a return note or the log."""
+    empty = _("(empty)")
     lines = [
-        f"{r.table} {r.key}, {r.column}: checked against {r.base or '(empty)'}, approved since "
-        f"{r.approved_since or '(empty)'}, in the upload {r.upload or '(empty)'}"
+        _("{table} {key}, {column}: checked against {base}, approved since {approved}, in the upload {upload}").format(
+            table=r.table,
+            key=r.key,
+            column=r.column,
+            base=r.base or empty,
+            approved=r.approved_since or empty,
+            upload=r.upload or empty,
+        )
         for r in conflicts.itertuples()
     ]
     return "\n".join(lines)

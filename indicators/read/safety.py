@@ -20,6 +20,8 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as safe_et
 from defusedxml import DefusedXmlException
 
+from indicators.domain import i18n
+from indicators.domain.i18n import N_, _
 from indicators.domain.problems import UnreadableWorkbook
 from indicators.domain.settings import setting_float, setting_int
 
@@ -42,8 +44,28 @@ _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 _FORBIDDEN_XML = (b"<!DOCTYPE", b"<!ENTITY")
 RARE_HITS = 1000  # hits of a one-byte search looked at one by one before whole searches take over
 
-NOT_ALLOWED_XML = "contains XML constructs that are not allowed in a workbook (entity or DOCTYPE declarations)"
-SAVE_AS_XLSX = "open it in Excel and save it as Excel Workbook (.xlsx), then upload that"
+NOT_ALLOWED_XML = N_(
+    "{subject} contains XML constructs that are not allowed in a workbook (entity or DOCTYPE declarations); "
+    "save the workbook again from Excel and upload that."
+)
+SAVE_AS_XLSX = N_("open it in Excel and save it as Excel Workbook (.xlsx), then upload that")
+PASSWORD = N_("{subject} is protected by a password; remove the password in Excel, save again and upload it.")
+ZIP_BOMB = N_(
+    "{subject} unpacks to more than the {limit} MB allowed (a 'zip bomb'); save the workbook again from Excel and "
+    "upload that."
+)
+
+
+def _amount(value: float, spec: str) -> str:
+    """A size in a sentence: as ``format(value, spec)`` writes it in English, for the language otherwise."""
+    if i18n.language() == i18n.SOURCE_LANGUAGE:
+        return format(value, spec)
+    return i18n.number(value, decimals=1 if spec == ".1f" else 0 if spec in (".0f", ",") else 3)
+
+
+def _refuse_kind(subject: str, kind: str) -> NoReturn:
+    """Refuse a file of another kind: '{subject} is {kind}; open it in Excel and save it as ...'."""
+    _refuse(_("{subject} is {kind}; {advice}.").format(subject=subject, kind=kind, advice=_(SAVE_AS_XLSX)))
 
 
 @dataclass
@@ -62,21 +84,23 @@ class ZipSummary:
 
 def check_upload(data: bytes, file_name: str = "") -> ZipSummary:
     """The summary of a workbook that is safe to read; raises ``UnreadableWorkbook`` with one sentence if not."""
-    subject = f"'{file_name}'" if file_name else "The file"
+    subject = f"'{file_name}'" if file_name else _("The file")
     if not data:
-        _refuse(f"{subject} is empty (0 bytes); save the workbook again and upload it.")
+        _refuse(_("{subject} is empty (0 bytes); save the workbook again and upload it.").format(subject=subject))
     limit_mb = setting_float("MAX_UPLOAD_MB")
     if len(data) > limit_mb * (1 << 20):
         _refuse(
-            f"{subject} is {len(data) / (1 << 20):.1f} MB, more than the {limit_mb:g} MB allowed; "
-            "delete unused sheets, pictures and empty rows, or split it, and upload it again."
+            _(
+                "{subject} is {size} MB, more than the {limit} MB allowed; "
+                "delete unused sheets, pictures and empty rows, or split it, and upload it again."
+            ).format(subject=subject, size=_amount(len(data) / (1 << 20), ".1f"), limit=_amount(limit_mb, "g"))
         )
     if data.startswith(OLE_MAGIC):
         if any(name in data for name in ENCRYPTION_STREAMS):
-            _refuse(f"{subject} is protected by a password; remove the password in Excel, save again and upload it.")
-        _refuse(f"{subject} is an old-format Excel file (.xls); {SAVE_AS_XLSX}.")
+            _refuse(_(PASSWORD).format(subject=subject))
+        _refuse_kind(subject, _("an old-format Excel file (.xls)"))
     if not data.startswith(ZIP_MAGICS):
-        _refuse(f"{subject} is {_kind_of_text(data)}, not an Excel workbook; {SAVE_AS_XLSX}.")
+        _refuse_kind(subject, _("{kind}, not an Excel workbook").format(kind=_kind_of_text(data)))
     return _check_package(data, subject)
 
 
@@ -89,22 +113,24 @@ def _kind_of_text(data: bytes) -> str:
     """What a non-zip, non-OLE file most likely is, in words."""
     head = data[:2048].lstrip(b"\xef\xbb\xbf\xff\xfe\r\n\t ").lower()
     if head.startswith(b"%pdf"):
-        return "a PDF document"
+        return _("a PDF document")
     if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head or b"<table" in head:
-        return "a web page (HTML)"
+        return _("a web page (HTML)")
     if head.startswith(b"<"):
-        return "an XML file"
+        return _("an XML file")
     sample = data[:2048]
     if b"\x00" in sample:
-        return "a file of another kind"
+        return _("a file of another kind")
     if b"," in sample or b";" in sample or b"\t" in sample:
-        return "text, such as a CSV export"
-    return "a text file"
+        return _("text, such as a CSV export")
+    return _("a text file")
 
 
 def _damaged(subject: str) -> str:
     """The sentence for a damaged or incomplete file."""
-    return f"{subject} is damaged or incomplete; save it again from Excel and upload it again."
+    return _("{subject} is damaged or incomplete; save it again from Excel and upload it again.").format(
+        subject=subject
+    )
 
 
 def _check_package(data: bytes, subject: str) -> ZipSummary:
@@ -119,23 +145,29 @@ def _check_package(data: bytes, subject: str) -> ZipSummary:
         _refuse(_damaged(subject))
     if len(infos) > setting_int("MAX_ZIP_ENTRIES"):
         _refuse(
-            f"{subject} holds {len(infos)} parts, more than the {setting_int('MAX_ZIP_ENTRIES')} a workbook may hold; "
-            "save it again as a plain Excel Workbook (.xlsx) without pictures and objects."
+            _(
+                "{subject} holds {parts} parts, more than the {limit} a workbook may hold; "
+                "save it again as a plain Excel Workbook (.xlsx) without pictures and objects."
+            ).format(subject=subject, parts=len(infos), limit=setting_int("MAX_ZIP_ENTRIES"))
         )
     _check_kind(archive, names, subject)
     uncompressed = sum(info.file_size for info in infos)
     limit_mb = setting_float("MAX_UNZIPPED_MB")
     if uncompressed > limit_mb * (1 << 20):
         _refuse(
-            f"{subject} unpacks to {uncompressed / (1 << 20):.0f} MB, more than the {limit_mb:g} MB allowed; "
-            "delete unused sheets and empty rows and columns, save again and upload it."
+            _(
+                "{subject} unpacks to {size} MB, more than the {limit} MB allowed; "
+                "delete unused sheets and empty rows and columns, save again and upload it."
+            ).format(subject=subject, size=_amount(uncompressed / (1 << 20), ".0f"), limit=_amount(limit_mb, "g"))
         )
     ratio_limit = setting_float("MAX_COMPRESSION_RATIO")
     for info in infos:
         if info.file_size >= RATIO_MIN_BYTES and info.file_size > ratio_limit * max(info.compress_size, 1):
             _refuse(
-                f"{subject} contains a part that unpacks to far more than a workbook holds (a 'zip bomb'); "
-                "save the workbook again from Excel and upload that."
+                _(
+                    "{subject} contains a part that unpacks to far more than a workbook holds (a 'zip bomb'); "
+                    "save the workbook again from Excel and upload that."
+                ).format(subject=subject)
             )
     parts = _inflated_parts(archive, infos, int(limit_mb * (1 << 20)), subject)
     summary = _summary(parts, names, len(infos), uncompressed, subject)
@@ -152,18 +184,26 @@ def _check_kind(archive: zipfile.ZipFile, names: set[str], subject: str) -> None
         except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError, NotImplementedError):
             mimetype = b""
         if mimetype.strip().startswith(ODS_MIMETYPE):
-            _refuse(f"{subject} is an OpenDocument spreadsheet (.ods); {SAVE_AS_XLSX}.")
-        _refuse(f"{subject} is an OpenDocument file, not an Excel workbook; {SAVE_AS_XLSX}.")
+            _refuse_kind(subject, _("an OpenDocument spreadsheet (.ods)"))
+        _refuse_kind(subject, _("an OpenDocument file, not an Excel workbook"))
     if any(name.endswith("workbook.bin") for name in names):
-        _refuse(f"{subject} is an Excel Binary Workbook (.xlsb); {SAVE_AS_XLSX}.")
+        _refuse_kind(subject, _("an Excel Binary Workbook (.xlsb)"))
     if "[Content_Types].xml" not in names:
-        _refuse(f"{subject} is a zip archive, not an Excel workbook; {SAVE_AS_XLSX}.")
+        _refuse_kind(subject, _("a zip archive, not an Excel workbook"))
     if any(name.startswith("word/") for name in names):
-        _refuse(f"{subject} is a Word document, not an Excel workbook; {SAVE_AS_XLSX}.")
+        _refuse_kind(subject, _("a Word document, not an Excel workbook"))
     if any(name.startswith("ppt/") for name in names):
-        _refuse(f"{subject} is a PowerPoint presentation, not an Excel workbook; {SAVE_AS_XLSX}.")
+        _refuse_kind(subject, _("a PowerPoint presentation, not an Excel workbook"))
     if not any(name.endswith("workbook.xml") for name in names):
-        _refuse(f"{subject} is not an Excel workbook (it has no workbook part); {SAVE_AS_XLSX}.")
+        _refuse_no_workbook(subject)
+
+
+def _refuse_no_workbook(subject: str) -> NoReturn:
+    _refuse(
+        _("{subject} is not an Excel workbook (it has no workbook part); {advice}.").format(
+            subject=subject, advice=_(SAVE_AS_XLSX)
+        )
+    )
 
 
 def _inflated_parts(
@@ -182,20 +222,17 @@ def _inflated_parts(
                 while chunk := handle.read(CHUNK):
                     total += len(chunk)
                     if total > budget:
-                        _refuse(
-                            f"{subject} unpacks to more than the {budget >> 20} MB allowed (a 'zip bomb'); "
-                            "save the workbook again from Excel and upload that."
-                        )
+                        _refuse(_(ZIP_BOMB).format(subject=subject, limit=budget >> 20))
                     if keep:
                         chunks.append(chunk)
         except RuntimeError:  # zipfile's way of saying an entry is encrypted
-            _refuse(f"{subject} is protected by a password; remove the password in Excel, save again and upload it.")
+            _refuse(_(PASSWORD).format(subject=subject))
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, KeyError):
             _refuse(_damaged(subject))
         if keep:
             content = b"".join(chunks)
             if holds(content, _FORBIDDEN_XML):
-                _refuse(f"{subject} {NOT_ALLOWED_XML}; save the workbook again from Excel and upload that.")
+                _refuse(_(NOT_ALLOWED_XML).format(subject=subject))
             parts[_part_name(info)] = content
     return parts
 
@@ -225,12 +262,13 @@ def _part_name(info: zipfile.ZipInfo) -> str:
     return info.filename.replace("\\", "/")
 
 
-def parse_xml(content: bytes, subject: str = "The file") -> Element:
+def parse_xml(content: bytes, subject: str | None = None) -> Element:
     """An XML part parsed with entity and DOCTYPE declarations refused."""
+    subject = subject if subject is not None else _("The file")
     try:
         return safe_et.fromstring(content, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
-        _refuse(f"{subject} {NOT_ALLOWED_XML}; save the workbook again from Excel and upload that.")
+        _refuse(_(NOT_ALLOWED_XML).format(subject=subject))
     except (ParseError, ValueError):
         _refuse(_damaged(subject))
 
@@ -279,7 +317,7 @@ def _summary(parts: dict[str, bytes], names: set[str], entries: int, uncompresse
         "xl/workbook.xml",
     )
     if workbook_path not in parts:
-        _refuse(f"{subject} is not an Excel workbook (it has no workbook part); {SAVE_AS_XLSX}.")
+        _refuse_no_workbook(subject)
     workbook = parse_xml(parts[workbook_path], subject)
     rels = _relationships(parts, _rels_path(workbook_path), posixpath.dirname(workbook_path), subject)
     sheets = []
@@ -287,10 +325,10 @@ def _summary(parts: dict[str, bytes], names: set[str], entries: int, uncompresse
         if _local(element.tag) != "sheet":
             continue
         name = element.get("name", "")
-        _, target = rels.get(_attribute(element, "id") or "", ("", ""))
+        _kind, target = rels.get(_attribute(element, "id") or "", ("", ""))
         sheets.append((name, target, element.get("state", "visible") == "visible"))
     if not sheets:
-        _refuse(f"{subject} has no sheets; {SAVE_AS_XLSX}.")
+        _refuse(_("{subject} has no sheets; {advice}.").format(subject=subject, advice=_(SAVE_AS_XLSX)))
     content_types = parts.get("[Content_Types].xml", b"")
     summary = ZipSummary(
         entries=entries,
@@ -302,13 +340,15 @@ def _summary(parts: dict[str, bytes], names: set[str], entries: int, uncompresse
         parts=parts,
     )
     if summary.has_macros:
-        summary.notes.append("The workbook contains macros; they were not run, and only cell values were read.")
+        summary.notes.append(_("The workbook contains macros; they were not run, and only cell values were read."))
     if summary.has_external_links:
         summary.notes.append(
-            "The workbook links to other files; the links were not followed, values were read as saved."
+            _("The workbook links to other files; the links were not followed, values were read as saved.")
         )
     if summary.has_connections:
-        summary.notes.append("The workbook has data connections; they were not refreshed, values were read as saved.")
+        summary.notes.append(
+            _("The workbook has data connections; they were not refreshed, values were read as saved.")
+        )
     return summary
 
 
@@ -380,21 +420,27 @@ def sheet_is_well_formed_text(xml: bytes) -> bool:
 def _check_extents(summary: ZipSummary, subject: str) -> None:
     """Refuse a sheet whose used range (from A1) spans more cells than MAX_CELLS, or whose XML is not text."""
     limit = setting_int("MAX_CELLS")
-    for name, path, _ in summary.sheets:
+    for name, path, _visible in summary.sheets:
         xml = summary.parts.get(path)
         if xml is None:  # a sheet whose part is missing, or not XML: never read it unchecked
             _refuse(
-                f"{subject} is damaged: its sheet '{name}' cannot be found; save it again from Excel and upload it."
+                _(
+                    "{subject} is damaged: its sheet '{sheet}' cannot be found; save it again from Excel and upload it."
+                ).format(subject=subject, sheet=name)
             )
         rows, cols = sheet_extent(xml)
         if rows * cols > limit or rows > MAX_ROWS or cols > MAX_COLUMNS:
             _refuse(
-                f"The sheet '{name}' reaches cell {column_letters(cols)}{rows}, more than the {limit:,} cells "
-                "allowed; delete the empty rows and columns after your data and save again."
+                _(
+                    "The sheet '{sheet}' reaches cell {cell}, more than the {limit} cells "
+                    "allowed; delete the empty rows and columns after your data and save again."
+                ).format(sheet=name, cell=f"{column_letters(cols)}{rows}", limit=_amount(limit, ","))
             )
         if not sheet_is_well_formed_text(xml):
             _refuse(
-                f"{subject} is damaged: its sheet '{name}' holds bytes that are not text (not UTF-8), which Excel "
-                "also refuses to open; save it again from Excel, or copy its cells into a new workbook, "
-                "and upload that."
+                _(
+                    "{subject} is damaged: its sheet '{sheet}' holds bytes that are not text (not UTF-8), which Excel "
+                    "also refuses to open; save it again from Excel, or copy its cells into a new workbook, "
+                    "and upload that."
+                ).format(subject=subject, sheet=name)
             )

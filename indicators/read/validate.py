@@ -18,12 +18,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from indicators.domain import i18n
 from indicators.domain import reference as ref
+from indicators.domain.i18n import N_, _
 from indicators.domain.periods import PeriodError, parse_semester
 from indicators.domain.problems import ERROR, WARNING, Problem, UnreadableWorkbook, quote
 from indicators.domain.schema import (
+    HEADER_ALIASES,
     INSTRUCTIONS_SHEET,
     LISTS_SHEET,
+    SHEET_ALIASES,
     TABLES,
     Column,
     Programme,
@@ -45,6 +49,31 @@ from indicators.read.cells import (
 )
 
 MAX_PROBLEMS_PER_RULE = 500  # beyond this, one summary line per rule and column keeps the report readable
+# What a column takes, said in a problem when the column has no help text.
+KIND_WORDS: dict[str, str] = {
+    "id": N_("an identifier"),
+    "text": N_("text"),
+    "choice": N_("a value from the list"),
+    "semester": N_("a semester"),
+    "beneficiary": N_("a beneficiary"),
+    "number": N_("a number"),
+    "integer": N_("a whole number"),
+    "yesno": N_("yes or no"),
+    "date": N_("a date"),
+    "value": N_("a value"),
+}
+
+
+def spellings(text: str) -> set[str]:
+    """A template name (sheet, header, choice) in every language of the catalogues, so each is read back."""
+    return {i18n.translations(code).gettext(text) for code in i18n.LANGUAGES}
+
+
+def column_help(column: Column) -> str:
+    """What a column takes, in the reader's language (``help`` in English, else the kind)."""
+    if column.help:
+        return _(column.help)
+    return _(KIND_WORDS[column.kind]) if i18n.language() != i18n.SOURCE_LANGUAGE else column.kind
 
 
 class RawSheetLike(Protocol):
@@ -66,32 +95,42 @@ class Report:
 
     problems: list[Problem] = field(default_factory=list)
     skip: set[tuple[str, int]] = field(default_factory=set)  # (sheet, row) of rows left out of the check
+    # Sheets and headers named as in the file where it names them otherwise than the template in English
+    # (a workbook in French): template sheet -> the file's; (the file's sheet, template header) -> the file's.
+    sheets: dict[str, str] = field(default_factory=dict)
+    headers: dict[tuple[str, str], str] = field(default_factory=dict)
     _counts: dict[tuple[str, str, str | None], int] = field(default_factory=dict)
+    _first: dict[tuple[str, str, str | None], Problem] = field(default_factory=dict)
 
     def add(
         self, severity: str, sheet: str, row: int | None, column: str | None, found: str, expected: str, code: str
     ) -> None:
         if (sheet, row) in self.skip:
             return
+        sheet = self.sheets.get(sheet, sheet)
+        if column is not None:
+            column = self.headers.get((sheet, column), column)
         key = (code, sheet, column)
         count = self._counts.get(key, 0) + 1
         self._counts[key] = count
         if count <= MAX_PROBLEMS_PER_RULE:
-            self.problems.append(Problem(severity, sheet, row, column, found, expected, code))
+            problem = Problem(severity, sheet, row, column, found, expected, code)
+            self._first.setdefault(key, problem)
+            self.problems.append(problem)
 
     def summarise_caps(self) -> None:
-        for (code, sheet, column), count in self._counts.items():
+        for key, count in self._counts.items():
             if count > MAX_PROBLEMS_PER_RULE:
-                first = next(p for p in self.problems if (p.code, p.sheet, p.column) == (code, sheet, column))
+                first = self._first[key]
                 self.problems.append(
                     Problem(
                         first.severity,
-                        sheet,
+                        first.sheet,
                         None,
-                        column,
-                        f"{count - MAX_PROBLEMS_PER_RULE} more cells like these",
-                        f"the same fix as above ({first.expected})",
-                        code,
+                        first.column,
+                        _("{count} more cells like these").format(count=count - MAX_PROBLEMS_PER_RULE),
+                        _("the same fix as above ({expected})").format(expected=first.expected),
+                        first.code,
                     )
                 )
 
@@ -112,14 +151,14 @@ def check_beneficiaries(
             continue
         if "beneficiary" in frame.columns:
             outside = frame[frame["beneficiary"].notna() & ~frame["beneficiary"].isin(allowed)]
-            for _, r in outside.iterrows():
+            for _key, r in outside.iterrows():
                 report.add(
                     ERROR,
                     table.sheet,
                     int(r["_row"]),
                     table.column("beneficiary").header,
                     quote(ref.beneficiary_name(str(r["beneficiary"]))),
-                    f"one of your beneficiaries ({names}): your account uploads only their rows",
+                    _("one of your beneficiaries ({names}): your account uploads only their rows").format(names=names),
                     "beneficiary-not-yours",
                 )
             continue
@@ -133,15 +172,17 @@ def check_beneficiaries(
                 differs |= both[column].astype("string").fillna("") != both[f"{column}_approved"].astype(
                     "string"
                 ).fillna("")
-        for _, r in both[differs].iterrows():
+        for _key, r in both[differs].iterrows():
             report.add(
                 ERROR,
                 table.sheet,
                 int(r["_row"]),
                 table.column(table.key[0]).header,
                 quote(r[table.key[0]]),
-                f"the approved row unchanged: your account uploads only for {names}; a programme manager or an "
-                "analyst for every beneficiary changes this sheet",
+                _(
+                    "the approved row unchanged: your account uploads only for {names}; a programme manager or an "
+                    "analyst for every beneficiary changes this sheet"
+                ).format(names=names),
                 "shared-row-not-yours",
             )
 
@@ -149,10 +190,18 @@ def check_beneficiaries(
 # --- headers -------------------------------------------------------------------------------------------
 
 
+def _english_spellings(column: Column) -> set[str]:
+    return {ref.fold(spelling) for spelling in (column.header, column.name, *column.aliases)}
+
+
 def _header_lookup(table: Table) -> dict[str, Column]:
+    """Each accepted header, folded: the English ones first (so they always win), then the French ones."""
     lookup: dict[str, Column] = {}
     for column in table.columns:
-        for spelling in (column.header, column.name, *column.aliases):
+        for spelling in _english_spellings(column):
+            lookup.setdefault(spelling, column)
+    for column in table.columns:
+        for spelling in (*sorted(spellings(column.header)), *HEADER_ALIASES.get(column.name, ())):
             lookup.setdefault(ref.fold(spelling), column)
     return lookup
 
@@ -172,8 +221,9 @@ def map_headers(table: Table, sheet: RawSheetLike, report: Report) -> dict[str, 
                     sheet.header_row,
                     str(raw_header),
                     quote(raw_header),
-                    f"one of the template's columns ({', '.join(c.header for c in table.columns)}); "
-                    "this column was ignored",
+                    _("one of the template's columns ({headers}); this column was ignored").format(
+                        headers=", ".join(_(c.header) for c in table.columns)
+                    ),
                     "unknown-column",
                 )
             continue
@@ -184,21 +234,27 @@ def map_headers(table: Table, sheet: RawSheetLike, report: Report) -> dict[str, 
                 sheet.header_row,
                 str(raw_header),
                 quote(raw_header),
-                f"the column '{column.header}' only once (it is also '{seen[column.name]}')",
+                _("the column '{header}' only once (it is also '{other}')").format(
+                    header=_(column.header), other=seen[column.name]
+                ),
                 "duplicate-column",
             )
             continue
         seen[column.name] = str(raw_header)
         mapping[str(raw_header)] = column
+        if ref.fold(str(raw_header)) not in _english_spellings(column):  # a French header: named as written
+            report.headers[(sheet.name, column.header)] = str(raw_header)
+    in_french = sheet.name in report.sheets.values()
     for column in table.columns:
         if column.required and column.name not in seen:
+            header = _(column.header) if in_french else column.header
             report.add(
                 ERROR,
                 sheet.name,
                 sheet.header_row,
-                column.header,
-                "no such column",
-                f"a column headed '{column.header}' ({column.help or column.kind})",
+                header,
+                _("no such column"),
+                _("a column headed '{header}' ({help})").format(header=_(column.header), help=column_help(column)),
                 "missing-column",
             )
     return mapping
@@ -239,29 +295,45 @@ def _semester_reader(text: str) -> tuple[str, str | None]:
     if number is not None:
         if 20000 <= number <= 80000 and number == int(number):
             day = excel_serial_date(number)
-            return parse_semester(day).id, f"the number {stripped} read as the Excel date {day.isoformat()}"
-        raise PeriodError("a semester identifier such as 2025NovS1, a label, or a date inside the semester")
+            return parse_semester(day).id, _("the number {number} read as the Excel date {date}").format(
+                number=stripped, date=day.isoformat()
+            )
+        raise PeriodError(_("a semester identifier such as 2025NovS1, a label, or a date inside the semester"))
     semester = parse_semester(stripped)
-    return semester.id, None if semester.id == stripped else f"read as {semester.id} ({semester.label})"
+    if semester.id == stripped:
+        return semester.id, None
+    return semester.id, _("read as {id} ({label})").format(id=semester.id, label=semester.label)
 
 
 def _beneficiary_reader(text: str) -> tuple[str, str | None]:
     code = ref.beneficiary_code(text)
     if code is None:
         raise CellError(
-            "a beneficiary: " + ", ".join(f"{c} ({ref.beneficiary_name(c)})" for c in ref.BENEFICIARY_CODES)
+            _("a beneficiary: {codes}").format(
+                codes=", ".join(f"{c} ({ref.beneficiary_name(c)})" for c in ref.BENEFICIARY_CODES)
+            )
         )
-    return code, None if code == text.strip() else f"read as {code} ({ref.beneficiary_name(code)})"
+    if code == text.strip():
+        return code, None
+    return code, _("read as {code} ({name})").format(code=code, name=ref.beneficiary_name(code))
+
+
+def _choice_key(text: str) -> str:
+    return ref.fold(text).replace(" ", "_")
 
 
 def _choice_reader(choices: tuple[str, ...]) -> Callable[[str], tuple[str, str | None]]:
-    folded = {ref.fold(c).replace(" ", "_"): c for c in choices}
+    """A reader of one of ``choices``, written in English or French (``reference.CHOICE_ALIASES``)."""
+    folded = {_choice_key(c): c for c in choices}
+    for choice in choices:
+        for spelling in (*sorted(spellings(choice)), *ref.CHOICE_ALIASES.get(choice, ())):
+            folded.setdefault(_choice_key(spelling), choice)
 
     def read(text: str) -> tuple[str, str | None]:
-        key = ref.fold(text).replace(" ", "_")
+        key = _choice_key(text)
         if key in folded:
             return folded[key], None
-        raise CellError("one of: " + ", ".join(choices))
+        raise CellError(_("one of: {choices}").format(choices=", ".join(_(c) for c in choices)))
 
     return read
 
@@ -271,7 +343,7 @@ def _id_reader(text: str) -> tuple[str, str | None]:
     if value.endswith(".0") and value[:-2].isdigit():
         value = value[:-2]
     if not value or _WHITESPACE.search(value):
-        raise CellError("an identifier without spaces, e.g. IND-01")
+        raise CellError(_("an identifier without spaces, e.g. IND-01"))
     return value, None
 
 
@@ -344,7 +416,7 @@ def read_column(table: Table, sheet: RawSheetLike, raw_header: str, column: Colu
     bad = {text: outcome for text, outcome in outcomes.items() if outcome[2] or outcome[1]}
     if bad:
         for row, text in cells[cells.isin(list(bad))].items():
-            _, note, error = bad[text]
+            _value, note, error = bad[text]
             if error:
                 report.add(ERROR, sheet.name, int(row), column.header, quote(text), error, f"bad-{column.kind}")
             else:
@@ -359,8 +431,8 @@ def read_column(table: Table, sheet: RawSheetLike, raw_header: str, column: Colu
                 sheet.name,
                 int(row),
                 column.header,
-                "an empty cell",
-                f"a value ({column.help or column.kind})",
+                _("an empty cell"),
+                _("a value ({help})").format(help=column_help(column)),
                 "required",
             )
     return values
@@ -420,8 +492,10 @@ def split_values(
         ERROR,
         col,
         lambda i: quote(texts[i]),
-        "for a percentage indicator, Value left empty and Numerator and Denominator filled (e.g. 12 of 40), "
-        "so that regional figures are ratios of sums",
+        _(
+            "for a percentage indicator, Value left empty and Numerator and Denominator filled (e.g. 12 of 40), "
+            "so that regional figures are ratios of sums"
+        ),
         "wrong-measure",
     )
     other = measure.notna() & ~is_pct
@@ -429,16 +503,18 @@ def split_values(
         other & has_parts,
         ERROR,
         "Numerator",
-        "a numerator or denominator",
-        lambda i: f"Numerator and Denominator only for percentage indicators; this one is a {measure[i]}",
+        _("a numerator or denominator"),
+        lambda i: _("Numerator and Denominator only for percentage indicators; this one is a {measure}").format(
+            measure=_(measure[i])
+        ),
         "wrong-measure",
     )
     each(
         measure.notna() & ~has_text & ~has_parts,
         WARNING,
         col,
-        "an empty cell",
-        "a value; the row is kept as not reported (with its comment) and counts as a missing report",
+        _("an empty cell"),
+        _("a value; the row is kept as not reported (with its comment) and counts as a missing report"),
         "not-reported",
     )
 
@@ -453,28 +529,36 @@ def split_values(
         ERROR,
         col,
         lambda i: quote(texts[i]),
-        "yes or no (a milestone is reached or not); this indicator is a milestone",
+        _("yes or no (a milestone is reached or not); this indicator is a milestone"),
         "wrong-measure",
     )
 
     count = (measure == "count") & has_text
     read, outcomes = _number_column(texts[count], allow_percent=False)
     numbers[count] = read.astype("Float64")
-    for text, (_, note, error) in outcomes.items():
+    for text, (_value, note, error) in outcomes.items():
         mask = count & (texts == text)
         if error:
-            each(mask, ERROR, col, quote(text), f"{error}; this indicator is a count", "wrong-measure")
+            each(
+                mask,
+                ERROR,
+                col,
+                quote(text),
+                _("{error}; this indicator is a count").format(error=error),
+                "wrong-measure",
+            )
         elif note:
             each(mask, WARNING, col, quote(text), note, "normalised")
-    each(count & (numbers < 0), ERROR, col, lambda i: quote(texts[i]), "a count of zero or more", "negative")
+    each(count & (numbers < 0), ERROR, col, lambda i: quote(texts[i]), _("a count of zero or more"), "negative")
     if percent_values:
         percent = is_pct & has_text & ~has_parts
         read, outcomes = _number_column(texts[percent], allow_percent=True)
         numbers[percent] = read.astype("Float64")
-        for text, (_, note, error) in outcomes.items():
+        for text, (_value, note, error) in outcomes.items():
             mask = percent & (texts == text)
             if error:
-                each(mask, ERROR, col, quote(text), f"{error}; this indicator is a percentage (0-100)", "wrong-measure")
+                expected = _("{error}; this indicator is a percentage (0-100)").format(error=error)
+                each(mask, ERROR, col, quote(text), expected, "wrong-measure")
             elif note:
                 each(mask, WARNING, col, quote(text), note, "normalised")
         each(
@@ -482,7 +566,7 @@ def split_values(
             ERROR,
             col,
             lambda i: quote(texts[i]),
-            "a percentage from 0 to 100",
+            _("a percentage from 0 to 100"),
             "percent-range",
         )
     each(
@@ -490,7 +574,7 @@ def split_values(
         ERROR,
         col,
         lambda i: quote(texts[i]),
-        "a whole number: counts have no decimals (if a dot separates thousands, write 1234)",
+        _("a whole number: counts have no decimals (if a dot separates thousands, write 1234)"),
         "not-whole",
     )
     return frame.assign(value=numbers, text=words)
@@ -499,17 +583,20 @@ def split_values(
 def check_percentage_parts(frame: pd.DataFrame, report: Report) -> None:
     """Numerators within their denominators, neither negative; a zero denominator is flagged."""
     num, den, rows = frame["numerator"], frame["denominator"], frame["_row"]
-    parts = lambda i: f"{num[i]:g} of {den[i]:g}"  # noqa: E731
+    parts = lambda i: _("{numerator} of {denominator}").format(  # noqa: E731
+        numerator=_figure(num[i]), denominator=_figure(den[i])
+    )
+    empty, both = _("an empty cell"), _("both Numerator and Denominator")
     rules = [
-        (num.isna() & den.notna(), ERROR, "Numerator", "an empty cell", "both Numerator and Denominator", "required"),
-        (num.notna() & den.isna(), ERROR, "Denominator", "an empty cell", "both Numerator and Denominator", "required"),
-        ((num < 0) | (den < 0), ERROR, "Numerator", parts, "numbers of zero or more", "negative"),
+        (num.isna() & den.notna(), ERROR, "Numerator", empty, both, "required"),
+        (num.notna() & den.isna(), ERROR, "Denominator", empty, both, "required"),
+        ((num < 0) | (den < 0), ERROR, "Numerator", parts, _("numbers of zero or more"), "negative"),
         (
             (den == 0) & (num >= 0),
             WARNING,
             "Denominator",
             "0",
-            "a denominator above zero; the percentage is shown as no data",
+            _("a denominator above zero; the percentage is shown as no data"),
             "zero-denominator",
         ),
         (
@@ -517,7 +604,7 @@ def check_percentage_parts(frame: pd.DataFrame, report: Report) -> None:
             ERROR,
             "Numerator",
             parts,
-            "a numerator no larger than its denominator",
+            _("a numerator no larger than its denominator"),
             "numerator-above-denominator",
         ),
     ]
@@ -539,7 +626,7 @@ def check_duplicates(table: Table, frame: pd.DataFrame, report: Report) -> pd.Da
     dup = frame.duplicated(subset=key, keep="first") & complete
     if dup.any():
         first_rows = frame[complete & ~dup].set_index(key)["_row"]
-        for _, r in frame[dup].iterrows():
+        for _key, r in frame[dup].iterrows():
             key_values = tuple(r[k] for k in key)
             first = first_rows.get(key_values if len(key) > 1 else key_values[0])
             report.add(
@@ -547,8 +634,10 @@ def check_duplicates(table: Table, frame: pd.DataFrame, report: Report) -> pd.Da
                 table.sheet,
                 int(r["_row"]),
                 table.column(key[0]).header,
-                "a second row for " + " / ".join(str(v) for v in key_values),
-                f"one row per {', '.join(table.column(k).header for k in key)} (first given in row {first})",
+                _("a second row for {key}").format(key=" / ".join(str(v) for v in key_values)),
+                _("one row per {columns} (first given in row {row})").format(
+                    columns=", ".join(_(table.column(k).header) for k in key), row=first
+                ),
                 "duplicate",
             )
     return frame[~dup]
@@ -569,14 +658,16 @@ def check_references(
     known_set = set(known)
     unknown = frame[frame[column].notna() & ~_isin(frame[column], known_set)]
     sample = ", ".join(str(k) for k in sorted(known_set)[:8]) + (" ..." if len(known_set) > 8 else "")
-    for _, r in unknown.iterrows():
+    for _key, r in unknown.iterrows():
         report.add(
             severity,
             table.sheet,
             int(r["_row"]),
             table.column(column).header,
             quote(r[column]),
-            f"{what} that exists in the workbook or the approved data ({sample or 'none yet'})",
+            _("{what} that exists in the workbook or the approved data ({sample})").format(
+                what=_(what), sample=sample or _("none yet")
+            ),
             f"unknown-{column}",
         )
 
@@ -589,15 +680,19 @@ def check_targets_have_baselines(
         return
     measured = set(indicators.loc[indicators["measure"].isin(["count", "percentage"]), "indicator_id"])
     have = set(zip(baselines["indicator_id"], baselines["beneficiary"], strict=True))
-    for _, r in targets.iterrows():
+    for _key, r in targets.iterrows():
         if r["indicator_id"] in measured and (r["indicator_id"], r["beneficiary"]) not in have:
             report.add(
                 ERROR,
                 "Targets",
                 int(r["_row"]),
                 "Indicator ID",
-                f"a target for {r['indicator_id']} / {r['beneficiary']} without a baseline",
-                "a row on the Baselines sheet for the same indicator and beneficiary",
+                _("a target for {indicator} / {beneficiary} without a baseline").format(
+                    indicator=r["indicator_id"], beneficiary=r["beneficiary"]
+                ),
+                _("a row on the {sheet} sheet for the same indicator and beneficiary").format(
+                    sheet=report.sheets.get("Baselines", _("Baselines"))
+                ),
                 "target-without-baseline",
             )
 
@@ -606,11 +701,11 @@ def check_percent_ranges(frame: pd.DataFrame, sheet: str, indicators: pd.DataFra
     """Baselines and targets of percentage indicators lie within 0-100; fractions are pointed out."""
     percent = set(indicators.loc[indicators["measure"] == "percentage", "indicator_id"])
     rows = frame[frame["indicator_id"].isin(percent) & frame["value"].notna()]
-    for _, r in rows.iterrows():
+    for _key, r in rows.iterrows():
         value = float(r["value"])
         if not 0 <= value <= 100:
             report.add(
-                ERROR, sheet, int(r["_row"]), "Value", f"{value:g}", "a percentage from 0 to 100", "percent-range"
+                ERROR, sheet, int(r["_row"]), "Value", _figure(value), _("a percentage from 0 to 100"), "percent-range"
             )
         elif 0 < value < 1:
             report.add(
@@ -618,8 +713,8 @@ def check_percent_ranges(frame: pd.DataFrame, sheet: str, indicators: pd.DataFra
                 sheet,
                 int(r["_row"]),
                 "Value",
-                f"{value:g}",
-                "a percentage written 0-100 (is this a fraction? 0.45 means 0.45 %, not 45 %)",
+                _figure(value),
+                _("a percentage written 0-100 (is this a fraction? 0.45 means 0.45 %, not 45 %)"),
                 "percent-fraction",
             )
 
@@ -630,14 +725,14 @@ def check_values_disaggregation(values: pd.DataFrame, indicators: pd.DataFrame, 
     by_sex = values[(values["sex"] != "total").fillna(False)]
     ids = by_sex["indicator_id"]
     wrong = by_sex[_isin(ids, set(indicators["indicator_id"].dropna())) & ~_isin(ids, split)]
-    for _, r in wrong.iterrows():
+    for _key, r in wrong.iterrows():
         report.add(
             ERROR,
             "Values",
             int(r["_row"]),
             "Sex",
             quote(r["sex"]),
-            f"total: {r['indicator_id']} is not split by sex",
+            _("total: {indicator} is not split by sex").format(indicator=r["indicator_id"]),
             "wrong-disaggregation",
         )
 
@@ -648,14 +743,14 @@ def check_values_not_future(values: pd.DataFrame, today: dt.date, report: Report
     for semester_id in future["semester"].unique():
         start = parse_semester(semester_id).start
         if start > today:
-            for _, r in future[future["semester"] == semester_id].iterrows():
+            for _key, r in future[future["semester"] == semester_id].iterrows():
                 report.add(
                     WARNING,
                     "Values",
                     int(r["_row"]),
                     "Semester",
                     quote(semester_id),
-                    f"a semester that has started (it starts on {start.isoformat()})",
+                    _("a semester that has started (it starts on {date})").format(date=start.isoformat()),
                     "future-semester",
                 )
 
@@ -673,15 +768,18 @@ def check_direction(targets: pd.DataFrame, baselines: pd.DataFrame, indicators: 
         ((merged["direction"] == "increase") & (merged["value"] < merged["value_baseline"]))
         | ((merged["direction"] == "decrease") & (merged["value"] > merged["value_baseline"]))
     ]
-    for _, r in wrong.iterrows():
+    for _key, r in wrong.iterrows():
         report.add(
             WARNING,
             "Targets",
             int(r["_row"]),
             "Value",
-            f"{r['value']:g}",
-            f"a target that {'rises above' if r['direction'] == 'increase' else 'falls below'} the baseline "
-            f"{r['value_baseline']:g}, since {r['indicator_id']} should {r['direction']}",
+            _figure(r["value"]),
+            (
+                _("a target that rises above the baseline {baseline}, since {indicator} should increase")
+                if r["direction"] == "increase"
+                else _("a target that falls below the baseline {baseline}, since {indicator} should decrease")
+            ).format(baseline=_figure(r["value_baseline"]), indicator=r["indicator_id"]),
             "target-direction",
         )
 
@@ -689,43 +787,66 @@ def check_direction(targets: pd.DataFrame, baselines: pd.DataFrame, indicators: 
 # --- the workbook ----------------------------------------------------------------------------------------
 
 
+def sheet_spellings(name: str) -> set[str]:
+    """A template sheet's name as accepted, folded: English, the catalogues' French, and French aliases."""
+    return {ref.fold(spelling) for spelling in (name, *spellings(name), *SHEET_ALIASES.get(name, ()))}
+
+
 def match_sheets(raw: RawWorkbookLike, report: Report) -> dict[str, RawSheetLike]:
-    """Which sheet holds which table (names compared without case or spaces); unknown sheets reported."""
+    """Which sheet holds which table (names compared without case or spaces, in English or French); unknown
+    sheets reported. A sheet named in French is named so in the problems."""
     by_fold = {ref.fold(t.sheet): t for t in TABLES}
+    for t in TABLES:
+        for spelling in sheet_spellings(t.sheet):
+            by_fold.setdefault(spelling, t)
+    helpers = sheet_spellings(INSTRUCTIONS_SHEET) | sheet_spellings(LISTS_SHEET)
     found: dict[str, RawSheetLike] = {}
     for name, sheet in raw.sheets.items():
         table = by_fold.get(ref.fold(name))
         if table is None:
-            if ref.fold(name) not in (ref.fold(INSTRUCTIONS_SHEET), ref.fold(LISTS_SHEET)) and len(sheet.rows):
+            if ref.fold(name) not in helpers and len(sheet.rows):
                 report.add(
                     WARNING,
                     name,
                     None,
                     None,
-                    f"a sheet named '{name}'",
-                    "one of the template's sheets (" + ", ".join(t.sheet for t in TABLES) + "); it was ignored",
+                    _("a sheet named '{name}'").format(name=name),
+                    _("one of the template's sheets ({sheets}); it was ignored").format(
+                        sheets=", ".join(_(t.sheet) for t in TABLES)
+                    ),
                     "unknown-sheet",
                 )
             continue
+        if ref.fold(name) != ref.fold(table.sheet):
+            report.sheets[table.sheet] = name
         if not sheet.visible and len(sheet.rows):
             report.add(
                 WARNING,
                 name,
                 None,
                 None,
-                "a hidden sheet",
-                "visible sheets; its rows were read all the same",
+                _("a hidden sheet"),
+                _("visible sheets; its rows were read all the same"),
                 "hidden-sheet",
             )
         found[table.name] = sheet
     if not found:
         raise UnreadableWorkbook(
-            "This is not a monitoring workbook in the template's layout (it has none of the sheets "
-            + ", ".join(t.sheet for t in TABLES)
-            + "): read it through a mapping (the Upload page's mapping step, or python -m indicators mapping "
-            "suggest), or download the template from the Upload page and copy your data into it."
+            _(
+                "This is not a monitoring workbook in the template's layout (it has none of the sheets {sheets}): "
+                "read it through a mapping (the Upload page's mapping step, or python -m indicators mapping "
+                "suggest), or download the template from the Upload page and copy your data into it."
+            ).format(sheets=", ".join(_(t.sheet) for t in TABLES))
         )
     return found
+
+
+def _figure(value: object) -> str:
+    """A number as a problem shows it: ``12.5`` in English (as ``{:g}`` writes it), ``12,5`` in French."""
+    number = float(value)  # type: ignore[arg-type]
+    if i18n.language() == i18n.SOURCE_LANGUAGE:
+        return f"{number:g}"
+    return i18n.number(number, decimals=6)
 
 
 def validate_workbook(
@@ -756,13 +877,13 @@ def validate_workbook(
 
     results = _union_ids(base.results, frames["results"], "result_id")
     indicators_all = _merged_frame(base.indicators, frames["indicators"], "indicator_id")
-    check_references(frames["results"], TABLES[0], "parent_id", results, "a result ID", report)
-    check_references(frames["indicators"], TABLES[1], "result_id", results, "a result ID", report)
+    check_references(frames["results"], TABLES[0], "parent_id", results, N_("a result ID"), report)
+    check_references(frames["indicators"], TABLES[1], "result_id", results, N_("a result ID"), report)
     indicator_ids = set(indicators_all["indicator_id"].dropna())
     by_name = {t.name: t for t in TABLES}
     for name in ("baselines", "targets", "values"):
-        check_references(frames[name], by_name[name], "indicator_id", indicator_ids, "an indicator ID", report)
-    check_references(frames["activities"], by_name["activities"], "result_id", results, "a result ID", report)
+        check_references(frames[name], by_name[name], "indicator_id", indicator_ids, N_("an indicator ID"), report)
+    check_references(frames["activities"], by_name["activities"], "result_id", results, N_("a result ID"), report)
     meetings = set(base.meetings["number"].dropna().astype(int)) | set(frames["meetings"].get("number", []))
     for name in ("targets", "activities"):
         check_references(
@@ -770,7 +891,7 @@ def validate_workbook(
             by_name[name],
             "adopted_at",
             meetings,
-            "a meeting number",
+            N_("a meeting number"),
             report,
             severity=WARNING,
         )
@@ -808,11 +929,13 @@ def _read_tables(raw: RawWorkbookLike, report: Report) -> dict[str, pd.DataFrame
     return {t.name: check_duplicates(t, frames[t.name], report) for t in TABLES}
 
 
-def table_rows(raw: RawWorkbookLike, name: str) -> pd.DataFrame:
-    """One table's rows as read (typed, with ``_row``, the Excel row), without reporting problems again."""
+def table_rows(raw: RawWorkbookLike, name: str, names: Report | None = None) -> pd.DataFrame:
+    """One table's rows as read (typed, with ``_row``, the Excel row), without reporting problems again;
+    ``names`` learns how the file names its sheets and headers (``Report.sheets``, ``Report.headers``)."""
     table = next(t for t in TABLES if t.name == name)
-    sheets = match_sheets(raw, Report())
-    return read_table(table, sheets[name], Report()) if name in sheets else table.empty().assign(_row=[])
+    names = names if names is not None else Report()
+    sheets = match_sheets(raw, names)
+    return read_table(table, sheets[name], names) if name in sheets else table.empty().assign(_row=[])
 
 
 def _rows_left_out(raw: RawWorkbookLike, only: dict[str, set[str]]) -> set[tuple[str, int]]:

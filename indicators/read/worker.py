@@ -29,6 +29,8 @@ from multiprocessing import spawn
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
+from indicators.domain import i18n
+from indicators.domain.i18n import N_, _
 from indicators.domain.problems import UnreadableWorkbook
 from indicators.domain.settings import setting_float, setting_int
 from indicators.read.reader import RawWorkbook, read_workbook
@@ -37,7 +39,7 @@ from indicators.read.safety import check_upload
 log = logging.getLogger(__name__)
 
 PRELOAD = ["indicators.read.reader"]  # imported once in the forkserver, so every worker starts warm
-UNEXPECTED = (
+UNEXPECTED = N_(
     "The file could not be read because of an unexpected error in the reader; it may be damaged: "
     "open it in Excel, save it again as Excel Workbook (.xlsx) and upload that."
 )
@@ -84,21 +86,23 @@ def shutdown_pool() -> None:
 
 
 def _worker_main(conn: Connection, memory_mb: int) -> None:
-    """Serve parse requests on ``conn`` until told to stop or the connection closes."""
+    """Serve parse requests on ``conn`` until told to stop or the connection closes; each request carries the
+    language its problems and refusals are written in (the caller's)."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, 2)
     limit = memory_mb << 20
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
     while True:
         try:
-            command, file_name = conn.recv()
+            command, file_name, *language = conn.recv()
             data = conn.recv_bytes()
         except (EOFError, OSError):
             return
         if command == "stop":
             return
-        conn.send(_handle(command, data, file_name, memory_mb))
+        with i18n.using(language[0] if language else i18n.SOURCE_LANGUAGE):
+            conn.send(_handle(command, data, file_name, memory_mb))
 
 
 def _handle(command: str, data: bytes, file_name: str, memory_mb: int) -> tuple[str, object]:
@@ -185,7 +189,7 @@ class _Pool:
         self.context.set_forkserver_preload(PRELOAD)
         self.idle: queue.LifoQueue[_Worker | None] = queue.LifoQueue()  # the last worker used is the warmest
         self.closed = False
-        for _ in range(size):
+        for _slot in range(size):
             self.idle.put(self._start())
 
     def _start(self) -> _Worker:
@@ -229,12 +233,14 @@ class _Pool:
                     worker.kill()
                 worker = None
                 worker = self._start()
-            worker.conn.send((command, file_name))
+            worker.conn.send((command, file_name, i18n.language()))
             worker.conn.send_bytes(data)
             if not worker.conn.poll(timeout):
                 log.warning("parse worker %s timed out after %s s; replacing it", worker.process.pid, timeout)
                 worker.kill()
-                sentence = f"The file could not be read within {timeout:g} seconds; it may be damaged or far too large."
+                sentence = _(
+                    "The file could not be read within {seconds} seconds; it may be damaged or far too large."
+                ).format(seconds=f"{timeout:g}")
                 return None, ("unreadable", sentence)
             status, payload = worker.conn.recv()
         except (EOFError, OSError, ValueError):
@@ -245,7 +251,7 @@ class _Pool:
         if status == "bug":
             log.error("parse worker failed unexpectedly:\n%s", payload)
             worker.kill()
-            return None, ("unreadable", UNEXPECTED)
+            return None, ("unreadable", _(UNEXPECTED))
         if status == "memory":  # the worker's heap may be in a poor state after MemoryError: replace it
             worker.kill()
             return None, ("unreadable", self._memory_sentence())
@@ -253,10 +259,10 @@ class _Pool:
 
     def _memory_sentence(self) -> str:
         """The sentence for a worker that ran out of memory or crashed."""
-        return (
-            f"The file could not be read within the {self.memory_mb} MB of memory allowed (the reader stopped); "
+        return _(
+            "The file could not be read within the {memory} MB of memory allowed (the reader stopped); "
             "it may be damaged or far too large."
-        )
+        ).format(memory=self.memory_mb)
 
     def close(self) -> None:
         """Stop every idle worker; busy ones end when their request does."""

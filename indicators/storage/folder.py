@@ -29,6 +29,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from indicators.domain.i18n import _
 from indicators.storage import UPLOAD, NoSuchVersion, StorageError
 
 RESERVED = {"versions", "tmp", "log.jsonl", "approved.json"}  # not documents
@@ -149,7 +150,7 @@ class FolderBackend:
     def _version_dir(self, version_id: str) -> Path:
         path = self.root / "versions" / version_id
         if not (version_id.isdigit() and (path / "meta.json").exists()):
-            raise NoSuchVersion(f"there is no version {version_id}")
+            raise NoSuchVersion(_("there is no version {version}").format(version=version_id))
         return path
 
     def has_version(self, version_id: str) -> bool:
@@ -239,7 +240,7 @@ class FolderBackend:
 
     def _document_path(self, name: str) -> Path:
         if not DOCUMENT_NAME.fullmatch(name) or ".." in name or name.split("/", 1)[0] in RESERVED:
-            raise StorageError(f"'{name}' is not a document name")
+            raise StorageError(_("'{name}' is not a document name").format(name=name))
         return self.root / name
 
     def read_document(self, name: str) -> bytes | None:

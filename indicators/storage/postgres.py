@@ -33,13 +33,14 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Json
 
+from indicators.domain.i18n import N_, _
 from indicators.domain.problems import ProjectError
 from indicators.storage import NoSuchVersion, StorageError
 
 MIGRATIONS_TABLE = "ppd_schema_migrations"
 POOL_SIZE = 8
 CONNECT_TIMEOUT_S = 10
-MIGRATE_HINT = "run 'python -m indicators store migrate' with STORE_URL set to it (as the database's owner)"
+MIGRATE_HINT = N_("run 'python -m indicators store migrate' with STORE_URL set to it (as the database's owner)")
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -77,7 +78,9 @@ def connect(url: str, autocommit: bool = True) -> psycopg.Connection:
         return psycopg.connect(url, autocommit=autocommit, connect_timeout=CONNECT_TIMEOUT_S)
     except psycopg.Error as error:
         reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
-        raise StorageError(f"Cannot reach the store's database at {redacted(url)}: {reason}") from None
+        raise StorageError(
+            _("Cannot reach the store's database at {url}: {reason}").format(url=redacted(url), reason=reason)
+        ) from None
 
 
 def schema_version(conn: psycopg.Connection) -> int:
@@ -167,8 +170,16 @@ class PostgresBackend:
         with self._connection() as conn:
             have = schema_version(conn)
             if have < latest_schema():
-                what = "has no store yet" if have == 0 else f"holds an older store (schema {have})"
-                raise StorageError(f"The database at {self.location} {what}: {MIGRATE_HINT}.")
+                what = (
+                    _("has no store yet")
+                    if have == 0
+                    else _("holds an older store (schema {schema})").format(schema=have)
+                )
+                raise StorageError(
+                    _("The database at {location} {what}: {hint}.").format(
+                        location=self.location, what=what, hint=_(MIGRATE_HINT)
+                    )
+                )
             self.store_id = str(conn.execute("SELECT store_id FROM store_state").fetchone()[0])
 
     def __eq__(self, other: object) -> bool:  # one database store, one cache of its versions
@@ -280,7 +291,7 @@ class PostgresBackend:
         with self._connection() as conn:
             row = conn.execute("SELECT meta FROM versions WHERE id = %s", (version_id,)).fetchone()
         if row is None:
-            raise NoSuchVersion(f"there is no version {version_id}")
+            raise NoSuchVersion(_("there is no version {version}").format(version=version_id))
         self._keep({version_id: row[0]})
         return dict(row[0])
 
@@ -300,7 +311,7 @@ class PostgresBackend:
                 "SELECT data FROM version_files WHERE version_id = %s AND name = %s", (version_id, name), binary=True
             ).fetchone()
         if row is None:
-            raise NoSuchVersion(f"there is no version {version_id}")
+            raise NoSuchVersion(_("there is no version {version}").format(version=version_id))
         return bytes(row[0])
 
     def read_files(self, version_id: str, prefix: str) -> dict[str, bytes]:
@@ -311,7 +322,7 @@ class PostgresBackend:
                 binary=True,
             ).fetchall()
         if not rows and not self.has_version(version_id):
-            raise NoSuchVersion(f"there is no version {version_id}")
+            raise NoSuchVersion(_("there is no version {version}").format(version=version_id))
         return {name: bytes(data) for name, data in rows}
 
     def delete_upload(self, version_id: str) -> bool:
@@ -378,7 +389,7 @@ class PostgresBackend:
                     (name, data),
                 )
         except psycopg.errors.CheckViolation:
-            raise StorageError(f"'{name}' is not a document name") from None
+            raise StorageError(_("'{name}' is not a document name").format(name=name)) from None
 
     def delete_document(self, name: str) -> bool:
         with self._write() as conn:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pyarrow.parquet as pq
 
+from indicators.domain.i18n import _
 from indicators.domain.problems import ProjectError
 from indicators.storage import TABLES_PREFIX, UPLOAD, Backend
 
@@ -44,13 +45,13 @@ def emptiness_problem(backend: Backend) -> str | None:
     """Why a store is not empty, or None."""
     what = []
     if versions := backend.version_ids():
-        what.append(f"{len(versions)} version(s)")
+        what.append(_("{count} version(s)").format(count=len(versions)))
     if events := backend.read_log():
-        what.append(f"{len(events)} log event(s)")
+        what.append(_("{count} log event(s)").format(count=len(events)))
     if backend.read_pointer() is not None:
-        what.append("an approved version")
+        what.append(_("an approved version"))
     if documents := document_names(backend):
-        what.append(f"{len(documents)} document(s)")
+        what.append(_("{count} document(s)").format(count=len(documents)))
     return ", ".join(what) or None
 
 
@@ -78,7 +79,9 @@ def _copy(source: Backend, target: Backend) -> CopyReport:
         problem = emptiness_problem(target)
         if problem:
             raise _Abort(
-                f"The target store at {target.location} is not empty ({problem}); copy only into an empty store."
+                _("The target store at {location} is not empty ({problem}); copy only into an empty store.").format(
+                    location=target.location, problem=problem
+                )
             )
         files = rows = 0
         for version_id, meta in source.metas().items():
@@ -86,8 +89,10 @@ def _copy(source: Backend, target: Backend) -> CopyReport:
             given = target.commit(target.stage(version_files), meta)
             if given != version_id:
                 raise _Abort(
-                    f"Version {version_id} of {source.location} would become version {given} in the target: the "
-                    "source's versions are not numbered from 000001 without a gap, so nothing is copied."
+                    _(
+                        "Version {version} of {location} would become version {given} in the target: the "
+                        "source's versions are not numbered from 000001 without a gap, so nothing is copied."
+                    ).format(version=version_id, location=source.location, given=given)
                 )
             files += len(version_files)
             rows += sum(table_rows(version_files).values())
@@ -108,23 +113,27 @@ def check_copy(source: Backend, target: Backend) -> None:
     """Every version's files (SHA-256) and tables (row counts), the log, the pointer and the documents of the
     target equal the source's."""
     if source.version_ids() != target.version_ids():
-        raise _Abort("The copy holds other versions than the source.")
+        raise _Abort(_("The copy holds other versions than the source."))
     for version_id, meta in source.metas().items():
         before = source.read_files(version_id, "")
         after = target.read_files(version_id, "")
         digests = {name: hashlib.sha256(data).hexdigest() for name, data in before.items()}
         if digests != {name: hashlib.sha256(data).hexdigest() for name, data in after.items()}:
-            raise _Abort(f"Version {version_id}'s files differ after the copy (SHA-256).")
+            raise _Abort(_("Version {version}'s files differ after the copy (SHA-256).").format(version=version_id))
         if UPLOAD in digests and digests[UPLOAD] != meta.get("sha256"):  # absent: removed by retention
-            raise _Abort(f"Version {version_id}'s upload does not have the SHA-256 its record gives.")
+            raise _Abort(
+                _("Version {version}'s upload does not have the SHA-256 its record gives.").format(version=version_id)
+            )
         if table_rows(before) != table_rows(after):
-            raise _Abort(f"Version {version_id}'s tables have other row counts after the copy.")
+            raise _Abort(
+                _("Version {version}'s tables have other row counts after the copy.").format(version=version_id)
+            )
         if target.meta(version_id) != meta:
-            raise _Abort(f"Version {version_id}'s record differs after the copy.")
+            raise _Abort(_("Version {version}'s record differs after the copy.").format(version=version_id))
     if source.read_log() != target.read_log():
-        raise _Abort("The log differs after the copy.")
+        raise _Abort(_("The log differs after the copy."))
     if source.read_pointer() != target.read_pointer():
-        raise _Abort("The approved version differs after the copy.")
+        raise _Abort(_("The approved version differs after the copy."))
     for name in document_names(source):
         if source.read_document(name) != target.read_document(name):
-            raise _Abort(f"The document {name} differs after the copy.")
+            raise _Abort(_("The document {name} differs after the copy.").format(name=name))
