@@ -173,7 +173,9 @@ def _start_local_session(email: str) -> None:
     st.session_state[_TOKEN] = token
     path = "/" + (st.context.url or "").split("//", 1)[-1].partition("/")[2].partition("?")[0]
     _go(route(SESSION_ROUTE, code=SESSIONS.handoff(token, _client()), next=path))
-    st.rerun()
+    # Stop, not rerun: a rerun at once could start the next run before the browser got the redirect, which
+    # was then lost now and then (the cookie never set); the route's answer reloads the page signed in.
+    st.stop()
 
 
 def _sign_in_form() -> None:
@@ -336,7 +338,7 @@ def sign_out(who: Identity) -> None:
     SESSIONS.end(st.session_state.pop(_TOKEN, None))
     st.session_state.clear()
     _go(route(SIGNOUT_ROUTE))
-    st.rerun()
+    st.stop()  # as after signing in: the route's answer (the cookie deleted) reloads the page
 
 
 def sign_out_button(place) -> None:  # place: st or st.sidebar
