@@ -97,7 +97,10 @@ def progress(donor: bool = False) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _donor_rollup(data_version: str, lang: str, _store: Store) -> pd.DataFrame:
     rolled = _rollup(data_version, lang, _store)
-    return donor_rollup(rolled, _progress(data_version, lang, _store)) if len(rolled) else rolled
+    if not len(rolled):
+        return rolled
+    progress, safe = _progress(data_version, lang, _store), _donor_progress(data_version, lang, _store)
+    return donor_rollup(rolled, progress, safe=safe)  # the donor frame is cached: not computed again
 
 
 def rollup(donor: bool = False) -> pd.DataFrame:

@@ -313,7 +313,9 @@ def _hidden_behind(rollup: pd.DataFrame, safe: pd.DataFrame) -> pd.DataFrame:
     return found[["_baseline", "_actual", "_status"]].astype("boolean").fillna(False).astype(bool)
 
 
-def donor_rollup(rollup: pd.DataFrame, progress: pd.DataFrame, threshold: int | None = None) -> pd.DataFrame:
+def donor_rollup(
+    rollup: pd.DataFrame, progress: pd.DataFrame, threshold: int | None = None, safe: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """A regional_rollup frame safe for donors: every regional figure that depends on a hidden figure of a
     beneficiary is hidden with it, and small summed actuals of sensitive counts are hidden with progress.
 
@@ -322,9 +324,10 @@ def donor_rollup(rollup: pd.DataFrame, progress: pd.DataFrame, threshold: int | 
     it adds up is hidden (for count_meeting_target, a status it counts); progress and status when any of them
     is; "meeting the target" when a status it counts is hidden. Otherwise each regional figure is computed
     from figures donors see, so it tells them nothing more.
+        ``safe`` is ``donor_progress(progress, threshold)`` when the caller has it already (the app caches it).
     """
     threshold = setting_int("SUPPRESS_BELOW") if threshold is None else threshold
-    safe = donor_progress(progress, threshold)
+    safe = donor_progress(progress, threshold) if safe is None else safe  # the caller's, when it has it cached
     behind = _hidden_behind(rollup, safe)
     kinds = progress[["indicator_id", "measure", "sensitive"]].drop_duplicates("indicator_id")
     summed = rollup.merge(kinds, how="left", on="indicator_id", validate="many_to_one")

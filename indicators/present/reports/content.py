@@ -517,7 +517,8 @@ def report_content(
     suppress_below = setting_int("SUPPRESS_BELOW")
     full, rolled = computed or computed_frames(programme, thresholds)
     if donor:
-        progress, rollup = donor_progress(full, suppress_below), donor_rollup(rolled, full, suppress_below)
+        progress = donor_progress(full, suppress_below)
+        rollup = donor_rollup(rolled, full, suppress_below, safe=progress)
         rollup = rollup.drop(columns=["beneficiaries_meeting_target", "beneficiaries_reported"], errors="ignore")
     else:
         progress, rollup = full.assign(suppressed=False), rolled.assign(suppressed=False)
