@@ -4,9 +4,8 @@ missing reports, and the work plan adopted for the next semester, with the summa
 import streamlit as st
 
 from indicators.compute.annotations import missing_explanations
-from indicators.compute.completeness import missing_reports, reporting_completeness
+from indicators.compute.completeness import missing_reports
 from indicators.compute.progress import latest_status
-from indicators.compute.quality import quality_flags
 from indicators.compute.workplan import activities_for, workplan_delivery
 from indicators.domain.i18n import _
 from indicators.domain.periods import semester_from_id, semester_label
@@ -57,7 +56,7 @@ else:
     layout.table(expected, layout.EXPLANATION_COLUMNS, key="explanations")
 
 st.subheader(_("Reporting completeness"))
-completeness = reporting_completeness(programme)
+completeness = data.completeness()
 layout.figure(completeness_figure(completeness[completeness["semester"] == semester]), key="review_completeness")
 missing = missing_reports(programme, semester)
 st.markdown(_("**Missing reports ({count})**").format(count=len(missing)))
@@ -67,7 +66,7 @@ if not missing.empty:
 
 if not view.is_donor():  # flags quote figures as reported, before any suppression: never shown to donors
     st.subheader(_("Data quality, {semester}").format(semester=label))
-    flags = quality_flags(programme)
+    flags = data.quality()
     flags = flags[flags["semester"] == semester]
     late = int((flags["check"] == "late").sum())
     st.caption(

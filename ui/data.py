@@ -19,8 +19,10 @@ import streamlit as st
 
 from indicators.access.roles import Action, PermissionRefused, require
 from indicators.compute.annotations import annotated
+from indicators.compute.completeness import reporting_completeness
 from indicators.compute.headlines import headline_figures
 from indicators.compute.progress import Thresholds, indicator_progress
+from indicators.compute.quality import quality_flags
 from indicators.compute.rollup import regional_rollup
 from indicators.compute.suppression import donor_progress, donor_rollup
 from indicators.domain import i18n
@@ -111,10 +113,35 @@ def rollup(donor: bool = False) -> pd.DataFrame:
     return (_donor_rollup if donor else _rollup)(s.data_version(), i18n.language(), s)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _quality(data_version: str, lang: str, _store: Store) -> pd.DataFrame:
+    programme = _approved(data_version, _store)
+    return quality_flags(programme) if programme is not None else pd.DataFrame()
+
+
+def quality() -> pd.DataFrame:
+    """quality_flags of the approved data (before any suppression: never for donors), computed once per data
+    version and language."""
+    s = store()
+    return _quality(s.data_version(), i18n.language(), s)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _completeness(data_version: str, lang: str, _store: Store) -> pd.DataFrame:
+    programme = _approved(data_version, _store)
+    return reporting_completeness(programme) if programme is not None else pd.DataFrame()
+
+
+def completeness() -> pd.DataFrame:
+    """reporting_completeness of the approved data, computed once per data version and language."""
+    s = store()
+    return _completeness(s.data_version(), i18n.language(), s)
+
+
 def clear() -> None:
     """Forget cached frames (after an upload or a review, the data version changes anyway)."""
     st.cache_data.clear()
-    for cached in (_approved, _progress, _donor_progress, _rollup, _donor_rollup):
+    for cached in (_approved, _progress, _donor_progress, _rollup, _donor_rollup, _quality, _completeness):
         cached.clear()
 
 
