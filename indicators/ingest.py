@@ -190,6 +190,7 @@ def ingest(
     return result
 
 
+QUALITY_WARNINGS_PER_CHECK = 100  # beyond this, one line says how many more (the Semester review lists them all)
 # What a data-quality warning at upload expects instead (compute/quality.py gives what was found).
 QUALITY_EXPECTED = {
     "sex_split": N_("female + male equal to the total, or a comment saying why not"),
@@ -206,9 +207,12 @@ def quality_warnings(merged: Programme, upload: Programme, raw, mapped: MappedWo
     flags = upload_flags(merged, upload)
     if flags.empty:
         return []
+    counts = flags["check"].value_counts()
+    flags = flags.groupby("check", sort=False).head(QUALITY_WARNINGS_PER_CHECK)  # as validation caps each rule
     where: dict[str, dict[tuple[str, str, str], int]] = {}
     names = validate.Report()  # the sheets and headers as the file names them (a workbook in French)
-    for table in ("values", "targets"):
+    needed = {"targets" if check == "target_falls" else "values" for check in flags["check"]}
+    for table in sorted(needed):
         rows = validate.table_rows(raw, table, names)
         if table == "values" and "sex" in rows:  # the total row holds the figure a flag is about
             rows = rows.assign(_total=rows["sex"].astype("string").fillna("total") != "total")
@@ -234,6 +238,19 @@ def quality_warnings(merged: Programme, upload: Programme, raw, mapped: MappedWo
                 f"quality-{flag['check']}",
             )
         )
+    for check, count in counts.items():
+        if count > QUALITY_WARNINGS_PER_CHECK:
+            problems.append(
+                Problem(
+                    WARNING,
+                    "",
+                    None,
+                    None,
+                    _("{count} more figures like these").format(count=count - QUALITY_WARNINGS_PER_CHECK),
+                    _(QUALITY_EXPECTED.get(str(check), N_("a figure consistent with the others"))),
+                    f"quality-{check}",
+                )
+            )
     return mapped.locate(problems) if mapped is not None else problems
 
 

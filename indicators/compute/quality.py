@@ -57,7 +57,8 @@ def _order(semesters: pd.Series) -> pd.Series:
         except PeriodError:
             return np.nan
 
-    return semesters.map(index).astype(float)
+    distinct = pd.unique(semesters.dropna())  # a few dozen semesters for 100,000 rows: each parsed once
+    return semesters.map({value: index(value) for value in distinct}).astype(float)
 
 
 def _number(value: float) -> str:
@@ -81,6 +82,19 @@ def _with_previous(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     )
 
 
+def _messages(rows: pd.DataFrame, message) -> list[str]:
+    """One sentence per flagged row; rows alike (same figures and semesters) share theirs."""
+    made: dict[tuple, str] = {}
+    out = []
+    for record in rows.to_dict("records"):
+        key = tuple(v for k, v in record.items() if k not in ("indicator_id", "beneficiary"))
+        try:
+            out.append(made[key] if key in made else made.setdefault(key, message(record)))
+        except TypeError:  # a value that cannot be a key: made on its own
+            out.append(message(record))
+    return out
+
+
 def _flags(check: str, rows: pd.DataFrame, value: str, message) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=QUALITY_COLUMNS)
@@ -93,7 +107,7 @@ def _flags(check: str, rows: pd.DataFrame, value: str, message) -> pd.DataFrame:
             "value": rows[value].to_numpy(dtype=float),
             "previous_semester": rows["previous_semester"].to_numpy() if "previous_semester" in rows else None,
             "previous_value": rows["previous_value"].to_numpy(dtype=float) if "previous_value" in rows else np.nan,
-            "message": [message(r) for r in rows.to_dict("records")],
+            "message": _messages(rows, message),
         }
     )
 

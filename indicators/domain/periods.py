@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import total_ordering
+from functools import lru_cache, total_ordering
 
 from indicators.domain import i18n
 from indicators.domain.i18n import _
@@ -213,5 +213,12 @@ def semester_range(first: Semester, last: Semester) -> list[Semester]:
 
 
 def semester_label(semester_id: str) -> str:
-    """The label people read for a semester identifier, e.g. 'Nov 2024 – Apr 2025'."""
+    """The label people read for a semester identifier, e.g. 'Nov 2024 – Apr 2025' (in the current language)."""
+    return _label(str(semester_id), i18n.language(), setting_int("SEMESTER_ANCHOR_MONTH"))
+
+
+@lru_cache(maxsize=4096)
+def _label(semester_id: str, language: str, anchor: int) -> str:
+    """A label made once per identifier, language and anchor month (tables ask for the same few thousands of
+    times); an identifier that is not one raises every time, uncached."""
     return semester_from_id(semester_id).label
