@@ -35,7 +35,7 @@ from indicators.read.mapping import (
 )
 from indicators.read.reader import TABLE_SHEETS, RawWorkbook
 from indicators.saved_mappings import SavedMappings
-from indicators.store import ApprovedMoved, StagedVersion, Store, StoreError, sha256
+from indicators.store import ApprovedMoved, Store, StoreError, sha256
 
 Progress = Callable[[float, str], None]
 
@@ -156,15 +156,17 @@ def ingest(
         step(0.7, _("Comparing with the approved data"))
         result.duplicate_of = store.find_by_sha(digest)
         store_it = save and result.duplicate_of is None
-        merging = pool.submit(
-            copy_context().run, _merge_and_stage, store, data, base, upload, store_it
-        )  # while the changes are listed
+        merging = pool.submit(copy_context().run, validate.merge, base, upload)  # while the changes are listed
+        staging = None
         try:
             result.changes = diff.upload_changes(base, upload)
-            result.merged, staged = merging.result()
+            result.merged = merging.result()
+            if store_it:  # the draft is written while the figures are checked for their quality
+                staging = pool.submit(copy_context().run, store.stage_version, data, result.merged)
             result.problems = result.problems + quality_warnings(
                 result.merged, upload, mapped.workbook if mapped else raw, mapped
             )
+            staged = staging.result() if staging is not None else None
             if staged is not None:
                 step(0.85, _("Storing a new draft version"))
                 illustrative = illustrative or bool(base_version and store.meta(base_version).get("illustrative"))
@@ -182,7 +184,7 @@ def ingest(
                     | ({"mapping": mapping.to_json()} if mapping is not None else {}),
                 )
         except BaseException:
-            staged = None if merging.exception() else merging.result()[1]
+            staged = None if staging is None or staging.exception() else staging.result()
             if staged is not None:
                 store.discard(staged)  # a draft staged for an ingest that failed
             raise
@@ -268,14 +270,6 @@ def mapping_suggestion(data: bytes, file_name: str, store: Store, sheet: str | N
     raw = worker.parse_isolated(data, file_name=file_name, every_sheet=True)
     base = store.approved() or empty_programme()
     return suggest_mapping(raw, base.indicators, sheet)
-
-
-def _merge_and_stage(
-    store: Store, data: bytes, base: Programme, upload: Programme, stage: bool
-) -> tuple[Programme, StagedVersion | None]:
-    """The approved data with the upload applied and, when it is to be stored, the draft written but not committed."""
-    merged = validate.merge(base, upload)
-    return merged, store.stage_version(data, merged) if stage else None
 
 
 @dataclass

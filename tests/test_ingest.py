@@ -95,3 +95,19 @@ def test_a_step_failing_after_the_draft_is_written_leaves_no_version_and_no_stag
         ingest(data, "serbia.xlsx", ANA, demo_store, today=TODAY)
     assert demo_store.version_ids() == ["000001"]
     assert not any((demo_store.root / "tmp").iterdir())
+
+
+def test_a_quality_check_failing_while_the_draft_is_written_leaves_no_version_and_no_staged_files(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The draft is written in the pool while the figures are checked for their quality: a failure there drops it."""
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("quality check broke")
+
+    monkeypatch.setattr("indicators.ingest.quality_warnings", broken)
+    data = values_workbook(["IND-01", "Srbija", "2026NovS2", "total", 17, None, None, "late report", "registry"])
+    with pytest.raises(RuntimeError, match="quality check broke"):
+        ingest(data, "serbia.xlsx", ANA, demo_store, today=TODAY)
+    assert demo_store.version_ids() == ["000001"]
+    assert not any((demo_store.root / "tmp").iterdir())
