@@ -135,8 +135,8 @@ def sex_split_flags(programme: Programme) -> pd.DataFrame:
     )
 
 
-def jump_flags(programme: Programme, factor: float) -> pd.DataFrame:
-    reported = semester_values(programme)
+def jump_flags(programme: Programme, factor: float, values: pd.DataFrame | None = None) -> pd.DataFrame:
+    reported = semester_values(programme) if values is None else values
     reported = reported[reported["reported"] & reported["semester_value"].notna()]
     measures = indicator_attributes(programme).set_index("indicator_id")["measure"]
     reported = reported[reported["indicator_id"].map(measures).isin(["count", "percentage"]).to_numpy(dtype=bool)]
@@ -156,7 +156,7 @@ def jump_flags(programme: Programme, factor: float) -> pd.DataFrame:
     )
 
 
-def falling_flags(programme: Programme) -> pd.DataFrame:
+def falling_flags(programme: Programme, values: pd.DataFrame | None = None) -> pd.DataFrame:
     about = indicator_attributes(programme).set_index("indicator_id")
     running = about.index[about["cumulative"] & (about["measure"] == "count")]
     targets = targets_in_force(programme)
@@ -172,7 +172,7 @@ def falling_flags(programme: Programme) -> pd.DataFrame:
             semester=semester_label(str(r["previous_semester"])),
         ),
     )
-    values = semester_values(programme)
+    values = semester_values(programme) if values is None else values
     values = _with_previous(values[values["indicator_id"].isin(running) & values["reported"]], "semester_value")
     negative = values[values["semester_value"] < 0]
     total_flags = _flags(
@@ -186,9 +186,9 @@ def falling_flags(programme: Programme) -> pd.DataFrame:
     return pd.concat([target_flags, total_flags], ignore_index=True)
 
 
-def milestone_flags(programme: Programme) -> pd.DataFrame:
+def milestone_flags(programme: Programme, values: pd.DataFrame | None = None) -> pd.DataFrame:
     measures = indicator_attributes(programme).set_index("indicator_id")["measure"]
-    values = semester_values(programme)
+    values = semester_values(programme) if values is None else values
     values = values[values["reported"] & (values["indicator_id"].map(measures) == "milestone").to_numpy(dtype=bool)]
     rows = _with_previous(values, "semester_value")
     done_before = rows.groupby(["indicator_id", "beneficiary"], sort=False)["previous_value"].cummax()
@@ -243,8 +243,9 @@ def late_flags(programme: Programme) -> pd.DataFrame:
 def quality_flags(programme: Programme, factor: float | None = None) -> pd.DataFrame:
     """Every data-quality flag of the programme (see the module docstring), with a sentence for each."""
     factor = setting_float("QUALITY_JUMP_FACTOR") if factor is None else factor
-    found = [sex_split_flags(programme), jump_flags(programme, factor), falling_flags(programme)]
-    found += [milestone_flags(programme), late_flags(programme)]
+    values = semester_values(programme)  # read once by the three checks that compare semesters
+    found = [sex_split_flags(programme), jump_flags(programme, factor, values), falling_flags(programme, values)]
+    found += [milestone_flags(programme, values), late_flags(programme)]
     frame = pd.concat([f for f in found if not f.empty] or [pd.DataFrame(columns=QUALITY_COLUMNS)], ignore_index=True)
     frame = frame.assign(check_label=frame["check"].map({code: _(label) for code, label in CHECKS.items()}))
     return frame.astype({"value": float, "previous_value": float})[[*QUALITY_COLUMNS, "check_label"]]
