@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from indicators.compute.progress import KEY as PAIR
 from indicators.compute.progress import STATUS_BY_CODE, row_groups
 from indicators.compute.rollup import _rolled_beneficiaries
 from indicators.domain import i18n
@@ -47,7 +47,6 @@ RUNNING_TOTAL_ONLY = N_("running total only")  # what donors read for a semester
 NO_REPORT = N_("no report")  # a figure carried forward, not shown to donors
 HIDDEN_COVERAGE = N_("hidden with the figure")  # "n of m beneficiaries reported" of a hidden regional total
 DONOR_VALUE_COLUMNS = ("semester_value", "actual")
-DONOR_GROUP = ("indicator_id", "semester", "_area")  # _area: the countries together (as rolled up), or REG
 DISPLAY_COLUMNS = ["baseline_display", "semester_value_display", "actual_display"]
 HIDDEN_MARKS = (SECONDARY, RUNNING_TOTAL_ONLY)  # in English; hidden_marks() in the current language
 
@@ -83,14 +82,19 @@ def _eligible(frame: pd.DataFrame, sensitive_col: str) -> pd.Series:
 
 
 def _secondary(values: pd.Series, primary: pd.Series, groups: list[pd.Series], threshold: int) -> pd.Series:
-    """Further cells to hide so that a group total cannot give a hidden cell away: in each group with a
-    hidden cell, the smallest shown non-zero cells are hidden until at least two are hidden and the hidden
-    cells add up to the threshold or more (total minus shown cells then bounds no single small count)."""
-    # 1. Each row's group (a missing value is a value); per group, the cells hidden already and their sum.
+    """``_secondary_cells`` for Series, grouped by the values of ``groups`` (a missing value is a value)."""
     keys = pd.DataFrame({i: g.to_numpy() for i, g in enumerate(groups)}, index=values.index)
     group = row_groups(keys, list(keys.columns)) if groups else np.zeros(len(values), dtype=np.int64)
-    hidden = primary.to_numpy(dtype=bool)
     figures = values.to_numpy(dtype=float, na_value=np.nan)
+    return pd.Series(_secondary_cells(figures, primary.to_numpy(dtype=bool), group, threshold), index=values.index)
+
+
+def _secondary_cells(figures: np.ndarray, hidden: np.ndarray, group: np.ndarray, threshold: int) -> np.ndarray:
+    """Further cells to hide so that a group total cannot give a hidden cell away: in each group (numbered
+    0, 1, ...) with a hidden cell, the smallest shown non-zero cells are hidden until at least two are hidden
+    and the hidden cells add up to the threshold or more (total minus shown cells then bounds no single small
+    count)."""
+    # 1. Per group, the cells hidden already and their sum.
     hidden_count = np.bincount(group, weights=hidden, minlength=group.max(initial=-1) + 1)
     hidden_sum = np.bincount(group, weights=np.where(hidden, np.nan_to_num(figures), 0.0), minlength=len(hidden_count))
     # 2. Candidates: shown non-zero cells of groups with a hidden cell, smallest first (ties in row order).
@@ -105,9 +109,9 @@ def _secondary(values: pd.Series, primary: pd.Series, groups: list[pd.Series], t
     # 4. Candidates are hidden, smallest first, until two or more hidden cells add up to the threshold.
     enough = pd.Series((count_before >= 2) & (sum_before >= threshold), index=cells.index)
     stop = enough.groupby(cells["group"], sort=False).cummax().to_numpy(dtype=bool)
-    extra = np.zeros(len(values), dtype=bool)
+    extra = np.zeros(len(figures), dtype=bool)
     extra[rows[~stop]] = True
-    return pd.Series(extra, index=values.index)
+    return extra
 
 
 def suppress_small_counts(
@@ -123,59 +127,164 @@ def suppress_small_counts(
     ``force`` marks further cells to hide as primary (e.g. a running total whose increment is small).
     """
     threshold = setting_int("SUPPRESS_BELOW") if threshold is None else threshold
-    values = pd.Series(frame[value_col].to_numpy(dtype=float, na_value=np.nan), index=frame.index)
-    small = _eligible(frame, sensitive_col) & (values > 0) & (values < threshold)
-    forced = pd.Series(False, index=frame.index) if force is None else force.fillna(False).astype(bool) & ~small
-    primary = small | forced
-    secondary = _secondary(values, primary, [frame[c] for c in group_cols], threshold)
-    suppressed = primary | secondary
-    display = shown_column(values).where(~small, f"<{threshold}").where(~(secondary | forced), SECONDARY)
-    return frame.assign(
-        **{value_col: frame[value_col].mask(suppressed)},
-        display=display.astype("string"),
-        suppressed=suppressed.astype(bool),
-    )
+    cells = _Cells.of(frame, value_col, _groups(frame, group_cols), _eligible(frame, sensitive_col))
+    forced = None if force is None else force.fillna(False).to_numpy(dtype=bool)
+    return cells.hide(threshold, forced).applied(frame, value_col, threshold)
 
 
-def _running_totals_to_hide(
-    frame: pd.DataFrame, hidden: pd.Series, baseline_shown: pd.Series, threshold: int
-) -> pd.Series:
-    """Running totals of sensitive cumulative counts to hide so that no two shown figures differ by a small
-    count: a total is hidden when it rose by 1 to threshold-1 since the semester before (20 - 17 = 3), or since
-    the last figure of its series a donor sees (the last total shown, else the baseline shown, else 0), so
-    the totals around a hidden one cannot be subtracted into a small count either; a total equal to a hidden one
-    just before it (carried forward, no report since) is hidden with it. ``hidden`` marks totals already
-    hidden; they are skipped as the last shown figure."""
-    series = frame[_eligible(frame, "sensitive") & frame["cumulative"].astype("boolean").fillna(False)]
-    series = series.sort_values(["indicator_id", "beneficiary", "semester"], kind="stable")
-    # Each series is read in semester order, carrying the last figure shown: a scan over plain arrays.
-    keys = series["indicator_id"].astype("string") + "\x1f" + series["beneficiary"].astype("string")
-    starts = (keys != keys.shift(1)).fillna(True).to_numpy(dtype=bool)
-    totals = series["actual"].to_numpy(dtype=float, na_value=np.nan)
-    baselines = np.nan_to_num(series["baseline"].to_numpy(dtype=float, na_value=np.nan), nan=0.0)
-    shown_first = np.nan_to_num(baseline_shown.reindex(series.index).to_numpy(dtype=float, na_value=np.nan), nan=0.0)
-    already = hidden.reindex(series.index).fillna(False).to_numpy(dtype=bool)
-    hide = np.zeros(len(series), dtype=bool)
-    before = last_shown = 0.0
-    hidden_before = False
-    for i in range(len(series)):
-        if starts[i]:
-            before, last_shown, hidden_before = baselines[i], shown_first[i], False
-        total = totals[i]
-        if total != total:  # nothing reported: no figure shown, the running total stays as it was
-            continue
-        rise, since_shown = total - before, total - last_shown
-        before = total
-        # A total equal to a hidden one before it (carried forward: no report since) would give it away.
-        if already[i] or 0 < abs(rise) < threshold or 0 < abs(since_shown) < threshold or (rise == 0 and hidden_before):
-            hide[i] = True
-            hidden_before = True
-        else:
-            last_shown = total
-            hidden_before = False
-    out = pd.Series(False, index=frame.index)
-    out[series.index[hide]] = True
-    return out
+def _groups(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    """Each row's group by ``columns`` (numbered 0, 1, ...; a missing value is a value); one group without any."""
+    return row_groups(frame, list(columns)) if columns else np.zeros(len(frame), dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """The figures of one column as plain arrays: each row's group (numbered 0, 1, ...) and whether the figure
+    is a sensitive count, read once so that suppression can be repeated cheaply."""
+
+    figures: np.ndarray
+    group: np.ndarray
+    eligible: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, value_col: str, group: np.ndarray, eligible: pd.Series) -> _Cells:
+        figures = frame[value_col].to_numpy(dtype=float, na_value=np.nan)
+        return cls(figures, group, eligible.to_numpy(dtype=bool))
+
+    def hide(self, threshold: int, force: np.ndarray | None = None) -> _Hidden:
+        """Primary cells (small sensitive counts, and ``force`` besides), then the secondary ones."""
+        small = self.eligible & (self.figures > 0) & (self.figures < threshold)
+        forced = np.zeros(len(small), dtype=bool) if force is None else force & ~small
+        secondary = _secondary_cells(self.figures, small | forced, self.group, threshold)
+        return _Hidden(self.figures, small, forced, secondary)
+
+
+@dataclass(frozen=True)
+class _Hidden:
+    """Which figures are hidden, and why: a small count, forced, or secondary."""
+
+    figures: np.ndarray
+    small: np.ndarray
+    forced: np.ndarray
+    secondary: np.ndarray
+
+    @property
+    def suppressed(self) -> np.ndarray:
+        return self.small | self.forced | self.secondary
+
+    def applied(self, frame: pd.DataFrame, value_col: str, threshold: int) -> pd.DataFrame:
+        """The frame with its hidden values removed, ``display`` (text) and ``suppressed`` (bool)."""
+        values = pd.Series(self.figures, index=frame.index)
+        display = (
+            shown_column(values).where(~self.small, f"<{threshold}").where(~(self.secondary | self.forced), SECONDARY)
+        )
+        return frame.assign(
+            **{value_col: frame[value_col].mask(self.suppressed)},
+            display=display.astype("string"),
+            suppressed=self.suppressed,
+        )
+
+
+@dataclass(frozen=True)
+class _RunningTotals:
+    """The running totals of sensitive cumulative counts, series by series in semester order, as plain lists
+    read once: ``to_hide`` scans them again each time the cells already hidden change."""
+
+    rows: np.ndarray  # each total's row in the frame, series after series, semesters in order
+    starts: list[bool]  # the first total of a series
+    totals: list[float]
+    baselines: list[float]  # the true baseline (0 when missing)
+    shown_first: list[float]  # the baseline a donor sees (0 when hidden or missing)
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, baseline_shown: pd.Series, keys: _KeyRanks) -> _RunningTotals:
+        """``frame``: the progress rows with their true baselines; ``baseline_shown``: the baselines donors see;
+        ``keys``: the frame's key columns as ranks."""
+        # 1. Sensitive cumulative counts, sorted by indicator, beneficiary and semester (stable; missing last).
+        chosen = _eligible(frame, "sensitive") & frame["cumulative"].astype("boolean").fillna(False)
+        chosen = np.flatnonzero(chosen.to_numpy(dtype=bool))
+        indicator, beneficiary, semester = keys.indicator[chosen], keys.beneficiary[chosen], keys.semester[chosen]
+        order = np.lexsort((semester, beneficiary, indicator))
+        rows, indicator, beneficiary = chosen[order], indicator[order], beneficiary[order]
+        # 2. A series starts where the indicator or the beneficiary changes (or either is missing).
+        changed = (indicator[1:] != indicator[:-1]) | (beneficiary[1:] != beneficiary[:-1])
+        starts = np.r_[True, changed] | keys.missing_pair[rows] if len(rows) else np.zeros(0, dtype=bool)
+
+        def floats(column: pd.Series, missing_as: float = np.nan) -> list[float]:
+            return np.nan_to_num(column.to_numpy(dtype=float, na_value=np.nan)[rows], nan=missing_as).tolist()
+
+        return cls(
+            rows,
+            starts.tolist(),
+            floats(frame["actual"]),
+            floats(frame["baseline"], 0.0),
+            floats(baseline_shown, 0.0),
+        )
+
+    def to_hide(self, hidden: np.ndarray, threshold: int) -> np.ndarray:
+        """Running totals to hide so that no two shown figures differ by a small count: a total is hidden when
+        it rose by 1 to threshold-1 since the semester before (20 - 17 = 3), or since the last figure of its
+        series a donor sees (the last total shown, else the baseline shown, else 0), so the totals around a
+        hidden one cannot be subtracted into a small count either; a total equal to a hidden one just before it
+        (carried forward, no report since) is hidden with it. ``hidden`` marks the frame's rows already hidden;
+        they are skipped as the last shown figure."""
+        already = hidden[self.rows].tolist()
+        hide = [False] * len(already)
+        before = last_shown = 0.0
+        hidden_before = False
+        for i, total in enumerate(self.totals):
+            if self.starts[i]:
+                before, last_shown, hidden_before = self.baselines[i], self.shown_first[i], False
+            if total != total:  # nothing reported: no figure shown, the running total stays as it was
+                continue
+            rise, since_shown = total - before, total - last_shown
+            before = total
+            # A total equal to a hidden one before it (carried forward: no report since) would give it away.
+            small_step = 0 < abs(rise) < threshold or 0 < abs(since_shown) < threshold
+            if already[i] or small_step or (rise == 0 and hidden_before):
+                hide[i] = hidden_before = True
+            else:
+                last_shown, hidden_before = total, False
+        out = np.zeros(len(hidden), dtype=bool)
+        out[self.rows[np.array(hide, dtype=bool)]] = True
+        return out
+
+
+@dataclass(frozen=True)
+class _KeyRanks:
+    """A progress frame's indicator, beneficiary and semester as ranks among their distinct values (missing
+    last), read once: rows are grouped and sorted by these integers instead of by text."""
+
+    indicator: np.ndarray
+    beneficiary: np.ndarray
+    semester: np.ndarray
+    missing_pair: np.ndarray  # the indicator or the beneficiary is missing
+    area: np.ndarray  # 0: one of the countries (rolled up together), else 1 + the beneficiary's rank
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> _KeyRanks:
+        ranks, missing = {}, {}
+        for column in ("indicator_id", "beneficiary", "semester"):
+            codes, distinct = pd.factorize(frame[column], sort=True)
+            missing[column] = codes < 0
+            ranks[column] = np.where(missing[column], len(distinct), codes)
+            if column == "beneficiary":
+                country = np.append(pd.Index(distinct).isin(COUNTRY_CODES), False)[codes]
+        return cls(
+            ranks["indicator_id"],
+            ranks["beneficiary"],
+            ranks["semester"],
+            missing["indicator_id"] | missing["beneficiary"],
+            np.where(country, 0, ranks["beneficiary"] + 1),
+        )
+
+    @staticmethod
+    def groups(*ranks: np.ndarray) -> np.ndarray:
+        """Each row's group by the given ranks, numbered 0, 1, ... in the order the groups first come."""
+        key = np.zeros(len(ranks[0]), dtype=np.int64)
+        for rank in ranks:
+            key = key * (int(rank.max(initial=0)) + 1) + rank
+        return pd.factorize(key)[0]
 
 
 def _small_increments(frame: pd.DataFrame, value: str, series_cols: list[str], threshold: int) -> pd.Series:
@@ -203,10 +312,12 @@ DERIVED_COLUMNS = (
 )
 
 
-def _mask_status(frame: pd.DataFrame, hidden: pd.Series) -> pd.DataFrame:
-    """Status hidden with its figure: a status and the visible target would bound the hidden value."""
+def _mask_status(frame: pd.DataFrame, hidden: pd.Series, derived_hidden: pd.Series | None = None) -> pd.DataFrame:
+    """Status hidden with its figure: a status and the visible target would bound the hidden value.
+    ``derived_hidden``: where DERIVED_COLUMNS are hidden, when more than ``hidden`` (a figure carried forward)."""
     code = STATUS_BY_CODE["suppressed"]
-    derived = {c: frame[c].mask(hidden) for c in DERIVED_COLUMNS if c in frame.columns}
+    derived_hidden = hidden if derived_hidden is None else derived_hidden
+    derived = {c: frame[c].mask(derived_hidden) for c in DERIVED_COLUMNS if c in frame.columns}
     return frame.assign(
         **derived,
         progress=frame["progress"].mask(hidden),
@@ -217,13 +328,24 @@ def _mask_status(frame: pd.DataFrame, hidden: pd.Series) -> pd.DataFrame:
     )
 
 
-def _donor_baselines(progress: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """Per indicator and beneficiary: ``baseline`` (hidden ones missing), ``baseline_display`` and
-    ``_baseline_hidden``; small baselines of sensitive counts are suppressed like the values."""
-    pairs = progress[[*PAIR, "_area", "measure", "sensitive", "baseline"]].drop_duplicates(PAIR)
-    safe = suppress_small_counts(pairs, "baseline", ["indicator_id", "_area"], threshold)
-    return safe[[*PAIR, "baseline", "display", "suppressed"]].rename(
-        columns={"display": "baseline_display", "suppressed": "_baseline_hidden"}
+def _donor_baselines(progress: pd.DataFrame, keys: _KeyRanks, threshold: int) -> pd.DataFrame:
+    """Per row: the baseline of its indicator and beneficiary as donors see it, ``baseline`` (hidden ones
+    missing), ``baseline_display`` and ``_baseline_hidden``; small baselines of sensitive counts are suppressed
+    like the values (one cell per indicator and beneficiary: the first row of each, grouped by indicator
+    across the countries, or regional)."""
+    pair = keys.groups(keys.indicator, keys.beneficiary)
+    _, first = np.unique(pair, return_index=True)  # pairs are numbered in the order they first come
+    pairs = progress.iloc[first]
+    group = keys.groups(keys.indicator[first], keys.area[first])
+    safe = _Cells.of(pairs, "baseline", group, _eligible(pairs, "sensitive")).hide(threshold)
+    shown = safe.applied(pairs, "baseline", threshold)
+    return pd.DataFrame(
+        {
+            "baseline": shown["baseline"].to_numpy()[pair],
+            "baseline_display": shown["display"].array.take(pair),
+            "_baseline_hidden": safe.suppressed[pair],
+        },
+        index=progress.index,
     )
 
 
@@ -237,46 +359,47 @@ def donor_progress(progress: pd.DataFrame, threshold: int | None = None) -> pd.D
     totals), and totals are hidden until they differ from the last figure shown by 0 or at least the threshold.
     """
     threshold = setting_int("SUPPRESS_BELOW") if threshold is None else threshold
-    area = progress["beneficiary"].where(~progress["beneficiary"].isin(COUNTRY_CODES), "countries")
-    out = progress.assign(_area=area)
-    baselines = _donor_baselines(out, threshold)
-    out = out.drop(columns="baseline").merge(baselines, how="left", on=PAIR, validate="many_to_one")
-    out.index = progress.index
-    out = out.assign(_baseline_hidden=out["_baseline_hidden"].astype("boolean").fillna(False).astype(bool))
-    truth = progress["baseline"]
-    running = _eligible(out, "sensitive") & out["cumulative"].astype("boolean").fillna(False)
+    keys = _KeyRanks.of(progress)
+    out = progress.assign(**_donor_baselines(progress, keys, threshold))
+    eligible = _eligible(out, "sensitive")
+    running = (eligible & out["cumulative"].astype("boolean").fillna(False)).to_numpy(dtype=bool)
+    group = keys.groups(keys.indicator, keys.semester, keys.area)  # an indicator and semester: countries, or REG
 
-    values = suppress_small_counts(out, "semester_value", DONOR_GROUP, threshold)
+    values = _Cells.of(out, "semester_value", group, eligible).hide(threshold)
     # Running totals: hidden ones change which figure a later total is compared with, so repeat until settled.
-    hidden = pd.Series(False, index=out.index)
+    totals, series = _Cells.of(out, "actual", group, eligible), _RunningTotals.of(progress, out["baseline"], keys)
+    hidden = np.zeros(len(out), dtype=bool)
     while True:
-        force = hidden | _running_totals_to_hide(out.assign(baseline=truth), hidden, out["baseline"], threshold)
-        actuals = suppress_small_counts(out, "actual", DONOR_GROUP, threshold, force=force)
-        if actuals["suppressed"].equals(hidden):
+        actuals = totals.hide(threshold, force=hidden | series.to_hide(hidden, threshold))
+        if np.array_equal(actuals.suppressed, hidden):
             break
-        hidden = actuals["suppressed"]
-    value_hidden = values["suppressed"] | running | (actuals["suppressed"] & ~running)
-    actual_hidden = actuals["suppressed"]
+        hidden = actuals.suppressed
+    values_shown = values.applied(out, "semester_value", threshold)
+    actuals_shown = actuals.applied(out, "actual", threshold)
+    value_hidden = values.suppressed | running | (actuals.suppressed & ~running)
+    actual_hidden = actuals.suppressed
     out = out.assign(
-        semester_value=values["semester_value"].mask(value_hidden),
-        semester_value_display=values["display"]
-        .where(~value_hidden | values["suppressed"], SECONDARY)
+        semester_value=values_shown["semester_value"].mask(value_hidden),
+        semester_value_display=values_shown["display"]
+        .where(~value_hidden | values.suppressed, SECONDARY)
         .mask(running, _(RUNNING_TOTAL_ONLY)),
-        actual=actuals["actual"],
-        actual_display=actuals["display"],
+        actual=actuals_shown["actual"],
+        actual_display=actuals_shown["display"],
         numerator=out["numerator"].mask(value_hidden),
         denominator=out["denominator"].mask(value_hidden),
-        suppressed=values["suppressed"] | actual_hidden | out["_baseline_hidden"],
+        suppressed=values.suppressed | actual_hidden | out["_baseline_hidden"],
     )
-    out = _mask_status(out, actual_hidden | out["_baseline_hidden"])
-    if "carried" in out.columns:  # a figure carried forward is no report; hiding more cells never reveals one
-        carried = out["carried"].astype("boolean").fillna(False).astype(bool) & _eligible(out, "sensitive")
-        out = out.assign(
-            actual=out["actual"].mask(carried),
-            actual_display=out["actual_display"].mask(carried, _(NO_REPORT)),
-            suppressed=out["suppressed"] | carried,
-            **{c: out[c].mask(carried) for c in DERIVED_COLUMNS if c in out.columns},
-        )
+    # A figure carried forward is no report: not shown to donors for sensitive counts, nor what is derived from
+    # it (hiding more cells never reveals one).
+    carried = eligible & False
+    if "carried" in out.columns:
+        carried = out["carried"].astype("boolean").fillna(False).astype(bool) & eligible
+    status_hidden = actual_hidden | out["_baseline_hidden"]
+    out = _mask_status(out, status_hidden, status_hidden | carried).assign(
+        actual=out["actual"].mask(carried),
+        actual_display=out["actual_display"].mask(carried, _(NO_REPORT)),
+        suppressed=out["suppressed"] | carried,
+    )
     return out[[*progress.columns, *DISPLAY_COLUMNS, "suppressed"]]
 
 
@@ -297,7 +420,8 @@ def _after_hidden(frame: pd.DataFrame, hidden: pd.Series, value: str, series_col
 
 def _hidden_behind(rollup: pd.DataFrame, safe: pd.DataFrame) -> pd.DataFrame:
     """Per regional row: whether a baseline, an actual or a status of the beneficiaries it adds up is hidden."""
-    rolled = _rolled_beneficiaries(safe)
+    columns = ["indicator_id", "beneficiary", "semester", "baseline_display", "actual_display", "status"]
+    rolled = _rolled_beneficiaries(safe[columns])  # the columns read below only: not every column is copied
     marks = hidden_marks()
     flags = rolled.assign(
         _baseline=rolled["baseline_display"].isin(marks) | rolled["baseline_display"].str.startswith("<"),
@@ -329,14 +453,15 @@ def donor_rollup(
     threshold = setting_int("SUPPRESS_BELOW") if threshold is None else threshold
     safe = donor_progress(progress, threshold) if safe is None else safe  # the caller's, when it has it cached
     behind = _hidden_behind(rollup, safe)
-    kinds = progress[["indicator_id", "measure", "sensitive"]].drop_duplicates("indicator_id")
-    summed = rollup.merge(kinds, how="left", on="indicator_id", validate="many_to_one")
-    summed = summed.assign(
-        sensitive=summed["sensitive"].astype("boolean").fillna(False) & (summed["aggregation"] == "sum")
+    # The indicator's measure, sensitivity and whether it is cumulative, from its first progress row.
+    kinds = progress[["indicator_id", "measure", "sensitive", "cumulative"]].drop_duplicates("indicator_id")
+    found = pd.Index(kinds["indicator_id"]).get_indexer(rollup["indicator_id"])
+    kind = {c: kinds[c].array.take(found, allow_fill=True) for c in ("measure", "sensitive", "cumulative")}
+    summed = rollup.assign(
+        measure=kind["measure"],
+        sensitive=pd.array(kind["sensitive"], dtype="boolean").fillna(False) & (rollup["aggregation"] == "sum"),
+        cumulative=kind["cumulative"],
     )
-    cumulative = progress[["indicator_id", "cumulative"]].drop_duplicates("indicator_id")
-    summed = summed.merge(cumulative, how="left", on="indicator_id", validate="many_to_one")
-    summed.index = rollup.index
     counting = summed["aggregation"] == "count_meeting_target"
     force = _small_increments(summed, "actual", ["indicator_id"], threshold)
     force |= behind["_actual"] | (counting & behind["_status"])
@@ -354,9 +479,9 @@ def donor_rollup(
     meeting = out["beneficiaries_meeting_target"].astype("Int64").mask(behind["_status"])
     out = _mask_status(out, status_hidden).assign(
         baseline=out["baseline"].mask(behind["_baseline"]),
-        baseline_display=out["baseline"].map(shown).where(~behind["_baseline"], SECONDARY).astype("string"),
+        baseline_display=shown_column(out["baseline"]).where(~behind["_baseline"], SECONDARY).astype("string"),
         beneficiaries_meeting_target=meeting,
-        beneficiaries_meeting_target_display=meeting.map(shown, na_action=None)
+        beneficiaries_meeting_target_display=shown_column(meeting)
         .where(~behind["_status"], SECONDARY)
         .astype("string"),
         suppressed=status_hidden | behind["_actual"],
