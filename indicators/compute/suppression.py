@@ -185,16 +185,18 @@ class _Hidden:
         )
 
 
-@dataclass(frozen=True)
+@dataclass
 class _RunningTotals:
     """The running totals of sensitive cumulative counts, series by series in semester order, as plain lists
-    read once: ``to_hide`` scans them again each time the cells already hidden change."""
+    read once: ``to_hide`` scans them again each time the cells already hidden change, only the series where
+    they changed."""
 
     rows: np.ndarray  # each total's row in the frame, series after series, semesters in order
-    starts: list[bool]  # the first total of a series
+    bounds: list[int]  # where each series starts among them, and where the last one ends
     totals: list[float]
     baselines: list[float]  # the true baseline (0 when missing)
     shown_first: list[float]  # the baseline a donor sees (0 when hidden or missing)
+    _last: tuple[np.ndarray, np.ndarray] | None = None  # the previous call's rows already hidden, and its result
 
     @classmethod
     def of(cls, frame: pd.DataFrame, baseline_shown: pd.Series, keys: _KeyRanks) -> _RunningTotals:
@@ -215,7 +217,7 @@ class _RunningTotals:
 
         return cls(
             rows,
-            starts.tolist(),
+            [*np.flatnonzero(starts).tolist(), len(rows)],
             floats(frame["actual"]),
             floats(frame["baseline"], 0.0),
             floats(baseline_shown, 0.0),
@@ -228,13 +230,27 @@ class _RunningTotals:
         hidden one cannot be subtracted into a small count either; a total equal to a hidden one just before it
         (carried forward, no report since) is hidden with it. ``hidden`` marks the frame's rows already hidden;
         they are skipped as the last shown figure."""
-        already = hidden[self.rows].tolist()
-        hide = [False] * len(already)
-        before = last_shown = 0.0
-        hidden_before = False
-        for i, total in enumerate(self.totals):
-            if self.starts[i]:
-                before, last_shown, hidden_before = self.baselines[i], self.shown_first[i], False
+        already = hidden[self.rows]
+        series = range(len(self.bounds) - 1)
+        hide = np.zeros(len(self.rows), dtype=bool)
+        if self._last is not None:  # a series whose rows already hidden are as before is hidden as before
+            before, hide = self._last[0], self._last[1].copy()
+            moved = np.flatnonzero(already != before)
+            series = np.unique(np.searchsorted(self.bounds, moved, side="right") - 1).tolist()
+        for number in series:
+            start, end = self.bounds[number], self.bounds[number + 1]
+            hide[start:end] = self._scan(start, end, already[start:end].tolist(), threshold)
+        self._last = (already, hide)
+        out = np.zeros(len(hidden), dtype=bool)
+        out[self.rows[hide]] = True
+        return out
+
+    def _scan(self, start: int, end: int, already: list[bool], threshold: int) -> list[bool]:
+        """One series in semester order, carrying the last figure a donor sees."""
+        hide = [False] * (end - start)
+        before, last_shown, hidden_before = self.baselines[start], self.shown_first[start], False
+        for i in range(end - start):
+            total = self.totals[start + i]
             if total != total:  # nothing reported: no figure shown, the running total stays as it was
                 continue
             rise, since_shown = total - before, total - last_shown
@@ -245,9 +261,7 @@ class _RunningTotals:
                 hide[i] = hidden_before = True
             else:
                 last_shown, hidden_before = total, False
-        out = np.zeros(len(hidden), dtype=bool)
-        out[self.rows[np.array(hide, dtype=bool)]] = True
-        return out
+        return hide
 
 
 @dataclass(frozen=True)
@@ -312,16 +326,23 @@ DERIVED_COLUMNS = (
 )
 
 
+def _removed(column: pd.Series, hidden: pd.Series | np.ndarray) -> pd.Series:
+    """``column`` with its hidden values missing (left as it is when every hidden value is missing already:
+    masking a long text column costs as much as copying it)."""
+    hidden = np.asarray(hidden, dtype=bool)
+    return column.mask(hidden) if (hidden & column.notna().to_numpy(dtype=bool)).any() else column
+
+
 def _mask_status(frame: pd.DataFrame, hidden: pd.Series, derived_hidden: pd.Series | None = None) -> pd.DataFrame:
     """Status hidden with its figure: a status and the visible target would bound the hidden value.
     ``derived_hidden``: where DERIVED_COLUMNS are hidden, when more than ``hidden`` (a figure carried forward)."""
     code = STATUS_BY_CODE["suppressed"]
     derived_hidden = hidden if derived_hidden is None else derived_hidden
-    derived = {c: frame[c].mask(derived_hidden) for c in DERIVED_COLUMNS if c in frame.columns}
+    derived = {c: _removed(frame[c], derived_hidden) for c in DERIVED_COLUMNS if c in frame.columns}
     return frame.assign(
         **derived,
-        progress=frame["progress"].mask(hidden),
-        progress_display=frame["progress_display"].mask(hidden),
+        progress=_removed(frame["progress"], hidden),
+        progress_display=_removed(frame["progress_display"], hidden),
         status=frame["status"].mask(hidden, code.code),
         status_label=frame["status_label"].mask(hidden, code.label),  # in the current language
         status_symbol=frame["status_symbol"].mask(hidden, code.symbol),
