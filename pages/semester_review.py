@@ -24,10 +24,9 @@ status = data.built(
     (semester,),
     lambda: latest_status(data.progress(donor=view.is_donor()), semester),
 )
-readable_status = data.built("readable_status", (semester,), lambda: layout.readable(status), large=True)
 layout.download(
     _("Download the semester's indicator summary (CSV)"),
-    lambda: layout.summary_csv(readable_status, view.is_donor()),
+    lambda: layout.summary_csv(layout.readable(status), view.is_donor()),  # made readable when asked for
     file_name=f"semester_summary_{semester}.csv",
     mime="text/csv",
     key="semester_summary",
@@ -48,10 +47,10 @@ else:
     )
 
 st.subheader(_("Indicator status, {semester}").format(semester=label))
-if readable_status.empty:
+if status.empty:
     layout.nothing_to_show(_("No indicator has a target or a value in this semester."))
 else:
-    matrix = shown.worst_first(readable_status, programme, shown.MATRIX_LIMIT, "review_status", scope=(semester,))
+    matrix = shown.worst_first(status, programme, shown.MATRIX_LIMIT, "review_status", scope=(semester,))
     figure = data.built(
         "status_matrix", (semester, *shown.choices("review_status")), lambda: status_matrix_figure(matrix)
     )
@@ -59,7 +58,7 @@ else:
 
 
 def explanations() -> tuple[pd.DataFrame, int]:
-    expected = readable_status[readable_status["explanation_due"].notna()]
+    expected = status[status["explanation_due"].notna()]
     return expected.sort_values("comment", na_position="first"), len(missing_explanations(expected))
 
 
@@ -74,7 +73,12 @@ st.caption(
 if expected.empty:
     layout.nothing_to_show(_("No indicator needs an explanation in this semester."))
 else:
-    layout.table(shown.first_rows(expected, shown.TABLE_LIMIT, "rows"), layout.EXPLANATION_COLUMNS, key="explanations")
+    first_expected = shown.first_rows(expected, shown.TABLE_LIMIT, "rows")
+    layout.table(
+        data.built("readable_explanations", (semester,), lambda: layout.readable(first_expected)),
+        layout.EXPLANATION_COLUMNS,
+        key="explanations",
+    )
 
 st.subheader(_("Reporting completeness"))
 
