@@ -10,6 +10,10 @@ the same object. ``st.cache_data`` would unpickle a fresh copy on every call (at
 more than the rest of a rerun: see benchmarks/compute_results.md). So pages never change a frame they get
 from here (``assign``, filters and ``readable`` make new frames); tests/test_pages.py checks that every page
 leaves them as computed.
+
+What pages draw from these frames (figures, frames made readable, the rows a page selects) is kept the same way
+by ``built``, keyed by data version, view (donor or not), language and the page's choices, so that a rerun
+with nothing changed draws what was made before instead of making it again.
 """
 
 from __future__ import annotations
