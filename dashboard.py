@@ -11,7 +11,7 @@ import streamlit as st
 
 from indicators.access.roles import Action, allowed
 from indicators.domain.i18n import N_, _
-from ui import auth, data, filters, language, layout, view
+from ui import auth, data, language, layout, view
 
 # name: (title, icon, URL path, what a person must be allowed to open it). URL paths differ from the file names
 # on purpose: Streamlit also registers the files in pages/ by name, and a page whose URL path equals its file
@@ -71,11 +71,11 @@ if not may_open[name]:
     auth.not_available_page()
     st.stop()
 
-programme = data.approved()
-if programme is not None:
-    if name in USES_SEMESTER and (semester := filters.default_semester(programme)):
-        view.semester_picker(filters.semester_options(programme), semester)
-    if name in USES_BENEFICIARY and (beneficiaries := filters.beneficiary_options(programme)):
+if data.approved() is not None:
+    options = data.options()  # worked out once per data version
+    if name in USES_SEMESTER and (semester := options.default_semester):
+        view.semester_picker(options.semesters, semester)
+    if name in USES_BENEFICIARY and (beneficiaries := options.beneficiaries):
         view.beneficiary_picker(beneficiaries, beneficiaries[0])
 
 body = st.container()

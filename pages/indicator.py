@@ -1,5 +1,7 @@
 """Indicator: one indicator across beneficiaries and semesters, its regional roll-up, and its split by sex."""
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from indicators.domain.i18n import N_, _
@@ -29,7 +31,7 @@ def choice(value: object) -> str:
 layout.page_header(_("Indicator"), _("One indicator across beneficiaries and semesters, against its targets."))
 programme = layout.programme_or_stop()
 semester = view.semester()
-indicators = programme.indicators.set_index("indicator_id")
+indicators = data.built("indicators_by_id", (), lambda: programme.indicators.set_index("indicator_id"))
 chosen = view.indicator_picker(list(indicators.index), dict(indicators["title"]))
 about = indicators.loc[chosen]
 st.markdown(f"**{layout.md(chosen)} · {layout.md(about['title'])}**")
@@ -47,29 +49,43 @@ st.caption(
     )
 )
 
-progress = data.progress(donor=view.is_donor())
-rows = progress[progress["indicator_id"] == chosen]
-regional = data.rollup(donor=view.is_donor())
-regional = regional[regional["indicator_id"] == chosen] if len(regional) else regional
+
+# Frames and charts are made once per data version, view, language and choice (data.built), not at every rerun.
+def of_indicator(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["indicator_id"] == chosen] if len(frame) else frame
+
+
+rows = data.built("indicator_progress", (chosen,), lambda: of_indicator(data.progress(donor=view.is_donor())))
+regional = data.built("indicator_rollup", (chosen,), lambda: of_indicator(data.rollup(donor=view.is_donor())))
 if about["measure"] == "qualitative":
     st.subheader(_("What was reported"))
-    shown = rows[rows["reported"] | rows["carried"]]  # a figure carried forward is shown, marked as carried
-    layout.table(layout.readable(shown), layout.progress_columns(donor=view.is_donor()))
+    reported = data.built(
+        "indicator_reported",
+        (chosen,),
+        lambda: layout.readable(rows[rows["reported"] | rows["carried"]]),  # a figure carried forward is shown, marked
+    )
+    layout.table(reported, layout.progress_columns(donor=view.is_donor()))
 elif rows.empty:
     layout.nothing_to_show(_("No targets or values for this indicator yet."))
 else:
-    layout.figure(indicator_across_figure(rows, regional), key="across")
+    layout.figure(data.built("across", (chosen,), lambda: indicator_across_figure(rows, regional)), key="across")
 
 if len(rows):
-    expected = layout.readable(rows[(rows["semester"] == semester) & rows["explanation_due"].notna()])
+    expected = data.built(
+        "indicator_explanations",
+        (chosen, semester),
+        lambda: layout.readable(rows[(rows["semester"] == semester) & rows["explanation_due"].notna()]),
+    )
     if len(expected):
         st.subheader(_("Explanations, {semester}").format(semester=semester_label(semester)))
         layout.table(expected, layout.EXPLANATION_COLUMNS, key="indicator_explanations")
-    revisions = rows[rows["revision_text"].notna()]
+    revisions = data.built(
+        "indicator_revisions", (chosen,), lambda: layout.readable(rows[rows["revision_text"].notna()])
+    )
     if len(revisions):
         st.subheader(_("Target revisions"))
         st.caption(_("Targets a later Steering Committee meeting changed, for every semester they are in force."))
-        layout.table(layout.readable(revisions), layout.REVISION_COLUMNS, key="indicator_revisions")
+        layout.table(revisions, layout.REVISION_COLUMNS, key="indicator_revisions")
 
 st.subheader(_("Regional roll-up"))
 if regional.empty:
@@ -79,13 +95,19 @@ if regional.empty:
         )
     )
 else:
-    layout.table(layout.readable(regional), layout.rollup_columns(donor=view.is_donor()))
+    layout.table(
+        data.built("indicator_rollup_rows", (chosen,), lambda: layout.readable(regional)),
+        layout.rollup_columns(donor=view.is_donor()),
+    )
 
 if about["disaggregation"] == "sex":
     st.subheader(_("Split by sex, {semester}").format(semester=semester_label(semester)))
-    values = programme.values
-    values = values[(values["indicator_id"] == chosen) & (values["semester"] == semester)]
     if view.is_donor() and about["sensitive"]:
         layout.nothing_to_show(_("Not shown to donors: the split of a sensitive count could identify people."))
     else:
-        layout.figure(sex_split_figure(values), key="sex_split")
+
+        def split() -> go.Figure:
+            values = programme.values
+            return sex_split_figure(values[(values["indicator_id"] == chosen) & (values["semester"] == semester)])
+
+        layout.figure(data.built("sex_split", (chosen, semester), split), key="sex_split")

@@ -17,17 +17,24 @@ st.subheader(_("Headline figures, {semester}").format(semester=semester_label(se
 layout.headline_metrics(data.headlines(semester, donor=view.is_donor()))
 st.caption(_("Under each figure: the change against the previous semester."))
 
+# Charts and selections are made once per data version, view, language and choice (data.built), not at every rerun.
 st.subheader(_("Indicator status by beneficiary"))
-status = latest_status(data.progress(donor=view.is_donor()), semester)
+status = data.built("status", (semester,), lambda: latest_status(data.progress(donor=view.is_donor()), semester))
 if status.empty:
     layout.nothing_to_show(_("No indicator has a target or a value in this semester."))
 else:
-    status = shown.worst_first(status, programme, shown.MATRIX_LIMIT, "overview_status")
-    layout.figure(status_matrix_figure(status), key="status_matrix")
+    status = shown.worst_first(status, programme, shown.MATRIX_LIMIT, "overview_status", scope=(semester,))
+    matrix = data.built(
+        "status_matrix", (semester, *shown.choices("overview_status")), lambda: status_matrix_figure(status)
+    )
+    layout.figure(matrix, key="status_matrix")
 
 st.subheader(_("Work-plan delivery by beneficiary"))
-activities = activities_for(programme.activities, semester)
+activities = data.built("activities", (semester,), lambda: activities_for(programme.activities, semester))
 if activities.empty:
     layout.nothing_to_show(_("No activities were planned for this semester."))
 else:
-    layout.figure(delivery_figure(workplan_delivery(activities, by=("beneficiary",))), key="delivery")
+    delivery = data.built(
+        "delivery_figure", (semester,), lambda: delivery_figure(workplan_delivery(activities, by=("beneficiary",)))
+    )
+    layout.figure(delivery, key="delivery")

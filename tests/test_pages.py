@@ -12,6 +12,7 @@ import html
 import io
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import openpyxl
 import pandas as pd
@@ -387,6 +388,33 @@ def test_pages_leave_the_cached_frames_as_computed(store, monkeypatch):
         pd.testing.assert_frame_equal(data.approved()[name], table)
     assert data.progress() is data.progress() and data.approved() is data.approved()
     assert data.progress(donor=True) is not data.progress()  # the role is part of the cache key
+
+
+def test_what_pages_draw_is_kept_apart_by_data_version_view_language_and_choice(store, monkeypatch):
+    """data.built keeps figures and frames for reruns: a donor is never given what was made for a manager, nor
+    one language's text in another, nor one semester's for another, nor anything made before new data."""
+    from indicators.domain import i18n
+    from ui import data
+
+    made = []
+
+    def make() -> list[str]:
+        made.append(view.is_donor())
+        return [f"made {len(made)}"]
+
+    monkeypatch.setattr(view, "is_donor", lambda: False)
+    manager = data.built("thing", ("2024AprS1",), make)
+    assert data.built("thing", ("2024AprS1",), make) is manager and made == [False]  # a rerun: the same object
+    monkeypatch.setattr(view, "is_donor", lambda: True)
+    donor = data.built("thing", ("2024AprS1",), make)
+    assert donor is not manager and made == [False, True]
+    assert data.built("thing", ("2024NovS2",), make) not in (manager, donor)
+    with i18n.using("fr"):
+        assert data.built("thing", ("2024AprS1",), make) not in (manager, donor)
+    assert len(made) == 4
+    approved = data.store()
+    monkeypatch.setattr(data, "store", lambda: SimpleNamespace(data_version=lambda: approved.data_version() + "+1"))
+    assert data.built("thing", ("2024AprS1",), make) not in (manager, donor) and len(made) == 5  # new data
 
 
 def _many_indicators_page():

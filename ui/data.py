@@ -10,9 +10,16 @@ the same object. ``st.cache_data`` would unpickle a fresh copy on every call (at
 more than the rest of a rerun: see benchmarks/compute_results.md). So pages never change a frame they get
 from here (``assign``, filters and ``readable`` make new frames); tests/test_pages.py checks that every page
 leaves them as computed.
+
+What pages draw from these frames (figures, frames made readable, the rows a page selects) is kept the same way
+by ``built``, keyed by data version, view (donor or not), language and the page's choices, so that a rerun
+with nothing changed draws what was made before instead of making it again.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import NamedTuple, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -33,7 +40,9 @@ from indicators.ingest import Review, default_store, review
 from indicators.present.reports import Report, Source, build_pack
 from indicators.storage import StorageError
 from indicators.store import Store
-from ui import view
+from ui import filters, view
+
+T = TypeVar("T")
 
 
 @st.cache_resource(show_spinner=False)
@@ -138,10 +147,75 @@ def completeness() -> pd.DataFrame:
     return _completeness(s.data_version(), i18n.language(), s)
 
 
+class Options(NamedTuple):
+    """What the pickers offer: every semester (newest first), the one shown first, and the beneficiaries."""
+
+    semesters: list[str]
+    default_semester: str | None
+    beneficiaries: list[str]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _options(data_version: str, _store: Store) -> Options:
+    programme = _approved(data_version, _store)
+    if programme is None:
+        return Options([], None, [])
+    return Options(
+        filters.semester_options(programme),
+        filters.default_semester(programme),
+        filters.beneficiary_options(programme),
+    )
+
+
+def options() -> Options:
+    """The pickers' semesters and beneficiaries of the approved data (ui/filters.py), worked out once per data
+    version: they read every value, and every page shows the pickers at every rerun."""
+    s = store()
+    return _options(s.data_version(), s)
+
+
+# What pages draw, kept with st.cache_resource like the frames above: the same object at every rerun, so pages
+# never change what they get. Small things (figures, selections) and large ones (readable frames of a whole
+# semester) are kept apart, so a few large frames do not push out the many small ones.
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _built(what: str, choices: tuple, data_version: str, donor: bool, lang: str, _make: Callable) -> object:
+    return _make()
+
+
+@st.cache_resource(show_spinner=False, max_entries=24)
+def _built_large(what: str, choices: tuple, data_version: str, donor: bool, lang: str, _make: Callable) -> object:
+    return _make()
+
+
+def built(what: str, choices: tuple[Hashable, ...], make: Callable[[], T], large: bool = False) -> T:
+    """What a page draws from the approved data (a figure, a frame made readable, a selection of rows) made by
+    ``make`` once per data version, view (the donor view or not: ``view.is_donor``), language and ``choices``,
+    then the same object at every rerun (pages never change it).
+
+    ``what`` names the thing made (the same name is the same thing on every page). ``make`` reads the approved
+    data through this module, for the view shown (``progress(donor=view.is_donor())``), and ``choices`` must
+    name everything else it depends on (the semester, the beneficiary, the indicator, filter choices). With
+    ``large`` it is kept among fewer entries (frames of a whole semester or beneficiary)."""
+    s = store()
+    cached = _built_large if large else _built
+    return cached(what, tuple(choices), s.data_version(), view.is_donor(), i18n.language(), make)  # type: ignore[return-value]
+
+
 def clear() -> None:
     """Forget cached frames (after an upload or a review, the data version changes anyway)."""
     st.cache_data.clear()
-    for cached in (_approved, _progress, _donor_progress, _rollup, _donor_rollup, _quality, _completeness):
+    for cached in (
+        _approved,
+        _progress,
+        _donor_progress,
+        _rollup,
+        _donor_rollup,
+        _quality,
+        _completeness,
+        _options,
+        _built,
+        _built_large,
+    ):
         cached.clear()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from indicators.compute.progress import programme_semesters
 from indicators.domain.schema import Programme
 from indicators.present.charts import beneficiary_order, semester_order
@@ -22,5 +24,5 @@ def default_semester(programme: Programme) -> str | None:
 
 def beneficiary_options(programme: Programme) -> list[str]:
     """The beneficiaries named in targets, values or activities, in the programme's order."""
-    codes = [*programme.targets["beneficiary"], *programme.values["beneficiary"], *programme.activities["beneficiary"]]
-    return beneficiary_order(codes)
+    tables = (programme.targets, programme.values, programme.activities)
+    return beneficiary_order(pd.concat([table["beneficiary"].dropna().drop_duplicates() for table in tables]))

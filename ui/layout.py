@@ -197,6 +197,19 @@ def _label(semester: object) -> str:
         return str(semester)
 
 
+def once_each(make: Callable[[object], object]) -> Callable[[object], object]:
+    """``make`` worked out once per distinct value within one ``Series.map`` (a column holds few distinct codes
+    and many rows)."""
+    made: dict[object, object] = {}
+
+    def one(value: object) -> object:
+        if value not in made:
+            made[value] = make(value)
+        return made[value]
+
+    return one
+
+
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with people's names next to codes: beneficiary_name, *_label for semesters, and status_text
     (symbol and words) for indicator or activity statuses."""
@@ -204,17 +217,18 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     if "beneficiary" in out:
         out = out.assign(
             beneficiary_name=out["beneficiary"].map(
-                lambda c: _("All beneficiaries") if c == "ALL" else beneficiary_name(str(c)), na_action="ignore"
+                once_each(lambda c: _("All beneficiaries") if c == "ALL" else beneficiary_name(str(c))),
+                na_action="ignore",
             )
         )
     for column in ("semester", "from_semester", "to_semester", "semester_adopted", "semester_assessed"):
         if column in out:
-            out = out.assign(**{f"{column}_label": out[column].map(_label, na_action="ignore")})
+            out = out.assign(**{f"{column}_label": out[column].map(once_each(_label), na_action="ignore")})
     if "status_symbol" in out and "status_label" in out:
         out = out.assign(status_text=out["status_symbol"].fillna("") + " " + out["status_label"].fillna(""))
         if "status_by_revision" in out:  # a status the target revision alone changed says so
             by_revision = out["status_by_revision"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-            before = out["status_original"].map(status_word, na_action="ignore").fillna("")
+            before = out["status_original"].map(once_each(status_word), na_action="ignore").fillna("")
             revised = _("{status} (target revised; against the original: {original})")
             out = out.assign(
                 status_text=out["status_text"].mask(
@@ -226,7 +240,9 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
         none_given = _("none given ({reason})")
         out = out.assign(
             explanation=out["comment"].fillna(
-                out["explanation_due"].map(lambda reason: none_given.format(reason=reason), na_action="ignore")
+                out["explanation_due"].map(
+                    once_each(lambda reason: none_given.format(reason=reason)), na_action="ignore"
+                )
             )
         )
     elif "activity_id" in out and "status" in out:
@@ -298,7 +314,7 @@ def activity_status_text(activities: pd.DataFrame) -> pd.DataFrame:
         style = ACTIVITY_STYLES.get(str(status))
         return f"{style.symbol} {_(style.label)}" if style else str(status)
 
-    return activities.assign(status_text=activities["status"].map(text, na_action="ignore"))
+    return activities.assign(status_text=activities["status"].map(once_each(text), na_action="ignore"))
 
 
 def plain(value: object) -> str:

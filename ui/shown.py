@@ -6,22 +6,29 @@ With few indicators (up to the limit) nothing changes: every indicator is drawn 
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import pandas as pd
 import streamlit as st
 
 from indicators.compute.progress import STATUS_BY_CODE
-from indicators.compute.selection import SEVERITY, results_below, shown_first
+from indicators.compute.selection import SEVERITY, Selection, results_below, shown_first
 from indicators.domain.i18n import N_, _
 from indicators.domain.schema import Programme
-from ui import language
+from ui import data, language
 
 MATRIX_LIMIT = 40  # indicators in a status matrix (x 7 beneficiaries: 280 cells)
 TABLE_LIMIT = 500  # rows in a table
 
 
-def worst_first(rows: pd.DataFrame, programme: Programme, limit: int, key: str) -> pd.DataFrame:
+def worst_first(
+    rows: pd.DataFrame, programme: Programme, limit: int, key: str, scope: tuple[Hashable, ...] | None = None
+) -> pd.DataFrame:
     """The rows of at most ``limit`` indicators of ``rows`` (one semester of a progress frame), worst first,
-    with filters by result and status when there are more indicators than that."""
+    with filters by result and status when there are more indicators than that.
+
+    With ``scope`` (what ``rows`` depend on besides the approved data and the view, e.g. the semester: see
+    ``data.built``) the selection is made once per filter choice and kept; ``choices(key)`` then names it."""
     if rows["indicator_id"].nunique() <= limit:
         return rows
     results = programme.results.dropna(subset=["result_id"])
@@ -35,7 +42,8 @@ def worst_first(rows: pd.DataFrame, programme: Programme, limit: int, key: str) 
         placeholder=_("Every result"),
         help=_("Show the indicators of these results and of the results below them (an outcome brings its outputs)."),
     )
-    present = [code for code in SEVERITY if code in set(rows["status"].dropna())]
+    found = set(rows["status"].dropna().unique())
+    present = [code for code in SEVERITY if code in found]
     statuses = right.multiselect(
         _("Status"),
         present,
@@ -44,7 +52,13 @@ def worst_first(rows: pd.DataFrame, programme: Programme, limit: int, key: str) 
         placeholder=_("Any status"),
         help=_("Show the indicators with at least one beneficiary in one of these statuses."),
     )
-    selection = shown_first(rows, limit, results_below(programme.results, chosen), statuses)
+
+    def select() -> Selection:
+        return shown_first(rows, limit, results_below(programme.results, chosen), statuses)
+
+    selection = (
+        select() if scope is None else data.built(f"{key}_selection", (*scope, tuple(chosen), tuple(statuses)), select)
+    )
     sentence = (
         _(
             "Showing {shown} of {total} indicators, worst first matching the filters; {not_shown} are not shown. "
@@ -64,6 +78,14 @@ def worst_first(rows: pd.DataFrame, programme: Programme, limit: int, key: str) 
         )
     )
     return selection.rows
+
+
+def choices(key: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """``key`` and the results and statuses chosen in the filters of ``worst_first(..., key)``, to name what is
+    drawn from its rows in ``data.built`` (when it drew no filters all its rows are shown, whatever was chosen
+    before: a name then still stands for one thing)."""
+    state = st.session_state
+    return key, tuple(state.get(f"{key}_results") or ()), tuple(state.get(f"{key}_statuses") or ())
 
 
 # What first_rows says, by what the rows are (a whole sentence each, so that French can agree its words).
