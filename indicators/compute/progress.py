@@ -591,8 +591,10 @@ def indicator_progress(programme: Programme, thresholds: Thresholds | None = Non
     frame = _progress_frame(grid, attributes, baselines, targets, values)
     reporting = _within_reporting(frame, grid)
     frame = _with_status(_with_actual(frame, len(grid.semesters)), thresholds, reporting)
-    # 5. Progress to the end-of-action target and the forecast (compute/forecast.py).
-    frame = with_forecast(frame, thresholds.achieved, thresholds.on_track)
+    # 5. Progress to the end-of-action target and the forecast (compute/forecast.py); the rows of a pair are
+    #    its semesters, one after the other.
+    pairs = np.repeat(np.arange(len(grid.pairs)), len(grid.semesters))
+    frame = with_forecast(frame, thresholds.achieved, thresholds.on_track, pairs=pairs)
     return frame[PROGRESS_COLUMNS]
 
 
