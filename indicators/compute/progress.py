@@ -357,40 +357,36 @@ def _targets_in_force(programme: Programme) -> tuple[pd.DataFrame, _Keys]:
     ends = per_semester(targets["semester"], lambda s: pd.Timestamp(s.end))
     targets, ends = targets[ends.notna().to_numpy()], ends[ends.notna()].to_numpy()
     keys = _Keys.of(targets, SEMESTER_KEY)
-    rows = pd.DataFrame(
-        {
-            "key": keys.key(),
-            "row": np.arange(len(targets)),
-            "adopted_at": targets["adopted_at"].to_numpy(dtype=float, na_value=np.nan),
-        }
-    )
+    key, adopted_at = keys.key(), targets["adopted_at"].to_numpy(dtype=float, na_value=np.nan)
     # 2. A row is held by the semester's end when the meeting that adopted it met on or before that day.
-    met_on = _meeting_dates(programme).reindex(rows["adopted_at"]).to_numpy()
-    rows["held"] = met_on <= ends
-    # 3. In force: the held row of the highest-numbered meeting (the later row on a tie); when no row is held,
+    held = _meeting_dates(programme).reindex(adopted_at).to_numpy() <= ends
+    # 3. Each key's rows side by side, by meeting (rows without a meeting last), then in the order they came;
+    #    ``starts`` are where each key's rows begin.
+    meeting = np.where(np.isnan(adopted_at), np.inf, adopted_at)
+    ranked = np.lexsort((np.arange(len(key)), meeting, key))
+    starts = np.flatnonzero(np.diff(key[ranked], prepend=-1))
+    # 4. In force: the held row of the highest-numbered meeting (the later row on a tie); when no row is held,
     #    the earliest-adopted row (rows without a meeting last, the first row on a tie).
-    ranked = rows.sort_values(["adopted_at", "row"], na_position="last", kind="stable")
-    latest_held = ranked[ranked["held"]].drop_duplicates("key", keep="last")
-    earliest = ranked.drop_duplicates("key", keep="first")
-    chosen = pd.concat([latest_held, earliest]).drop_duplicates("key", keep="first").set_index("key")["row"]
-    # 4. Revised: the key has rows from more than one meeting (a row without a meeting counts as one).
-    meetings = rows[["key", "adopted_at"]].drop_duplicates()
-    revised = meetings["key"][meetings["key"].duplicated()].to_numpy()
-    # 5. One row per key, in the order the keys first came.
-    first_seen = pd.unique(rows["key"])
-    picked = chosen.loc[first_seen].to_numpy()
+    last_held = np.maximum.reduceat(np.where(held[ranked], np.arange(len(ranked)), -1), starts)
+    chosen = ranked[np.where(last_held >= 0, last_held, starts)]
+    # 5. Revised: the key has rows from more than one meeting (a row without a meeting counts as one).
+    ranked_meeting = meeting[ranked]
+    new_meeting = np.append(True, ranked_meeting[1:] != ranked_meeting[:-1])
+    new_meeting[starts] = True
+    revised = np.add.reduceat(new_meeting.astype(int), starts) > 1
+    # 6. One row per key, in the order the keys first came.
+    in_order = np.argsort(np.minimum.reduceat(ranked, starts), kind="stable")
+    picked, revised = chosen[in_order], revised[in_order]
     in_force = targets.iloc[picked]
     frame = pd.DataFrame(
         {
-            "indicator_id": in_force["indicator_id"].astype("string").to_numpy(),
-            "beneficiary": in_force["beneficiary"].astype("string").to_numpy(),
-            "semester": in_force["semester"].astype("string").to_numpy(),
+            **{c: in_force[c].astype("string").array for c in SEMESTER_KEY},
             "target": in_force["value"].to_numpy(dtype=float, na_value=np.nan),
             "target_adopted_at": in_force["adopted_at"].astype("Int64").to_numpy(),
-            "target_revised": np.isin(first_seen, revised),
+            "target_revised": revised,
         }
     )
-    return frame.astype({c: "string" for c in SEMESTER_KEY}), keys.rows(picked)
+    return frame, keys.rows(picked)
 
 
 def targets_in_force(programme: Programme) -> pd.DataFrame:
