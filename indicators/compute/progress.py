@@ -292,13 +292,16 @@ class _Keys:
         factorized = {c: pd.factorize(frame[c]) for c in columns}
         return cls({c: p for c, (p, _) in factorized.items()}, {c: pd.Index(d) for c, (_, d) in factorized.items()})
 
+    def __len__(self) -> int:
+        return len(next(iter(self.positions.values())))
+
     def rows(self, chosen: np.ndarray) -> _Keys:
         """The keys of the chosen rows (a mask or row numbers)."""
         return _Keys({c: p[chosen] for c, p in self.positions.items()}, self.distinct)
 
     def key(self) -> np.ndarray:
         """One integer per distinct combination of the key columns (a missing value is a value)."""
-        key = np.zeros(len(next(iter(self.positions.values()))), dtype=np.int64)
+        key = np.zeros(len(self), dtype=np.int64)
         for column, positions in self.positions.items():
             key = key * (len(self.distinct[column]) + 1) + (positions + 1)
         return key
@@ -307,19 +310,33 @@ class _Keys:
         """The position of each row's value in ``categories`` (-1 when missing or absent)."""
         return np.append(categories.get_indexer(self.distinct[column]), -1)[self.positions[column]]
 
+    def matching(self, right: _Keys) -> np.ndarray:
+        """For each row, the position of the last row of ``right`` with the same values (-1 when there is none)."""
+        joint = [np.zeros(len(self), dtype=np.int64), np.zeros(len(right), dtype=np.int64)]
+        for column in self.positions:
+            categories = self.distinct[column].union(right.distinct[column])
+            for side, keys in enumerate((self, right)):
+                joint[side] = joint[side] * (len(categories) + 1) + keys.codes(column, categories) + 1
+        last = pd.Series(np.arange(len(joint[1])), index=joint[1])
+        last = last[~last.index.duplicated(keep="last")]
+        return last.index.get_indexer(joint[0]) if len(last) else np.full(len(joint[0]), -1)
+
+    def sorting(self) -> np.ndarray:
+        """The row numbers that sort the rows by the key columns' values, the first column first (missing
+        values last, rows in their order on a tie): as ``sort_values(columns, kind="stable")``, by integers."""
+        ranks = []
+        for column, positions in self.positions.items():
+            distinct = self.distinct[column]
+            rank = np.empty(len(distinct) + 1, dtype=np.int64)  # the last entry: a missing value
+            rank[np.append(distinct.argsort(), len(distinct))] = np.arange(len(distinct) + 1)
+            ranks.append(rank[positions])
+        return np.lexsort(ranks[::-1])
+
 
 def matching_rows(left: pd.DataFrame, right: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """For each row of ``left``, the position of the last row of ``right`` with the same values in ``columns``
     (-1 when there is none): a lookup by integer keys instead of a merge on text."""
-    keys = [_Keys.of(left, columns), _Keys.of(right, columns)]
-    joint = [np.zeros(len(left), dtype=np.int64), np.zeros(len(right), dtype=np.int64)]
-    for column in columns:
-        categories = keys[0].distinct[column].union(keys[1].distinct[column])
-        for side in (0, 1):
-            joint[side] = joint[side] * (len(categories) + 1) + keys[side].codes(column, categories) + 1
-    last = pd.Series(np.arange(len(right)), index=joint[1])
-    last = last[~last.index.duplicated(keep="last")]
-    return last.index.get_indexer(joint[0]) if len(last) else np.full(len(left), -1)
+    return _Keys.of(left, columns).matching(_Keys.of(right, columns))
 
 
 def row_groups(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
