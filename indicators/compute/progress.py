@@ -210,21 +210,21 @@ def status_codes(
     return pd.Series(pd.array([s.code for s in STATUSES], dtype="string").take(chosen), index=progress.index)
 
 
-def _lookup(codes: pd.Series, table: dict[str, str]) -> pd.Series:
-    """``table[code]`` for each code, looked up once per distinct code."""
-    positions, distinct = pd.factorize(codes)
-    found = pd.array([table[c] for c in distinct], dtype="string")
-    return pd.Series(found.take(positions, allow_fill=True), index=codes.index)
-
-
 def with_status_columns(frame: pd.DataFrame, progress: pd.Series, status: pd.Series) -> pd.DataFrame:
     """The frame with progress, progress_display (clipped to 0..1), status and its label and symbol."""
+    # Each distinct status once: its label and symbol, spread to its rows.
+    positions, distinct = pd.factorize(status)
+
+    def lookup(words: dict[str, str]) -> pd.Series:
+        found = pd.array([words[c] for c in distinct], dtype="string")
+        return pd.Series(found.take(positions, allow_fill=True), index=status.index)
+
     return frame.assign(
         progress=progress,
         progress_display=progress.clip(0, 1),
         status=status,
-        status_label=_lookup(status, {s.code: s.label for s in STATUSES}),
-        status_symbol=_lookup(status, {s.code: s.symbol for s in STATUSES}),
+        status_label=lookup({s.code: s.label for s in STATUSES}),
+        status_symbol=lookup({s.code: s.symbol for s in STATUSES}),
     )
 
 
@@ -412,9 +412,9 @@ def targets_in_force(programme: Programme) -> pd.DataFrame:
 
 
 def _semester_values(programme: Programme) -> tuple[pd.DataFrame, _Keys]:
-    values = programme.values
-    # 1. Totals only (a missing sex is the total); of a key given twice, the last row.
-    values = values[(values["sex"].fillna("total") == "total").to_numpy(dtype=bool)]
+    # 1. Totals only (a missing sex is the total), only the columns read here; of a key given twice, the last row.
+    total = (programme.values["sex"].fillna("total") == "total").to_numpy(dtype=bool)
+    values = programme.values[[*SEMESTER_KEY, "value", "numerator", "denominator", "text"]][total]
     keys = _Keys.of(values, SEMESTER_KEY)
     last = ~pd.Series(keys.key()).duplicated(keep="last").to_numpy()
     values, keys = values[last], keys.rows(last)
