@@ -65,10 +65,9 @@ ROLLUP_COLUMNS = [
 
 AGGREGATIONS = ("sum", "ratio", "count_meeting_target")
 GROUP = ["indicator_id", "semester"]
-# The columns of a progress frame a roll-up reads.
+# The columns of a progress frame a roll-up reads once the rows are chosen.
 ROLLED_COLUMNS = [
     *GROUP,
-    "beneficiary",
     "aggregation",
     "measure",
     "direction",
