@@ -8,13 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from indicators.compute.progress import (
-    SEMESTER_KEY,
-    indicator_attributes,
-    matching_rows,
-    row_groups,
-    semester_values,
-)
+from indicators.compute.progress import SEMESTER_KEY, _Keys, _semester_values, indicator_attributes
 from indicators.domain.i18n import N_
 from indicators.domain.schema import Programme
 
@@ -35,19 +29,22 @@ def expected_reports(programme: Programme) -> pd.DataFrame:
     """Indicator x beneficiary x semester with a target in force, and whether a report came in."""
     # 1. Each indicator, beneficiary and semester with a row in Targets, once.
     expected = programme.targets[SEMESTER_KEY].dropna().astype("string")
-    expected = expected[~pd.Series(row_groups(expected, SEMESTER_KEY)).duplicated().to_numpy()]
+    keys = _Keys.of(expected, SEMESTER_KEY)
+    once = ~pd.Series(keys.key()).duplicated().to_numpy()
     # 2. Its indicator's result, title and measure (keys of indicators not in the Indicators sheet are left out).
     attributes = indicator_attributes(programme)
-    indicator = matching_rows(expected, attributes, ["indicator_id"])
-    expected, indicator = expected[indicator >= 0], indicator[indicator >= 0]
+    indicator = keys.codes("indicator_id", pd.Index(attributes["indicator_id"]))
+    kept = once & (indicator >= 0)
+    expected, keys, indicator = expected[kept], keys.rows(kept), indicator[kept]
     # 3. Received: a usable total was reported for the key.
-    received = semester_values(programme)
-    report = matching_rows(expected, received, SEMESTER_KEY)
+    received, received_keys = _semester_values(programme)
+    report = keys.matching(received_keys)
     reported = np.append(received["reported"].to_numpy(dtype=bool), False)[report]
     frame = expected.assign(
         **{c: attributes[c].array.take(indicator) for c in ("result_id", "title", "measure")}, reported=reported
     )
-    return frame[EXPECTED_COLUMNS].sort_values(SEMESTER_KEY, kind="stable").reset_index(drop=True)
+    # 4. In key order (sorted by the keys' integer ranks rather than by text).
+    return frame[EXPECTED_COLUMNS].iloc[keys.sorting()].reset_index(drop=True)
 
 
 def completeness_table(expected: pd.DataFrame, by: Sequence[str] = ("semester", "beneficiary")) -> pd.DataFrame:

@@ -33,6 +33,7 @@ __doc__ = METHOD_TEXT  # help() and inspect read the rules too
 
 FORECAST_COLUMNS = ["end_semester", "end_target", "end_progress", "forecast", "forecast_semester", "forecast_text"]
 FORECAST_LABELS = {"reached": N_("Reached"), "at_risk": N_("At risk"), "out_of_reach": N_("Out of reach")}
+FORECAST_CODES = list(FORECAST_LABELS)
 MIN_REPORTED_SEMESTERS = 2
 KEY = ["indicator_id", "beneficiary"]
 
@@ -47,28 +48,36 @@ def _ratio(actual: np.ndarray, start: np.ndarray, target: np.ndarray, decrease: 
 
 
 def _semester_positions(semesters: pd.Series) -> tuple[np.ndarray, object]:
-    """Each row's semester as a number of semesters since the earliest one, and the earliest semester."""
-    distinct = pd.unique(semesters.dropna())
-    index = {}
-    for value in distinct:
+    """Each row's semester as a number of semesters since the earliest one (-1 for a missing id or one that is
+    no semester), and the earliest semester."""
+    # Each distinct id is read once (80,000 rows, ~14 ids), then its number is spread to its rows.
+    rows, distinct = pd.factorize(semesters)
+    index = np.full(len(distinct), -1)
+    found = {}
+    for position, value in enumerate(distinct):
         try:
-            index[value] = semester_from_id(str(value)).index
+            found[position] = semester_from_id(str(value))
         except PeriodError:
             continue
-    if not index:
+    if not found:
         return np.full(len(semesters), -1), None
-    first = min(index.values())
-    first_semester = next(semester_from_id(str(v)) for v, i in index.items() if i == first)
-    positions = semesters.map(lambda v: index.get(v, first - 1) - first).to_numpy(dtype=int)
-    return positions, first_semester
+    first = min(found.values(), key=lambda s: s.index)
+    for position, semester in found.items():
+        index[position] = semester.index - first.index
+    return np.append(index, -1)[rows], first
 
 
-def with_forecast(progress: pd.DataFrame, achieved: float = 1.0, on_track: float = 0.75) -> pd.DataFrame:
-    """The progress frame with FORECAST_COLUMNS (see the module docstring)."""
+def with_forecast(
+    progress: pd.DataFrame, achieved: float = 1.0, on_track: float = 0.75, *, pairs: np.ndarray | None = None
+) -> pd.DataFrame:
+    """The progress frame with FORECAST_COLUMNS (see the module docstring).
+
+    ``pairs`` numbers each row's indicator and beneficiary when the caller has them already (any numbering
+    that gives rows of the same pair the same number); without it they are grouped here."""
     frame = progress.reset_index(drop=True)
     n = len(frame)
     position, first = _semester_positions(frame["semester"])
-    pair = frame.groupby(KEY, sort=False, dropna=False).ngroup().to_numpy()
+    pair = frame.groupby(KEY, sort=False, dropna=False).ngroup().to_numpy() if pairs is None else pairs
     target = frame["target"].to_numpy(dtype=float, na_value=np.nan)
     # 1. End of action: the last semester with a target, per pair.
     with_target = pd.Series(np.where(np.isnan(target), -1, position)).groupby(pair).transform("max").to_numpy()
@@ -76,7 +85,6 @@ def with_forecast(progress: pd.DataFrame, achieved: float = 1.0, on_track: float
     end_row = end_row.to_numpy()
     has_end = (with_target >= 0) & (end_row >= 0)
     end_target = np.where(has_end, target[np.maximum(end_row, 0)], np.nan)
-    end_semester = frame["semester"].to_numpy(dtype=object)[np.maximum(end_row, 0)]
     # 2. Progress to it: the semester's actual (carried included) by the progress formula; milestones done or not.
     actual = frame["actual"].to_numpy(dtype=float, na_value=np.nan)
     start = frame["baseline"].to_numpy(dtype=float, na_value=np.nan)
@@ -100,29 +108,35 @@ def with_forecast(progress: pd.DataFrame, achieved: float = 1.0, on_track: float
         projected = _ratio(start + pace * total, start, end_target, decrease)
         needed = np.ceil(np.round((end_target - start) / pace, 9))
     towards = (pace * (end_target - start) > 0) & np.isfinite(needed)
-    code = np.select(
+    # The forecast code as a position in FORECAST_CODES (-1: none).
+    choice = np.select(
         [~can, end_progress >= achieved, projected >= achieved, towards & (projected >= on_track)],
-        [None, "reached", "reached", "at_risk"],
-        default="out_of_reach",
+        [-1, 0, 0, 1],
+        default=2,
     )
     semesters = np.where(end_progress >= achieved, position + 1.0, np.where(towards, needed, np.nan))
     semesters = np.where(can, semesters, np.nan)
-    # Few distinct values: each semester id and each sentence is made once, then spread (80,000 rows -> ~100).
-    ahead = np.unique(semesters[np.isfinite(semesters) & (semesters >= 1)]) if first is not None else []
-    shifts = {k: first.shift(int(k) - 1).id for k in ahead}
-    forecast_semester = [shifts.get(k) for k in semesters]
-    sentences: dict[tuple[object, object], str | None] = {}
-    texts = [
-        sentences[pair] if pair in sentences else sentences.setdefault(pair, _text(*pair))
-        for pair in zip(code, forecast_semester, strict=True)
-    ]
+    # 4. Few distinct values: each semester id and each sentence is made once, then spread to its rows
+    #    (80,000 rows -> ~100). ``ahead`` are the distinct numbers of semesters to the forecast semester,
+    #    ``row_ahead`` each row's position among them (-1: no forecast semester).
+    known = np.isfinite(semesters) & (semesters >= 1) & (first is not None)
+    ahead, known_ahead = np.unique(semesters[known], return_inverse=True)
+    row_ahead = np.full(n, -1)
+    row_ahead[known] = known_ahead
+    ids = [first.shift(int(k) - 1).id for k in ahead]
+    # Each distinct (code, forecast semester) pair, as one integer, and its sentence in the current language.
+    sentence_keys, row_sentence = np.unique((choice + 1) * (len(ids) + 1) + (row_ahead + 1), return_inverse=True)
+    texts = []
+    for key in sentence_keys.tolist():
+        code, semester = divmod(key, len(ids) + 1)
+        texts.append(_text(FORECAST_CODES[code - 1] if code else None, ids[semester - 1] if semester else None))
     return frame.assign(
-        end_semester=pd.array(np.where(has_end, end_semester, None), dtype="string"),
+        end_semester=frame["semester"].astype("string").array.take(np.where(has_end, end_row, -1), allow_fill=True),
         end_target=end_target,
         end_progress=end_progress,
-        forecast=pd.array(code, dtype="string"),
-        forecast_semester=pd.array(forecast_semester, dtype="string"),
-        forecast_text=pd.array(texts, dtype="string"),
+        forecast=pd.array(FORECAST_CODES, dtype="string").take(choice, allow_fill=True),
+        forecast_semester=pd.array(ids, dtype="string").take(row_ahead, allow_fill=True),
+        forecast_text=pd.array(texts, dtype="string").take(row_sentence.reshape(-1), allow_fill=True),
     )
 
 

@@ -47,7 +47,9 @@ def on_track_share(inputs: Inputs, semester: str) -> float:
     """% of indicator x beneficiary pairs with a target due (not qualitative) that are achieved or on track;
     pairs whose status is hidden from donors (small counts) are left out, so a donor's share is the one the
     statuses they see give."""
-    rows = inputs.progress[(inputs.progress["semester"] == semester) & is_due(inputs.progress)]
+    # Only the columns read here are copied with the semester's rows (a progress frame has many more).
+    progress = inputs.progress[["semester", "target", "target_adopted_at", "measure", "status"]]
+    rows = progress[(progress["semester"] == semester) & is_due(progress)]
     rows = rows[(rows["measure"] != "qualitative") & (rows["status"] != HIDDEN)]
     return _percent(rows["status"].isin(["achieved", "on_track"]).sum(), len(rows))
 
@@ -60,7 +62,8 @@ def delivery_percent(inputs: Inputs, semester: str) -> float:
 
 def completeness_percent(inputs: Inputs, semester: str) -> float:
     """Reports received as % of reports expected in the semester."""
-    rows = inputs.expected[inputs.expected["semester"] == semester]
+    expected = inputs.expected[["semester", "reported"]]  # the columns read here
+    rows = expected[expected["semester"] == semester]
     return float(100 * completeness_table(rows, by=())["completeness"].iloc[0]) if len(rows) else np.nan
 
 

@@ -210,21 +210,21 @@ def status_codes(
     return pd.Series(pd.array([s.code for s in STATUSES], dtype="string").take(chosen), index=progress.index)
 
 
-def _lookup(codes: pd.Series, table: dict[str, str]) -> pd.Series:
-    """``table[code]`` for each code, looked up once per distinct code."""
-    positions, distinct = pd.factorize(codes)
-    found = pd.array([table[c] for c in distinct], dtype="string")
-    return pd.Series(found.take(positions, allow_fill=True), index=codes.index)
-
-
 def with_status_columns(frame: pd.DataFrame, progress: pd.Series, status: pd.Series) -> pd.DataFrame:
     """The frame with progress, progress_display (clipped to 0..1), status and its label and symbol."""
+    # Each distinct status once: its label and symbol, spread to its rows.
+    positions, distinct = pd.factorize(status)
+
+    def lookup(words: dict[str, str]) -> pd.Series:
+        found = pd.array([words[c] for c in distinct], dtype="string")
+        return pd.Series(found.take(positions, allow_fill=True), index=status.index)
+
     return frame.assign(
         progress=progress,
         progress_display=progress.clip(0, 1),
         status=status,
-        status_label=_lookup(status, {s.code: s.label for s in STATUSES}),
-        status_symbol=_lookup(status, {s.code: s.symbol for s in STATUSES}),
+        status_label=lookup({s.code: s.label for s in STATUSES}),
+        status_symbol=lookup({s.code: s.symbol for s in STATUSES}),
     )
 
 
@@ -292,13 +292,16 @@ class _Keys:
         factorized = {c: pd.factorize(frame[c]) for c in columns}
         return cls({c: p for c, (p, _) in factorized.items()}, {c: pd.Index(d) for c, (_, d) in factorized.items()})
 
+    def __len__(self) -> int:
+        return len(next(iter(self.positions.values())))
+
     def rows(self, chosen: np.ndarray) -> _Keys:
         """The keys of the chosen rows (a mask or row numbers)."""
         return _Keys({c: p[chosen] for c, p in self.positions.items()}, self.distinct)
 
     def key(self) -> np.ndarray:
         """One integer per distinct combination of the key columns (a missing value is a value)."""
-        key = np.zeros(len(next(iter(self.positions.values()))), dtype=np.int64)
+        key = np.zeros(len(self), dtype=np.int64)
         for column, positions in self.positions.items():
             key = key * (len(self.distinct[column]) + 1) + (positions + 1)
         return key
@@ -307,19 +310,33 @@ class _Keys:
         """The position of each row's value in ``categories`` (-1 when missing or absent)."""
         return np.append(categories.get_indexer(self.distinct[column]), -1)[self.positions[column]]
 
+    def matching(self, right: _Keys) -> np.ndarray:
+        """For each row, the position of the last row of ``right`` with the same values (-1 when there is none)."""
+        joint = [np.zeros(len(self), dtype=np.int64), np.zeros(len(right), dtype=np.int64)]
+        for column in self.positions:
+            categories = self.distinct[column].union(right.distinct[column])
+            for side, keys in enumerate((self, right)):
+                joint[side] = joint[side] * (len(categories) + 1) + keys.codes(column, categories) + 1
+        last = pd.Series(np.arange(len(joint[1])), index=joint[1])
+        last = last[~last.index.duplicated(keep="last")]
+        return last.index.get_indexer(joint[0]) if len(last) else np.full(len(joint[0]), -1)
+
+    def sorting(self) -> np.ndarray:
+        """The row numbers that sort the rows by the key columns' values, the first column first (missing
+        values last, rows in their order on a tie): as ``sort_values(columns, kind="stable")``, by integers."""
+        ranks = []
+        for column, positions in self.positions.items():
+            distinct = self.distinct[column]
+            rank = np.empty(len(distinct) + 1, dtype=np.int64)  # the last entry: a missing value
+            rank[np.append(distinct.argsort(), len(distinct))] = np.arange(len(distinct) + 1)
+            ranks.append(rank[positions])
+        return np.lexsort(ranks[::-1])
+
 
 def matching_rows(left: pd.DataFrame, right: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """For each row of ``left``, the position of the last row of ``right`` with the same values in ``columns``
     (-1 when there is none): a lookup by integer keys instead of a merge on text."""
-    keys = [_Keys.of(left, columns), _Keys.of(right, columns)]
-    joint = [np.zeros(len(left), dtype=np.int64), np.zeros(len(right), dtype=np.int64)]
-    for column in columns:
-        categories = keys[0].distinct[column].union(keys[1].distinct[column])
-        for side in (0, 1):
-            joint[side] = joint[side] * (len(categories) + 1) + keys[side].codes(column, categories) + 1
-    last = pd.Series(np.arange(len(right)), index=joint[1])
-    last = last[~last.index.duplicated(keep="last")]
-    return last.index.get_indexer(joint[0]) if len(last) else np.full(len(left), -1)
+    return _Keys.of(left, columns).matching(_Keys.of(right, columns))
 
 
 def row_groups(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
@@ -357,40 +374,36 @@ def _targets_in_force(programme: Programme) -> tuple[pd.DataFrame, _Keys]:
     ends = per_semester(targets["semester"], lambda s: pd.Timestamp(s.end))
     targets, ends = targets[ends.notna().to_numpy()], ends[ends.notna()].to_numpy()
     keys = _Keys.of(targets, SEMESTER_KEY)
-    rows = pd.DataFrame(
-        {
-            "key": keys.key(),
-            "row": np.arange(len(targets)),
-            "adopted_at": targets["adopted_at"].to_numpy(dtype=float, na_value=np.nan),
-        }
-    )
+    key, adopted_at = keys.key(), targets["adopted_at"].to_numpy(dtype=float, na_value=np.nan)
     # 2. A row is held by the semester's end when the meeting that adopted it met on or before that day.
-    met_on = _meeting_dates(programme).reindex(rows["adopted_at"]).to_numpy()
-    rows["held"] = met_on <= ends
-    # 3. In force: the held row of the highest-numbered meeting (the later row on a tie); when no row is held,
+    held = _meeting_dates(programme).reindex(adopted_at).to_numpy() <= ends
+    # 3. Each key's rows side by side, by meeting (rows without a meeting last), then in the order they came;
+    #    ``starts`` are where each key's rows begin.
+    meeting = np.where(np.isnan(adopted_at), np.inf, adopted_at)
+    ranked = np.lexsort((np.arange(len(key)), meeting, key))
+    starts = np.flatnonzero(np.diff(key[ranked], prepend=-1))
+    # 4. In force: the held row of the highest-numbered meeting (the later row on a tie); when no row is held,
     #    the earliest-adopted row (rows without a meeting last, the first row on a tie).
-    ranked = rows.sort_values(["adopted_at", "row"], na_position="last", kind="stable")
-    latest_held = ranked[ranked["held"]].drop_duplicates("key", keep="last")
-    earliest = ranked.drop_duplicates("key", keep="first")
-    chosen = pd.concat([latest_held, earliest]).drop_duplicates("key", keep="first").set_index("key")["row"]
-    # 4. Revised: the key has rows from more than one meeting (a row without a meeting counts as one).
-    meetings = rows[["key", "adopted_at"]].drop_duplicates()
-    revised = meetings["key"][meetings["key"].duplicated()].to_numpy()
-    # 5. One row per key, in the order the keys first came.
-    first_seen = pd.unique(rows["key"])
-    picked = chosen.loc[first_seen].to_numpy()
+    last_held = np.maximum.reduceat(np.where(held[ranked], np.arange(len(ranked)), -1), starts)
+    chosen = ranked[np.where(last_held >= 0, last_held, starts)]
+    # 5. Revised: the key has rows from more than one meeting (a row without a meeting counts as one).
+    ranked_meeting = meeting[ranked]
+    new_meeting = np.append(True, ranked_meeting[1:] != ranked_meeting[:-1])
+    new_meeting[starts] = True
+    revised = np.add.reduceat(new_meeting.astype(int), starts) > 1
+    # 6. One row per key, in the order the keys first came.
+    in_order = np.argsort(np.minimum.reduceat(ranked, starts), kind="stable")
+    picked, revised = chosen[in_order], revised[in_order]
     in_force = targets.iloc[picked]
     frame = pd.DataFrame(
         {
-            "indicator_id": in_force["indicator_id"].astype("string").to_numpy(),
-            "beneficiary": in_force["beneficiary"].astype("string").to_numpy(),
-            "semester": in_force["semester"].astype("string").to_numpy(),
+            **{c: in_force[c].astype("string").array for c in SEMESTER_KEY},
             "target": in_force["value"].to_numpy(dtype=float, na_value=np.nan),
             "target_adopted_at": in_force["adopted_at"].astype("Int64").to_numpy(),
-            "target_revised": np.isin(first_seen, revised),
+            "target_revised": revised,
         }
     )
-    return frame.astype({c: "string" for c in SEMESTER_KEY}), keys.rows(picked)
+    return frame, keys.rows(picked)
 
 
 def targets_in_force(programme: Programme) -> pd.DataFrame:
@@ -399,9 +412,9 @@ def targets_in_force(programme: Programme) -> pd.DataFrame:
 
 
 def _semester_values(programme: Programme) -> tuple[pd.DataFrame, _Keys]:
-    values = programme.values
-    # 1. Totals only (a missing sex is the total); of a key given twice, the last row.
-    values = values[(values["sex"].fillna("total") == "total").to_numpy(dtype=bool)]
+    # 1. Totals only (a missing sex is the total), only the columns read here; of a key given twice, the last row.
+    total = (programme.values["sex"].fillna("total") == "total").to_numpy(dtype=bool)
+    values = programme.values[[*SEMESTER_KEY, "value", "numerator", "denominator", "text"]][total]
     keys = _Keys.of(values, SEMESTER_KEY)
     last = ~pd.Series(keys.key()).duplicated(keep="last").to_numpy()
     values, keys = values[last], keys.rows(last)
@@ -591,8 +604,10 @@ def indicator_progress(programme: Programme, thresholds: Thresholds | None = Non
     frame = _progress_frame(grid, attributes, baselines, targets, values)
     reporting = _within_reporting(frame, grid)
     frame = _with_status(_with_actual(frame, len(grid.semesters)), thresholds, reporting)
-    # 5. Progress to the end-of-action target and the forecast (compute/forecast.py).
-    frame = with_forecast(frame, thresholds.achieved, thresholds.on_track)
+    # 5. Progress to the end-of-action target and the forecast (compute/forecast.py); the rows of a pair are
+    #    its semesters, one after the other.
+    pairs = np.repeat(np.arange(len(grid.pairs)), len(grid.semesters))
+    frame = with_forecast(frame, thresholds.achieved, thresholds.on_track, pairs=pairs)
     return frame[PROGRESS_COLUMNS]
 
 

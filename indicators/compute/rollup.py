@@ -9,6 +9,7 @@ import pandas as pd
 from indicators.compute.progress import (
     STATUS_COLUMNS,
     Thresholds,
+    _is,
     is_due,
     progress_ratios,
     row_groups,
@@ -64,6 +65,22 @@ ROLLUP_COLUMNS = [
 
 AGGREGATIONS = ("sum", "ratio", "count_meeting_target")
 GROUP = ["indicator_id", "semester"]
+# The columns of a progress frame a roll-up reads once the rows are chosen.
+ROLLED_COLUMNS = [
+    *GROUP,
+    "aggregation",
+    "measure",
+    "direction",
+    "baseline",
+    "target",
+    "target_adopted_at",
+    "numerator",
+    "denominator",
+    "reported",
+    "carried",
+    "actual",
+    "status",
+]
 
 
 def _parts(rows: pd.DataFrame) -> pd.DataFrame:
@@ -127,10 +144,18 @@ def _ratio(part: pd.Series, whole: pd.Series) -> pd.Series:
 
 def _rolled_beneficiaries(progress: pd.DataFrame) -> pd.DataFrame:
     """The countries' rows; for an indicator without any, its regional (REG) rows."""
-    countries = progress["beneficiary"].isin(COUNTRY_CODES)
-    has_countries = progress["indicator_id"].isin(progress.loc[countries, "indicator_id"].unique())
-    regional_only = ~has_countries & (progress["beneficiary"] == "REG")
-    return progress[countries | regional_only]
+    return progress[_rolled(progress, np.ones(len(progress), dtype=bool))]
+
+
+def _rolled(progress: pd.DataFrame, among: np.ndarray) -> np.ndarray:
+    """Which rows _rolled_beneficiaries keeps of the rows ``among`` (a mask) of ``progress``."""
+    countries = progress["beneficiary"].isin(COUNTRY_CODES).to_numpy(dtype=bool, na_value=False) & among
+    # Whether each row's indicator has a country's row: each indicator once, by its position among them.
+    indicator, distinct = pd.factorize(progress["indicator_id"], use_na_sentinel=False)
+    with_countries = np.zeros(len(distinct), dtype=bool)
+    with_countries[indicator[countries]] = True
+    regional_only = ~with_countries[indicator] & _is(progress["beneficiary"], "REG") & among
+    return countries | regional_only
 
 
 def _empty() -> pd.DataFrame:
@@ -165,23 +190,27 @@ def coverage_text(reported: pd.Series, expected: pd.Series, carried: pd.Series) 
     """ "n of m beneficiaries reported", with how many were carried forward when any were (current language)."""
     plain = _("{n} of {m} beneficiaries reported")
     with_carried = _("{n} of {m} beneficiaries reported ({carried} carried forward)")
-    text = [
-        (with_carried if c else plain).format(n=n, m=m, carried=c)
-        for n, m, c in zip(reported.astype(int), expected.astype(int), carried.astype(int), strict=True)
-    ]
-    return pd.Series(text, index=reported.index, dtype="string")
+    # Few distinct (n, m, carried): each text is made once, then spread to its rows.
+    counts = pd.DataFrame({"n": reported.astype(int), "m": expected.astype(int), "carried": carried.astype(int)})
+    group = row_groups(counts, list(counts.columns))
+    distinct = counts.iloc[np.unique(group, return_index=True)[1]]
+    text = [(with_carried if c else plain).format(n=n, m=m, carried=c) for n, m, c in distinct.to_numpy()]
+    return pd.Series(pd.array(text, dtype="string").take(group), index=reported.index)
 
 
 def regional_rollup(progress: pd.DataFrame, thresholds: Thresholds | None = None) -> pd.DataFrame:
     """One row per indicator and semester combining the beneficiaries by the indicator's aggregation."""
     thresholds = thresholds or Thresholds.from_settings()
-    rows = _rolled_beneficiaries(progress[progress["aggregation"].isin(AGGREGATIONS)])
+    # The rows of indicators that roll up, of the beneficiaries rolled up (only the columns read here: a progress
+    # frame has many more).
+    aggregated = progress["aggregation"].isin(AGGREGATIONS).to_numpy(dtype=bool, na_value=False)
+    rows = progress[ROLLED_COLUMNS][_rolled(progress, aggregated)]
     if rows.empty:
         return _empty()
     # 1. Groups: one indicator and semester each, numbered in the order they first come; each takes its
     #    attributes from its first row.
     group = row_groups(rows, GROUP)
-    first = rows.iloc[np.unique(group, return_index=True)[1]][[*GROUP, "aggregation", "measure", "direction"]]
+    first = rows[[*GROUP, "aggregation", "measure", "direction"]].iloc[np.unique(group, return_index=True)[1]]
     # 2. Add up each part over the beneficiaries of the group: sums of figures stay missing when none is present.
     parts = _parts(rows).groupby(group, sort=True)
     counts = parts[["due", "reported", "reported_due", "carried", "counted", "achieved"]].sum()

@@ -40,9 +40,11 @@ def workplan_delivery(activities: pd.DataFrame, by: Sequence[str] = ("semester",
     """Planned, completed, ongoing, postponed, cancelled, not started and delivery rate per group of ``by``."""
     by = list(by)
     status = activities["status"].astype("string")
-    counts = pd.DataFrame({"planned": np.ones(len(activities), dtype=int)}, index=activities.index)
+    # Each status as a 0/1 column (built as arrays, then one frame: adding columns one by one costs more).
+    columns = {"planned": np.ones(len(activities), dtype=int)}
     for column, code in STATUS_COUNTS.items():
-        counts[column] = (status == code).fillna(False).astype(int)
+        columns[column] = (status == code).to_numpy(dtype=bool, na_value=False).astype(int)
+    counts = pd.DataFrame(columns, index=activities.index)
     if by:
         counts[by] = activities[by]
         table = counts.groupby(by, as_index=False, sort=True, dropna=False).sum()
