@@ -27,6 +27,14 @@ EXPECTED_COLUMNS = [*SEMESTER_KEY, "result_id", "title", "measure", "reported"]
 
 def expected_reports(programme: Programme) -> pd.DataFrame:
     """Indicator x beneficiary x semester with a target in force, and whether a report came in."""
+    frame, keys = _expected(programme, EXPECTED_COLUMNS)
+    # In key order (sorted by the keys' integer ranks rather than by text).
+    return frame.iloc[keys.sorting()].reset_index(drop=True)
+
+
+def _expected(programme: Programme, columns: Sequence[str]) -> tuple[pd.DataFrame, _Keys]:
+    """expected_reports' ``columns`` in the order of the Targets rows (and their keys): only what is asked for
+    is copied with the rows."""
     # 1. Each indicator, beneficiary and semester with a row in Targets, once.
     expected = programme.targets[SEMESTER_KEY].dropna().astype("string")
     keys = _Keys.of(expected, SEMESTER_KEY)
@@ -35,16 +43,15 @@ def expected_reports(programme: Programme) -> pd.DataFrame:
     attributes = indicator_attributes(programme)
     indicator = keys.codes("indicator_id", pd.Index(attributes["indicator_id"]))
     kept = once & (indicator >= 0)
-    expected, keys, indicator = expected[kept], keys.rows(kept), indicator[kept]
+    wanted = [c for c in SEMESTER_KEY if c in columns]
+    expected, keys, indicator = expected.loc[kept, wanted], keys.rows(kept), indicator[kept]
     # 3. Received: a usable total was reported for the key.
     received, received_keys = _semester_values(programme)
     report = keys.matching(received_keys)
     reported = np.append(received["reported"].to_numpy(dtype=bool), False)[report]
-    frame = expected.assign(
-        **{c: attributes[c].array.take(indicator) for c in ("result_id", "title", "measure")}, reported=reported
-    )
-    # 4. In key order (sorted by the keys' integer ranks rather than by text).
-    return frame[EXPECTED_COLUMNS].iloc[keys.sorting()].reset_index(drop=True)
+    described = [c for c in ("result_id", "title", "measure") if c in columns]
+    frame = expected.assign(**{c: attributes[c].array.take(indicator) for c in described}, reported=reported)
+    return frame[list(columns)], keys
 
 
 def completeness_table(expected: pd.DataFrame, by: Sequence[str] = ("semester", "beneficiary")) -> pd.DataFrame:
@@ -63,7 +70,8 @@ def completeness_table(expected: pd.DataFrame, by: Sequence[str] = ("semester", 
 
 def reporting_completeness(programme: Programme, by: Sequence[str] = ("semester", "beneficiary")) -> pd.DataFrame:
     """Expected, reported, missing and completeness (reported / expected) per group of ``by``."""
-    return completeness_table(expected_reports(programme), by)
+    # The table is grouped and sorted by ``by``: the expected reports are read with those columns only, unsorted.
+    return completeness_table(_expected(programme, [*dict.fromkeys(by), "reported"])[0], by)
 
 
 def missing_reports(programme: Programme, semester: str | None = None) -> pd.DataFrame:
