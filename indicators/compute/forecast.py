@@ -120,12 +120,12 @@ def with_forecast(
     #    (80,000 rows -> ~100). ``ahead`` are the distinct numbers of semesters to the forecast semester,
     #    ``row_ahead`` each row's position among them (-1: no forecast semester).
     known = np.isfinite(semesters) & (semesters >= 1) & (first is not None)
-    ahead, known_ahead = np.unique(semesters[known], return_inverse=True)
+    known_ahead, ahead = pd.factorize(semesters[known])  # by hashing: the order of ``ahead`` does not matter
     row_ahead = np.full(n, -1)
     row_ahead[known] = known_ahead
     ids = [first.shift(int(k) - 1).id for k in ahead]
     # Each distinct (code, forecast semester) pair, as one integer, and its sentence in the current language.
-    sentence_keys, row_sentence = np.unique((choice + 1) * (len(ids) + 1) + (row_ahead + 1), return_inverse=True)
+    row_sentence, sentence_keys = pd.factorize((choice + 1) * (len(ids) + 1) + (row_ahead + 1))
     texts = []
     for key in sentence_keys.tolist():
         code, semester = divmod(key, len(ids) + 1)
