@@ -3,10 +3,19 @@ checks are METHOD_TEXT below)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from indicators.compute.progress import SEMESTER_KEY, indicator_attributes, semester_values, targets_in_force
+from indicators.compute.progress import (
+    SEMESTER_KEY,
+    indicator_attributes,
+    matching_rows,
+    semester_values,
+    targets_in_force,
+)
 from indicators.domain import i18n
 from indicators.domain.i18n import N_, _
 from indicators.domain.periods import PeriodError, semester_from_id, semester_label
@@ -95,6 +104,21 @@ def _messages(rows: pd.DataFrame, message) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class _Found:
+    """A check's flagged rows, their sentences not written yet (``frame`` writes them, for the rows shown)."""
+
+    check: str
+    rows: pd.DataFrame
+    value: str  # the column holding the figure flagged
+    message: Callable[[dict], str]
+
+    def frame(self, chosen: np.ndarray | None = None) -> pd.DataFrame:
+        """The flags (QUALITY_COLUMNS) of all the rows, or of the ``chosen`` ones (a mask or row numbers)."""
+        rows = self.rows if chosen is None else self.rows.iloc[chosen]
+        return _flags(self.check, rows, self.value, self.message)
+
+
 def _flags(check: str, rows: pd.DataFrame, value: str, message) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=QUALITY_COLUMNS)
@@ -113,16 +137,24 @@ def _flags(check: str, rows: pd.DataFrame, value: str, message) -> pd.DataFrame:
 
 
 def sex_split_flags(programme: Programme) -> pd.DataFrame:
+    return _sex_split(programme).frame()
+
+
+def _sex_split(programme: Programme) -> _Found:
     values = programme.values.dropna(subset=SEMESTER_KEY)
+    # Only an indicator with a female row can be flagged: the others are left out before pivoting.
+    split = values.loc[(values["sex"] == "female").to_numpy(dtype=bool, na_value=False), "indicator_id"]
+    values = values[values["indicator_id"].isin(split.unique()).to_numpy(dtype=bool)]
     sex = values["sex"].fillna("total")
     figure = pd.Series(values["value"].to_numpy(dtype=float, na_value=np.nan), index=values.index)
     parts = values.assign(sex=sex, figure=figure).drop_duplicates([*SEMESTER_KEY, "sex"], keep="last")
     wide = parts.pivot_table(index=SEMESTER_KEY, columns="sex", values="figure", aggfunc="last")
     if not {"female", "male", "total"} <= set(wide.columns):
-        return pd.DataFrame(columns=QUALITY_COLUMNS)
-    wide = wide.dropna(subset=["female", "male", "total"]).reset_index()
-    wrong = wide[~np.isclose(wide["female"] + wide["male"], wide["total"])]
-    return _flags(
+        wrong = pd.DataFrame(columns=[*SEMESTER_KEY, "female", "male", "total"])
+    else:
+        wide = wide.dropna(subset=["female", "male", "total"]).reset_index()
+        wrong = wide[~np.isclose(wide["female"] + wide["male"], wide["total"])]
+    return _Found(
         "sex_split",
         wrong,
         "total",
@@ -136,6 +168,10 @@ def sex_split_flags(programme: Programme) -> pd.DataFrame:
 
 
 def jump_flags(programme: Programme, factor: float, values: pd.DataFrame | None = None) -> pd.DataFrame:
+    return _jumps(programme, factor, values).frame()
+
+
+def _jumps(programme: Programme, factor: float, values: pd.DataFrame | None = None) -> _Found:
     reported = semester_values(programme) if values is None else values
     reported = reported[reported["reported"] & reported["semester_value"].notna()]
     measures = indicator_attributes(programme).set_index("indicator_id")["measure"]
@@ -143,7 +179,7 @@ def jump_flags(programme: Programme, factor: float, values: pd.DataFrame | None 
     rows = _with_previous(reported, "semester_value")
     now, before = rows["semester_value"], rows["previous_value"]
     jumped = (now > 0) & (before > 0) & ((now > factor * before) | (now * factor < before))
-    return _flags(
+    return _Found(
         "jump",
         rows[jumped.fillna(False).astype(bool)],
         "semester_value",
@@ -157,12 +193,16 @@ def jump_flags(programme: Programme, factor: float, values: pd.DataFrame | None 
 
 
 def falling_flags(programme: Programme, values: pd.DataFrame | None = None) -> pd.DataFrame:
+    return pd.concat([found.frame() for found in _falling(programme, values)], ignore_index=True)
+
+
+def _falling(programme: Programme, values: pd.DataFrame | None = None) -> tuple[_Found, _Found]:
     about = indicator_attributes(programme).set_index("indicator_id")
     running = about.index[about["cumulative"] & (about["measure"] == "count")]
     targets = targets_in_force(programme)
     targets = _with_previous(targets[targets["indicator_id"].isin(running)].dropna(subset=["target"]), "target")
     falls = targets[targets["target"] < targets["previous_value"]]
-    target_flags = _flags(
+    target_flags = _Found(
         "target_falls",
         falls,
         "target",
@@ -175,7 +215,7 @@ def falling_flags(programme: Programme, values: pd.DataFrame | None = None) -> p
     values = semester_values(programme) if values is None else values
     values = _with_previous(values[values["indicator_id"].isin(running) & values["reported"]], "semester_value")
     negative = values[values["semester_value"] < 0]
-    total_flags = _flags(
+    total_flags = _Found(
         "running_total_falls",
         negative,
         "semester_value",
@@ -183,17 +223,21 @@ def falling_flags(programme: Programme, values: pd.DataFrame | None = None) -> p
             value=_number(r["semester_value"])
         ),
     )
-    return pd.concat([target_flags, total_flags], ignore_index=True)
+    return target_flags, total_flags
 
 
 def milestone_flags(programme: Programme, values: pd.DataFrame | None = None) -> pd.DataFrame:
+    return _milestones(programme, values).frame()
+
+
+def _milestones(programme: Programme, values: pd.DataFrame | None = None) -> _Found:
     measures = indicator_attributes(programme).set_index("indicator_id")["measure"]
     values = semester_values(programme) if values is None else values
     values = values[values["reported"] & (values["indicator_id"].map(measures) == "milestone").to_numpy(dtype=bool)]
     rows = _with_previous(values, "semester_value")
     done_before = rows.groupby(["indicator_id", "beneficiary"], sort=False)["previous_value"].cummax()
     undone = rows[(rows["semester_value"] == 0) & (done_before == 1)]
-    return _flags(
+    return _Found(
         "milestone_undone",
         undone,
         "semester_value",
@@ -209,20 +253,48 @@ FLAG_SHEETS = {"target_falls": ("targets", "Value")}  # the others are about a r
 def upload_flags(merged: Programme, upload: Programme, factor: float | None = None) -> pd.DataFrame:
     """The flags of the approved data with an upload applied (``merged``) that are about a row the upload holds:
     what a reviewer is warned of before approving it."""
-    flags = quality_flags(merged, factor)
-    flags = flags[flags["check"] != "late"]  # a report marked late is counted on the Semester review, not warned of
-    if flags.empty:
-        return flags
-    keep = np.zeros(len(flags), dtype=bool)
-    for table in ("values", "targets"):
-        rows = upload.tables[table]
-        if rows.empty:
+    return capped_upload_flags(merged, upload, None, factor)[0]
+
+
+def capped_upload_flags(
+    merged: Programme, upload: Programme, per_check: int | None, factor: float | None = None
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The first ``per_check`` flags of each check as ``upload_flags`` lists them (all of them with None), and
+    how many flags each check has (``value_counts`` of their checks).
+
+    Only the figures of the upload's indicators and beneficiaries are checked (a flag compares a figure with
+    figures of the same indicator and beneficiary only), and sentences are written only for the flags kept."""
+    factor = setting_float("QUALITY_JUMP_FACTOR") if factor is None else factor
+    programme = _pairs_of(merged, upload)
+    values = semester_values(programme)  # read once by the three checks that compare semesters
+    found = [_sex_split(programme), _jumps(programme, factor, values), *_falling(programme, values)]
+    found.append(_milestones(programme, values))  # a report marked late is counted on the Semester review
+    frames, checks = [], []
+    for each in found:
+        given = upload.tables["targets" if each.check in FLAG_SHEETS else "values"]
+        if each.rows.empty or given.empty:
             continue
-        given = pd.MultiIndex.from_frame(rows[SEMESTER_KEY].astype("string"))
-        mine = flags["check"].isin(["target_falls"]) if table == "targets" else ~flags["check"].isin(["target_falls"])
-        keys = pd.MultiIndex.from_frame(flags[SEMESTER_KEY].astype("string"))
-        keep |= mine.to_numpy() & keys.isin(given)
-    return flags[keep].reset_index(drop=True)
+        mine = np.flatnonzero(matching_rows(each.rows, given, SEMESTER_KEY) >= 0)
+        checks += [each.check] * len(mine)
+        frames.append(each.frame(mine[:per_check]))
+    frames = [f for f in frames if not f.empty]
+    frame = pd.concat(frames or [pd.DataFrame(columns=QUALITY_COLUMNS)], ignore_index=True)
+    frame = frame.assign(check_label=frame["check"].map({code: _(label) for code, label in CHECKS.items()}))
+    counts = pd.Series(checks, dtype=object, name="check").value_counts()
+    return frame.astype({"value": float, "previous_value": float})[[*QUALITY_COLUMNS, "check_label"]], counts
+
+
+def _pairs_of(merged: Programme, upload: Programme) -> Programme:
+    """``merged`` with only the values and targets of the indicators and beneficiaries the upload has rows for."""
+    pair = ["indicator_id", "beneficiary"]
+    given = pd.concat([upload.values[pair], upload.targets[pair]], ignore_index=True)
+    tables = dict(merged.tables)
+    for name in ("values", "targets"):
+        rows = tables[name]
+        keep = matching_rows(rows, given, pair) >= 0 if len(given) else np.zeros(len(rows), dtype=bool)
+        if not keep.all():
+            tables[name] = rows[keep].reset_index(drop=True)
+    return Programme(tables)
 
 
 def late_flags(programme: Programme) -> pd.DataFrame:
