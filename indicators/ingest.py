@@ -20,8 +20,8 @@ import pandas as pd
 
 from indicators.access.identity import SYSTEM, Identity
 from indicators.access.roles import Action
-from indicators.compute.progress import SEMESTER_KEY, matching_rows
-from indicators.compute.quality import FLAG_SHEETS, capped_upload_flags
+from indicators.compute.progress import SEMESTER_KEY
+from indicators.compute.quality import FLAG_SHEETS, KeySet, capped_upload_flags
 from indicators.domain.i18n import N_, _
 from indicators.domain.problems import WARNING, Problem, UnreadableWorkbook, has_errors, problems_frame
 from indicators.domain.schema import Programme, empty_programme
@@ -255,7 +255,7 @@ def quality_warnings(
 def _excel_rows(flags: pd.DataFrame, rows: pd.DataFrame) -> list[int | None]:
     """The Excel row of each flag's figure: the first row of its indicator, beneficiary and semester, a total
     row before a female or male one (the total holds the figure a flag is about); None when there is none."""
-    rows = rows[matching_rows(rows, flags, SEMESTER_KEY) >= 0]  # only the rows of a flagged key, by integer keys
+    rows = rows[KeySet(flags, SEMESTER_KEY).holds(rows)]  # only the rows of a flagged key, by integer keys
     if "sex" in rows:
         sex_row = (rows["sex"].astype("string").fillna("total") != "total").to_numpy(dtype=bool)
         rows = rows.iloc[np.argsort(sex_row, kind="stable")]

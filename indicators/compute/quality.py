@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from indicators.compute.progress import (
     SEMESTER_KEY,
     indicator_attributes,
-    matching_rows,
     semester_values,
     targets_in_force,
 )
@@ -59,6 +60,46 @@ CHECKS = {  # check code (never translated): its label, translated where shown (
 LATE = r"(?i)\b(?:late|after the deadline|delayed|en retard|après la date limite)\b"
 
 
+def _text(series: pd.Series) -> pa.Array:
+    """A text column as one Arrow array, for lookups in Arrow (no Python strings, no text factorizing)."""
+    return pa.array(series.astype("string").array, type=pa.large_string())
+
+
+class KeySet:
+    """The keys (values in ``columns``) of a frame's rows, to tell which rows of other frames have one of them.
+
+    Each column's values become integer codes by a lookup in Arrow among the frame's distinct values; a missing
+    value matches a missing value (as ``progress.matching_rows`` and a MultiIndex's ``isin`` match them)."""
+
+    def __init__(self, frame: pd.DataFrame, columns: list[str]) -> None:
+        self.columns = columns
+        self.distinct = [pc.unique(_text(frame[c])) for c in columns]
+        codes = self._codes(frame)[0]
+        size = int(np.prod([len(d) + 1 for d in self.distinct], dtype=float))
+        self.table = None  # when the codes are few enough: whether each code is a key, by position
+        if size <= max(1 << 22, 8 * len(frame)):
+            self.table = np.zeros(size, dtype=bool)
+            self.table[codes] = True
+        self.codes = codes
+
+    def _codes(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's key as one integer, and whether every one of its values is among the frame's."""
+        codes, known = np.zeros(len(frame), dtype=np.int64), np.ones(len(frame), dtype=bool)
+        for column, distinct in zip(self.columns, self.distinct, strict=True):
+            found = pc.index_in(_text(frame[column]), value_set=distinct, skip_nulls=False)
+            positions = found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+            known &= positions >= 0
+            codes = codes * (len(distinct) + 1) + positions + 1
+        return codes, known
+
+    def holds(self, frame: pd.DataFrame) -> np.ndarray:
+        """Which rows of ``frame`` have one of the keys."""
+        if frame.empty:
+            return np.zeros(0, dtype=bool)
+        codes, known = self._codes(frame)
+        return known & (self.table[codes] if self.table is not None else np.isin(codes, self.codes))
+
+
 def _order(semesters: pd.Series) -> pd.Series:
     def index(value: object) -> float:
         try:
@@ -66,8 +107,11 @@ def _order(semesters: pd.Series) -> pd.Series:
         except PeriodError:
             return np.nan
 
-    distinct = pd.unique(semesters.dropna())  # a few dozen semesters for 100,000 rows: each parsed once
-    return semesters.map({value: index(value) for value in distinct}).astype(float)
+    text = _text(semesters)
+    distinct = pc.unique(text.drop_null())  # a few dozen semesters for 100,000 rows: each parsed once
+    found = pc.index_in(text, value_set=distinct).fill_null(-1).to_numpy(zero_copy_only=False)
+    order = np.array([index(value) for value in distinct.to_pylist()] + [np.nan], dtype=float)
+    return pd.Series(order[found], index=semesters.index)
 
 
 def _number(value: float) -> str:
@@ -82,13 +126,32 @@ def _factor(value: float) -> str:
 
 
 def _with_previous(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Rows in semester order per indicator and beneficiary, with the previous row's semester and figure."""
-    ordered = frame.assign(_order=_order(frame["semester"])).dropna(subset=["_order"])
-    ordered = ordered.sort_values(["indicator_id", "beneficiary", "_order"], kind="stable")
-    grouped = ordered.groupby(["indicator_id", "beneficiary"], sort=False)
-    return ordered.assign(previous_semester=grouped["semester"].shift(1), previous_value=grouped[column].shift(1)).drop(
-        columns="_order"
+    """Rows in semester order per indicator and beneficiary, with the previous row's semester and figure.
+
+    Sorted in Arrow (a stable sort, missing indicators or beneficiaries last, as ``sort_values`` sorts them); a
+    row follows its previous one of the same indicator and beneficiary (never of a missing one)."""
+    order = _order(frame["semester"])
+    semester = order.notna().to_numpy()
+    ordered, order = frame[semester], order[semester]
+    pair = [_text(ordered["indicator_id"]), _text(ordered["beneficiary"])]
+    keys = pa.table({"indicator_id": pair[0], "beneficiary": pair[1], "order": order.to_numpy(dtype=float)})
+    position = pc.sort_indices(keys, sort_keys=[(c, "ascending", "at_end") for c in keys.column_names])  # stable
+    ordered = ordered.iloc[position.to_numpy()]
+    same = np.zeros(len(ordered), dtype=bool)
+    if len(ordered) > 1:
+        same[1:] = True
+        for values in (pc.take(text, position) for text in pair):
+            equal = pc.equal(values.slice(1), values.slice(0, len(values) - 1)).fill_null(False)
+            same[1:] &= equal.to_numpy(zero_copy_only=False)
+    return ordered.assign(
+        previous_semester=ordered["semester"].shift(1).where(same), previous_value=ordered[column].shift(1).where(same)
     )
+
+
+def _of_measure(ids: pd.Series, about: pd.DataFrame, measures: tuple[str, ...]) -> np.ndarray:
+    """Which rows' indicator has one of the ``measures`` (``about``: indicator_attributes)."""
+    chosen = about.loc[about["measure"].isin(measures).to_numpy(dtype=bool, na_value=False), "indicator_id"]
+    return pc.is_in(_text(ids), value_set=_text(chosen)).to_numpy(zero_copy_only=False)
 
 
 def _messages(rows: pd.DataFrame, message) -> list[str]:
@@ -171,11 +234,13 @@ def jump_flags(programme: Programme, factor: float, values: pd.DataFrame | None 
     return _jumps(programme, factor, values).frame()
 
 
-def _jumps(programme: Programme, factor: float, values: pd.DataFrame | None = None) -> _Found:
+def _jumps(
+    programme: Programme, factor: float, values: pd.DataFrame | None = None, about: pd.DataFrame | None = None
+) -> _Found:
     reported = semester_values(programme) if values is None else values
     reported = reported[reported["reported"] & reported["semester_value"].notna()]
-    measures = indicator_attributes(programme).set_index("indicator_id")["measure"]
-    reported = reported[reported["indicator_id"].map(measures).isin(["count", "percentage"]).to_numpy(dtype=bool)]
+    about = indicator_attributes(programme) if about is None else about
+    reported = reported[_of_measure(reported["indicator_id"], about, ("count", "percentage"))]
     rows = _with_previous(reported, "semester_value")
     now, before = rows["semester_value"], rows["previous_value"]
     jumped = (now > 0) & (before > 0) & ((now > factor * before) | (now * factor < before))
@@ -196,8 +261,10 @@ def falling_flags(programme: Programme, values: pd.DataFrame | None = None) -> p
     return pd.concat([found.frame() for found in _falling(programme, values)], ignore_index=True)
 
 
-def _falling(programme: Programme, values: pd.DataFrame | None = None) -> tuple[_Found, _Found]:
-    about = indicator_attributes(programme).set_index("indicator_id")
+def _falling(
+    programme: Programme, values: pd.DataFrame | None = None, about: pd.DataFrame | None = None
+) -> tuple[_Found, _Found]:
+    about = (indicator_attributes(programme) if about is None else about).set_index("indicator_id")
     running = about.index[about["cumulative"] & (about["measure"] == "count")]
     targets = targets_in_force(programme)
     targets = _with_previous(targets[targets["indicator_id"].isin(running)].dropna(subset=["target"]), "target")
@@ -230,10 +297,12 @@ def milestone_flags(programme: Programme, values: pd.DataFrame | None = None) ->
     return _milestones(programme, values).frame()
 
 
-def _milestones(programme: Programme, values: pd.DataFrame | None = None) -> _Found:
-    measures = indicator_attributes(programme).set_index("indicator_id")["measure"]
+def _milestones(programme: Programme, values: pd.DataFrame | None = None, about: pd.DataFrame | None = None) -> _Found:
+    about = indicator_attributes(programme) if about is None else about
     values = semester_values(programme) if values is None else values
-    values = values[values["reported"] & (values["indicator_id"].map(measures) == "milestone").to_numpy(dtype=bool)]
+    values = values[
+        values["reported"].to_numpy(dtype=bool) & _of_measure(values["indicator_id"], about, ("milestone",))
+    ]
     rows = _with_previous(values, "semester_value")
     done_before = rows.groupby(["indicator_id", "beneficiary"], sort=False)["previous_value"].cummax()
     undone = rows[(rows["semester_value"] == 0) & (done_before == 1)]
@@ -267,14 +336,18 @@ def capped_upload_flags(
     factor = setting_float("QUALITY_JUMP_FACTOR") if factor is None else factor
     programme = _pairs_of(merged, upload)
     values = semester_values(programme)  # read once by the three checks that compare semesters
-    found = [_sex_split(programme), _jumps(programme, factor, values), *_falling(programme, values)]
-    found.append(_milestones(programme, values))  # a report marked late is counted on the Semester review
+    about = indicator_attributes(programme)
+    found = [_sex_split(programme), _jumps(programme, factor, values, about), *_falling(programme, values, about)]
+    found.append(_milestones(programme, values, about))  # a report marked late is counted on the Semester review
+    given: dict[str, KeySet] = {}  # the keys of the upload's rows, per table (read when a check needs them)
     frames, checks = [], []
     for each in found:
-        given = upload.tables["targets" if each.check in FLAG_SHEETS else "values"]
-        if each.rows.empty or given.empty:
+        table = "targets" if each.check in FLAG_SHEETS else "values"
+        if each.rows.empty or upload.tables[table].empty:
             continue
-        mine = np.flatnonzero(matching_rows(each.rows, given, SEMESTER_KEY) >= 0)
+        if table not in given:
+            given[table] = KeySet(upload.tables[table], SEMESTER_KEY)
+        mine = np.flatnonzero(given[table].holds(each.rows))
         checks += [each.check] * len(mine)
         frames.append(each.frame(mine[:per_check]))
     frames = [f for f in frames if not f.empty]
@@ -287,11 +360,11 @@ def capped_upload_flags(
 def _pairs_of(merged: Programme, upload: Programme) -> Programme:
     """``merged`` with only the values and targets of the indicators and beneficiaries the upload has rows for."""
     pair = ["indicator_id", "beneficiary"]
-    given = pd.concat([upload.values[pair], upload.targets[pair]], ignore_index=True)
+    given = KeySet(pd.concat([upload.values[pair], upload.targets[pair]], ignore_index=True), pair)
     tables = dict(merged.tables)
     for name in ("values", "targets"):
         rows = tables[name]
-        keep = matching_rows(rows, given, pair) >= 0 if len(given) else np.zeros(len(rows), dtype=bool)
+        keep = given.holds(rows)
         if not keep.all():
             tables[name] = rows[keep].reset_index(drop=True)
     return Programme(tables)
@@ -316,8 +389,11 @@ def quality_flags(programme: Programme, factor: float | None = None) -> pd.DataF
     """Every data-quality flag of the programme (see the module docstring), with a sentence for each."""
     factor = setting_float("QUALITY_JUMP_FACTOR") if factor is None else factor
     values = semester_values(programme)  # read once by the three checks that compare semesters
-    found = [sex_split_flags(programme), jump_flags(programme, factor, values), falling_flags(programme, values)]
-    found += [milestone_flags(programme, values), late_flags(programme)]
+    about = indicator_attributes(programme)
+    found = [sex_split_flags(programme), _jumps(programme, factor, values, about).frame()]
+    falling = _falling(programme, values, about)
+    found += [pd.concat([f.frame() for f in falling], ignore_index=True), _milestones(programme, values, about).frame()]
+    found.append(late_flags(programme))
     frame = pd.concat([f for f in found if not f.empty] or [pd.DataFrame(columns=QUALITY_COLUMNS)], ignore_index=True)
     frame = frame.assign(check_label=frame["check"].map({code: _(label) for code, label in CHECKS.items()}))
     return frame.astype({"value": float, "previous_value": float})[[*QUALITY_COLUMNS, "check_label"]]
