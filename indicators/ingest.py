@@ -255,6 +255,7 @@ def quality_warnings(
 def _excel_rows(flags: pd.DataFrame, rows: pd.DataFrame) -> list[int | None]:
     """The Excel row of each flag's figure: the first row of its indicator, beneficiary and semester, a total
     row before a female or male one (the total holds the figure a flag is about); None when there is none."""
+    rows = rows[rows["indicator_id"].isin(flags["indicator_id"].unique()).to_numpy(dtype=bool)]  # in Arrow
     rows = rows[KeySet(flags, SEMESTER_KEY).holds(rows)]  # only the rows of a flagged key, by integer keys
     if "sex" in rows:
         sex_row = (rows["sex"].astype("string").fillna("total") != "total").to_numpy(dtype=bool)

@@ -132,7 +132,7 @@ def _with_previous(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     row follows its previous one of the same indicator and beneficiary (never of a missing one)."""
     order = _order(frame["semester"])
     semester = order.notna().to_numpy()
-    ordered, order = frame[semester], order[semester]
+    ordered, order = (frame, order) if semester.all() else (frame[semester], order[semester])
     pair = [_text(ordered["indicator_id"]), _text(ordered["beneficiary"])]
     keys = pa.table({"indicator_id": pair[0], "beneficiary": pair[1], "order": order.to_numpy(dtype=float)})
     position = pc.sort_indices(keys, sort_keys=[(c, "ascending", "at_end") for c in keys.column_names])  # stable
@@ -204,10 +204,12 @@ def sex_split_flags(programme: Programme) -> pd.DataFrame:
 
 
 def _sex_split(programme: Programme) -> _Found:
-    values = programme.values.dropna(subset=SEMESTER_KEY)
-    # Only an indicator with a female row can be flagged: the others are left out before pivoting.
-    split = values.loc[(values["sex"] == "female").to_numpy(dtype=bool, na_value=False), "indicator_id"]
-    values = values[values["indicator_id"].isin(split.unique()).to_numpy(dtype=bool)]
+    values = programme.values
+    # Only an indicator with a female row (of a whole key) can be flagged: the others are left out first.
+    female = (values["sex"] == "female").to_numpy(dtype=bool, na_value=False)
+    female &= values[SEMESTER_KEY].notna().all(axis=1).to_numpy(dtype=bool)
+    split = values.loc[female, "indicator_id"].unique()
+    values = values[values["indicator_id"].isin(split).to_numpy(dtype=bool)].dropna(subset=SEMESTER_KEY)
     sex = values["sex"].fillna("total")
     figure = pd.Series(values["value"].to_numpy(dtype=float, na_value=np.nan), index=values.index)
     parts = values.assign(sex=sex, figure=figure).drop_duplicates([*SEMESTER_KEY, "sex"], keep="last")
@@ -234,14 +236,26 @@ def jump_flags(programme: Programme, factor: float, values: pd.DataFrame | None 
     return _jumps(programme, factor, values).frame()
 
 
+def _reported_with_previous(values: pd.DataFrame) -> pd.DataFrame:
+    """The reported semester values (``semester_values``) with the previous reported one of the same indicator and
+    beneficiary: what the checks that compare semesters share. Each check keeps the rows of some indicators (by
+    their measure), whole, so a row's previous one is the same as among the check's rows alone; and a reported
+    count, percentage or milestone has a figure."""
+    columns = [*SEMESTER_KEY, "semester_value"]  # what the checks read (the other columns need not be sorted)
+    return _with_previous(values.loc[values["reported"].to_numpy(dtype=bool), columns], "semester_value")
+
+
 def _jumps(
-    programme: Programme, factor: float, values: pd.DataFrame | None = None, about: pd.DataFrame | None = None
+    programme: Programme,
+    factor: float,
+    values: pd.DataFrame | None = None,
+    about: pd.DataFrame | None = None,
+    previous: pd.DataFrame | None = None,
 ) -> _Found:
-    reported = semester_values(programme) if values is None else values
-    reported = reported[reported["reported"] & reported["semester_value"].notna()]
+    values = semester_values(programme) if values is None and previous is None else values
+    previous = _reported_with_previous(values) if previous is None else previous
     about = indicator_attributes(programme) if about is None else about
-    reported = reported[_of_measure(reported["indicator_id"], about, ("count", "percentage"))]
-    rows = _with_previous(reported, "semester_value")
+    rows = previous[_of_measure(previous["indicator_id"], about, ("count", "percentage"))]
     now, before = rows["semester_value"], rows["previous_value"]
     jumped = (now > 0) & (before > 0) & ((now > factor * before) | (now * factor < before))
     return _Found(
@@ -262,14 +276,30 @@ def falling_flags(programme: Programme, values: pd.DataFrame | None = None) -> p
 
 
 def _falling(
-    programme: Programme, values: pd.DataFrame | None = None, about: pd.DataFrame | None = None
+    programme: Programme,
+    values: pd.DataFrame | None = None,
+    about: pd.DataFrame | None = None,
+    previous: pd.DataFrame | None = None,
 ) -> tuple[_Found, _Found]:
-    about = (indicator_attributes(programme) if about is None else about).set_index("indicator_id")
-    running = about.index[about["cumulative"] & (about["measure"] == "count")]
-    targets = targets_in_force(programme)
+    about = indicator_attributes(programme) if about is None else about
+    return _target_falls(programme, about), _running_total_falls(programme, values, about, previous)
+
+
+def _running(about: pd.DataFrame) -> pd.Index:
+    """The indicators whose figures are running totals: cumulative counts."""
+    about = about.set_index("indicator_id")
+    return about.index[about["cumulative"] & (about["measure"] == "count")]
+
+
+def _target_falls(programme: Programme, about: pd.DataFrame) -> _Found:
+    running = _running(about)
+    # The targets in force of the running totals' indicators only (each key's is read from its own rows).
+    targets = programme.targets
+    targets = targets[targets["indicator_id"].isin(running).to_numpy(dtype=bool)]
+    targets = targets_in_force(Programme({**programme.tables, "targets": targets}))
     targets = _with_previous(targets[targets["indicator_id"].isin(running)].dropna(subset=["target"]), "target")
     falls = targets[targets["target"] < targets["previous_value"]]
-    target_flags = _Found(
+    return _Found(
         "target_falls",
         falls,
         "target",
@@ -279,10 +309,16 @@ def _falling(
             semester=semester_label(str(r["previous_semester"])),
         ),
     )
-    values = semester_values(programme) if values is None else values
-    values = _with_previous(values[values["indicator_id"].isin(running) & values["reported"]], "semester_value")
+
+
+def _running_total_falls(
+    programme: Programme, values: pd.DataFrame | None, about: pd.DataFrame, previous: pd.DataFrame | None
+) -> _Found:
+    values = semester_values(programme) if values is None and previous is None else values
+    previous = _reported_with_previous(values) if previous is None else previous
+    values = previous[previous["indicator_id"].isin(_running(about)).to_numpy(dtype=bool)]
     negative = values[values["semester_value"] < 0]
-    total_flags = _Found(
+    return _Found(
         "running_total_falls",
         negative,
         "semester_value",
@@ -290,20 +326,22 @@ def _falling(
             value=_number(r["semester_value"])
         ),
     )
-    return target_flags, total_flags
 
 
 def milestone_flags(programme: Programme, values: pd.DataFrame | None = None) -> pd.DataFrame:
     return _milestones(programme, values).frame()
 
 
-def _milestones(programme: Programme, values: pd.DataFrame | None = None, about: pd.DataFrame | None = None) -> _Found:
+def _milestones(
+    programme: Programme,
+    values: pd.DataFrame | None = None,
+    about: pd.DataFrame | None = None,
+    previous: pd.DataFrame | None = None,
+) -> _Found:
     about = indicator_attributes(programme) if about is None else about
-    values = semester_values(programme) if values is None else values
-    values = values[
-        values["reported"].to_numpy(dtype=bool) & _of_measure(values["indicator_id"], about, ("milestone",))
-    ]
-    rows = _with_previous(values, "semester_value")
+    values = semester_values(programme) if values is None and previous is None else values
+    previous = _reported_with_previous(values) if previous is None else previous
+    rows = previous[_of_measure(previous["indicator_id"], about, ("milestone",))]
     done_before = rows.groupby(["indicator_id", "beneficiary"], sort=False)["previous_value"].cummax()
     undone = rows[(rows["semester_value"] == 0) & (done_before == 1)]
     return _Found(
@@ -335,16 +373,22 @@ def capped_upload_flags(
     figures of the same indicator and beneficiary only), and sentences are written only for the flags kept."""
     factor = setting_float("QUALITY_JUMP_FACTOR") if factor is None else factor
     programme = _pairs_of(merged, upload)
-    values = semester_values(programme)  # read once by the three checks that compare semesters
-    about = indicator_attributes(programme)
-    found = [_sex_split(programme), _jumps(programme, factor, values, about), *_falling(programme, values, about)]
-    found.append(_milestones(programme, values, about))  # a report marked late is counted on the Semester review
+    about, found = indicator_attributes(programme), []
+    if not upload.values.empty:  # the checks of the Values sheet's figures (none can be about another upload)
+        values = semester_values(programme)  # read once by the three checks that compare semesters
+        previous = _reported_with_previous(values)
+        found += [_sex_split(programme), _jumps(programme, factor, values, about, previous)]
+    if not upload.targets.empty:
+        found.append(_target_falls(programme, about))
+    if not upload.values.empty:
+        found.append(_running_total_falls(programme, values, about, previous))
+        found.append(_milestones(programme, values, about, previous))
     given: dict[str, KeySet] = {}  # the keys of the upload's rows, per table (read when a check needs them)
     frames, checks = [], []
     for each in found:
-        table = "targets" if each.check in FLAG_SHEETS else "values"
-        if each.rows.empty or upload.tables[table].empty:
+        if each.rows.empty:
             continue
+        table = "targets" if each.check in FLAG_SHEETS else "values"
         if table not in given:
             given[table] = KeySet(upload.tables[table], SEMESTER_KEY)
         mine = np.flatnonzero(given[table].holds(each.rows))
@@ -360,6 +404,8 @@ def capped_upload_flags(
 def _pairs_of(merged: Programme, upload: Programme) -> Programme:
     """``merged`` with only the values and targets of the indicators and beneficiaries the upload has rows for."""
     pair = ["indicator_id", "beneficiary"]
+    if 2 * (len(upload.values) + len(upload.targets)) > len(merged.values) + len(merged.targets):
+        return merged  # the upload holds most of the figures: looking its pairs up would cost more than it saves
     given = KeySet(pd.concat([upload.values[pair], upload.targets[pair]], ignore_index=True), pair)
     tables = dict(merged.tables)
     for name in ("values", "targets"):
@@ -389,10 +435,11 @@ def quality_flags(programme: Programme, factor: float | None = None) -> pd.DataF
     """Every data-quality flag of the programme (see the module docstring), with a sentence for each."""
     factor = setting_float("QUALITY_JUMP_FACTOR") if factor is None else factor
     values = semester_values(programme)  # read once by the three checks that compare semesters
-    about = indicator_attributes(programme)
-    found = [sex_split_flags(programme), _jumps(programme, factor, values, about).frame()]
-    falling = _falling(programme, values, about)
-    found += [pd.concat([f.frame() for f in falling], ignore_index=True), _milestones(programme, values, about).frame()]
+    about, previous = indicator_attributes(programme), _reported_with_previous(values)
+    found = [sex_split_flags(programme), _jumps(programme, factor, values, about, previous).frame()]
+    falling = _falling(programme, values, about, previous)
+    found += [pd.concat([f.frame() for f in falling], ignore_index=True)]
+    found.append(_milestones(programme, values, about, previous).frame())
     found.append(late_flags(programme))
     frame = pd.concat([f for f in found if not f.empty] or [pd.DataFrame(columns=QUALITY_COLUMNS)], ignore_index=True)
     frame = frame.assign(check_label=frame["check"].map({code: _(label) for code, label in CHECKS.items()}))
