@@ -959,15 +959,6 @@ def _read_tables(raw: RawWorkbookLike, report: Report) -> dict[str, pd.DataFrame
     return {t.name: check_duplicates(t, frames[t.name], report) for t in TABLES}
 
 
-def table_rows(raw: RawWorkbookLike, name: str, names: Report | None = None) -> pd.DataFrame:
-    """One table's rows as read (typed, with ``_row``, the Excel row), without reporting problems again;
-    ``names`` learns how the file names its sheets and headers (``Report.sheets``, ``Report.headers``)."""
-    table = next(t for t in TABLES if t.name == name)
-    names = names if names is not None else Report()
-    sheets = match_sheets(raw, names)
-    return read_table(table, sheets[name], names) if name in sheets else table.empty().assign(_row=[])
-
-
 def _rows_left_out(raw: RawWorkbookLike, only: dict[str, set[str]]) -> set[tuple[str, int]]:
     """(sheet, Excel row) of every row whose key is not in ``only`` (read once more, its problems unreported)."""
     left_out: set[tuple[str, int]] = set()
