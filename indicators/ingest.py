@@ -15,11 +15,13 @@ from contextvars import copy_context
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from indicators.access.identity import SYSTEM, Identity
 from indicators.access.roles import Action
-from indicators.compute.quality import upload_flags
+from indicators.compute.progress import SEMESTER_KEY
+from indicators.compute.quality import FLAG_SHEETS, KeySet, capped_upload_flags
 from indicators.domain.i18n import N_, _
 from indicators.domain.problems import WARNING, Problem, UnreadableWorkbook, has_errors, problems_frame
 from indicators.domain.schema import Programme, empty_programme
@@ -131,13 +133,14 @@ def ingest(
             step(0.55, _("Checking every row"))
             mapped = None
             if mapping is None:
-                upload, problems = validate.validate_workbook(raw, base, today=today, beneficiaries=beneficiaries)
+                checked = validate.validated_workbook(raw, base, today=today, beneficiaries=beneficiaries)
+                upload, problems = checked.programme, checked.problems
             else:
                 mapped = apply_mapping(raw, mapping, base.indicators)
-                upload, found = validate.validate_workbook(
+                checked = validate.validated_workbook(
                     mapped.workbook, base, today=today, beneficiaries=beneficiaries, percent_values=True
                 )
-                problems = mapped.problems + mapped.locate(found)
+                upload, problems = checked.programme, mapped.problems + mapped.locate(checked.problems)
         except UnreadableWorkbook as error:
             step(1.0, _("Not in the template's layout") if needs_mapping else _("The file could not be read"))
             return IngestResult(ok=False, message=str(error), base_version=base_version, needs_mapping=needs_mapping)
@@ -163,9 +166,7 @@ def ingest(
             result.merged = merging.result()
             if store_it:  # the draft is written while the figures are checked for their quality
                 staging = pool.submit(copy_context().run, store.stage_version, data, result.merged)
-            result.problems = result.problems + quality_warnings(
-                result.merged, upload, mapped.workbook if mapped else raw, mapped
-            )
+            result.problems = result.problems + quality_warnings(result.merged, upload, checked, mapped)
             staged = staging.result() if staging is not None else None
             if staged is not None:
                 step(0.85, _("Storing a new draft version"))
@@ -203,31 +204,26 @@ QUALITY_EXPECTED = {
 }
 
 
-def quality_warnings(merged: Programme, upload: Programme, raw, mapped: MappedWorkbook | None) -> list[Problem]:
+def quality_warnings(
+    merged: Programme, upload: Programme, checked: validate.Validated, mapped: MappedWorkbook | None
+) -> list[Problem]:
     """Data-quality flags about the upload's rows, as warnings on the Excel row that holds each figure (the
-    analyst's own sheet and row when a mapping read the workbook). Warnings never block storing."""
-    flags = upload_flags(merged, upload)
+    analyst's own sheet and row when a mapping read the workbook). Warnings never block storing.
+
+    ``checked`` is the upload's validation: its rows' Excel rows and the file's names for sheets and headers."""
+    flags, counts = capped_upload_flags(merged, upload, QUALITY_WARNINGS_PER_CHECK)  # as validation caps each rule
     if flags.empty:
         return []
-    counts = flags["check"].value_counts()
-    flags = flags.groupby("check", sort=False).head(QUALITY_WARNINGS_PER_CHECK)  # as validation caps each rule
-    where: dict[str, dict[tuple[str, str, str], int]] = {}
-    names = validate.Report()  # the sheets and headers as the file names them (a workbook in French)
-    needed = {"targets" if check == "target_falls" else "values" for check in flags["check"]}
-    for table in sorted(needed):
-        rows = validate.table_rows(raw, table, names)
-        if table == "values" and "sex" in rows:  # the total row holds the figure a flag is about
-            rows = rows.assign(_total=rows["sex"].astype("string").fillna("total") != "total")
-            rows = rows.sort_values("_total", kind="stable")
-        keys = zip(rows["indicator_id"], rows["beneficiary"], rows["semester"], rows["_row"], strict=True)
-        where[table] = {}
-        for indicator_id, beneficiary, semester, row in keys:
-            where[table].setdefault((str(indicator_id), str(beneficiary), str(semester)), int(row))
+    names = checked.names  # the sheets and headers as the file names them (a workbook in French)
+    on_targets = flags["check"].isin(list(FLAG_SHEETS)).to_numpy(dtype=bool)
+    rows: list[int | None] = [None] * len(flags)
+    for table, chosen in (("values", ~on_targets), ("targets", on_targets)):
+        if chosen.any():
+            for at, row in zip(np.flatnonzero(chosen), _excel_rows(flags[chosen], checked.rows[table]), strict=True):
+                rows[at] = row
     problems = []
-    for flag in flags.to_dict("records"):
-        table = "targets" if flag["check"] == "target_falls" else "values"
-        row = where[table].get((str(flag["indicator_id"]), str(flag["beneficiary"]), str(flag["semester"])))
-        sheet = "Targets" if table == "targets" else "Values"
+    for flag, row in zip(flags.to_dict("records"), rows, strict=True):
+        sheet = "Targets" if flag["check"] in FLAG_SHEETS else "Values"
         sheet = names.sheets.get(sheet, sheet)
         problems.append(
             Problem(
@@ -254,6 +250,20 @@ def quality_warnings(merged: Programme, upload: Programme, raw, mapped: MappedWo
                 )
             )
     return mapped.locate(problems) if mapped is not None else problems
+
+
+def _excel_rows(flags: pd.DataFrame, rows: pd.DataFrame) -> list[int | None]:
+    """The Excel row of each flag's figure: the first row of its indicator, beneficiary and semester, a total
+    row before a female or male one (the total holds the figure a flag is about); None when there is none."""
+    rows = rows[rows["indicator_id"].isin(flags["indicator_id"].unique()).to_numpy(dtype=bool)]  # in Arrow
+    rows = rows[KeySet(flags, SEMESTER_KEY).holds(rows)]  # only the rows of a flagged key, by integer keys
+    if "sex" in rows:
+        sex_row = (rows["sex"].astype("string").fillna("total") != "total").to_numpy(dtype=bool)
+        rows = rows.iloc[np.argsort(sex_row, kind="stable")]
+    where: dict[tuple[str, str, str], int] = {}
+    for indicator_id, beneficiary, semester, row in zip(*(rows[c] for c in [*SEMESTER_KEY, "_row"]), strict=True):
+        where.setdefault((str(indicator_id), str(beneficiary), str(semester)), int(row))
+    return [where.get(tuple(str(v) for v in key)) for key in zip(*(flags[c] for c in SEMESTER_KEY), strict=True)]
 
 
 def in_template_layout(raw: RawWorkbook) -> bool:

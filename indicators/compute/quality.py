@@ -3,10 +3,20 @@ checks are METHOD_TEXT below)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from indicators.compute.progress import SEMESTER_KEY, indicator_attributes, semester_values, targets_in_force
+from indicators.compute.progress import (
+    SEMESTER_KEY,
+    indicator_attributes,
+    semester_values,
+    targets_in_force,
+)
 from indicators.domain import i18n
 from indicators.domain.i18n import N_, _
 from indicators.domain.periods import PeriodError, semester_from_id, semester_label
@@ -50,6 +60,46 @@ CHECKS = {  # check code (never translated): its label, translated where shown (
 LATE = r"(?i)\b(?:late|after the deadline|delayed|en retard|après la date limite)\b"
 
 
+def _text(series: pd.Series) -> pa.Array:
+    """A text column as one Arrow array, for lookups in Arrow (no Python strings, no text factorizing)."""
+    return pa.array(series.astype("string").array, type=pa.large_string())
+
+
+class KeySet:
+    """The keys (values in ``columns``) of a frame's rows, to tell which rows of other frames have one of them.
+
+    Each column's values become integer codes by a lookup in Arrow among the frame's distinct values; a missing
+    value matches a missing value (as ``progress.matching_rows`` and a MultiIndex's ``isin`` match them)."""
+
+    def __init__(self, frame: pd.DataFrame, columns: list[str]) -> None:
+        self.columns = columns
+        self.distinct = [pc.unique(_text(frame[c])) for c in columns]
+        codes = self._codes(frame)[0]
+        size = int(np.prod([len(d) + 1 for d in self.distinct], dtype=float))
+        self.table = None  # when the codes are few enough: whether each code is a key, by position
+        if size <= max(1 << 22, 8 * len(frame)):
+            self.table = np.zeros(size, dtype=bool)
+            self.table[codes] = True
+        self.codes = codes
+
+    def _codes(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's key as one integer, and whether every one of its values is among the frame's."""
+        codes, known = np.zeros(len(frame), dtype=np.int64), np.ones(len(frame), dtype=bool)
+        for column, distinct in zip(self.columns, self.distinct, strict=True):
+            found = pc.index_in(_text(frame[column]), value_set=distinct, skip_nulls=False)
+            positions = found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+            known &= positions >= 0
+            codes = codes * (len(distinct) + 1) + positions + 1
+        return codes, known
+
+    def holds(self, frame: pd.DataFrame) -> np.ndarray:
+        """Which rows of ``frame`` have one of the keys."""
+        if frame.empty:
+            return np.zeros(0, dtype=bool)
+        codes, known = self._codes(frame)
+        return known & (self.table[codes] if self.table is not None else np.isin(codes, self.codes))
+
+
 def _order(semesters: pd.Series) -> pd.Series:
     def index(value: object) -> float:
         try:
@@ -57,8 +107,11 @@ def _order(semesters: pd.Series) -> pd.Series:
         except PeriodError:
             return np.nan
 
-    distinct = pd.unique(semesters.dropna())  # a few dozen semesters for 100,000 rows: each parsed once
-    return semesters.map({value: index(value) for value in distinct}).astype(float)
+    text = _text(semesters)
+    distinct = pc.unique(text.drop_null())  # a few dozen semesters for 100,000 rows: each parsed once
+    found = pc.index_in(text, value_set=distinct).fill_null(-1).to_numpy(zero_copy_only=False)
+    order = np.array([index(value) for value in distinct.to_pylist()] + [np.nan], dtype=float)
+    return pd.Series(order[found], index=semesters.index)
 
 
 def _number(value: float) -> str:
@@ -73,13 +126,32 @@ def _factor(value: float) -> str:
 
 
 def _with_previous(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Rows in semester order per indicator and beneficiary, with the previous row's semester and figure."""
-    ordered = frame.assign(_order=_order(frame["semester"])).dropna(subset=["_order"])
-    ordered = ordered.sort_values(["indicator_id", "beneficiary", "_order"], kind="stable")
-    grouped = ordered.groupby(["indicator_id", "beneficiary"], sort=False)
-    return ordered.assign(previous_semester=grouped["semester"].shift(1), previous_value=grouped[column].shift(1)).drop(
-        columns="_order"
+    """Rows in semester order per indicator and beneficiary, with the previous row's semester and figure.
+
+    Sorted in Arrow (a stable sort, missing indicators or beneficiaries last, as ``sort_values`` sorts them); a
+    row follows its previous one of the same indicator and beneficiary (never of a missing one)."""
+    order = _order(frame["semester"])
+    semester = order.notna().to_numpy()
+    ordered, order = (frame, order) if semester.all() else (frame[semester], order[semester])
+    pair = [_text(ordered["indicator_id"]), _text(ordered["beneficiary"])]
+    keys = pa.table({"indicator_id": pair[0], "beneficiary": pair[1], "order": order.to_numpy(dtype=float)})
+    position = pc.sort_indices(keys, sort_keys=[(c, "ascending", "at_end") for c in keys.column_names])  # stable
+    ordered = ordered.iloc[position.to_numpy()]
+    same = np.zeros(len(ordered), dtype=bool)
+    if len(ordered) > 1:
+        same[1:] = True
+        for values in (pc.take(text, position) for text in pair):
+            equal = pc.equal(values.slice(1), values.slice(0, len(values) - 1)).fill_null(False)
+            same[1:] &= equal.to_numpy(zero_copy_only=False)
+    return ordered.assign(
+        previous_semester=ordered["semester"].shift(1).where(same), previous_value=ordered[column].shift(1).where(same)
     )
+
+
+def _of_measure(ids: pd.Series, about: pd.DataFrame, measures: tuple[str, ...]) -> np.ndarray:
+    """Which rows' indicator has one of the ``measures`` (``about``: indicator_attributes)."""
+    chosen = about.loc[about["measure"].isin(measures).to_numpy(dtype=bool, na_value=False), "indicator_id"]
+    return pc.is_in(_text(ids), value_set=_text(chosen)).to_numpy(zero_copy_only=False)
 
 
 def _messages(rows: pd.DataFrame, message) -> list[str]:
@@ -93,6 +165,21 @@ def _messages(rows: pd.DataFrame, message) -> list[str]:
         except TypeError:  # a value that cannot be a key: made on its own
             out.append(message(record))
     return out
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A check's flagged rows, their sentences not written yet (``frame`` writes them, for the rows shown)."""
+
+    check: str
+    rows: pd.DataFrame
+    value: str  # the column holding the figure flagged
+    message: Callable[[dict], str]
+
+    def frame(self, chosen: np.ndarray | None = None) -> pd.DataFrame:
+        """The flags (QUALITY_COLUMNS) of all the rows, or of the ``chosen`` ones (a mask or row numbers)."""
+        rows = self.rows if chosen is None else self.rows.iloc[chosen]
+        return _flags(self.check, rows, self.value, self.message)
 
 
 def _flags(check: str, rows: pd.DataFrame, value: str, message) -> pd.DataFrame:
@@ -113,16 +200,26 @@ def _flags(check: str, rows: pd.DataFrame, value: str, message) -> pd.DataFrame:
 
 
 def sex_split_flags(programme: Programme) -> pd.DataFrame:
-    values = programme.values.dropna(subset=SEMESTER_KEY)
+    return _sex_split(programme).frame()
+
+
+def _sex_split(programme: Programme) -> _Found:
+    values = programme.values
+    # Only an indicator with a female row (of a whole key) can be flagged: the others are left out first.
+    female = (values["sex"] == "female").to_numpy(dtype=bool, na_value=False)
+    female &= values[SEMESTER_KEY].notna().all(axis=1).to_numpy(dtype=bool)
+    split = values.loc[female, "indicator_id"].unique()
+    values = values[values["indicator_id"].isin(split).to_numpy(dtype=bool)].dropna(subset=SEMESTER_KEY)
     sex = values["sex"].fillna("total")
     figure = pd.Series(values["value"].to_numpy(dtype=float, na_value=np.nan), index=values.index)
     parts = values.assign(sex=sex, figure=figure).drop_duplicates([*SEMESTER_KEY, "sex"], keep="last")
     wide = parts.pivot_table(index=SEMESTER_KEY, columns="sex", values="figure", aggfunc="last")
     if not {"female", "male", "total"} <= set(wide.columns):
-        return pd.DataFrame(columns=QUALITY_COLUMNS)
-    wide = wide.dropna(subset=["female", "male", "total"]).reset_index()
-    wrong = wide[~np.isclose(wide["female"] + wide["male"], wide["total"])]
-    return _flags(
+        wrong = pd.DataFrame(columns=[*SEMESTER_KEY, "female", "male", "total"])
+    else:
+        wide = wide.dropna(subset=["female", "male", "total"]).reset_index()
+        wrong = wide[~np.isclose(wide["female"] + wide["male"], wide["total"])]
+    return _Found(
         "sex_split",
         wrong,
         "total",
@@ -136,14 +233,32 @@ def sex_split_flags(programme: Programme) -> pd.DataFrame:
 
 
 def jump_flags(programme: Programme, factor: float, values: pd.DataFrame | None = None) -> pd.DataFrame:
-    reported = semester_values(programme) if values is None else values
-    reported = reported[reported["reported"] & reported["semester_value"].notna()]
-    measures = indicator_attributes(programme).set_index("indicator_id")["measure"]
-    reported = reported[reported["indicator_id"].map(measures).isin(["count", "percentage"]).to_numpy(dtype=bool)]
-    rows = _with_previous(reported, "semester_value")
+    return _jumps(programme, factor, values).frame()
+
+
+def _reported_with_previous(values: pd.DataFrame) -> pd.DataFrame:
+    """The reported semester values (``semester_values``) with the previous reported one of the same indicator and
+    beneficiary: what the checks that compare semesters share. Each check keeps the rows of some indicators (by
+    their measure), whole, so a row's previous one is the same as among the check's rows alone; and a reported
+    count, percentage or milestone has a figure."""
+    columns = [*SEMESTER_KEY, "semester_value"]  # what the checks read (the other columns need not be sorted)
+    return _with_previous(values.loc[values["reported"].to_numpy(dtype=bool), columns], "semester_value")
+
+
+def _jumps(
+    programme: Programme,
+    factor: float,
+    values: pd.DataFrame | None = None,
+    about: pd.DataFrame | None = None,
+    previous: pd.DataFrame | None = None,
+) -> _Found:
+    values = semester_values(programme) if values is None and previous is None else values
+    previous = _reported_with_previous(values) if previous is None else previous
+    about = indicator_attributes(programme) if about is None else about
+    rows = previous[_of_measure(previous["indicator_id"], about, ("count", "percentage"))]
     now, before = rows["semester_value"], rows["previous_value"]
     jumped = (now > 0) & (before > 0) & ((now > factor * before) | (now * factor < before))
-    return _flags(
+    return _Found(
         "jump",
         rows[jumped.fillna(False).astype(bool)],
         "semester_value",
@@ -157,12 +272,34 @@ def jump_flags(programme: Programme, factor: float, values: pd.DataFrame | None 
 
 
 def falling_flags(programme: Programme, values: pd.DataFrame | None = None) -> pd.DataFrame:
-    about = indicator_attributes(programme).set_index("indicator_id")
-    running = about.index[about["cumulative"] & (about["measure"] == "count")]
-    targets = targets_in_force(programme)
+    return pd.concat([found.frame() for found in _falling(programme, values)], ignore_index=True)
+
+
+def _falling(
+    programme: Programme,
+    values: pd.DataFrame | None = None,
+    about: pd.DataFrame | None = None,
+    previous: pd.DataFrame | None = None,
+) -> tuple[_Found, _Found]:
+    about = indicator_attributes(programme) if about is None else about
+    return _target_falls(programme, about), _running_total_falls(programme, values, about, previous)
+
+
+def _running(about: pd.DataFrame) -> pd.Index:
+    """The indicators whose figures are running totals: cumulative counts."""
+    about = about.set_index("indicator_id")
+    return about.index[about["cumulative"] & (about["measure"] == "count")]
+
+
+def _target_falls(programme: Programme, about: pd.DataFrame) -> _Found:
+    running = _running(about)
+    # The targets in force of the running totals' indicators only (each key's is read from its own rows).
+    targets = programme.targets
+    targets = targets[targets["indicator_id"].isin(running).to_numpy(dtype=bool)]
+    targets = targets_in_force(Programme({**programme.tables, "targets": targets}))
     targets = _with_previous(targets[targets["indicator_id"].isin(running)].dropna(subset=["target"]), "target")
     falls = targets[targets["target"] < targets["previous_value"]]
-    target_flags = _flags(
+    return _Found(
         "target_falls",
         falls,
         "target",
@@ -172,10 +309,16 @@ def falling_flags(programme: Programme, values: pd.DataFrame | None = None) -> p
             semester=semester_label(str(r["previous_semester"])),
         ),
     )
-    values = semester_values(programme) if values is None else values
-    values = _with_previous(values[values["indicator_id"].isin(running) & values["reported"]], "semester_value")
+
+
+def _running_total_falls(
+    programme: Programme, values: pd.DataFrame | None, about: pd.DataFrame, previous: pd.DataFrame | None
+) -> _Found:
+    values = semester_values(programme) if values is None and previous is None else values
+    previous = _reported_with_previous(values) if previous is None else previous
+    values = previous[previous["indicator_id"].isin(_running(about)).to_numpy(dtype=bool)]
     negative = values[values["semester_value"] < 0]
-    total_flags = _flags(
+    return _Found(
         "running_total_falls",
         negative,
         "semester_value",
@@ -183,17 +326,25 @@ def falling_flags(programme: Programme, values: pd.DataFrame | None = None) -> p
             value=_number(r["semester_value"])
         ),
     )
-    return pd.concat([target_flags, total_flags], ignore_index=True)
 
 
 def milestone_flags(programme: Programme, values: pd.DataFrame | None = None) -> pd.DataFrame:
-    measures = indicator_attributes(programme).set_index("indicator_id")["measure"]
-    values = semester_values(programme) if values is None else values
-    values = values[values["reported"] & (values["indicator_id"].map(measures) == "milestone").to_numpy(dtype=bool)]
-    rows = _with_previous(values, "semester_value")
+    return _milestones(programme, values).frame()
+
+
+def _milestones(
+    programme: Programme,
+    values: pd.DataFrame | None = None,
+    about: pd.DataFrame | None = None,
+    previous: pd.DataFrame | None = None,
+) -> _Found:
+    about = indicator_attributes(programme) if about is None else about
+    values = semester_values(programme) if values is None and previous is None else values
+    previous = _reported_with_previous(values) if previous is None else previous
+    rows = previous[_of_measure(previous["indicator_id"], about, ("milestone",))]
     done_before = rows.groupby(["indicator_id", "beneficiary"], sort=False)["previous_value"].cummax()
     undone = rows[(rows["semester_value"] == 0) & (done_before == 1)]
-    return _flags(
+    return _Found(
         "milestone_undone",
         undone,
         "semester_value",
@@ -209,20 +360,60 @@ FLAG_SHEETS = {"target_falls": ("targets", "Value")}  # the others are about a r
 def upload_flags(merged: Programme, upload: Programme, factor: float | None = None) -> pd.DataFrame:
     """The flags of the approved data with an upload applied (``merged``) that are about a row the upload holds:
     what a reviewer is warned of before approving it."""
-    flags = quality_flags(merged, factor)
-    flags = flags[flags["check"] != "late"]  # a report marked late is counted on the Semester review, not warned of
-    if flags.empty:
-        return flags
-    keep = np.zeros(len(flags), dtype=bool)
-    for table in ("values", "targets"):
-        rows = upload.tables[table]
-        if rows.empty:
+    return capped_upload_flags(merged, upload, None, factor)[0]
+
+
+def capped_upload_flags(
+    merged: Programme, upload: Programme, per_check: int | None, factor: float | None = None
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The first ``per_check`` flags of each check as ``upload_flags`` lists them (all of them with None), and
+    how many flags each check has (``value_counts`` of their checks).
+
+    Only the figures of the upload's indicators and beneficiaries are checked (a flag compares a figure with
+    figures of the same indicator and beneficiary only), and sentences are written only for the flags kept."""
+    factor = setting_float("QUALITY_JUMP_FACTOR") if factor is None else factor
+    programme = _pairs_of(merged, upload)
+    about, found = indicator_attributes(programme), []
+    if not upload.values.empty:  # the checks of the Values sheet's figures (none can be about another upload)
+        values = semester_values(programme)  # read once by the three checks that compare semesters
+        previous = _reported_with_previous(values)
+        found += [_sex_split(programme), _jumps(programme, factor, values, about, previous)]
+    if not upload.targets.empty:
+        found.append(_target_falls(programme, about))
+    if not upload.values.empty:
+        found.append(_running_total_falls(programme, values, about, previous))
+        found.append(_milestones(programme, values, about, previous))
+    given: dict[str, KeySet] = {}  # the keys of the upload's rows, per table (read when a check needs them)
+    frames, checks = [], []
+    for each in found:
+        if each.rows.empty:
             continue
-        given = pd.MultiIndex.from_frame(rows[SEMESTER_KEY].astype("string"))
-        mine = flags["check"].isin(["target_falls"]) if table == "targets" else ~flags["check"].isin(["target_falls"])
-        keys = pd.MultiIndex.from_frame(flags[SEMESTER_KEY].astype("string"))
-        keep |= mine.to_numpy() & keys.isin(given)
-    return flags[keep].reset_index(drop=True)
+        table = "targets" if each.check in FLAG_SHEETS else "values"
+        if table not in given:
+            given[table] = KeySet(upload.tables[table], SEMESTER_KEY)
+        mine = np.flatnonzero(given[table].holds(each.rows))
+        checks += [each.check] * len(mine)
+        frames.append(each.frame(mine[:per_check]))
+    frames = [f for f in frames if not f.empty]
+    frame = pd.concat(frames or [pd.DataFrame(columns=QUALITY_COLUMNS)], ignore_index=True)
+    frame = frame.assign(check_label=frame["check"].map({code: _(label) for code, label in CHECKS.items()}))
+    counts = pd.Series(checks, dtype=object, name="check").value_counts()
+    return frame.astype({"value": float, "previous_value": float})[[*QUALITY_COLUMNS, "check_label"]], counts
+
+
+def _pairs_of(merged: Programme, upload: Programme) -> Programme:
+    """``merged`` with only the values and targets of the indicators and beneficiaries the upload has rows for."""
+    pair = ["indicator_id", "beneficiary"]
+    if 2 * (len(upload.values) + len(upload.targets)) > len(merged.values) + len(merged.targets):
+        return merged  # the upload holds most of the figures: looking its pairs up would cost more than it saves
+    given = KeySet(pd.concat([upload.values[pair], upload.targets[pair]], ignore_index=True), pair)
+    tables = dict(merged.tables)
+    for name in ("values", "targets"):
+        rows = tables[name]
+        keep = given.holds(rows)
+        if not keep.all():
+            tables[name] = rows[keep].reset_index(drop=True)
+    return Programme(tables)
 
 
 def late_flags(programme: Programme) -> pd.DataFrame:
@@ -244,8 +435,12 @@ def quality_flags(programme: Programme, factor: float | None = None) -> pd.DataF
     """Every data-quality flag of the programme (see the module docstring), with a sentence for each."""
     factor = setting_float("QUALITY_JUMP_FACTOR") if factor is None else factor
     values = semester_values(programme)  # read once by the three checks that compare semesters
-    found = [sex_split_flags(programme), jump_flags(programme, factor, values), falling_flags(programme, values)]
-    found += [milestone_flags(programme, values), late_flags(programme)]
+    about, previous = indicator_attributes(programme), _reported_with_previous(values)
+    found = [sex_split_flags(programme), _jumps(programme, factor, values, about, previous).frame()]
+    falling = _falling(programme, values, about, previous)
+    found += [pd.concat([f.frame() for f in falling], ignore_index=True)]
+    found.append(_milestones(programme, values, about, previous).frame())
+    found.append(late_flags(programme))
     frame = pd.concat([f for f in found if not f.empty] or [pd.DataFrame(columns=QUALITY_COLUMNS)], ignore_index=True)
     frame = frame.assign(check_label=frame["check"].map({code: _(label) for code, label in CHECKS.items()}))
     return frame.astype({"value": float, "previous_value": float})[[*QUALITY_COLUMNS, "check_label"]]

@@ -849,6 +849,20 @@ def _figure(value: object) -> str:
     return i18n.number(number, decimals=6)
 
 
+@dataclass
+class Validated:
+    """A workbook's rows as typed tables (``programme``), every problem found in them, and where its rows are.
+
+    ``rows`` holds, per table, the key columns and ``_row`` (the Excel row) of each row as read, in the
+    sheet's order; ``names`` how the file names its sheets and headers (``Report.sheets``, ``Report.headers``).
+    """
+
+    programme: Programme
+    problems: list[Problem]
+    rows: dict[str, pd.DataFrame]
+    names: Report
+
+
 def validate_workbook(
     raw: RawWorkbookLike,
     base: Programme | None = None,
@@ -857,7 +871,22 @@ def validate_workbook(
     beneficiaries: Iterable[str] = (),
     percent_values: bool = False,
 ) -> tuple[Programme, list[Problem]]:
-    """The uploaded rows as typed tables, and every problem found in them (checked against ``base``).
+    """The uploaded rows as typed tables, and every problem found in them (checked against ``base``); see
+    ``validated_workbook``."""
+    checked = validated_workbook(raw, base, today, only, beneficiaries, percent_values)
+    return checked.programme, checked.problems
+
+
+def validated_workbook(
+    raw: RawWorkbookLike,
+    base: Programme | None = None,
+    today: dt.date | None = None,
+    only: dict[str, set[str]] | None = None,
+    beneficiaries: Iterable[str] = (),
+    percent_values: bool = False,
+) -> Validated:
+    """The uploaded rows as typed tables, and every problem found in them (checked against ``base``), with
+    the Excel row of each row read (so that a later warning names its row without reading the sheet again).
 
     ``only`` (per table, row keys as ``diff`` writes them) keeps just those rows: how a stored upload's
     changes are checked again against approved data that moved since (``reapply``); problems of the
@@ -870,6 +899,7 @@ def validate_workbook(
     skip = _rows_left_out(raw, only) if only is not None else set()
     report = Report(skip=skip)
     frames = _read_tables(raw, report)
+    rows = {t.name: frames[t.name][[*t.key, "_row"]] for t in TABLES}
     if only is not None:
         frames = {name: frame[~_left_out(frame, name, skip)] for name, frame in frames.items()}
     if beneficiaries:
@@ -917,7 +947,7 @@ def validate_workbook(
     report.problems.extend(p for p in getattr(raw, "problems", []) if (p.sheet, p.row) not in skip)
     report.summarise_caps()
     programme = Programme({t.name: conform(t, frames[t.name]) for t in TABLES})
-    return programme, report.problems
+    return Validated(programme, report.problems, rows, report)
 
 
 def _read_tables(raw: RawWorkbookLike, report: Report) -> dict[str, pd.DataFrame]:
@@ -927,15 +957,6 @@ def _read_tables(raw: RawWorkbookLike, report: Report) -> dict[str, pd.DataFrame
         t.name: read_table(t, sheets[t.name], report) if t.name in sheets else t.empty().assign(_row=[]) for t in TABLES
     }
     return {t.name: check_duplicates(t, frames[t.name], report) for t in TABLES}
-
-
-def table_rows(raw: RawWorkbookLike, name: str, names: Report | None = None) -> pd.DataFrame:
-    """One table's rows as read (typed, with ``_row``, the Excel row), without reporting problems again;
-    ``names`` learns how the file names its sheets and headers (``Report.sheets``, ``Report.headers``)."""
-    table = next(t for t in TABLES if t.name == name)
-    names = names if names is not None else Report()
-    sheets = match_sheets(raw, names)
-    return read_table(table, sheets[name], names) if name in sheets else table.empty().assign(_row=[])
 
 
 def _rows_left_out(raw: RawWorkbookLike, only: dict[str, set[str]]) -> set[tuple[str, int]]:
