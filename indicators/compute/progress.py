@@ -318,8 +318,11 @@ class _Keys:
             for side, keys in enumerate((self, right)):
                 joint[side] = joint[side] * (len(categories) + 1) + keys.codes(column, categories) + 1
         last = pd.Series(np.arange(len(joint[1])), index=joint[1])
-        last = last[~last.index.duplicated(keep="last")]
-        return last.index.get_indexer(joint[0]) if len(last) else np.full(len(joint[0]), -1)
+        last = last[~last.index.duplicated(keep="last")]  # each key once: its last row of ``right``
+        if not len(last):
+            return np.full(len(joint[0]), -1)
+        found = last.index.get_indexer(joint[0])  # positions among the keys kept, not yet rows of ``right``
+        return np.where(found >= 0, last.to_numpy()[found], -1)
 
     def sorting(self) -> np.ndarray:
         """The row numbers that sort the rows by the key columns' values, the first column first (missing

@@ -12,6 +12,7 @@ from indicators.compute.progress import (
     Thresholds,
     indicator_progress,
     latest_status,
+    matching_rows,
     programme_semesters,
     progress_ratio,
     status_code,
@@ -386,3 +387,11 @@ def test_latest_status_keeps_one_semester() -> None:
     programme = make_programme(indicators=[indicator()], values=[key | {"semester": s, "value": 1} for s in (S1, S2)])
     frame = latest_status(indicator_progress(programme, Thresholds()), S2)
     assert list(frame["semester"]) == [S2]
+
+
+def test_matching_rows_finds_the_last_row_of_a_key_given_twice() -> None:
+    """The row numbers of ``right`` (its last row for a repeated key), not positions among its distinct keys."""
+    right = pd.DataFrame({"indicator_id": ["A", "B", "A", "C", None], "semester": ["S1", "S1", "S1", "S2", "S2"]})
+    left = pd.DataFrame({"indicator_id": ["C", "A", "B", "D", None], "semester": ["S2", "S1", "S1", "S1", "S2"]})
+    assert matching_rows(left, right, ["indicator_id", "semester"]).tolist() == [3, 2, 1, -1, 4]
+    assert matching_rows(left, right.iloc[:0], ["indicator_id", "semester"]).tolist() == [-1] * 5
