@@ -400,3 +400,40 @@ def reference_secondary(values: list[float], primary: list[bool], groups: list[t
             extra[row] = True
             count, total = count + 1, total + values[row]
     return extra
+
+
+def reference_running_totals(
+    rows: list[dict], hidden: list[bool], shown_baseline: list[float], threshold: int
+) -> list[bool]:
+    """suppression._RunningTotals.to_hide, one series at a time: the sensitive cumulative counts of each
+    indicator and beneficiary in semester order, carrying the figure before and the last figure a donor sees
+    (the baseline shown, else 0, at the start); a total is hidden when it is hidden already, when it differs
+    from either by 1 to threshold - 1, or when it equals a hidden total just before it."""
+    series: dict[tuple, list[int]] = defaultdict(list)
+    for row, r in enumerate(rows):
+        if r["sensitive"] is True and r["measure"] == "count" and r["cumulative"] is True:
+            whole = not missing(r["indicator_id"]) and not missing(r["beneficiary"])
+            series[(r["indicator_id"], r["beneficiary"]) if whole else ("row", row)].append(row)
+    hide = [False] * len(rows)
+    for members in series.values():
+        members.sort(key=lambda row: (missing(rows[row]["semester"]), str(rows[row]["semester"]), row))
+        first = members[0]
+        before = 0.0 if missing(rows[first]["baseline"]) else float(rows[first]["baseline"])
+        last_shown = 0.0 if missing(shown_baseline[first]) else float(shown_baseline[first])
+        hidden_before = False
+        for row in members:
+            total = rows[row]["actual"]
+            if missing(total):
+                continue
+            rise, since_shown = total - before, total - last_shown
+            before = total
+            if (
+                hidden[row]
+                or 0 < abs(rise) < threshold
+                or 0 < abs(since_shown) < threshold
+                or (rise == 0 and hidden_before)
+            ):
+                hide[row] = hidden_before = True
+            else:
+                last_shown, hidden_before = total, False
+    return hide

@@ -14,10 +14,17 @@ import pytest
 from indicators.compute.completeness import completeness_table, expected_reports
 from indicators.compute.progress import Thresholds, indicator_progress
 from indicators.compute.rollup import regional_rollup
-from indicators.compute.suppression import _secondary
+from indicators.compute.suppression import _KeyRanks, _RunningTotals, _secondary
 from indicators.demo import demo_programme
 from tests.compute.random_programmes import random_programme
-from tests.compute.reference import reference_expected, reference_progress, reference_rollup, reference_secondary
+from tests.compute.reference import (
+    records,
+    reference_expected,
+    reference_progress,
+    reference_rollup,
+    reference_running_totals,
+    reference_secondary,
+)
 
 SEEDS = range(40)
 THRESHOLDS = (Thresholds(), Thresholds(achieved=0.9, on_track=0.6, at_risk=0.3))
@@ -72,6 +79,22 @@ def test_secondary_suppression_matches_the_reference(seed: int) -> None:
     )
     assert list(found.index) == list(index)
     assert found.tolist() == reference_secondary(values, primary, groups, 5)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_running_totals_to_hide_match_the_reference(seed: int) -> None:
+    """Donors' running totals to hide, as the donor view asks for them: again and again, with more rows hidden
+    each time (each call after the first scans only the series whose hidden rows changed)."""
+    rng = np.random.default_rng(seed)
+    progress = indicator_progress(random_programme(seed), Thresholds())
+    progress = progress.sample(frac=1, random_state=seed).reset_index(drop=True)  # any row order
+    shown_baseline = progress["baseline"].mask(rng.random(len(progress)) < 0.3)
+    totals = _RunningTotals.of(progress, shown_baseline, _KeyRanks.of(progress))
+    rows, hidden = records(progress), np.zeros(len(progress), dtype=bool)
+    for _round in range(4):
+        found = totals.to_hide(hidden, 5)
+        assert found.tolist() == reference_running_totals(rows, hidden.tolist(), shown_baseline.tolist(), 5)
+        hidden = hidden | found | (rng.random(len(progress)) < 0.05)
 
 
 def test_random_programmes_cover_every_case() -> None:
