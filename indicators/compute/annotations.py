@@ -172,19 +172,24 @@ def annotated(progress: pd.DataFrame, programme: Programme, thresholds: Threshol
         ratio, progress["measure"], pd.Series(True, index=progress.index), ratio.notna(), thresholds
     )
     status_original = status.where(~(revised & graded & numeric), recomputed)
-    text = pd.Series(pd.NA, index=progress.index, dtype="string")
-    days = _meeting_days(programme)
-    chosen = frame[revised].assign(target=target[revised])
-    for at, row in chosen.iterrows():  # revisions are few: one sentence each
-        meeting = int(row["target_adopted_at"])
-        text[at] = revision_sentence(
-            row["original_target"],
-            int(row["original_adopted_at"]),
-            row["target"],
-            meeting,
-            days.get(meeting),
-            row["revision_note"],
-        )
+    # One sentence per revised row (thousands in a large portfolio), each distinct sentence written once.
+    days, rows = _meeting_days(programme), np.flatnonzero(revised)
+    revisions = zip(
+        frame["original_target"].to_numpy(dtype=float, na_value=np.nan)[rows].tolist(),
+        frame["original_adopted_at"].to_numpy(dtype=object)[rows].tolist(),
+        target.to_numpy(dtype=float, na_value=np.nan)[rows].tolist(),
+        frame["target_adopted_at"].to_numpy(dtype=object)[rows].tolist(),
+        frame["revision_note"].to_numpy(dtype=object, na_value=None)[rows].tolist(),
+        strict=True,
+    )
+    sentences: dict[tuple, str] = {}
+    texts = np.full(len(progress), None, dtype=object)
+    for row, (original, first, new, meeting, note) in zip(rows.tolist(), revisions, strict=True):
+        key = (original, int(first), new, int(meeting), note)
+        if key not in sentences:
+            sentences[key] = revision_sentence(original, int(first), new, int(meeting), days.get(int(meeting)), note)
+        texts[row] = sentences[key]
+    text = pd.Series(pd.array(texts, dtype="string"), index=progress.index)
     return progress.assign(
         comment=frame["comment"],
         explanation_due=reason,
