@@ -154,11 +154,12 @@ def _of_measure(ids: pd.Series, about: pd.DataFrame, measures: tuple[str, ...]) 
     return pc.is_in(_text(ids), value_set=_text(chosen)).to_numpy(zero_copy_only=False)
 
 
-def _messages(rows: pd.DataFrame, message) -> list[str]:
-    """One sentence per flagged row; rows alike (same figures and semesters) share theirs."""
+def _messages(rows: pd.DataFrame, message, reads: tuple[str, ...] | None = None) -> list[str]:
+    """One sentence per flagged row; rows alike (same figures and semesters) share theirs. ``reads``: the only
+    columns ``message`` reads, when given (the others are not copied into each row's record)."""
     made: dict[tuple, str] = {}
     out = []
-    for record in rows.to_dict("records"):
+    for record in (rows if reads is None else rows[list(reads)]).to_dict("records"):
         key = tuple(v for k, v in record.items() if k not in ("indicator_id", "beneficiary"))
         try:
             out.append(made[key] if key in made else made.setdefault(key, message(record)))
@@ -175,14 +176,15 @@ class _Found:
     rows: pd.DataFrame
     value: str  # the column holding the figure flagged
     message: Callable[[dict], str]
+    reads: tuple[str, ...]  # the columns ``message`` reads
 
     def frame(self, chosen: np.ndarray | None = None) -> pd.DataFrame:
         """The flags (QUALITY_COLUMNS) of all the rows, or of the ``chosen`` ones (a mask or row numbers)."""
         rows = self.rows if chosen is None else self.rows.iloc[chosen]
-        return _flags(self.check, rows, self.value, self.message)
+        return _flags(self.check, rows, self.value, self.message, self.reads)
 
 
-def _flags(check: str, rows: pd.DataFrame, value: str, message) -> pd.DataFrame:
+def _flags(check: str, rows: pd.DataFrame, value: str, message, reads: tuple[str, ...] | None = None) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=QUALITY_COLUMNS)
     return pd.DataFrame(
@@ -194,7 +196,7 @@ def _flags(check: str, rows: pd.DataFrame, value: str, message) -> pd.DataFrame:
             "value": rows[value].to_numpy(dtype=float),
             "previous_semester": rows["previous_semester"].to_numpy() if "previous_semester" in rows else None,
             "previous_value": rows["previous_value"].to_numpy(dtype=float) if "previous_value" in rows else np.nan,
-            "message": _messages(rows, message),
+            "message": _messages(rows, message, reads),
         }
     )
 
@@ -229,6 +231,7 @@ def _sex_split(programme: Programme) -> _Found:
             sum=_number(r["female"] + r["male"]),
             total=_number(r["total"]),
         ),
+        ("female", "male", "total"),
     )
 
 
@@ -268,6 +271,7 @@ def _jumps(
             semester=semester_label(str(r["previous_semester"])),
             factor=_factor(factor),
         ),
+        ("semester_value", "previous_value", "previous_semester"),
     )
 
 
@@ -308,6 +312,7 @@ def _target_falls(programme: Programme, about: pd.DataFrame) -> _Found:
             previous=_number(r["previous_value"]),
             semester=semester_label(str(r["previous_semester"])),
         ),
+        ("target", "previous_value", "previous_semester"),
     )
 
 
@@ -325,6 +330,7 @@ def _running_total_falls(
         lambda r: _("a semester value of {value} makes the running total fall").format(
             value=_number(r["semester_value"])
         ),
+        ("semester_value",),
     )
 
 
@@ -351,6 +357,7 @@ def _milestones(
         lambda r: _("reported not done, after done in an earlier semester (last: {semester})").format(
             semester=r["previous_semester"]
         ),
+        ("previous_semester",),
     )
 
 
@@ -428,6 +435,7 @@ def late_flags(programme: Programme) -> pd.DataFrame:
         late.assign(figure=figure),
         "figure",
         lambda r: _("marked late: “{comment}”").format(comment=r["comment"]),
+        ("comment",),
     )
 
 
