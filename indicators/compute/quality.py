@@ -355,7 +355,7 @@ def _milestones(
         undone,
         "semester_value",
         lambda r: _("reported not done, after done in an earlier semester (last: {semester})").format(
-            semester=r["previous_semester"]
+            semester=semester_label(str(r["previous_semester"]))
         ),
         ("previous_semester",),
     )

@@ -7,6 +7,7 @@ import pytest
 
 from indicators.compute.quality import quality_flags
 from indicators.demo import demo_programme
+from indicators.domain.periods import semester_label
 from indicators.domain.schema import TABLES_BY_NAME, Programme, conform
 from tests.compute.test_progress import S1, S2, S3, make_programme
 from tests.factories import indicator, programme
@@ -78,6 +79,14 @@ def test_a_jump_names_the_previous_figure() -> None:
     row = flags.iloc[0]
     assert (row["value"], row["previous_semester"], row["previous_value"]) == (31, S1, 10)
     assert row["message"].startswith("31 against 10 in ")
+
+
+def test_an_undone_milestone_names_the_semester_as_people_read_it() -> None:
+    flags = flags_of({"measure": "milestone"}, [{"semester": S1, "value": 1}, {"semester": S2, "value": 0}])
+    assert flags["message"].tolist() == [
+        f"reported not done, after done in an earlier semester (last: {semester_label(S1)})"
+    ]
+    assert S1 not in flags["message"].iloc[0]  # not the semester's id
 
 
 @pytest.mark.parametrize(
