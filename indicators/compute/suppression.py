@@ -128,6 +128,8 @@ def suppress_small_counts(
     """
     threshold = setting_int("SUPPRESS_BELOW") if threshold is None else threshold
     cells = _Cells.of(frame, value_col, _groups(frame, group_cols), _eligible(frame, sensitive_col))
+    if force is not None and not force.index.equals(frame.index):  # matched to the frame's rows by label
+        force = force.reindex(frame.index)
     forced = None if force is None else force.fillna(False).to_numpy(dtype=bool)
     return cells.hide(threshold, forced).applied(frame, value_col, threshold)
 
@@ -196,7 +198,7 @@ class _RunningTotals:
     totals: list[float]
     baselines: list[float]  # the true baseline (0 when missing)
     shown_first: list[float]  # the baseline a donor sees (0 when hidden or missing)
-    _last: tuple[np.ndarray, np.ndarray] | None = None  # the previous call's rows already hidden, and its result
+    _last: tuple[int, np.ndarray, np.ndarray] | None = None  # the previous call's threshold, rows hidden, result
 
     @classmethod
     def of(cls, frame: pd.DataFrame, baseline_shown: pd.Series, keys: _KeyRanks) -> _RunningTotals:
@@ -233,14 +235,14 @@ class _RunningTotals:
         already = hidden[self.rows]
         series = range(len(self.bounds) - 1)
         hide = np.zeros(len(self.rows), dtype=bool)
-        if self._last is not None:  # a series whose rows already hidden are as before is hidden as before
-            before, hide = self._last[0], self._last[1].copy()
+        if self._last is not None and self._last[0] == threshold:  # a series whose rows already hidden are as
+            before, hide = self._last[1], self._last[2].copy()  # before is hidden as before
             moved = np.flatnonzero(already != before)
             series = np.unique(np.searchsorted(self.bounds, moved, side="right") - 1).tolist()
         for number in series:
             start, end = self.bounds[number], self.bounds[number + 1]
             hide[start:end] = self._scan(start, end, already[start:end].tolist(), threshold)
-        self._last = (already, hide)
+        self._last = (threshold, already, hide)
         out = np.zeros(len(hidden), dtype=bool)
         out[self.rows[hide]] = True
         return out
@@ -277,13 +279,13 @@ class _KeyRanks:
 
     @classmethod
     def of(cls, frame: pd.DataFrame) -> _KeyRanks:
-        ranks, missing = {}, {}
+        ranks, missing, distinct = {}, {}, {}
         for column in ("indicator_id", "beneficiary", "semester"):
-            codes, distinct = pd.factorize(frame[column], sort=True)
+            codes, distinct[column] = pd.factorize(frame[column], sort=True)
             missing[column] = codes < 0
-            ranks[column] = np.where(missing[column], len(distinct), codes)
-            if column == "beneficiary":
-                country = np.append(pd.Index(distinct).isin(COUNTRY_CODES), False)[codes]
+            ranks[column] = np.where(missing[column], len(distinct[column]), codes)
+        # Whether each row's beneficiary is a country (the last entry: a missing one is not).
+        country = np.append(pd.Index(distinct["beneficiary"]).isin(COUNTRY_CODES), False)[ranks["beneficiary"]]
         return cls(
             ranks["indicator_id"],
             ranks["beneficiary"],
@@ -388,10 +390,11 @@ def donor_progress(progress: pd.DataFrame, threshold: int | None = None) -> pd.D
 
     values = _Cells.of(out, "semester_value", group, eligible).hide(threshold)
     # Running totals: hidden ones change which figure a later total is compared with, so repeat until settled.
-    totals, series = _Cells.of(out, "actual", group, eligible), _RunningTotals.of(progress, out["baseline"], keys)
+    actual_cells = _Cells.of(out, "actual", group, eligible)
+    running_totals = _RunningTotals.of(progress, out["baseline"], keys)
     hidden = np.zeros(len(out), dtype=bool)
     while True:
-        actuals = totals.hide(threshold, force=hidden | series.to_hide(hidden, threshold))
+        actuals = actual_cells.hide(threshold, force=hidden | running_totals.to_hide(hidden, threshold))
         if np.array_equal(actuals.suppressed, hidden):
             break
         hidden = actuals.suppressed
@@ -412,7 +415,7 @@ def donor_progress(progress: pd.DataFrame, threshold: int | None = None) -> pd.D
     )
     # A figure carried forward is no report: not shown to donors for sensitive counts, nor what is derived from
     # it (hiding more cells never reveals one).
-    carried = eligible & False
+    carried = pd.Series(False, index=out.index)
     if "carried" in out.columns:
         carried = out["carried"].astype("boolean").fillna(False).astype(bool) & eligible
     status_hidden = actual_hidden | out["_baseline_hidden"]

@@ -95,6 +95,9 @@ def test_running_totals_to_hide_match_the_reference(seed: int) -> None:
         found = totals.to_hide(hidden, 5)
         assert found.tolist() == reference_running_totals(rows, hidden.tolist(), shown_baseline.tolist(), 5)
         hidden = hidden | found | (rng.random(len(progress)) < 0.05)
+    # Another threshold with the same rows hidden: every series is scanned again, none kept from before.
+    found = totals.to_hide(hidden, 10)
+    assert found.tolist() == reference_running_totals(rows, hidden.tolist(), shown_baseline.tolist(), 10)
 
 
 def test_random_programmes_cover_every_case() -> None:
