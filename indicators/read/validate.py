@@ -405,10 +405,21 @@ def _isin(series: pd.Series, known: set) -> pd.Series:
     return series.isin(known)
 
 
+def _filled(series: pd.Series) -> pd.Series:
+    """A column's cells as text, blank ones (empty or only spaces) missing; in Arrow, as ``str.strip`` reads them."""
+    cells = series.astype("string")
+    text = pa.array(cells.array)
+    if text.null_count == len(text):
+        return cells
+    blank = pc.equal(pc.utf8_trim(text, SPACES), "").fill_null(False)
+    if not pc.any(blank).as_py():
+        return cells
+    return pd.Series(pd.arrays.ArrowStringArray(pc.if_else(blank, pa.scalar(None, text.type), text)), index=cells.index)
+
+
 def read_column(table: Table, sheet: RawSheetLike, raw_header: str, column: Column, report: Report) -> pd.Series:
     """One column's cells as typed values; unreadable cells reported and left empty."""
-    cells = sheet.rows[raw_header].astype("string")
-    cells = cells.where(cells.str.strip(SPACES).fillna("") != "")
+    cells = _filled(sheet.rows[raw_header])
     if column.kind == "number":
         values, outcomes = _number_column(cells)
     else:
