@@ -19,7 +19,9 @@ st.caption(_("Under each figure: the change against the previous semester."))
 
 # Charts and selections are made once per data version, view, language and choice (data.built), not at every rerun.
 st.subheader(_("Indicator status by beneficiary"))
-status = data.built("status", (semester,), lambda: latest_status(data.progress(donor=view.is_donor()), semester))
+status = data.built(
+    "status", (semester,), lambda: latest_status(data.progress(donor=view.is_donor()), semester), large=True
+)
 if status.empty:
     layout.nothing_to_show(_("No indicator has a target or a value in this semester."))
 else:

@@ -23,6 +23,7 @@ status = data.built(
     "status",  # the same rows as the Overview's
     (semester,),
     lambda: latest_status(data.progress(donor=view.is_donor()), semester),
+    large=True,
 )
 layout.download(
     _("Download the semester's indicator summary (CSV)"),
@@ -63,7 +64,7 @@ def explanations() -> tuple[pd.DataFrame, int]:
 
 
 st.subheader(_("Explanations, {semester}").format(semester=label))
-expected, without = data.built("explanations", (semester,), explanations)
+expected, without = data.built("explanations", (semester,), explanations, large=True)
 st.caption(
     _(
         "An indicator at risk, off track, over-achieved or not reported needs the analyst's explanation (the "
@@ -89,7 +90,7 @@ def semester_completeness() -> go.Figure:
 
 
 layout.figure(data.built("completeness_figure", (semester,), semester_completeness), key="review_completeness")
-missing = data.built("missing_reports", (semester,), lambda: missing_reports(programme, semester))
+missing = data.built("missing_reports", (semester,), lambda: missing_reports(programme, semester), large=True)
 st.markdown(_("**Missing reports ({count})**").format(count=len(missing)))
 if not missing.empty:
     first = shown.first_rows(missing, shown.TABLE_LIMIT, "missing reports")
@@ -106,7 +107,7 @@ if not view.is_donor():  # flags quote figures as reported, before any suppressi
         return layout.readable(flags), int((flags["check"] == "late").sum())
 
     st.subheader(_("Data quality, {semester}").format(semester=label))
-    flags, late = data.built("quality_flags", (semester,), semester_flags)
+    flags, late = data.built("quality_flags", (semester,), semester_flags, large=True)
     st.caption(
         _(
             "Figures that pass validation but deserve a look before approval; the checks are on the Method page. "

@@ -175,8 +175,9 @@ def options() -> Options:
 
 
 # What pages draw, kept with st.cache_resource like the frames above: the same object at every rerun, so pages
-# never change what they get. Small things (figures, selections) and large ones (readable frames of a whole
-# semester) are kept apart, so a few large frames do not push out the many small ones.
+# never change what they get. Small things (figures, selections, one indicator's rows) and large ones (the rows
+# of a whole semester or beneficiary: ``large``) are kept apart, so a few large frames do not push out the many
+# small ones, and at most 24 large ones are kept.
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _built(what: str, choices: tuple, data_version: str, donor: bool, lang: str, _make: Callable) -> object:
     return _make()
@@ -229,9 +230,10 @@ def _headlines(data_version: str, semester: str, donor: bool, lang: str, _store:
 
 
 def headlines(semester: str, donor: bool = False) -> pd.DataFrame:
-    """headline_figures of the approved data for a semester; with ``donor`` from the donor view only."""
+    """headline_figures of the approved data for a semester; with ``donor`` from the donor view only (always for
+    whoever sees the donor view, whatever the page asks)."""
     s = store()
-    return _headlines(s.data_version(), semester, donor, i18n.language(), s)
+    return _headlines(s.data_version(), semester, donor or view.is_donor(), i18n.language(), s)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
