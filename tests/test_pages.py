@@ -8,6 +8,7 @@ store. A separate test checks that nothing in ``indicators/`` imports Streamlit.
 from __future__ import annotations
 
 import ast
+import copy
 import html
 import io
 import json
@@ -388,6 +389,50 @@ def test_pages_leave_the_cached_frames_as_computed(store, monkeypatch):
         pd.testing.assert_frame_equal(data.approved()[name], table)
     assert data.progress() is data.progress() and data.approved() is data.approved()
     assert data.progress(donor=True) is not data.progress()  # the role is part of the cache key
+
+
+def _same_as_made(found: object, made: object, what: str) -> None:
+    """``found`` equals ``made`` (frames and indexes cell by cell, figures by what their JSON says, containers item
+    by item)."""
+    if isinstance(found, pd.DataFrame):
+        pd.testing.assert_frame_equal(found, made, obj=what)
+    elif isinstance(found, pd.Series):
+        pd.testing.assert_series_equal(found, made, obj=what)
+    elif isinstance(found, pd.Index):
+        pd.testing.assert_index_equal(found, made, obj=what)
+    elif hasattr(found, "to_plotly_json"):
+        assert json.loads(found.to_json()) == json.loads(made.to_json()), what  # a copy may order keys otherwise
+    elif isinstance(found, (tuple, list)):
+        assert len(found) == len(made), what
+        for one, other in zip(found, made, strict=True):
+            _same_as_made(one, other, what)
+    else:
+        assert found == made, what
+
+
+def test_pages_leave_what_they_draw_as_made(store, monkeypatch):
+    """What data.built keeps (figures, frames made readable, selections) is shared by every rerun and every
+    session of the same view: every page, opened and rerun as a manager and as a donor, leaves it as made."""
+    from ui import data
+
+    kept, real = [], data.built
+
+    def recording(what, choices, make, large=False):
+        found = real(what, choices, make, large)
+        kept.append((what, found, copy.deepcopy(found)))
+        return found
+
+    monkeypatch.setattr(data, "built", recording)
+    for role in ("manager", "donor"):
+        at = app(role)
+        for page in sorted(OPENS[role]):
+            at.switch_page(f"pages/{page}.py").run()
+            at.run()
+            no_errors(at)
+    names = {what for what, _, _ in kept}
+    assert {"status", "across", "delivery_figure", "quality_flags", "timeline", "trend"} <= names, names
+    for what, found, made in kept:
+        _same_as_made(found, made, what)
 
 
 def test_what_pages_draw_is_kept_apart_by_data_version_view_language_and_choice(store, monkeypatch):
