@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 VALUES = [c.header for c in TABLES_BY_NAME["values"].columns]
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """``python -m indicators`` with ``args``, what to type in, and settings added to the environment."""
     return subprocess.run(
         [sys.executable, "-m", "indicators", *args],
         capture_output=True,
@@ -22,6 +24,7 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
         timeout=120,
         check=False,
         input=stdin,
+        env={**os.environ, **(env or {})},
     )
 
 

@@ -4,17 +4,14 @@ French; commands, options, JSON keys and exit codes are the same as in English."
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from indicators.store import Store
 from tests.badfiles import xlsx_from_rows
-from tests.test_cli import VALUES
+from tests.test_cli import VALUES, run
 
 PROJECT = Path(__file__).resolve().parent.parent
 FRENCH_VALUES = [
@@ -27,18 +24,6 @@ FRENCH_VALUES = [
     "Dénominateur",
     "Commentaire",
 ]
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "indicators", *args],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT,
-        timeout=120,
-        check=False,
-        env={**os.environ, **(env or {})},
-    )
 
 
 @pytest.fixture

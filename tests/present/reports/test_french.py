@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -25,6 +24,7 @@ from indicators.present.reports.content import number_text, percent_text
 from indicators.present.reports.iati import SCHEMA_DIR
 from indicators.present.reports.xlsx import HEADER_ROW
 from tests.present.reports.conftest import FIXED, SEMESTER
+from tests.present.reports.test_pdf import pages, run, written_pdfs
 
 NNBSP = "\u202f"
 LABEL = "nov. 2024 – avr. 2025"
@@ -50,10 +50,6 @@ def flat(text: str) -> str:
     return " ".join(text.replace(NNBSP, " ").replace("\xa0", " ").split())
 
 
-def run(*args: str) -> str:
-    return subprocess.run(args, capture_output=True, text=True, check=True, timeout=120).stdout
-
-
 @pytest.fixture(scope="module")
 def french(demo_source) -> dict[str, ReportContent]:  # noqa: ANN001
     """Both editions asked for in French while the current language is English (as the CLI's --lang does)."""
@@ -67,17 +63,7 @@ def french(demo_source) -> dict[str, ReportContent]:  # noqa: ANN001
 
 @pytest.fixture(scope="module")
 def pdfs(french: dict[str, ReportContent], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("pdf-fr")
-    out = {}
-    for audience, content in french.items():
-        report = build_report(content, "pdf")
-        out[audience] = folder / report.file_name
-        out[audience].write_bytes(report.data)
-    return out
-
-
-def pages(path: Path) -> list[str]:
-    return run("pdftotext", "-layout", str(path), "-").split("\f")[:-1]
+    return written_pdfs(french, tmp_path_factory.mktemp("pdf-fr"))
 
 
 def test_figures_are_written_the_french_way_and_the_english_way_is_unchanged() -> None:

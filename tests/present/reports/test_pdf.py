@@ -22,7 +22,11 @@ def run(*args: str) -> str:
 def pdfs(contents: dict[str, ReportContent], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     missing = [t for t in TOOLS if not shutil.which(t)]
     assert not missing, f"poppler-utils is needed: run 'sudo apt-get install poppler-utils' (make test does): {missing}"
-    folder = tmp_path_factory.mktemp("pdf")
+    return written_pdfs(contents, tmp_path_factory.mktemp("pdf"))
+
+
+def written_pdfs(contents: dict[str, ReportContent], folder: Path) -> dict[str, Path]:
+    """Each audience's report as a PDF file in ``folder``."""
     out = {}
     for audience, content in contents.items():
         report = build_report(content, "pdf")
