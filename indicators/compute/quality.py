@@ -364,17 +364,12 @@ def _milestones(
 FLAG_SHEETS = {"target_falls": ("targets", "Value")}  # the others are about a row of the Values sheet
 
 
-def upload_flags(merged: Programme, upload: Programme, factor: float | None = None) -> pd.DataFrame:
-    """The flags of the approved data with an upload applied (``merged``) that are about a row the upload holds:
-    what a reviewer is warned of before approving it."""
-    return capped_upload_flags(merged, upload, None, factor)[0]
-
-
 def capped_upload_flags(
     merged: Programme, upload: Programme, per_check: int | None, factor: float | None = None
 ) -> tuple[pd.DataFrame, pd.Series]:
-    """The first ``per_check`` flags of each check as ``upload_flags`` lists them (all of them with None), and
-    how many flags each check has (``value_counts`` of their checks).
+    """The flags of the approved data with an upload applied (``merged``) that are about a row the upload holds
+    (what a reviewer is warned of before approving it): the first ``per_check`` of each check (all of them with
+    None), and how many flags each check has (``value_counts`` of their checks).
 
     Only the figures of the upload's indicators and beneficiaries are checked (a flag compares a figure with
     figures of the same indicator and beneficiary only), and sentences are written only for the flags kept."""
