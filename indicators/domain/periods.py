@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache, total_ordering
 
@@ -19,7 +20,21 @@ from indicators.domain.settings import setting_int
 
 _MONTHS_EN = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _ID_RE = re.compile(r"^\s*(\d{4})\s*([A-Za-z]{3})\s*[Ss]\s*([12])\s*$")
-_LABEL_RE = re.compile(r"^\s*([A-Za-z]{3})[a-z]*\.?\s+(\d{4})\s*(?:-|–|—|to)\s*([A-Za-z]{3})[a-z]*\.?\s+(\d{4})\s*$")
+_LABEL_RE = re.compile(r"^\s*([^\W\d_]{3,})\.?\s+(\d{4})\s*(?:-|–|—|to|à)\s*([^\W\d_]{3,})\.?\s+(\d{4})\s*$")
+# Month names as French labels write them ("nov. 2024 – avr. 2025", "mai 2026 – oct. 2026"), accents removed.
+_MONTHS_FR = {
+    "janv": 1, "janvier": 1, "fevr": 2, "fevrier": 2, "mars": 3, "avr": 4, "avril": 4, "mai": 5, "juin": 6,
+    "juil": 7, "juillet": 7, "aout": 8, "sept": 9, "septembre": 9, "oct": 10, "octobre": 10, "nov": 11,
+    "novembre": 11, "dec": 12, "decembre": 12,
+}  # fmt: skip
+
+
+def _month_number(word: str) -> int:
+    """The month a label's word names: French (``févr``, ``mai``) or English (its first three letters)."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+    if folded in _MONTHS_FR:
+        return _MONTHS_FR[folded]
+    return _MONTHS_EN.index(folded[:3].title())  # ValueError when it names no month
 _ISO_DATE_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?\s*$")
 _DMY_RE = re.compile(r"^\s*(\d{1,2})[./](\d{1,2})[./](\d{4})\s*$")
 
@@ -164,11 +179,10 @@ def parse_semester(value: object, anchor: int | None = None) -> Semester:
     label = _LABEL_RE.match(text)
     if label:
         try:
-            start_month = _MONTHS_EN.index(label[1].title())
-            end_month = _MONTHS_EN.index(label[3].title())
+            start_month, end_month = _month_number(label[1]), _month_number(label[3])
         except ValueError:
             raise PeriodError(
-                _("{value}: month names are written in English, e.g. Nov 2024 – Apr 2025").format(value=repr(value))
+                _("{value}: month names are written in English or French, e.g. Nov 2024 – Apr 2025").format(value=repr(value))
             ) from None
         start = dt.date(int(label[2]), start_month, 1)
         semester = semester_of(start, anchor)

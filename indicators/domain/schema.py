@@ -342,6 +342,23 @@ MEETINGS = Table(
 TABLES: tuple[Table, ...] = (RESULTS, INDICATORS, BASELINES, TARGETS, VALUES, ACTIVITIES, MEETINGS)
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 TABLES_BY_SHEET: dict[str, Table] = {t.sheet: t for t in TABLES}
+# Reference columns of the semester workbook's Values sheet (present/template.py, ``semester_workbook_bytes``):
+# the approved data shown beside the cells to fill, locked, and passed over without a warning when the workbook
+# is read back (they are read from the approved data, never from an upload). Catalogue messages: read in the
+# language the workbook was written in too.
+REFERENCE_HEADERS: tuple[str, ...] = (
+    N_("Indicator title"),
+    N_("Unit"),
+    N_("Measure"),
+    N_("Direction"),
+    N_("Baseline"),
+    N_("Previous semester"),
+    N_("Target in force"),
+    N_("End target"),
+    N_("Figure against the target"),
+    N_("Progress"),
+    N_("Check"),
+)
 INSTRUCTIONS_SHEET = "Instructions"
 LISTS_SHEET = "Lists"
 

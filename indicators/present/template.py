@@ -17,22 +17,28 @@ import datetime as dt
 import io
 import math
 import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
+from indicators.compute.annotations import GRADED, OVER_ACHIEVED_REASON
+from indicators.compute.progress import SEMESTER_KEY, STATUS_BY_CODE, Thresholds, indicator_progress
 from indicators.domain import reference as ref
 from indicators.domain import schema
 from indicators.domain.i18n import N_, _
 from indicators.domain.periods import Semester, anchor_month, semester_from_id, semester_range
 from indicators.domain.schema import Programme, Table
+from indicators.domain.settings import setting_float
 from indicators.present.export import FORMULA_STARTS
 
 FIXED_TIME = dt.datetime(2023, 1, 1)  # document properties and zip entries carry this, so output is reproducible
@@ -366,3 +372,510 @@ def write_workbook(programme: Programme | None, lists_from: Programme | None = N
 def template_bytes(lists_from: Programme | None = None) -> bytes:
     """A blank monitoring workbook, its drop-down lists taken from ``lists_from`` when given."""
     return write_workbook(None, lists_from)
+
+
+# --- The semester workbook: what one analyst fills in for one semester ----------------------------------
+#
+# One Values sheet with a row per indicator, beneficiary and sex expected that semester (a target in force), the
+# approved data beside the cells to fill (locked and shaded), and three formula columns that judge the figure as
+# it is typed against the target shown, as the dashboard will (``compute/progress.py``, ``annotations.py``). It is
+# read back like the template: the reference columns are ``schema.REFERENCE_HEADERS``, passed over quietly.
+
+REFERENCE_FILL = PatternFill("solid", fgColor="EEF1F4")  # locked reference cells
+OPEN_FILL = PatternFill("solid", fgColor="FFFFFF")
+NEEDED_FILL = PatternFill("solid", fgColor="FFD8A8")  # a Comment an explanation is still needed in
+LINE_HEIGHT = 13  # points a wrapped line of text takes: rows are made as tall as their longest text
+WRAPPED = ("title", "measure", "previous", "value", "check", "comment", "source")
+INSTRUCTIONS_WIDTH = 90  # characters: fits a landscape A4 page
+
+
+def _lines(text: object, width: int) -> int:
+    """How many lines a text takes in a column this wide (characters), wrapped at spaces."""
+    if not isinstance(text, str) or text.startswith("="):
+        return 1
+    lines, length = 1, 0
+    for word in text.split():
+        if length and length + 1 + len(word) > width:
+            lines, length = lines + 1, len(word)
+        else:
+            length += len(word) + (1 if length else 0)
+    return lines
+
+
+@dataclass(frozen=True)
+class SheetColumn:
+    """A column of the semester workbook's Values sheet: ``role`` key (locked, read back), reference (locked,
+    passed over), fill (open where the row's measure takes it) or formula (locked, computed in the workbook)."""
+
+    name: str
+    header: str
+    role: str
+    width: int
+    rule: str  # the Instructions sheet's sentence about it (a catalogue message)
+
+
+SEMESTER_SHEET_COLUMNS: tuple[SheetColumn, ...] = (
+    SheetColumn("indicator_id", "Indicator ID", "key", 9, N_("The indicator, as the dashboard names it.")),
+    SheetColumn("title", "Indicator title", "reference", 38, N_("What the indicator measures.")),
+    SheetColumn("unit", "Unit", "reference", 11, N_("What is counted, e.g. VEPs.")),
+    SheetColumn(
+        "measure",
+        "Measure",
+        "reference",
+        13,
+        N_("count, percentage, milestone or qualitative; “cumulative” when each semester reports new units."),
+    ),
+    SheetColumn("direction", "Direction", "reference", 10, N_("increase when higher is better, else decrease.")),
+    SheetColumn("beneficiary", "Beneficiary", "key", 11, N_("Whose figure it is: ALB, BIH, XKX, MNE, MKD, SRB, REG.")),
+    SheetColumn("semester", "Semester", "key", 17, N_("The semester reported, e.g. {semester}.")),
+    SheetColumn("sex", "Sex", "key", 8, N_("total, or female and male for indicators split by sex.")),
+    SheetColumn("baseline", "Baseline", "reference", 9, N_("The starting figure progress is measured from.")),
+    SheetColumn(
+        "previous",
+        "Previous semester",
+        "reference",
+        10,
+        N_("The approved figure of the semester before (a running total for cumulative indicators)."),
+    ),
+    SheetColumn("target", "Target in force", "reference", 9, N_("The target this semester is judged against.")),
+    SheetColumn("end_target", "End target", "reference", 9, N_("The target for the end of the action.")),
+    SheetColumn(
+        "value",
+        "Value",
+        "fill",
+        10,
+        N_(
+            "Counts: a whole number, e.g. 12 (cumulative: the new units of this semester only). Milestones: yes "
+            "or no. Qualitative: a sentence. Empty for percentages."
+        ),
+    ),  # fmt: skip
+    SheetColumn(
+        "numerator",
+        "Numerator",
+        "fill",
+        11,
+        N_("Percentages only: the part, a whole number no larger than the denominator, e.g. 18."),
+    ),
+    SheetColumn(
+        "denominator", "Denominator", "fill", 12, N_("Percentages only: the whole, e.g. 24 (18 of 24 is 75%).")
+    ),
+    SheetColumn(
+        "figure",
+        "Figure against the target",
+        "formula",
+        11,
+        N_("Worked out as you type: the value, the running total, or 100 × numerator ÷ denominator."),
+    ),
+    SheetColumn(
+        "progress", "Progress", "formula", 9, N_("Worked out as you type: (figure − baseline) ÷ (target − baseline).")
+    ),
+    SheetColumn(
+        "check",
+        "Check",
+        "formula",
+        22,
+        N_(
+            "Worked out as you type: the status the figure would have, and “explanation needed” when it is at "
+            "risk, off track or over-achieved."
+        ),
+    ),  # fmt: skip
+    SheetColumn(
+        "comment",
+        "Comment",
+        "fill",
+        34,
+        N_(
+            "Why, whenever Check says “explanation needed” (the cell turns orange until you write it), e.g. "
+            "“Two trainings moved to spring because of the elections.”"
+        ),
+    ),  # fmt: skip
+    SheetColumn("source", "Source", "fill", 20, N_("Optional: where the figure comes from, e.g. the prison register.")),
+)
+SHEET_COLUMN = {c.name: i for i, c in enumerate(SEMESTER_SHEET_COLUMNS, start=1)}
+SEMESTER_ROW_COLUMNS = [
+    "indicator_id", "title", "unit", "measure", "cumulative", "direction", "beneficiary", "semester", "sex",
+    "baseline", "previous", "target", "end_target", "value", "numerator", "denominator", "text", "comment", "source",
+]  # fmt: skip
+
+
+def _letter(name: str) -> str:
+    return get_column_letter(SHEET_COLUMN[name])
+
+
+def semester_rows(programme: Programme, semester: str, beneficiaries: Sequence[str]) -> pd.DataFrame:
+    """The rows of a semester workbook: one per indicator, beneficiary and sex expected in ``semester`` (a target
+    in force) for ``beneficiaries``, with the approved reference figures and the semester's approved values.
+
+    ``previous`` is the figure of the semester before as the dashboard shows it: a value, a percentage, yes/no
+    (1/0), the text of a qualitative indicator, or for cumulative counts the running total to date (baseline
+    plus the new units reported); female and male rows carry their own figures and no baseline or target."""
+    progress = indicator_progress(programme)
+    previous_id = semester_from_id(semester).previous().id
+    mine = progress[progress["beneficiary"].isin(list(beneficiaries)).to_numpy(dtype=bool, na_value=False)]
+    due = mine[((mine["semester"] == semester) & (mine["status"] != "not_due")).to_numpy(dtype=bool, na_value=False)]
+    if due.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in SEMESTER_ROW_COLUMNS})
+    pair = ["indicator_id", "beneficiary"]
+    with_target = mine[mine["target"].notna().to_numpy(dtype=bool)].sort_values("semester", kind="stable")
+    end = with_target.drop_duplicates(pair, keep="last").set_index(pair)["target"]
+    before = mine[(mine["semester"] == previous_id).to_numpy(dtype=bool, na_value=False)].set_index(pair)
+    disaggregated = set(
+        programme.indicators.loc[programme.indicators["disaggregation"].astype("string") == "sex", "indicator_id"]
+    )
+    values = programme.values.assign(sex=programme.values["sex"].astype("string").fillna("total"))
+    values = values.drop_duplicates([*SEMESTER_KEY, "sex"], keep="last")
+    given = values[values["semester"] == semester].set_index([*pair, "sex"])
+    earlier = values[values["semester"].astype("string") <= previous_id]  # identifiers sort by time
+    rows = []
+    for record in due.sort_values(["indicator_id", "beneficiary"], kind="stable").to_dict("records"):
+        key = (record["indicator_id"], record["beneficiary"])
+        cumulative = bool(record["cumulative"]) and record["measure"] == "count"
+        for sex in ("total", "female", "male") if record["indicator_id"] in disaggregated else ("total",):
+            row = {c: None for c in SEMESTER_ROW_COLUMNS} | {
+                k: record[k] for k in ("indicator_id", "title", "unit", "measure", "direction", "beneficiary")
+            }
+            row |= {"semester": semester, "sex": sex, "cumulative": cumulative}
+            if sex == "total":
+                row |= {"baseline": record["baseline"], "target": record["target"], "end_target": end.get(key)}
+                row["previous"] = _previous_total(record, before, key, cumulative)
+            else:
+                row["previous"] = _previous_by_sex(earlier, key, sex, previous_id, record["measure"], cumulative)
+            if (*key, sex) in given.index:
+                found = given.loc[(*key, sex)]
+                row |= {c: found[c] for c in ("value", "numerator", "denominator", "text", "comment", "source")}
+            rows.append(row)
+    return pd.DataFrame(rows, columns=SEMESTER_ROW_COLUMNS).astype(object).where(lambda f: f.notna(), None)
+
+
+def _previous_total(record: dict, before: pd.DataFrame, key: tuple, cumulative: bool) -> object:
+    """The total row's figure of the semester before (see ``semester_rows``)."""
+    found = before.loc[key] if key in before.index else None
+    if record["measure"] == "qualitative":
+        return None if found is None or pd.isna(found["text"]) else str(found["text"])
+    actual = None if found is None or pd.isna(found["actual"]) else float(found["actual"])
+    if cumulative and actual is None:  # nothing reported yet: the running total starts at the baseline (or 0)
+        return 0.0 if pd.isna(record["baseline"]) else float(record["baseline"])
+    return actual
+
+
+def _previous_by_sex(
+    earlier: pd.DataFrame, key: tuple, sex: str, previous_id: str, measure: str, cumulative: bool
+) -> object:
+    """A female or male row's figure of the semester before (its running total for cumulative counts)."""
+    rows = earlier[
+        (earlier["indicator_id"] == key[0]) & (earlier["beneficiary"] == key[1]) & (earlier["sex"] == sex)
+    ].astype(object)
+    if cumulative:
+        figures = [float(v) for v in rows["value"] if v is not None and not pd.isna(v)]
+        return sum(figures) if figures else None
+    last = rows[rows["semester"] == previous_id]
+    if last.empty:
+        return None
+    found = last.iloc[-1]
+    if measure == "percentage":
+        num, den = found["numerator"], found["denominator"]
+        return None if pd.isna(num) or pd.isna(den) or float(den) == 0 else 100 * float(num) / float(den)
+    return None if pd.isna(found["value"]) else float(found["value"])
+
+
+def _words(measure: str, cumulative: bool) -> str:
+    word = _(measure)
+    return _("{measure}, cumulative").format(measure=word) if cumulative else word
+
+
+def _formula_text(text: str) -> str:
+    """A text as a literal inside a formula."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _row_formulas(row: dict, r: int, thresholds: Thresholds, over: float) -> tuple[str, str, str] | None:
+    """The Figure, Progress and Check formulas of a total row, or None when the workbook cannot judge it
+    (qualitative, no target, female or male rows)."""
+    if row["sex"] != "total" or row["measure"] == "qualitative" or row["target"] is None:
+        return None
+    value, num, den = (f"{_letter(c)}{r}" for c in ("value", "numerator", "denominator"))
+    base, target, previous, figure, progress, comment = (
+        f"{_letter(c)}{r}" for c in ("baseline", "target", "previous", "figure", "progress", "comment")
+    )
+    start, goal = float(row["baseline"] or 0.0), float(row["target"])
+    if row["measure"] == "milestone":
+        fig = f'=IF({value}="","",IF(OR({value}={_formula_text(_("yes"))},{value}=1),1,0))'
+        prog = f'=IF(ISNUMBER({figure}),{figure},"")'
+    else:
+        if row["measure"] == "percentage":
+            fig = f'=IF(AND(ISNUMBER({num}),ISNUMBER({den})),IF({den}>0,100*{num}/{den},""),"")'
+        elif row["cumulative"]:
+            fig = f'=IF(ISNUMBER({value}),{previous}+{value},"")'
+        else:
+            fig = f'=IF(ISNUMBER({value}),{value},"")'
+        if goal == start:  # progress is 1 when the figure meets the target in the indicator's direction, else 0
+            meets = f"{figure}<={target}" if row["direction"] == "decrease" else f"{figure}>={target}"
+            prog = f'=IF(ISNUMBER({figure}),IF({meets},1,0),"")'
+        else:
+            prog = f'=IF(ISNUMBER({figure}),({figure}-N({base}))/({target}-N({base})),"")'
+    words = {code: _formula_text(f"{STATUS_BY_CODE[code].symbol} {STATUS_BY_CODE[code].label}") for code in GRADED}
+    needed, explained = _formula_text(": " + _("explanation needed")), _formula_text(": " + _("explained"))
+    over_text = _(OVER_ACHIEVED_REASON)
+    over_word = _formula_text(f"{STATUS_BY_CODE['achieved'].symbol} {over_text[:1].upper()}{over_text[1:]}")
+    if row["measure"] == "milestone":
+        status = f"IF({progress}>=1,{words['achieved']},{words['off_track']})"
+        due = f"{progress}<1"
+    else:
+        status = (
+            f"IF({progress}>={over},{over_word},IF({progress}>={thresholds.achieved},{words['achieved']},"
+            f"IF({progress}>={thresholds.on_track},{words['on_track']},IF({progress}>={thresholds.at_risk},"
+            f"{words['at_risk']},{words['off_track']}))))"
+        )
+        due = f"OR({progress}<{thresholds.on_track},{progress}>={over})"
+    check = f'=IF(ISNUMBER({progress}),{status}&IF({due},IF(LEN(TRIM({comment}))=0,{needed},{explained}),""),"")'
+    return fig, prog, check
+
+
+def explanation_needed_rule(r: int) -> str:
+    """The conditional-formatting formula that colours row ``r``'s Check and Comment cells while Check asks for an
+    explanation (Check says so only while the Comment is empty)."""
+    return f"ISNUMBER(SEARCH({_formula_text(_('explanation needed'))},${_letter('check')}{r}))"
+
+
+def _shown_figure(row: dict, column: str) -> object:
+    """A reference figure as the cell holds it: yes/no for milestones, numbers as numbers, text as text."""
+    value = row[column]
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, str):
+        return value
+    if row["measure"] == "milestone":
+        return _("yes") if float(value) >= 1 else _("no")
+    number = round(float(value), 1)
+    return int(number) if number.is_integer() else number
+
+
+def _filled_value(row: dict) -> object:
+    """The approved value of the semester already given, as the Value cell takes it."""
+    if row["measure"] == "qualitative":
+        return row["text"]
+    if row["value"] is None:
+        return None
+    if row["measure"] == "milestone":
+        return _("yes") if float(row["value"]) >= 1 else _("no")
+    number = float(row["value"])
+    return int(number) if number.is_integer() else number
+
+
+def _open_cells(measure: str) -> tuple[str, ...]:
+    """The cells a row of this measure is filled in."""
+    figures = ("numerator", "denominator") if measure == "percentage" else ("value",)
+    return (*figures, "comment", "source")
+
+
+# Each kind of cell to fill: its rule and input message (title at most 32 characters, message at most 255).
+def _validation(kind: str) -> DataValidation:
+    yes_no = f'"{_("yes")},{_("no")}"'
+    made = {
+        "count": DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0"),
+        "cumulative": DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0"),
+        "milestone": DataValidation(type="list", formula1=yes_no),
+        "qualitative": DataValidation(type="textLength", operator="lessThanOrEqual", formula1="2000"),
+        "comment": DataValidation(type="textLength", operator="lessThanOrEqual", formula1="2000"),
+        "source": DataValidation(type="textLength", operator="lessThanOrEqual", formula1="500"),
+    }[kind]
+    title, prompt, error = {
+        "count": (N_("A count"), N_("A whole number, 0 or more (e.g. 12)."), N_("Write a whole number, 0 or more.")),
+        "cumulative": (
+            N_("New units this semester"),
+            N_("A whole number, 0 or more: only the units added this semester; the running total is worked out."),
+            N_("Write a whole number, 0 or more."),
+        ),
+        "milestone": (N_("A milestone"), N_("yes when it is reached, else no."), N_("Choose yes or no.")),
+        "qualitative": (
+            N_("A qualitative indicator"),
+            N_("A sentence or two on what changed this semester."),
+            N_("Keep it under 2,000 characters."),
+        ),
+        "comment": (
+            N_("Comment"),
+            N_("Why, when Check says “explanation needed”: the Steering Committee reads it beside the status."),
+            N_("Keep it under 2,000 characters."),
+        ),
+        "source": (N_("Source"), N_("Optional: where the figure comes from."), N_("Keep it under 500 characters.")),
+    }[kind]
+    made.promptTitle, made.prompt = _(title)[:32], _(prompt)[:255]
+    made.errorTitle, made.error = _(title)[:32], _(error)[:255]
+    made.showInputMessage = made.showErrorMessage = made.allow_blank = True
+    made.errorStyle = "stop"
+    return made
+
+
+def _part_validation(r: int, part: str) -> DataValidation:
+    """Numerator or Denominator of a percentage row: whole numbers, 0 or more, numerator no larger than
+    the denominator (so the percentage is 0 to 100)."""
+    num, den = f"{_letter('numerator')}{r}", f"{_letter('denominator')}{r}"
+    own = num if part == "numerator" else den
+    rule = f"AND(ISNUMBER({own}),{own}>=0,{own}=INT({own}),OR(NOT(ISNUMBER({num})),NOT(ISNUMBER({den})),{num}<={den}))"
+    made = DataValidation(type="custom", formula1=rule, allow_blank=True, showErrorMessage=True, errorStyle="stop")
+    if part == "numerator":
+        made.promptTitle, made.prompt = (
+            _("Percentage: the part")[:32],
+            _("A whole number no larger than the denominator (e.g. 18 of 24); the percentage (0-100) is worked out.")[
+                :255
+            ],
+        )
+    else:
+        made.promptTitle, made.prompt = (
+            _("Percentage: the whole")[:32],
+            _("A whole number, at least the numerator (e.g. 24).")[:255],
+        )
+    made.errorTitle = _("Numerator and denominator")[:32]
+    made.error = _(
+        "Whole numbers, 0 or more, the numerator no larger than the denominator (a percentage of 0 to 100)."
+    )[:255]
+    made.showInputMessage = True
+    made.add(f"{own}")
+    return made
+
+
+def _write_semester_sheet(ws: Worksheet, rows: pd.DataFrame) -> None:
+    thresholds, over = Thresholds.from_settings(), setting_float("OVER_ACHIEVED")
+    for col, column in enumerate(SEMESTER_SHEET_COLUMNS, start=1):
+        cell = safe_cell_text(ws.cell(row=1, column=col), _(column.header))
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        cell.protection = Protection(locked=True)
+        ws.column_dimensions[get_column_letter(col)].width = column.width
+    ws.row_dimensions[1].height = 45
+    kinds: dict[str, DataValidation] = {}
+    for r, row in enumerate(rows.to_dict("records"), start=2):
+        measure = str(row["measure"])
+        opened = _open_cells(measure)
+        cells = {
+            "indicator_id": row["indicator_id"],
+            "title": row["title"],
+            "unit": row["unit"],
+            "measure": _words(measure, bool(row["cumulative"])),
+            "direction": _(str(row["direction"])) if row["direction"] else None,
+            "beneficiary": row["beneficiary"],
+            "semester": semester_from_id(str(row["semester"])).label,
+            "sex": _(str(row["sex"])),
+            "baseline": _shown_figure(row, "baseline"),
+            "previous": _shown_figure(row, "previous"),
+            "target": _shown_figure(row, "target"),
+            "end_target": _shown_figure(row, "end_target"),
+            "value": _filled_value(row) if "value" in opened else None,
+            "numerator": _shown_figure(row, "numerator") if "numerator" in opened else None,
+            "denominator": _shown_figure(row, "denominator") if "denominator" in opened else None,
+            "comment": row["comment"],
+            "source": row["source"],
+        }
+        formulas = _row_formulas(row, r, thresholds, over)
+        if formulas is not None:
+            cells |= dict(zip(("figure", "progress", "check"), formulas, strict=True))
+        for name, col in SHEET_COLUMN.items():
+            cell = ws.cell(row=r, column=col)
+            value = cells.get(name)
+            if isinstance(value, str) and value.startswith("=") and name in ("figure", "progress", "check"):
+                cell.value = value  # the workbook's own formula
+            elif isinstance(value, str):
+                safe_cell_text(cell, value)
+            elif value is not None and not (isinstance(value, float) and math.isnan(value)):
+                cell.value = value
+            is_open = name in opened
+            cell.protection = Protection(locked=not is_open)
+            cell.fill = OPEN_FILL if is_open else REFERENCE_FILL
+            cell.alignment = Alignment(vertical="top", wrap_text=name in WRAPPED)
+            if name == "progress":
+                cell.number_format = "0%"
+            elif name in ("figure", "previous", "baseline", "target", "end_target") and measure == "percentage":
+                cell.number_format = "0.0"
+        ws.row_dimensions[r].height = LINE_HEIGHT * max(
+            2, *(_lines(cells.get(name), SEMESTER_SHEET_COLUMNS[SHEET_COLUMN[name] - 1].width) for name in WRAPPED)
+        )
+        for name in opened:
+            kind = name if name in ("comment", "source") else None
+            if name == "value":
+                kind = "cumulative" if row["cumulative"] else measure
+            if name in ("numerator", "denominator"):
+                ws.add_data_validation(_part_validation(r, name))
+                continue
+            if kind not in kinds:
+                kinds[kind] = _validation(kind)
+                ws.add_data_validation(kinds[kind])
+            kinds[kind].add(f"{_letter(name)}{r}")
+    last = max(len(rows) + 1, 2)
+    for name in ("check", "comment"):
+        letter = _letter(name)
+        ws.conditional_formatting.add(
+            f"{letter}2:{letter}{last}", FormulaRule(formula=[explanation_needed_rule(2)], fill=NEEDED_FILL)
+        )
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(SEMESTER_SHEET_COLUMNS))}{last}"
+    ws.protection.sheet = True
+    ws.protection.formatColumns = ws.protection.formatRows = ws.protection.autoFilter = False
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.print_title_cols = "A:B"  # the indicator on every page
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 2, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def semester_instructions(semester: str, beneficiaries: Sequence[str], illustrative: bool) -> list[tuple[str, str]]:
+    """The semester workbook's Instructions sheet as (style, text) lines: each column's rule once, with an example."""
+    label = semester_from_id(semester).label
+    names = ", ".join(ref.beneficiary_name(code) for code in beneficiaries)
+    lines: list[tuple[str, str]] = [
+        ("title", _("Semester workbook: {semester}").format(semester=label)),
+        ("text", _("{beneficiaries} · {programme}").format(beneficiaries=names, programme=_(ref.PROGRAMME_TITLE))),
+    ]
+    if illustrative:
+        lines.append(("notice", _(ref.ILLUSTRATIVE_NOTICE)))
+    lines += [
+        ("text", _("The sheet “{sheet}” has one row per indicator, beneficiary and sex expected this semester. Fill "
+                   "in the white cells only; the grey cells are the approved data and the workbook's own "
+                   "calculations, and they are locked.").format(sheet=sheet_title(schema.VALUES.sheet))),
+        ("heading", _("Columns")),
+    ]  # fmt: skip
+    for column in SEMESTER_SHEET_COLUMNS:
+        lines.append(("text", f"{_(column.header)}: " + _(column.rule).format(semester=label)))
+    lines += [
+        ("heading", _("Before you upload")),
+        ("text", _("Write a Comment on every row whose Check says “explanation needed” (its Comment cell is orange); "
+                   "the upload check lists those still missing. A row left empty is stored as not reported.")),
+        ("text", _("Save the workbook as .xlsx and upload it on the dashboard's Upload page; nothing changes for "
+                   "the donors until a programme manager approves it.")),
+    ]  # fmt: skip
+    if "XKX" in beneficiaries:
+        lines.append(("text", _(ref.KOSOVO_FOOTNOTE)))
+    return lines
+
+
+def semester_workbook_bytes(
+    programme: Programme, semester: str, beneficiaries: Sequence[str], illustrative: bool = False
+) -> bytes:
+    """The semester workbook (see ``semester_rows``) for ``beneficiaries``, written in the current language.
+
+    Who may have it, and for which beneficiaries, is decided before (``ingest.semester_workbook``): this only
+    writes the approved data it is given."""
+    rows = semester_rows(programme, semester, beneficiaries)
+    wb = Workbook()
+    wb.properties.creator = AUTHOR
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    instructions = wb.active
+    instructions.title = sheet_title(schema.INSTRUCTIONS_SHEET)
+    instructions.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
+    styles = {"title": Font(bold=True, size=14), "heading": Font(bold=True, size=12)}
+    styles |= {"notice": Font(bold=True, color="9C0006"), "text": Font()}
+    for r, (style, text) in enumerate(semester_instructions(semester, beneficiaries, illustrative), start=1):
+        cell = safe_cell_text(instructions.cell(row=r, column=1), text)
+        cell.font, cell.alignment = styles[style], Alignment(wrap_text=True, vertical="top")
+        instructions.row_dimensions[r].height = {"title": 22, "heading": 24}.get(
+            style, 15 * _lines(text, INSTRUCTIONS_WIDTH)
+        )
+    instructions.page_setup.orientation = "landscape"
+    instructions.page_setup.fitToWidth, instructions.page_setup.fitToHeight = 1, 0
+    instructions.sheet_properties.pageSetUpPr.fitToPage = True
+    _write_semester_sheet(wb.create_sheet(sheet_title(schema.VALUES.sheet)), rows)
+    wb.active = 1  # opens on the rows to fill
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    wb.properties.modified = FIXED_TIME
+    return _reproducible_zip(buffer.getvalue(), tostring(wb.properties.to_tree()))

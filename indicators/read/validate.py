@@ -8,6 +8,7 @@ warnings are shown). Rules live in small functions, one per kind of column and o
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -27,8 +28,10 @@ from indicators.domain.schema import (
     HEADER_ALIASES,
     INSTRUCTIONS_SHEET,
     LISTS_SHEET,
+    REFERENCE_HEADERS,
     SHEET_ALIASES,
     TABLES,
+    TABLES_BY_NAME,
     Column,
     Programme,
     Table,
@@ -206,6 +209,22 @@ def _header_lookup(table: Table) -> dict[str, Column]:
     return lookup
 
 
+@functools.cache
+def _reference_spellings() -> frozenset[str]:
+    """The semester workbook's reference headers (``schema.REFERENCE_HEADERS``) in every language, folded."""
+    return frozenset(ref.fold(spelling) for header in REFERENCE_HEADERS for spelling in spellings(header))
+
+
+def _in_reference_column(problem: Problem) -> bool:
+    """Whether a cell problem is in a reference column of the Values sheet (never read: a formula there that
+    was not calculated yet does not matter)."""
+    return (
+        problem.column is not None
+        and ref.fold(str(problem.column)) in _reference_spellings()
+        and ref.fold(problem.sheet) in sheet_spellings(TABLES_BY_NAME["values"].sheet)
+    )
+
+
 def map_headers(table: Table, sheet: RawSheetLike, report: Report) -> dict[str, Column]:
     """Which raw column holds which declared column; missing, duplicate and unknown headers reported."""
     lookup = _header_lookup(table)
@@ -214,6 +233,8 @@ def map_headers(table: Table, sheet: RawSheetLike, report: Report) -> dict[str, 
     for raw_header in sheet.rows.columns:
         column = lookup.get(ref.fold(str(raw_header)))
         if column is None:
+            if table.name == "values" and ref.fold(str(raw_header)) in _reference_spellings():
+                continue  # the semester workbook's reference columns (the approved data's): read over quietly
             if not str(raw_header).startswith("Column ") and sheet.rows[raw_header].notna().any():
                 report.add(
                     WARNING,
@@ -286,6 +307,16 @@ def _read_unique(series: pd.Series, reader: Callable[[str], tuple[Any, str | Non
     return pd.Series(lookup[codes], index=series.index, dtype=object), outcomes
 
 
+@functools.lru_cache(maxsize=256)
+def _labels(semester_id: str) -> frozenset[str]:
+    """A semester's label as the dashboard writes it, in every language (the semester workbook writes it so)."""
+    labels = set()
+    for code in i18n.LANGUAGES:
+        with i18n.using(code):
+            labels.add(parse_semester(semester_id).label)
+    return frozenset(labels)
+
+
 def _semester_reader(text: str) -> tuple[str, str | None]:
     stripped = text.strip()
     try:
@@ -300,7 +331,7 @@ def _semester_reader(text: str) -> tuple[str, str | None]:
             )
         raise PeriodError(_("a semester identifier such as 2025NovS1, a label, or a date inside the semester"))
     semester = parse_semester(stripped)
-    if semester.id == stripped:
+    if semester.id == stripped or stripped in _labels(semester.id):  # an identifier, or its label as written
         return semester.id, None
     return semester.id, _("read as {id} ({label})").format(id=semester.id, label=semester.label)
 
@@ -955,7 +986,9 @@ def validated_workbook(
         report,
     )
 
-    report.problems.extend(p for p in getattr(raw, "problems", []) if (p.sheet, p.row) not in skip)
+    report.problems.extend(
+        p for p in getattr(raw, "problems", []) if (p.sheet, p.row) not in skip and not _in_reference_column(p)
+    )
     report.summarise_caps()
     programme = Programme({t.name: conform(t, frames[t.name]) for t in TABLES})
     return Validated(programme, report.problems, rows, report)
