@@ -3,6 +3,8 @@
 python -m indicators validate FILE [--json]    exit 0 valid, 1 problems (listed), 2 not a readable workbook
 python -m indicators import FILE --as EMAIL     stores it as a draft version uploaded by that account
 python -m indicators template OUT.xlsx          writes the blank monitoring workbook
+python -m indicators template OUT.xlsx --semester ID [--for EMAIL | --beneficiary CODE ...]
+                                               writes the semester workbook to fill (an analyst's: theirs only)
 python -m indicators users add|list|set-role|disable|enable|reset-password ...   accounts and roles
 python -m indicators setup-link [--url URL]     the one-time link that creates the first administrator
 python -m indicators store migrate [--grant-to ROLE]   creates or upgrades the STORE_URL database's tables
@@ -37,6 +39,7 @@ from indicators.access.identity import Identity
 from indicators.access.roles import ROLES, Action, role_name
 from indicators.domain import i18n
 from indicators.domain.i18n import N_, _
+from indicators.domain.periods import semester_label
 from indicators.domain.problems import ERROR, ProjectError
 from indicators.domain.reference import KOSOVO_FOOTNOTE
 from indicators.domain.settings import setting, setting_float, store_dir
@@ -490,6 +493,7 @@ def _main(argv: list[str]) -> int:
         )
     blank = commands.add_parser("template", help=_("write the blank monitoring workbook"))
     blank.add_argument("out")
+    _add_semester_workbook_options(blank)
     _add_users_parser(commands)
     link = commands.add_parser("setup-link", help=_("print the one-time link that creates the first administrator"))
     link.add_argument("--url", default="http://localhost:8501", help=_("where the app is served"))
@@ -536,6 +540,8 @@ def _main(argv: list[str]) -> int:
             return _versions(default_store(), args.json)
         if args.command in ("submit", "approve", "return"):
             return _review_command(default_store(), args)
+        if args.command == "template" and (args.semester or args.beneficiary or args.account):
+            return _semester_workbook(default_store(), args)
         if args.command == "template":
             store = default_store()
             Path(args.out).write_bytes(template.template_bytes(lists_from=store.approved()))
@@ -574,6 +580,39 @@ def _main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return EXIT_UNREADABLE
+
+
+def _add_semester_workbook_options(blank: argparse.ArgumentParser) -> None:
+    """``template OUT.xlsx --semester ID [--for EMAIL | --beneficiary CODE ...]``: the semester workbook."""
+    blank.add_argument(
+        "--semester", metavar="ID", help=_("write the semester workbook of this semester (e.g. 2026NovS2) instead")
+    )
+    who = blank.add_mutually_exclusive_group()
+    who.add_argument(
+        "--for", dest="account", metavar="EMAIL", help=_("the analyst (or manager) it is for: their beneficiaries")
+    )
+    who.add_argument("--beneficiary", nargs="+", metavar="CODE", help=_("the beneficiaries it is for, e.g. MNE"))
+
+
+def _semester_workbook(store, args: argparse.Namespace) -> int:  # noqa: ANN001 - Store
+    """Write the semester workbook made for an account (``--for``) or, as whoever holds the store's files acting
+    as a programme manager, for some beneficiaries (every one by default)."""
+    from indicators import ingest
+
+    if not args.semester:
+        raise ProjectError(_("Say which semester the workbook is for: --semester ID (e.g. 2026NovS2)."))
+    actor = _acting(store, args.account) if args.account else Identity(getpass.getuser(), "manager", "cli")
+    made = ingest.semester_workbook(store, actor, args.semester, args.beneficiary or ())
+    Path(args.out).write_bytes(made.data)
+    print(
+        _("Wrote the semester workbook for {beneficiaries}, {semester} ({rows} rows to fill) to {file}").format(
+            beneficiaries=", ".join(made.beneficiaries),
+            semester=semester_label(made.semester),
+            rows=made.rows,
+            file=args.out,
+        )
+    )
+    return EXIT_OK
 
 
 def _add_store_commands(commands) -> None:  # noqa: ANN001 - argparse's subparsers action

@@ -9,7 +9,7 @@ limited to some beneficiaries has every row outside them listed as a problem.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
 from dataclasses import dataclass, field
@@ -21,11 +21,14 @@ import pandas as pd
 from indicators.access.identity import SYSTEM, Identity
 from indicators.access.roles import Action
 from indicators.compute.progress import SEMESTER_KEY
-from indicators.compute.quality import FLAG_SHEETS, KeySet, capped_upload_flags
+from indicators.compute.quality import FLAG_SHEETS, KeySet, capped_upload_flags, unexplained_upload_figures
+from indicators.domain import reference as ref
 from indicators.domain.i18n import N_, _
-from indicators.domain.problems import WARNING, Problem, UnreadableWorkbook, has_errors, problems_frame
+from indicators.domain.periods import PeriodError, parse_semester, semester_label
+from indicators.domain.problems import WARNING, Problem, ProjectError, UnreadableWorkbook, has_errors, problems_frame
 from indicators.domain.schema import Programme, empty_programme
 from indicators.domain.settings import setting, setting_int, store_location
+from indicators.present import template
 from indicators.read import diff, reapply, validate, worker
 from indicators.read.mapping import (
     MappedWorkbook,
@@ -212,8 +215,9 @@ def quality_warnings(
 
     ``checked`` is the upload's validation: its rows' Excel rows and the file's names for sheets and headers."""
     flags, counts = capped_upload_flags(merged, upload, QUALITY_WARNINGS_PER_CHECK)  # as validation caps each rule
+    explanations = explanation_warnings(merged, upload, checked)
     if flags.empty:
-        return []
+        return mapped.locate(explanations) if mapped is not None else explanations
     names = checked.names  # the sheets and headers as the file names them (a workbook in French)
     on_targets = flags["check"].isin(list(FLAG_SHEETS)).to_numpy(dtype=bool)
     rows: list[int | None] = [None] * len(flags)
@@ -249,7 +253,49 @@ def quality_warnings(
                     f"quality-{check}",
                 )
             )
+    problems += explanations
     return mapped.locate(problems) if mapped is not None else problems
+
+
+def explanation_warnings(merged: Programme, upload: Programme, checked: validate.Validated) -> list[Problem]:
+    """A warning on the Comment of each uploaded figure that would be at risk, off track or over-achieved and has
+    no comment (what the semester workbook's Check column asks for), at most QUALITY_WARNINGS_PER_CHECK."""
+    missing = unexplained_upload_figures(merged, upload)
+    if missing.empty:
+        return []
+    shown = missing.head(QUALITY_WARNINGS_PER_CHECK)
+    sheet = checked.names.sheets.get("Values", "Values")
+    column = checked.names.headers.get((sheet, "Comment"), "Comment")
+    rows = _excel_rows(shown, checked.rows["values"])
+    problems = [
+        Problem(
+            WARNING,
+            sheet,
+            row,
+            column,
+            _("{indicator}, {beneficiary}: {status}, no comment").format(
+                indicator=flag["indicator_id"], beneficiary=flag["beneficiary"], status=flag["status_label"]
+            ),
+            _("an explanation of why it is {reason}: the Steering Committee reads it beside the status").format(
+                reason=flag["explanation_due"]
+            ),
+            "explanation-missing",
+        )
+        for flag, row in zip(shown.to_dict("records"), rows, strict=True)
+    ]
+    if len(missing) > len(shown):
+        problems.append(
+            Problem(
+                WARNING,
+                sheet,
+                None,
+                column,
+                _("{count} more figures like these").format(count=len(missing) - len(shown)),
+                _("an explanation in the Comment column"),
+                "explanation-missing",
+            )
+        )
+    return problems
 
 
 def _excel_rows(flags: pd.DataFrame, rows: pd.DataFrame) -> list[int | None]:
@@ -264,6 +310,73 @@ def _excel_rows(flags: pd.DataFrame, rows: pd.DataFrame) -> list[int | None]:
     for indicator_id, beneficiary, semester, row in zip(*(rows[c] for c in [*SEMESTER_KEY, "_row"]), strict=True):
         where.setdefault((str(indicator_id), str(beneficiary), str(semester)), int(row))
     return [where.get(tuple(str(v) for v in key)) for key in zip(*(flags[c] for c in SEMESTER_KEY), strict=True)]
+
+
+@dataclass(frozen=True)
+class SemesterWorkbook:
+    """A semester workbook made for someone: its bytes, a file name, and how many rows it asks for."""
+
+    data: bytes
+    file_name: str
+    rows: int
+    semester: str
+    beneficiaries: tuple[str, ...]
+
+
+def semester_workbook(
+    store: Store, actor: Identity | None, semester: str, beneficiaries: Sequence[str] = ()
+) -> SemesterWorkbook:
+    """The workbook ``actor`` fills in for ``semester`` (an identifier, a label or a date inside it): the rows
+    expected of ``beneficiaries`` (default: the actor's own, or every beneficiary for a manager or an analyst
+    not limited to some), with the approved data beside them (``template.semester_workbook_bytes``).
+
+    Only who may upload gets one (a donor is refused, and the refusal logged); an analyst limited to some
+    beneficiaries gets only theirs. Its figures are the approved version's, never a draft's. Raises
+    ProjectError with one sentence when the semester cannot be read, nothing is approved yet, a beneficiary
+    is not the analyst's, or nothing is expected of them that semester."""
+    store.require(actor, Action.UPLOAD, _("a semester workbook"))
+    assert actor is not None  # require refused nobody signed in
+    try:
+        chosen_semester = parse_semester(semester).id
+    except PeriodError as error:
+        raise ProjectError(str(error)) from None
+    codes = tuple(dict.fromkeys(ref.beneficiary_code(b) or b for b in beneficiaries))
+    unknown = [b for b in codes if b not in ref.BENEFICIARY_CODES]
+    if unknown:
+        raise ProjectError(
+            _("{found} is not a beneficiary: give one of {codes}.").format(
+                found=", ".join(unknown), codes=", ".join(ref.BENEFICIARY_CODES)
+            )
+        )
+    own = tuple(actor.beneficiaries)
+    if own and not codes:
+        codes = own
+    elif own and set(codes) - set(own):
+        raise ProjectError(
+            _("{email} reports for {own} only, not for {others}.").format(
+                email=actor.email,
+                own=", ".join(ref.beneficiary_name(b) for b in own),
+                others=", ".join(ref.beneficiary_name(b) for b in codes if b not in own),
+            )
+        )
+    codes = codes or tuple(ref.BENEFICIARY_CODES)
+    approved_id = store.approved_id()
+    if approved_id is None:
+        raise ProjectError(_("No data has been approved yet: there is nothing to prepare a semester workbook from."))
+    programme = store.load(approved_id)
+    rows = template.semester_rows(programme, chosen_semester, codes)
+    if rows.empty:
+        raise ProjectError(
+            _("Nothing is expected of {beneficiaries} in {semester}: no target is in force then.").format(
+                beneficiaries=", ".join(ref.beneficiary_name(b) for b in codes),
+                semester=semester_label(chosen_semester),
+            )
+        )
+    data = template.semester_workbook_bytes(
+        programme, chosen_semester, codes, bool(store.meta(approved_id).get("illustrative")), rows=rows
+    )
+    who = "-".join(codes) if len(codes) <= 3 else f"{len(codes)}"
+    return SemesterWorkbook(data, f"semester_workbook_{chosen_semester}_{who}.xlsx", len(rows), chosen_semester, codes)
 
 
 def in_template_layout(raw: RawWorkbook) -> bool:

@@ -11,9 +11,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from indicators.compute.annotations import annotated, missing_explanations
 from indicators.compute.progress import (
     SEMESTER_KEY,
     indicator_attributes,
+    indicator_progress,
     semester_values,
     targets_in_force,
 )
@@ -447,3 +449,18 @@ def quality_flags(programme: Programme, factor: float | None = None) -> pd.DataF
     frame = pd.concat([f for f in found if not f.empty] or [pd.DataFrame(columns=QUALITY_COLUMNS)], ignore_index=True)
     frame = frame.assign(check_label=frame["check"].map({code: _(label) for code, label in CHECKS.items()}))
     return frame.astype({"value": float, "previous_value": float})[[*QUALITY_COLUMNS, "check_label"]]
+
+
+def unexplained_upload_figures(merged: Programme, upload: Programme) -> pd.DataFrame:
+    """The upload's figures that would be at risk, off track or over-achieved once approved and have no comment
+    (``annotations.missing_explanations`` of the keys the upload's Values rows hold): indicator_id, beneficiary,
+    semester, status_label and explanation_due (why one is needed, in the current language). A row left without
+    a figure is not among them: the validator already reports it as not reported."""
+    columns = [*SEMESTER_KEY, "status_label", "explanation_due"]
+    if upload.values.empty:
+        return pd.DataFrame({c: pd.Series([], dtype="string") for c in columns})
+    programme = _pairs_of(merged, upload)
+    progress = indicator_progress(programme)
+    progress = progress[KeySet(upload.values, SEMESTER_KEY).holds(progress)]
+    progress = progress[progress["status"].isin(["achieved", "on_track", "at_risk", "off_track"]).to_numpy(bool)]
+    return missing_explanations(annotated(progress.reset_index(drop=True), programme))[columns]

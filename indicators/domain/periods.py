@@ -35,6 +35,8 @@ def _month_number(word: str) -> int:
     if folded in _MONTHS_FR:
         return _MONTHS_FR[folded]
     return _MONTHS_EN.index(folded[:3].title())  # ValueError when it names no month
+
+
 _ISO_DATE_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?\s*$")
 _DMY_RE = re.compile(r"^\s*(\d{1,2})[./](\d{1,2})[./](\d{4})\s*$")
 
@@ -182,7 +184,9 @@ def parse_semester(value: object, anchor: int | None = None) -> Semester:
             start_month, end_month = _month_number(label[1]), _month_number(label[3])
         except ValueError:
             raise PeriodError(
-                _("{value}: month names are written in English or French, e.g. Nov 2024 – Apr 2025").format(value=repr(value))
+                _("{value}: month names are written in English or French, e.g. Nov 2024 – Apr 2025").format(
+                    value=repr(value)
+                )
             ) from None
         start = dt.date(int(label[2]), start_month, 1)
         semester = semester_of(start, anchor)

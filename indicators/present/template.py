@@ -588,14 +588,17 @@ def _formula_text(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _row_formulas(row: dict, r: int, thresholds: Thresholds, over: float) -> tuple[str, str, str] | None:
+def _row_formulas(
+    row: dict, r: int, thresholds: Thresholds, over: float, sex_rows: int = 0
+) -> tuple[str, str, str] | None:
     """The Figure, Progress and Check formulas of a total row, or None when the workbook cannot judge it
-    (qualitative, no target, female or male rows)."""
+    (qualitative, no target, female or male rows). A comment on the row or on its ``sex_rows`` female and male
+    rows below it explains it (as the dashboard reads comments: the total's, else a sex row's)."""
     if row["sex"] != "total" or row["measure"] == "qualitative" or row["target"] is None:
         return None
     value, num, den = (f"{_letter(c)}{r}" for c in ("value", "numerator", "denominator"))
-    base, target, previous, figure, progress, comment = (
-        f"{_letter(c)}{r}" for c in ("baseline", "target", "previous", "figure", "progress", "comment")
+    base, target, previous, figure, progress = (
+        f"{_letter(c)}{r}" for c in ("baseline", "target", "previous", "figure", "progress")
     )
     start, goal = float(row["baseline"] or 0.0), float(row["target"])
     if row["measure"] == "milestone":
@@ -627,6 +630,7 @@ def _row_formulas(row: dict, r: int, thresholds: Thresholds, over: float) -> tup
             f"{words['at_risk']},{words['off_track']}))))"
         )
         due = f"OR({progress}<{thresholds.on_track},{progress}>={over})"
+    comment = "&".join(f"{_letter('comment')}{r + i}" for i in range(sex_rows + 1))
     check = f'=IF(ISNUMBER({progress}),{status}&IF({due},IF(LEN(TRIM({comment}))=0,{needed},{explained}),""),"")'
     return fig, prog, check
 
@@ -744,6 +748,7 @@ def _write_semester_sheet(ws: Worksheet, rows: pd.DataFrame) -> None:
         ws.column_dimensions[get_column_letter(col)].width = column.width
     ws.row_dimensions[1].height = 45
     kinds: dict[str, DataValidation] = {}
+    records = rows.reset_index(drop=True)  # sheet row r is records' r - 2; a total's sex rows follow it
     for r, row in enumerate(rows.to_dict("records"), start=2):
         measure = str(row["measure"])
         opened = _open_cells(measure)
@@ -766,7 +771,8 @@ def _write_semester_sheet(ws: Worksheet, rows: pd.DataFrame) -> None:
             "comment": row["comment"],
             "source": row["source"],
         }
-        formulas = _row_formulas(row, r, thresholds, over)
+        sex_rows = int((records["sex"].iloc[r - 1 :] != "total").cumprod().sum()) if row["sex"] == "total" else 0
+        formulas = _row_formulas(row, r, thresholds, over, sex_rows)
         if formulas is not None:
             cells |= dict(zip(("figure", "progress", "check"), formulas, strict=True))
         for name, col in SHEET_COLUMN.items():
@@ -839,7 +845,8 @@ def semester_instructions(semester: str, beneficiaries: Sequence[str], illustrat
     lines += [
         ("heading", _("Before you upload")),
         ("text", _("Write a Comment on every row whose Check says “explanation needed” (its Comment cell is orange); "
-                   "the upload check lists those still missing. A row left empty is stored as not reported.")),
+                   "the upload check lists those still missing. A row left empty is left out of the upload (the "
+                   "dashboard counts it as not reported until a figure comes).")),
         ("text", _("Save the workbook as .xlsx and upload it on the dashboard's Upload page; nothing changes for "
                    "the donors until a programme manager approves it.")),
     ]  # fmt: skip
@@ -849,13 +856,17 @@ def semester_instructions(semester: str, beneficiaries: Sequence[str], illustrat
 
 
 def semester_workbook_bytes(
-    programme: Programme, semester: str, beneficiaries: Sequence[str], illustrative: bool = False
+    programme: Programme,
+    semester: str,
+    beneficiaries: Sequence[str],
+    illustrative: bool = False,
+    rows: pd.DataFrame | None = None,
 ) -> bytes:
     """The semester workbook (see ``semester_rows``) for ``beneficiaries``, written in the current language.
 
     Who may have it, and for which beneficiaries, is decided before (``ingest.semester_workbook``): this only
-    writes the approved data it is given."""
-    rows = semester_rows(programme, semester, beneficiaries)
+    writes the approved data it is given (``rows``: ``semester_rows`` of it, when already made)."""
+    rows = semester_rows(programme, semester, beneficiaries) if rows is None else rows
     wb = Workbook()
     wb.properties.creator = AUTHOR
     wb.properties.created = wb.properties.modified = FIXED_TIME

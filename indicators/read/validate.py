@@ -484,6 +484,8 @@ def read_table(table: Table, sheet: RawSheetLike, report: Report) -> pd.DataFram
     """A sheet's rows as a typed frame with an ``_row`` column holding each row's Excel row number."""
     rows = sheet.rows
     rows = rows[rows.notna().any(axis=1)] if len(rows.columns) else rows.iloc[0:0]
+    if table.name == "values":
+        rows = _without_rows_left_to_fill(table, rows)
     sheet_view = _SheetView(sheet.name, sheet.visible, sheet.header_row, list(rows.columns), rows)
     mapping = map_headers(table, sheet_view, report)
     data = {column.name: read_column(table, sheet_view, raw, column, report) for raw, column in mapping.items()}
@@ -493,6 +495,16 @@ def read_table(table: Table, sheet: RawSheetLike, report: Report) -> pd.DataFram
             frame[column.name] = pd.Series(pd.NA, index=rows.index, dtype=column.dtype)
     frame["_row"] = rows.index.astype(int)
     return frame
+
+
+def _without_rows_left_to_fill(table: Table, rows: pd.DataFrame) -> pd.DataFrame:
+    """In a semester workbook (a Values sheet with reference columns), the rows whose cells to fill are all empty:
+    their keys were written for the analyst, so they are left out rather than read as "not reported"."""
+    if not any(ref.fold(str(h)) in _reference_spellings() for h in rows.columns):
+        return rows
+    lookup = _header_lookup(table)
+    to_fill = [h for h in rows.columns if (c := lookup.get(ref.fold(str(h)))) is not None and c.name not in table.key]
+    return rows[rows[to_fill].notna().any(axis=1)] if to_fill else rows.iloc[0:0]
 
 
 @dataclass
