@@ -11,7 +11,7 @@ import streamlit as st
 
 from indicators.access.roles import Action, allowed
 from indicators.domain.i18n import N_, _
-from ui import auth, data, language, layout, view
+from ui import auth, data, filters, language, layout, view
 
 # name: (title, icon, URL path, what a person must be allowed to open it). URL paths differ from the file names
 # on purpose: Streamlit also registers the files in pages/ by name, and a page whose URL path equals its file
@@ -76,7 +76,7 @@ if data.approved() is not None:
     if name in USES_SEMESTER and (semester := options.default_semester):
         view.semester_picker(options.semesters, semester)
     if name in USES_BENEFICIARY and (beneficiaries := options.beneficiaries):
-        view.beneficiary_picker(beneficiaries, beneficiaries[0])
+        view.beneficiary_picker(beneficiaries, filters.default_beneficiary(beneficiaries, who.beneficiaries))
 
 body = st.container()
 layout.page_footer()  # drawn below the page's container, so it stays at the foot even when a page stops early

@@ -375,8 +375,14 @@ def semester_workbook(
     data = template.semester_workbook_bytes(
         programme, chosen_semester, codes, bool(store.meta(approved_id).get("illustrative")), rows=rows
     )
-    who = "-".join(codes) if len(codes) <= 3 else f"{len(codes)}"
-    return SemesterWorkbook(data, f"semester_workbook_{chosen_semester}_{who}.xlsx", len(rows), chosen_semester, codes)
+    return SemesterWorkbook(data, semester_workbook_name(chosen_semester, codes), len(rows), chosen_semester, codes)
+
+
+def semester_workbook_name(semester: str, beneficiaries: Sequence[str]) -> str:
+    """The file name of a semester workbook: semester_workbook_2026NovS2_MNE.xlsx (the number of beneficiaries
+    when there are more than three)."""
+    who = "-".join(beneficiaries) if 0 < len(beneficiaries) <= 3 else f"{len(beneficiaries) or 'all'}"
+    return f"semester_workbook_{semester}_{who}.xlsx"
 
 
 def in_template_layout(raw: RawWorkbook) -> bool:

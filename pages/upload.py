@@ -6,12 +6,13 @@ from indicators.domain.i18n import _
 from indicators.domain.settings import setting_int
 from indicators.ingest import IngestResult, ingest
 from indicators.present.template import template_bytes
-from ui import data, layout, mapping_step, view
+from ui import data, layout, mapping_step, view, workbook
 
 layout.page_header(
     _("Upload a monitoring workbook"),
     _("Every problem is listed at once by sheet, row and column; nothing changes until a programme manager approves."),
 )
+workbook.semester_workbook_download()
 layout.download(
     _("Download the blank template (.xlsx)"),
     lambda: template_bytes(data.approved()),

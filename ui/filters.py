@@ -26,3 +26,8 @@ def beneficiary_options(programme: Programme) -> list[str]:
     """The beneficiaries named in targets, values or activities, in the programme's order."""
     tables = (programme.targets, programme.values, programme.activities)
     return beneficiary_order(pd.concat([table["beneficiary"].dropna().drop_duplicates() for table in tables]))
+
+
+def default_beneficiary(options: list[str], own: tuple[str, ...] = ()) -> str:
+    """The beneficiary shown first: an analyst's own (the first of theirs among the options), else the first."""
+    return next((code for code in own if code in options), options[0])

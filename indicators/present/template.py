@@ -890,3 +890,19 @@ def semester_workbook_bytes(
     wb.save(buffer)
     wb.properties.modified = FIXED_TIME
     return _reproducible_zip(buffer.getvalue(), tostring(wb.properties.to_tree()))
+
+
+def semesters_to_report(programme: Programme, beneficiaries: Sequence[str], today: dt.date) -> list[str]:
+    """The semesters a semester workbook can be made for: those with a target for one of ``beneficiaries`` that
+    have started by ``today``, newest first (the first is the one to report now)."""
+    targets = programme.targets
+    mine = targets[targets["beneficiary"].isin(list(beneficiaries)).to_numpy(dtype=bool, na_value=False)]
+    found = []
+    for value in mine["semester"].dropna().unique():
+        try:
+            semester = semester_from_id(str(value))
+        except ValueError:
+            continue
+        if semester.start <= today:
+            found.append(semester)
+    return [s.id for s in sorted(found, reverse=True)]
