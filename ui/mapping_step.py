@@ -252,6 +252,8 @@ def _columns(mapping: Mapping, suggestion: Suggestion, scope: str, approved: Pro
             fields[name] = Source(sheet_name=True)
         elif chosen != NOT_IN_SHEET:
             fields[name] = Source(column=chosen)
+            if name in suggestion.evidence and chosen == suggestion.mapping.fields[name].column:
+                right.caption(_("Recognised by its cells: {cells}").format(cells=inert(suggestion.evidence[name])))
     used = {s.column for s in fields.values() if s.column}
     by_column = {w.column: w for w in mapping.wide}
     table = pd.DataFrame(

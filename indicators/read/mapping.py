@@ -480,13 +480,28 @@ def _is_number(text: str) -> bool:
     return True
 
 
+def _values_in_a_column(grid: pd.DataFrame, rows: list[int], row: int) -> int:
+    """How many of a row's semesters and beneficiaries are values rather than headers: cells whose column holds
+    more of the same kind in the rows around (a long sheet's data rows; not a wide sheet's header, nor a
+    two-row header of beneficiaries over semesters)."""
+    near = [r for r in rows if r != row and abs(rows.index(r) - rows.index(row)) <= 3]
+    count = 0
+    for letter, text in grid.loc[row].items():
+        kinds = set(_meaning(text)) & {"semester", "beneficiary"} if isinstance(text, str) and text.strip() else set()
+        if not kinds:
+            continue
+        around = grid.loc[near, letter].dropna() if near else []
+        count += any(isinstance(t, str) and not _is_number(t) and kinds & set(_meaning(t)) for t in around)
+    return count
+
+
 def propose_header(grid: pd.DataFrame, findings: XmlFindings | None = None) -> tuple[int, int]:
     """The header row proposed for a sheet, and how many rows the header takes (1 or 2)."""
     rows = list(grid.index[:HEADER_SEARCH_ROWS])
     if not rows:
         return 1, 1
     filled = {r: [v for v in grid.loc[r].tolist() if isinstance(v, str) and v.strip()] for r in rows}
-    scores = {r: _row_score(filled[r]) for r in rows}
+    scores = {r: _row_score(filled[r]) - 3 * _values_in_a_column(grid, rows, r) for r in rows}
     best = max(rows, key=lambda r: (scores[r], -r))
     below = best + 1
     if below in filled and len(filled[below]) >= 1 and not any(_is_number(v) for v in filled[below]):
@@ -908,6 +923,7 @@ class Suggestion:
     matches: dict[str, IndicatorMatch]
     needs: list[str]
     sheets: list[str]  # every sheet with data, for the choice
+    evidence: dict[str, str] = field(default_factory=dict)  # field -> the cells that showed what its column holds
 
     def to_json(self) -> dict:
         """The mapping as JSON, with what is left to do (ignored when the mapping is read back)."""
@@ -920,6 +936,8 @@ class Suggestion:
             out["unknown_indicators"] = unknown
         if self.needs:
             out["needs"] = self.needs
+        if self.evidence:
+            out["recognised_by_content"] = dict(self.evidence)
         return out
 
 
@@ -971,6 +989,13 @@ def suggest_mapping(
     fields: dict[str, Source] = {}
     wide: list[WideColumn] = []
     recognised: dict[str, str] = {}
+    data = grid.loc[grid.index > header_row + header_rows - 1]
+    narrow = [cell for cell in cells if wide_meaning(cell) is None]
+    by_content = content_fields(data, narrow, indicators)
+    claimed = {found.cell.label for found in by_content.values()}
+    for name, found in by_content.items():
+        fields[name] = Source(column=found.cell.label)
+        recognised[found.cell.label] = _(FIELD_WORDS[name])
     for cell in cells:
         meaning = wide_meaning(cell)
         if meaning is not None:
@@ -978,7 +1003,7 @@ def suggest_mapping(
             recognised[cell.label] = _describe(meaning)
             continue
         name = _field_of(cell.label)
-        if name is not None and name not in fields:
+        if name is not None and name not in fields and cell.label not in claimed:
             fields[name] = Source(column=cell.label)
             recognised[cell.label] = _(FIELD_WORDS[name])
     wide_keys = {k for w in wide for k in w.keys}
@@ -991,7 +1016,6 @@ def suggest_mapping(
     if wide:
         for part in PARTS:  # a wide sheet's values are in its wide columns
             fields.pop(part, None)
-    data = grid.loc[grid.index > header_row + header_rows - 1]
     matches: dict[str, IndicatorMatch] = {}
     if "indicator" in fields:
         letter = next(c.letter for c in cells if c.label == fields["indicator"].column)
@@ -1004,7 +1028,82 @@ def suggest_mapping(
         header_rows=header_rows,
         percent_as_fraction=_fractions_likely(data, cells, fields, wide, matches, indicators),
     )
-    return Suggestion(mapping, cells, recognised, matches, mapping.missing(), candidates)
+    evidence = {name: found.sentence() for name, found in by_content.items()}
+    return Suggestion(mapping, cells, recognised, matches, mapping.missing(), candidates, evidence)
+
+
+CONTENT_SHARE = 0.8  # the share of a column's distinct filled cells that must be known values of a field
+CONTENT_FIELDS = ("indicator", "beneficiary", "semester")  # fields recognised by what their cells hold
+CONTENT_WORDS = {
+    "indicator": N_("known indicator IDs or titles"),
+    "beneficiary": N_("beneficiary codes or names"),
+    "semester": N_("semester identifiers, labels or dates"),
+}
+
+
+@dataclass(frozen=True)
+class ContentMatch:
+    """A column taken as a field because of what its cells hold: the cells that showed it, and how many."""
+
+    field: str
+    cell: HeaderCell
+    examples: tuple[tuple[int, str], ...]  # (Excel row, text) of the first cells recognised
+    known: int  # distinct filled texts recognised
+    filled: int  # distinct filled texts
+
+    def sentence(self) -> str:
+        """Which cells convinced it, in words: 'column B: B5 “IND-01”, B6 “IND-02” … (12 of 12 values are known
+        indicator IDs or titles)'."""
+        cells = ", ".join(f"{self.cell.letter}{row} “{text}”" for row, text in self.examples)
+        return _("column {letter} ({header}): {cells} … ({known} of {filled} values are {what})").format(
+            letter=self.cell.letter,
+            header=self.cell.label,
+            cells=cells,
+            known=self.known,
+            filled=self.filled,
+            what=_(CONTENT_WORDS[self.field]),
+        )
+
+
+def _known_texts(name: str, texts: list[str], indicators: pd.DataFrame) -> set[str]:
+    """Which of the distinct ``texts`` are known values of a field."""
+    if name == "indicator":
+        matches = match_indicators(texts, indicators) if len(indicators) else {}
+        return {t for t, m in matches.items() if m.how in ("id", "title")}
+    if name == "beneficiary":
+        return {t for t in texts if len(ref.fold(t)) > 1 and ref.beneficiary_code(t) is not None}
+    return {t for t in texts if not _is_number(t) and semester_in_header(t) is not None}
+
+
+def content_fields(data: pd.DataFrame, cells: list[HeaderCell], indicators: pd.DataFrame) -> dict[str, ContentMatch]:
+    """The indicator, beneficiary and semester columns recognised by their cells, whatever their headers say: a
+    column is taken as a field when at least CONTENT_SHARE of its distinct filled texts (two or more) are known
+    values of it; of two such columns, the one with the larger share (then the one whose header names the field,
+    then the leftmost) is taken, and a column is taken as one field only."""
+    found: list[tuple[tuple, ContentMatch]] = []
+    for position, cell in enumerate(cells):
+        if cell.letter not in data.columns:
+            continue
+        column = data[cell.letter].dropna().astype(str).str.strip()
+        column = column[column != ""]
+        texts = list(dict.fromkeys(column.tolist()))
+        if len(texts) < 2:
+            continue
+        for name in CONTENT_FIELDS:
+            known = _known_texts(name, texts, indicators)
+            if len(known) < CONTENT_SHARE * len(texts):
+                continue
+            examples = tuple((int(row), text) for row, text in column.items() if text in known)[:3]
+            share = len(known) / len(texts)
+            rank = (share, _field_of(cell.label) == name, -position)
+            found.append((rank, ContentMatch(name, cell, examples, len(known), len(texts))))
+    chosen: dict[str, ContentMatch] = {}
+    taken: set[str] = set()
+    for _rank, match in sorted(found, key=lambda item: item[0], reverse=True):
+        if match.field not in chosen and match.cell.letter not in taken:
+            chosen[match.field] = match
+            taken.add(match.cell.letter)
+    return chosen
 
 
 def _describe(wide: WideColumn) -> str:
