@@ -385,7 +385,7 @@ REFERENCE_FILL = PatternFill("solid", fgColor="EEF1F4")  # locked reference cell
 OPEN_FILL = PatternFill("solid", fgColor="FFFFFF")
 NEEDED_FILL = PatternFill("solid", fgColor="FFD8A8")  # a Comment an explanation is still needed in
 LINE_HEIGHT = 13  # points a wrapped line of text takes: rows are made as tall as their longest text
-WRAPPED = ("title", "measure", "previous", "value", "check", "comment", "source")
+WRAPPED = ("title", "unit", "measure", "previous", "value", "check", "comment", "source")
 INSTRUCTIONS_WIDTH = 90  # characters: fits a landscape A4 page
 
 
@@ -415,7 +415,7 @@ class SheetColumn:
 
 
 SEMESTER_SHEET_COLUMNS: tuple[SheetColumn, ...] = (
-    SheetColumn("indicator_id", "Indicator ID", "key", 9, N_("The indicator, as the dashboard names it.")),
+    SheetColumn("indicator_id", "Indicator ID", "key", 12, N_("The indicator, as the dashboard names it.")),
     SheetColumn("title", "Indicator title", "reference", 38, N_("What the indicator measures.")),
     SheetColumn("unit", "Unit", "reference", 11, N_("What is counted, e.g. VEPs.")),
     SheetColumn(
@@ -841,7 +841,8 @@ def semester_instructions(semester: str, beneficiaries: Sequence[str], illustrat
         ("heading", _("Columns")),
     ]  # fmt: skip
     for column in SEMESTER_SHEET_COLUMNS:
-        lines.append(("text", f"{_(column.header)}: " + _(column.rule).format(semester=label)))
+        rule = _(column.rule).format(semester=label)
+        lines.append(("text", _("{header}: {rule}").format(header=_(column.header), rule=rule)))
     lines += [
         ("heading", _("Before you upload")),
         ("text", _("Write a Comment on every row whose Check says “explanation needed” (its Comment cell is orange); "
