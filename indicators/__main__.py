@@ -21,9 +21,11 @@ python -m indicators report --semester ID --format pdf|pptx|xlsx|iati --audience
 python -m indicators --lang fr ...              messages in French (default: the setting DEFAULT_LANGUAGE); the
                                                commands, options, JSON keys and exit codes are the same
 
-Whoever runs these commands can read and write the store's files, so the ``users`` commands act as an
-administrator; they are logged with the login name and the method ``cli``. ``import`` acts as the named
-account and is refused when its role may not upload.
+Every command works on the store of the settings: the STORE_URL database when it is set, else the STORE_DIR
+folder (``users`` and ``setup-link`` included). Whoever runs these commands can read and write the store (its
+files, or the database with the app's credentials), so the ``users`` commands act as an administrator; they
+are logged with the login name and the method ``cli``. ``import`` acts as the named account and is refused
+when its role may not upload.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from indicators.domain.i18n import N_, _
 from indicators.domain.periods import semester_label
 from indicators.domain.problems import ERROR, ProjectError
 from indicators.domain.reference import KOSOVO_FOOTNOTE
-from indicators.domain.settings import setting, setting_float, store_dir
+from indicators.domain.settings import setting, setting_float, store_location
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 DESCRIPTION = N_("Command line for analysts' batch work and for administrators.")
@@ -77,7 +79,7 @@ def _cli_admin() -> Identity:
 def _users(args: argparse.Namespace) -> int:
     from indicators.store import Store
 
-    accounts = Store(store_dir()).accounts
+    accounts = Store(store_location()).accounts
     admin = _cli_admin()
     if args.action == "list":
         rows = [a.public() for a in accounts.all()]
@@ -135,7 +137,7 @@ def _users(args: argparse.Namespace) -> int:
 def _setup_link(args: argparse.Namespace) -> int:
     from indicators.store import Store
 
-    token = Store(store_dir()).accounts.new_setup_token(setting_float("SETUP_LINK_MINUTES"))
+    token = Store(store_location()).accounts.new_setup_token(setting_float("SETUP_LINK_MINUTES"))
     if token:
         minutes = setting_float("SETUP_LINK_MINUTES")
         print(

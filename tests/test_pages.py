@@ -661,3 +661,26 @@ def test_reports_page_gives_a_manager_previewing_the_donor_view_the_donor_editio
     assert not [b for b in at.button if (b.key or "").startswith("report_") and b.key != "report_build"]
     names = built(at, ["xlsx"])
     assert len(names) == 1 and "_donor_report.xlsx" in names[0]
+
+
+def test_an_analyst_sees_unsuppressed_counts_only_for_their_own_beneficiaries(store):
+    """Need to know: an analyst limited to one beneficiary reads its small sensitive counts as reported, and
+    another beneficiary's as donors do ('<5'), on the same page and after a manager filled the caches."""
+    progress = data_progress(store)
+    small = progress[progress["sensitive"] & progress["actual"].between(1, 4) & (progress["measure"] == "count")]
+    mine, theirs = small.iloc[0], small[small["beneficiary"] != small.iloc[0]["beneficiary"]].iloc[0]
+    email = "limited.analyst@example.org"
+    if store.accounts.get(email) is None:
+        store.accounts.add(ADMIN, email, "analyst", (str(mine["beneficiary"]),), password="a long passphrase")
+    app("manager", beneficiary=str(theirs["beneficiary"]), semester=str(theirs["semester"])).switch_page(
+        "pages/beneficiary.py"
+    ).run()
+    own = app(email=email, beneficiary=str(mine["beneficiary"]), semester=str(mine["semester"]))
+    own.switch_page("pages/beneficiary.py").run()
+    no_errors(own)
+    assert f"{mine['actual']:g}" in {c.removesuffix(".0") for c in cells(own)}
+    assert "as donors see them" in texts(own)
+    other = app(email=email, beneficiary=str(theirs["beneficiary"]), semester=str(theirs["semester"]))
+    other.switch_page("pages/beneficiary.py").run()
+    no_errors(other)
+    assert "<5" in cells(other)

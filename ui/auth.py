@@ -3,9 +3,11 @@
 Who is looking is worked out again at every rerun (so a disabled account or a changed role takes effect at
 once), in this order:
 
-1. a local account's session: the token kept for this Streamlit session, or the signed HttpOnly cookie
-   ``ppd_session`` (``indicators/access/sessions.py``) set by the route in ``ui/routes.py``, which is how
-   being signed in survives a reload and a new tab;
+1. a local account's session, kept in the store (``indicators/access/sessions.py``, so it survives a restart
+   and a failover to another server): the token kept for this Streamlit session, or the signed HttpOnly
+   cookie ``ppd_session`` set by the route in ``ui/routes.py``, which is how being signed in survives a
+   reload and a new tab; the store's record is checked at every click (idle and maximum lifetimes, a
+   password changed or reset, a role changed, an account disabled);
 2. an organisation account signed in with ``st.login`` (OpenID Connect; Streamlit keeps its own signed
    HttpOnly cookie): the role is the store's assignment for the email, unless the provider says it did not
    verify that address (``indicators.access.identity.oidc_email``); the sign-in is logged once;
@@ -36,6 +38,10 @@ OIDC_COOKIE = "_streamlit_user"
 WRONG = N_("The email or the password is not right.")  # the same whether or not the account exists
 IDLE = N_("You were signed out after {minutes} minutes without activity.")
 DISABLED = N_("This account is disabled: ask an administrator.")
+ENDED = N_(
+    "You were signed out: the session was ended elsewhere, or this account's password or role was changed. Sign in "
+    "again."
+)
 _WHO, _PREVIEW = view.IDENTITY, view.DONOR_PREVIEW
 _TOKEN, _NOTICE, _SIGN_IN = "_auth_token", "_auth_notice", "_sign_in"
 
@@ -63,7 +69,8 @@ def _go(url: str) -> None:
 
 
 def _client() -> str:
-    return client_address(st.context.ip_address)
+    headers = st.context.headers
+    return client_address(st.context.ip_address, headers.get("X-Forwarded-For") if headers else None)
 
 
 def _notice(message: str, **figures: float) -> None:
@@ -93,9 +100,11 @@ def _local_identity() -> Identity | None:
     token = st.session_state.get(_TOKEN) or SESSIONS.unsign(st.context.cookies.get(COOKIE))
     session, why = SESSIONS.check(token)
     if session is None:
-        st.session_state.pop(_TOKEN, None)
         if why == "idle":
             _notice(IDLE, minutes=setting_float("SESSION_IDLE_MINUTES"))
+        elif why == "ended" and st.session_state.get(_TOKEN):  # signed in a moment ago, here
+            _notice(ENDED)
+        st.session_state.pop(_TOKEN, None)
         return None
     who = data.store().accounts.identity(session.email, "local")
     if who is None:  # disabled since: the session ends now
@@ -186,8 +195,8 @@ def _sign_in_form() -> None:
     if not submitted:
         return
     typed = email.strip().lower()[:254]
-    keys = [f"account:{typed}", f"client:{_client()}"]
-    wait = THROTTLE.wait(keys)
+    keys = THROTTLE.keys(typed, _client())
+    wait = THROTTLE.attempt(keys)  # counted before the password is checked: parallel guesses wait their turn
     if wait > 0:
         st.error(
             _("Too many failed sign-ins: wait {seconds} seconds and try again.").format(seconds=math.ceil(wait)),
@@ -196,11 +205,10 @@ def _sign_in_form() -> None:
         return
     account = data.store().accounts.check_password(typed, password)
     if account is None:
-        THROTTLE.failure(keys)
         _log("sign-in failed", Identity(typed or "(empty)", None, "local"), f"from {_client()}")
         st.error(_(WRONG), icon=":material/error:")
         return
-    THROTTLE.success(keys[:1])
+    THROTTLE.success(keys)
     _log("signed in", Identity(account.email, account.role, "local"), f"from {_client()}")
     _start_local_session(account.email)
 
@@ -240,11 +248,11 @@ def _setup_form(token: str) -> None:
 
 def sign_in_page() -> None:
     """The page for someone not signed in: the setup form (first start), organisation sign-in, local sign-in."""
-    st.title(_("Sign in"))
+    setup = st.query_params.get("setup")
+    st.title(_("Set up the first account") if setup else _("Sign in"))
     st.caption(_("Programme progress dashboard of the Regional Action on violent extremism in prisons."))
     if notice := st.session_state.pop(_NOTICE, None):
         st.info(_notice_text(notice), icon=":material/info:")
-    setup = st.query_params.get("setup")
     if setup:
         _setup_form(str(setup))
         return
@@ -280,7 +288,6 @@ def change_password_page(who: Identity) -> None:
         _("Signed in as {email} with a one-time password; choose your own to go on.").format(email=text(who.email))
     )
     with st.form("change_password"):
-        current_password = st.text_input(_("One-time password"), type="password")
         new = st.text_input(_("New password (at least 12 characters)"), type="password", autocomplete="new-password")
         again = st.text_input(_("The new password again"), type="password", autocomplete="new-password")
         submitted = st.form_submit_button(_("Save my password"), type="primary")
@@ -291,7 +298,8 @@ def change_password_page(who: Identity) -> None:
             st.error(_("The password was not accepted: {problem}.").format(problem=problem))
         else:
             try:
-                data.store().accounts.change_password(who.email, current_password, new)
+                keep = st.session_state.get(_TOKEN)  # this session goes on; the account's others end
+                data.store().accounts.replace_one_time_password(who.email, new, keep=keep)
             except AccountError as error:
                 st.error(_("The password was not changed: {error}.").format(error=error))
             else:

@@ -31,7 +31,7 @@ from indicators.compute.headlines import headline_figures
 from indicators.compute.progress import Thresholds, indicator_progress
 from indicators.compute.quality import quality_flags
 from indicators.compute.rollup import regional_rollup
-from indicators.compute.suppression import donor_progress, donor_rollup
+from indicators.compute.suppression import donor_progress, donor_rollup, own_progress
 from indicators.domain import i18n
 from indicators.domain.i18n import _
 from indicators.domain.schema import Programme
@@ -97,11 +97,20 @@ def approved_meta() -> dict | None:
     return store().approved_meta()
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _own_progress(data_version: str, lang: str, own: tuple[str, ...], _store: Store) -> pd.DataFrame:
+    progress = _progress(data_version, lang, _store)
+    return own_progress(progress, _donor_progress(data_version, lang, _store), own) if len(progress) else progress
+
+
 def progress(donor: bool = False) -> pd.DataFrame:
     """indicator_progress of the approved data; with ``donor`` the small sensitive counts are suppressed (always
-    for whoever sees the donor view, whatever the page asks: the donor frame is cached apart)."""
+    for whoever sees the donor view, whatever the page asks: the donor frame is cached apart). An analyst limited
+    to some beneficiaries gets those unsuppressed and the others' as donors see them (need to know)."""
     donor = donor or view.is_donor()
     s = store()
+    if donor and (own := view.own_beneficiaries()):
+        return _own_progress(s.data_version(), i18n.language(), own, s)
     return (_donor_progress if donor else _progress)(s.data_version(), i18n.language(), s)
 
 
@@ -179,18 +188,18 @@ def options() -> Options:
 # of a whole semester or beneficiary: ``large``) are kept apart, so a few large frames do not push out the many
 # small ones, and at most 24 large ones are kept.
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _built(what: str, choices: tuple, data_version: str, donor: bool, lang: str, _make: Callable) -> object:
+def _built(what: str, choices: tuple, data_version: str, viewpoint: str, lang: str, _make: Callable) -> object:
     return _make()
 
 
 @st.cache_resource(show_spinner=False, max_entries=24)
-def _built_large(what: str, choices: tuple, data_version: str, donor: bool, lang: str, _make: Callable) -> object:
+def _built_large(what: str, choices: tuple, data_version: str, viewpoint: str, lang: str, _make: Callable) -> object:
     return _make()
 
 
 def built(what: str, choices: tuple[Hashable, ...], make: Callable[[], T], large: bool = False) -> T:
     """What a page draws from the approved data (a figure, a frame made readable, a selection of rows) made by
-    ``make`` once per data version, view (the donor view or not: ``view.is_donor``), language and ``choices``,
+    ``make`` once per data version, view (``view.viewpoint``: full, donor, an analyst's own), language and ``choices``,
     then the same object at every rerun (pages never change it).
 
     ``what`` names the thing made (the same name is the same thing on every page). ``make`` reads the approved
@@ -199,7 +208,7 @@ def built(what: str, choices: tuple[Hashable, ...], make: Callable[[], T], large
     ``large`` it is kept among fewer entries (frames of a whole semester or beneficiary)."""
     s = store()
     cached = _built_large if large else _built
-    return cached(what, tuple(choices), s.data_version(), view.is_donor(), i18n.language(), make)  # type: ignore[return-value]
+    return cached(what, tuple(choices), s.data_version(), view.viewpoint(), i18n.language(), make)  # type: ignore[return-value]
 
 
 def clear() -> None:
@@ -209,6 +218,7 @@ def clear() -> None:
         _approved,
         _progress,
         _donor_progress,
+        _own_progress,
         _rollup,
         _donor_rollup,
         _quality,

@@ -53,7 +53,14 @@ def page_header(title: str, intro: str | None = None) -> None:
     meta = data.approved_meta()
     if meta and meta.get("illustrative"):
         st.info(_(ILLUSTRATIVE_NOTICE), icon=":material/info:")
-    if view.is_donor():
+    if own := view.own_beneficiaries():
+        st.caption(
+            _(
+                "Approved data; sensitive counts of {beneficiaries} as reported, those of the other beneficiaries "
+                "(and the regional totals) as donors see them, from 1 to 4 shown as '<5'."
+            ).format(beneficiaries=", ".join(beneficiary_name(code) for code in own))
+        )
+    elif view.is_donor():
         st.caption(_("Viewing as a donor: approved data only; sensitive counts from 1 to 4 are shown as '<5'."))
 
 

@@ -34,7 +34,7 @@ def _no_store(response: Response) -> Response:
 
 
 async def session_cookie(request: Request) -> Response:
-    client = client_address(request.client.host if request.client else None)
+    client = client_address(request.client.host if request.client else None, request.headers.get("X-Forwarded-For"))
     token = SESSIONS.redeem(request.query_params.get("code"), client)
     target = request.query_params.get("next", "/")
     target = target if SAFE_PATH.fullmatch(target) and "//" not in target else "/"

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from indicators.access.identity import Identity
-from indicators.access.roles import Action, allowed
+from indicators.access.roles import Action, allowed, unsuppressed_beneficiaries
 from indicators.domain.i18n import _
 from indicators.domain.periods import semester_label
 from indicators.domain.reference import beneficiary_name
@@ -28,12 +28,27 @@ def identity() -> Identity | None:
 
 
 def is_donor() -> bool:
-    """Whether pages show the donor view: for donors, public visitors, a manager previewing it, and anyone who
-    may not see unsuppressed counts (nobody signed in included)."""
+    """Whether pages show the donor view: for donors, public visitors, a manager previewing it, anyone who may
+    not see unsuppressed counts (nobody signed in included), and an analyst limited to some beneficiaries (who
+    sees their own unsuppressed in it: ``own_beneficiaries``)."""
     who = identity()
-    if who is None or who.donor_view or not allowed(who, Action.VIEW_UNSUPPRESSED):
+    if unsuppressed_beneficiaries(who) is not None:  # () and a tuple of codes both mean the donor view
         return True
     return allowed(who, Action.PREVIEW_DONOR_VIEW) and bool(st.session_state.get(DONOR_PREVIEW))
+
+
+def own_beneficiaries() -> tuple[str, ...]:
+    """The beneficiaries whose sensitive counts are shown unsuppressed inside the donor view (an analyst limited
+    to them: need to know, ``indicators.access.roles.unsuppressed_beneficiaries``); () for everyone else."""
+    return unsuppressed_beneficiaries(identity()) or ()
+
+
+def viewpoint() -> str:
+    """What the figures shown depend on, for caches: 'full', 'donor', or 'own:' and an analyst's beneficiaries."""
+    if not is_donor():
+        return "full"
+    own = own_beneficiaries()
+    return "own:" + ",".join(own) if own else "donor"
 
 
 def valid_choice(value: object, options: Sequence[str], default: str) -> str:

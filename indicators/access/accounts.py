@@ -17,6 +17,8 @@ Rules:
   take their role from the same assignment, by email.
 - Every change to an account or a role is written to the store's log through the ``log`` callback, with
   who made it; checking a password for an unknown email costs as much as for a known one.
+- A password reset, a role change or a disabled account ends every session the account has, on every server
+  (``indicators/access/sessions.py``); a person changing their own password ends their other sessions.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from indicators.access.identity import Identity
 from indicators.access.roles import ROLE_NAMES, ROLES, Action, require
+from indicators.access.sessions import digest as session_digest
 from indicators.domain.i18n import _
 from indicators.domain.problems import ProjectError
 from indicators.domain.reference import BENEFICIARY_CODES
@@ -162,6 +165,12 @@ class Accounts:
         payload = {"accounts": {email: asdict(a) for email, a in sorted(accounts.items())}}
         self.documents.write_document(ACCOUNTS, json.dumps(payload, indent=2).encode())
 
+    def _end_sessions(self, email: str, keep: str | None = None) -> None:
+        """End the account's sessions kept in the store (but the one of the token ``keep``)."""
+        end = getattr(self.documents, "session_delete_for", None)
+        if end is not None:
+            end(normal_email(email), session_digest(keep) if keep else None)
+
     def log_event(self, action: str, actor: Identity, note: str) -> None:
         """Write one event to the store's log, naming who acted and how they signed in."""
         self._log(
@@ -275,12 +284,14 @@ class Accounts:
         codes = self._checked(role, beneficiaries if beneficiaries is not None else kept)
         self._refuse_last_admin(actor, email, role)
         account = self._change(actor, email, _("change a role"), lambda a: replace(a, role=role, beneficiaries=codes))
+        self._end_sessions(account.email)
         self.log_event("role changed", actor, f"{account.email}: {_role_text(role, codes)}")
 
     def disable(self, actor: Identity, email: str) -> None:
         """Disable an account: it cannot sign in, and a session it has ends at its next rerun."""
         self._refuse_last_admin(actor, email, None)
         account = self._change(actor, email, _("disable an account"), lambda a: replace(a, disabled=True))
+        self._end_sessions(account.email)
         self.log_event("account disabled", actor, account.email)
 
     def enable(self, actor: Identity, email: str) -> None:
@@ -291,10 +302,11 @@ class Accounts:
     def reset_password(self, actor: Identity, email: str) -> str:
         """Replace an account's password with a one-time password (returned, to give them once)."""
         given = one_time_password()
-        digest = _hasher.hash(given)
+        hashed = _hasher.hash(given)
         account = self._change(
-            actor, email, _("reset a password"), lambda a: replace(a, password_hash=digest, must_change=True)
+            actor, email, _("reset a password"), lambda a: replace(a, password_hash=hashed, must_change=True)
         )
+        self._end_sessions(account.email)
         self.log_event("password reset", actor, account.email)
         return given
 
@@ -326,8 +338,9 @@ class Accounts:
                     self._write(accounts)
         return account
 
-    def change_password(self, email: str, current: str, new: str) -> None:
-        """The person sets their own password, giving the current (or one-time) one."""
+    def change_password(self, email: str, current: str, new: str, keep: str | None = None) -> None:
+        """The person sets their own password, giving the current (or one-time) one; their other sessions end
+        (all but the one of the token ``keep``, where they changed it)."""
         account = self.check_password(email, current)
         if account is None:
             raise AccountError(_("the current password is not right"))
@@ -335,9 +348,33 @@ class Accounts:
             raise AccountError(problem)
         if hmac.compare_digest(new.encode(), current.encode()):
             raise AccountError(_("choose a password other than the current one"))
-        digest = _hasher.hash(new)
-        self._change_own(account.email, lambda a: replace(a, password_hash=digest, must_change=False))
+        hashed = _hasher.hash(new)
+        self._change_own(account.email, lambda a: replace(a, password_hash=hashed, must_change=False))
+        self._end_sessions(account.email, keep)
         self.log_event("password changed", Identity(account.email, account.role, "local"), account.email)
+
+    def replace_one_time_password(self, email: str, new: str, keep: str | None = None) -> None:
+        """The person, signed in a moment ago with a one-time password (the session ``keep`` proves it), chooses
+        their own without typing the one-time password again; refused once it has been replaced. Their other
+        sessions end."""
+        account = self.get(email)
+        if account is None or account.disabled or not account.must_change:
+            raise AccountError(_("this account has no one-time password to replace; change the password instead"))
+        if problem := password_problem(new, email):
+            raise AccountError(problem)
+        if account.password_hash and self._same_as(account.password_hash, new):
+            raise AccountError(_("choose a password other than the current one"))
+        hashed = _hasher.hash(new)
+        self._change_own(account.email, lambda a: replace(a, password_hash=hashed, must_change=False))
+        self._end_sessions(account.email, keep)
+        self.log_event("password changed", Identity(account.email, account.role, "local"), account.email)
+
+    @staticmethod
+    def _same_as(password_hash: str, password: str) -> bool:
+        try:
+            return _hasher.verify(password_hash, password[:PASSWORD_MAX])
+        except (VerificationError, InvalidHashError):
+            return False
 
     def _change_own(self, email: str, change: Callable[[Account], Account]) -> None:
         with self._locked():
@@ -366,8 +403,8 @@ class Accounts:
         if kept_bytes is None:
             return False
         kept = json.loads(kept_bytes)
-        digest = hashlib.sha256(token.encode()).hexdigest()
-        return hmac.compare_digest(digest, kept["sha256"]) and (time.time() if now is None else now) < kept["expires"]
+        given = hashlib.sha256(token.encode()).hexdigest()
+        return hmac.compare_digest(given, kept["sha256"]) and (time.time() if now is None else now) < kept["expires"]
 
     def create_first_admin(self, token: str, email: str, password: str, now: float | None = None) -> Identity:
         """Use the setup token (once) to create the first administrator; returns their identity."""

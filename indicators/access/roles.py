@@ -5,7 +5,9 @@ The rules, in one place:
 - *donor*: approved data only, with small sensitive counts suppressed; may download what their pages show and
   make the donor edition of the semester report pack.
 - *analyst*: approved data and their own versions; uploads (optionally only for some beneficiaries, see
-  ``Identity.beneficiaries``) and submits their own versions.
+  ``Identity.beneficiaries``) and submits their own versions. Need to know: an analyst limited to some
+  beneficiaries sees sensitive counts unsuppressed only for those; every other beneficiary's figures, and the
+  regional roll-ups and headline figures that add them up, as donors see them (``unsuppressed_beneficiaries``).
 - *manager* (programme manager): everything, and the donor view on request; uploads, reviews, approves and
   returns, but not a version they uploaded themselves (the four-eyes rule, setting FOUR_EYES); makes the
   semester report pack in both editions (the programme-management edition is unsuppressed).
@@ -95,6 +97,17 @@ def allowed(identity: Identity | None, action: Action) -> bool:
     if identity.method == SYSTEM_METHOD:
         return True
     return action in PERMISSIONS.get(identity.role or "", frozenset())
+
+
+def unsuppressed_beneficiaries(identity: Identity | None) -> tuple[str, ...] | None:
+    """Whose sensitive counts this identity sees unsuppressed: None for every beneficiary (a programme manager, an
+    administrator, an analyst for the whole programme), the analyst's own beneficiaries when they are limited to
+    some, () for nobody's (donors, public visitors, no role: the donor view everywhere)."""
+    if not allowed(identity, Action.VIEW_UNSUPPRESSED) or identity.donor_view:
+        return ()
+    if identity.role == "analyst" and identity.beneficiaries:
+        return tuple(identity.beneficiaries)
+    return None
 
 
 def roles_allowed(action: Action) -> list[str]:

@@ -427,6 +427,23 @@ def donor_progress(progress: pd.DataFrame, threshold: int | None = None) -> pd.D
     return out[[*progress.columns, *DISPLAY_COLUMNS, "suppressed"]]
 
 
+def own_progress(progress: pd.DataFrame, safe: pd.DataFrame, beneficiaries: Sequence[str]) -> pd.DataFrame:
+    """The progress frame of someone who sees only some beneficiaries' sensitive counts unsuppressed (an analyst
+    limited to them: need to know): those beneficiaries' rows as computed, with their figures in the display
+    columns; every other row as donors see it (``safe``, the ``donor_progress`` of the same ``progress``).
+
+    Regional roll-ups and headline figures add up every beneficiary: such a person is given the donor ones."""
+    own = progress["beneficiary"].astype("string").isin(list(beneficiaries)).fillna(False).to_numpy(dtype=bool)
+    shown_rows = progress[own].assign(
+        baseline_display=shown_column(progress["baseline"][own]),
+        semester_value_display=shown_column(progress["semester_value"][own]),
+        actual_display=shown_column(progress["actual"][own]),
+        suppressed=False,
+    )
+    mixed = pd.concat([shown_rows, safe[~own]]).loc[progress.index]
+    return mixed.astype(safe.dtypes.to_dict())[safe.columns]
+
+
 def _after_hidden(frame: pd.DataFrame, hidden: pd.Series, value: str, series_cols: list[str]) -> pd.Series:
     """``hidden`` and every figure equal to a hidden figure of the semester before (in each series), so that a
     total carried over unchanged cannot show what was hidden."""

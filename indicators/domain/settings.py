@@ -94,6 +94,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("SESSION_IDLE_MINUTES", "30", "A signed-in session ends after this many minutes without activity."),
     Setting("SESSION_MAX_HOURS", "12", "A signed-in session ends this many hours after sign-in, however active."),
+    Setting(
+        "TRUSTED_PROXIES",
+        "",
+        "Addresses or networks (comma-separated, e.g. 127.0.0.1,10.0.0.0/8) of the reverse proxies in front of the "
+        "app: only a request from one of them has its client's address read from X-Forwarded-For (the sign-in "
+        "throttle counts per client). Empty: the address that connected.",
+    ),
     Setting("SETUP_LINK_MINUTES", "60", "Minutes the one-time setup link printed by make run stays valid."),
     Setting(
         "PUBLIC_DONOR_VIEW",

@@ -12,7 +12,13 @@ keeps bytes and small records, the same way for every rule:
   done while it is held is one transaction on PostgreSQL: all of it is seen, or none of it;
 - ``change_key``: a cache key that changes whenever anything is written (by any server);
 - small documents (accounts, saved mappings): ``read_document``, ``write_document``, ``delete_document``,
-  ``document_names``.
+  ``document_names``;
+- short-lived records that are not the store's data and never change ``change_key`` (signed-in sessions and
+  one-time hand-off codes, ``indicators/access/sessions.py``): ``session_read``, ``session_write``,
+  ``session_take`` (read and remove at once: used once), ``session_delete_for`` (every local session of an
+  email but one), ``session_sweep`` (records past their ``until`` time); and the counters of the sign-in
+  throttle, ``throttle_read`` and ``throttle_write``, changed under ``locked("throttle")`` so that concurrent attempts,
+  on one server or several, are counted one after the other. A backup need not hold them.
 
 Two backends: ``folder.FolderBackend`` (the default, a folder under STORE_DIR) and
 ``postgres.PostgresBackend`` (STORE_URL ``postgresql://...``, through psycopg 3). Both keep a version's bytes
@@ -21,11 +27,13 @@ exactly as given, so the same Parquet is stored either way. Imports ``indicators
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
+from indicators.domain.i18n import _
 from indicators.domain.problems import ProjectError
 
 UPLOAD = "upload.xlsx"  # a version's raw bytes
@@ -34,6 +42,28 @@ TABLES_PREFIX = "tables/"  # a version's tables: tables/<name>.parquet
 
 class StorageError(ProjectError):
     """The store cannot be reached or is not ready; the message says what to do."""
+
+
+class DiskFull(StorageError):
+    """The store's disk (or the database's) has no room left: nothing was stored; the message says so."""
+
+    def __init__(self, free_bytes: int | None = None) -> None:
+        if free_bytes is None:
+            text = _("The store's disk is full (the database server has no space left); nothing was stored.")
+        else:
+            text = _("The store's disk is full ({free} MB free); nothing was stored.").format(
+                free=f"{free_bytes / 1_000_000:.0f}"
+            )
+        super().__init__(text + " " + _("Free some space on it (or ask its administrator to), then try again."))
+        self.free_bytes = free_bytes
+
+
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """Whether an error is the file system's "no space left" (or a quota reached)."""
+    return isinstance(error, OSError) and error.errno in NO_SPACE
 
 
 class NoSuchVersion(ProjectError):
@@ -88,6 +118,20 @@ class Backend(Protocol):
     def delete_document(self, name: str) -> bool: ...
 
     def document_names(self, prefix: str = "") -> list[str]: ...
+
+    def session_read(self, digest: str) -> dict | None: ...
+
+    def session_write(self, digest: str, record: dict) -> None: ...
+
+    def session_take(self, digest: str) -> dict | None: ...
+
+    def session_delete_for(self, email: str, keep: str | None = None) -> int: ...
+
+    def session_sweep(self, now: float) -> int: ...
+
+    def throttle_read(self, keys: list[str]) -> dict[str, tuple[int, float]]: ...
+
+    def throttle_write(self, counts: Mapping[str, tuple[int, float] | None]) -> None: ...
 
 
 def is_url(location: str | Path) -> bool:

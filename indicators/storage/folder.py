@@ -8,6 +8,8 @@ Layout::
     log.jsonl                          append-only: one JSON line per action (created, submitted, ...)
     approved.json                      which version is approved; replaced atomically
     <documents>                        small documents (accounts.json, mappings/<key>.json), owner-only
+    sessions/<sha256>.json             a signed-in session or a one-time hand-off code (never the data)
+    throttle.json                      the sign-in throttle's counters, changed under the "throttle" lock
 
 A version is written in a temporary folder and renamed into place in one step, so a process killed
 mid-write leaves at most an orphan temporary folder, never a half version. The approved pointer and the
@@ -19,20 +21,22 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import json
 import os
 import re
 import shutil
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from indicators.domain.i18n import _
-from indicators.storage import UPLOAD, NoSuchVersion, StorageError
+from indicators.storage import UPLOAD, DiskFull, NoSuchVersion, StorageError, is_disk_full
 
-RESERVED = {"versions", "tmp", "log.jsonl", "approved.json"}  # not documents
+RESERVED = {"versions", "tmp", "log.jsonl", "approved.json", "sessions", "throttle.json"}  # not documents
+DIGEST = re.compile(r"[0-9a-z:]{1,80}")  # a session record's name: a SHA-256 in hex, maybe with a prefix
 DOCUMENT_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*")
 
 
@@ -67,6 +71,22 @@ def fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _room(method: Callable) -> Callable:
+    """A write that meets a full disk raises ``DiskFull`` with the space left (whatever it wrote is undone by the
+    caller's own rules: a staged version is removed, a document or the pointer is replaced only when complete)."""
+
+    @functools.wraps(method)
+    def writing(self: FolderBackend, *args: object, **kwargs: object) -> object:
+        try:
+            return method(self, *args, **kwargs)
+        except OSError as error:
+            if is_disk_full(error):
+                raise DiskFull(shutil.disk_usage(self.root).free) from None
+            raise
+
+    return writing
 
 
 @dataclass(frozen=True)
@@ -113,6 +133,7 @@ class FolderBackend:
 
     # --- versions ------------------------------------------------------------------------------------
 
+    @_room
     def stage(self, files: Mapping[str, bytes]) -> StagedFolder:
         """Write a version's files, fsynced, in a temporary folder (safe in another thread)."""
         staging = self.root / "tmp" / uuid.uuid4().hex
@@ -132,6 +153,7 @@ class FolderBackend:
         """Drop a staged version (nothing once it has been committed)."""
         shutil.rmtree(staged.path, ignore_errors=True)
 
+    @_room
     def commit(self, staged: StagedFolder, meta: dict) -> str:
         """Make a staged version the next numbered version in one rename (hold ``locked()``)."""
         fsync_write(staged.path / "meta.json", json.dumps(meta, indent=2).encode())
@@ -182,6 +204,7 @@ class FolderBackend:
 
     # --- the log -------------------------------------------------------------------------------------
 
+    @_room
     def append_log(self, event: dict) -> None:
         line = (json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n").encode()
         fd = _private_opener(str(self.root / "log.jsonl"), os.O_WRONLY | os.O_APPEND | os.O_CREAT)
@@ -207,6 +230,7 @@ class FolderBackend:
         path = self.root / "approved.json"
         return json.loads(path.read_bytes()) if path.exists() else None
 
+    @_room
     def write_pointer(self, pointer: dict) -> None:
         """Replace the approved pointer atomically (hold ``locked()``)."""
         tmp = self.root / "tmp" / f"approved-{uuid.uuid4().hex}.json"
@@ -247,6 +271,7 @@ class FolderBackend:
         path = self._document_path(name)
         return path.read_bytes() if path.exists() else None
 
+    @_room
     def write_document(self, name: str, data: bytes) -> None:
         """Replace a document atomically with an owner-only file."""
         path = self._document_path(name)
@@ -282,3 +307,92 @@ class FolderBackend:
             ):
                 names.append(name)
         return sorted(names)
+
+    # --- sessions and the sign-in throttle (never the store's data) --------------------------------------
+
+    def _session_path(self, digest: str) -> Path:
+        if not DIGEST.fullmatch(digest):
+            raise StorageError(_("'{name}' is not a session record").format(name=digest[:20]))
+        return self.root / "sessions" / (digest.replace(":", "_") + ".json")
+
+    def session_read(self, digest: str) -> dict | None:
+        try:
+            return json.loads(self._session_path(digest).read_bytes())
+        except (FileNotFoundError, ValueError):
+            return None
+
+    @_room
+    def session_write(self, digest: str, record: dict) -> None:
+        """Replace a record atomically (an owner-only file; not fsynced: a session lost in a power cut only
+        asks its person to sign in again)."""
+        path = self._session_path(digest)
+        private_dir(path.parent)
+        tmp = path.with_name(f".{uuid.uuid4().hex}.tmp")
+        with open(tmp, "wb", opener=_private_opener) as handle:
+            handle.write(json.dumps(record).encode())
+        os.replace(tmp, path)
+
+    def session_take(self, digest: str) -> dict | None:
+        """Read and remove a record in one step: of two processes taking it at once, one gets it."""
+        path = self._session_path(digest)
+        taken = path.with_name(f".{uuid.uuid4().hex}.taken")
+        try:
+            os.rename(path, taken)
+        except FileNotFoundError:
+            return None
+        try:
+            return json.loads(taken.read_bytes())
+        except ValueError:
+            return None
+        finally:
+            taken.unlink(missing_ok=True)
+
+    def _session_records(self) -> Iterator[tuple[Path, dict]]:
+        folder = self.root / "sessions"
+        for path in folder.glob("*.json") if folder.is_dir() else ():
+            with contextlib.suppress(FileNotFoundError, ValueError):
+                yield path, json.loads(path.read_bytes())
+
+    def session_delete_for(self, email: str, keep: str | None = None) -> int:
+        kept = self._session_path(keep).name if keep else None
+        removed = 0
+        for path, record in self._session_records():
+            if record.get("email") == email and path.name != kept and not path.name.startswith("ext_"):
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    def session_sweep(self, now: float) -> int:
+        removed = 0
+        for path, record in self._session_records():
+            if float(record.get("until", 0)) < now:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    def throttle_read(self, keys: list[str]) -> dict[str, tuple[int, float]]:
+        path = self.root / "throttle.json"
+        try:
+            counts = json.loads(path.read_bytes())
+        except (FileNotFoundError, ValueError):
+            counts = {}
+        return {k: (int(counts[k][0]), float(counts[k][1])) for k in keys if k in counts}
+
+    @_room
+    def throttle_write(self, counts: Mapping[str, tuple[int, float] | None]) -> None:
+        """Change some counters (None removes one); hold ``locked("throttle")``. Counters older than a day go."""
+        path = self.root / "throttle.json"
+        try:
+            kept = json.loads(path.read_bytes())
+        except (FileNotFoundError, ValueError):
+            kept = {}
+        newest = max([float(v[1]) for v in kept.values()] + [float(v[1]) for v in counts.values() if v] + [0.0])
+        kept = {k: v for k, v in kept.items() if newest - float(v[1]) < 86_400}
+        for key, value in counts.items():
+            if value is None:
+                kept.pop(key, None)
+            else:
+                kept[key] = [int(value[0]), float(value[1])]
+        tmp = self.root / "tmp" / f"throttle-{uuid.uuid4().hex}.json"
+        fsync_write(tmp, json.dumps(kept).encode())
+        os.replace(tmp, path)

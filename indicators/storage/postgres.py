@@ -3,7 +3,9 @@
 Tables (``migrations/*.sql``, applied in order by ``migrate``, run by ``python -m indicators store migrate``
 and never implicitly): ``versions`` (a version's record) and ``version_files`` (its upload and Parquet
 tables, byte for byte), ``log`` (append-only), ``approved`` (the pointer, one row), ``documents`` (accounts,
-saved mappings), ``store_state`` (the store's id and a change counter) and ``ppd_schema_migrations``.
+saved mappings), ``store_state`` (the store's id and a change counter), ``sessions`` and ``throttle``
+(signed-in sessions and the sign-in throttle, shared by the servers; never the data) and
+``ppd_schema_migrations``.
 
 - ``locked(name)`` is a transaction holding a transaction-level advisory lock: everything the store does
   while it holds it (checking a status, moving the pointer, numbering a version, logging) is committed
@@ -35,7 +37,7 @@ from psycopg.types.json import Json
 
 from indicators.domain.i18n import N_, _
 from indicators.domain.problems import ProjectError
-from indicators.storage import NoSuchVersion, StorageError
+from indicators.storage import DiskFull, NoSuchVersion, StorageError
 
 MIGRATIONS_TABLE = "ppd_schema_migrations"
 POOL_SIZE = 8
@@ -136,6 +138,8 @@ GRANTS = {  # table -> privileges of the application's role
     "log": ("SELECT", "INSERT"),
     "approved": ("SELECT", "INSERT", "UPDATE"),
     "documents": ("SELECT", "INSERT", "UPDATE", "DELETE"),
+    "sessions": ("SELECT", "INSERT", "UPDATE", "DELETE"),
+    "throttle": ("SELECT", "INSERT", "UPDATE", "DELETE"),
 }
 
 
@@ -203,8 +207,10 @@ class PostgresBackend:
             conn = connect(self.url)
         try:
             yield conn
-        except BaseException:
+        except BaseException as error:
             conn.close()  # its state is unknown; never reused
+            if isinstance(error, psycopg.errors.DiskFull):  # SQLSTATE 53100: rolled back, nothing was stored
+                raise DiskFull() from None
             raise
         if conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
             with self._mutex:
@@ -401,6 +407,59 @@ class PostgresBackend:
                 "SELECT name FROM documents WHERE starts_with(name, %s) ORDER BY name", (prefix,)
             ).fetchall()
         return [row[0] for row in rows]
+
+    # --- sessions and the sign-in throttle (never the store's data: the change counter stays) ---------------
+
+    def session_read(self, digest: str) -> dict | None:
+        with self._connection() as conn:
+            row = conn.execute("SELECT record FROM sessions WHERE digest = %s", (digest,)).fetchone()
+        return row[0] if row else None
+
+    def session_write(self, digest: str, record: dict) -> None:
+        with self._connection() as conn:
+            conn.execute(
+                "INSERT INTO sessions (digest, email, until, record) VALUES (%s, %s, %s, %s) ON CONFLICT (digest) "
+                "DO UPDATE SET email = EXCLUDED.email, until = EXCLUDED.until, record = EXCLUDED.record",
+                (digest, str(record.get("email", "")), float(record.get("until", 0)), Json(record)),
+            )
+
+    def session_take(self, digest: str) -> dict | None:
+        with self._connection() as conn:
+            row = conn.execute("DELETE FROM sessions WHERE digest = %s RETURNING record", (digest,)).fetchone()
+        return row[0] if row else None
+
+    def session_delete_for(self, email: str, keep: str | None = None) -> int:
+        with self._connection() as conn:
+            return conn.execute(
+                "DELETE FROM sessions WHERE email = %s AND digest IS DISTINCT FROM %s "
+                "AND NOT starts_with(digest, 'ext:')",
+                (email, keep),
+            ).rowcount
+
+    def session_sweep(self, now: float) -> int:
+        with self._connection() as conn:
+            return conn.execute("DELETE FROM sessions WHERE until < %s", (now,)).rowcount
+
+    def throttle_read(self, keys: list[str]) -> dict[str, tuple[int, float]]:
+        with self._connection() as conn:
+            rows = conn.execute("SELECT key, failures, last FROM throttle WHERE key = ANY(%s)", (list(keys),))
+            return {key: (int(failures), float(last)) for key, failures, last in rows}
+
+    def throttle_write(self, counts: Mapping[str, tuple[int, float] | None]) -> None:
+        """Change some counters (None removes one); hold ``locked("throttle")``. Counters older than a day go."""
+        with self._connection() as conn:
+            for key, value in counts.items():
+                if value is None:
+                    conn.execute("DELETE FROM throttle WHERE key = %s", (key,))
+                else:
+                    conn.execute(
+                        "INSERT INTO throttle (key, failures, last) VALUES (%s, %s, %s) ON CONFLICT (key) "
+                        "DO UPDATE SET failures = EXCLUDED.failures, last = EXCLUDED.last",
+                        (key, int(value[0]), float(value[1])),
+                    )
+            newest = max([float(v[1]) for v in counts.values() if v] + [0.0])
+            if newest:
+                conn.execute("DELETE FROM throttle WHERE last < %s", (newest - 86_400,))
 
     def close(self) -> None:
         """Close the pooled connections (a transaction in progress keeps its own)."""

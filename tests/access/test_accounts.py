@@ -74,6 +74,22 @@ def test_a_one_time_password_must_be_changed_and_is_never_stored(accounts: Accou
     assert [e["action"] for e in events] == ["account added", "password changed"]
 
 
+def test_a_one_time_password_is_replaced_once_without_typing_it_again(accounts: Accounts) -> None:
+    """Signed in a moment ago with the one-time password, the person chooses their own (issue 22): once only."""
+    given = accounts.add(ADMIN, "ana@example.org", "analyst")
+    with pytest.raises(AccountError, match="at least 12"):
+        accounts.replace_one_time_password("ana@example.org", "short")
+    with pytest.raises(AccountError, match="other than the current one"):
+        accounts.replace_one_time_password("ana@example.org", given)
+    accounts.replace_one_time_password("ana@example.org", PASSWORD)
+    assert not accounts.check_password("ana@example.org", PASSWORD).must_change
+    with pytest.raises(AccountError, match="no one-time password to replace"):
+        accounts.replace_one_time_password("ana@example.org", "another passphrase here")
+    assert accounts.check_password("ana@example.org", PASSWORD) is not None
+    with pytest.raises(AccountError, match="no one-time password"):
+        accounts.replace_one_time_password("nobody@example.org", PASSWORD)
+
+
 def test_a_disabled_account_cannot_sign_in_and_its_session_ends(accounts: Accounts) -> None:
     accounts.add(ADMIN, "ana@example.org", "analyst", password=PASSWORD)
     assert accounts.identity("ana@example.org", "local") == Identity("ana@example.org", "analyst", "local")

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from indicators.access.identity import PUBLIC, SYSTEM, Identity, oidc_email
-from indicators.access.roles import PERMISSIONS, ROLES, Action, PermissionRefused, allowed, refusal, require
+from indicators.access.roles import (
+    PERMISSIONS,
+    ROLES,
+    Action,
+    PermissionRefused,
+    allowed,
+    refusal,
+    require,
+    unsuppressed_beneficiaries,
+)
 from indicators.domain.problems import ProjectError
 
 A = Action
@@ -93,3 +102,22 @@ def test_refusals_say_who_may(identity, action, what, sentence):
 
 def test_require_lets_an_allowed_action_through():
     require(Identity("m@example.org", "manager", "local"), A.APPROVE)
+
+
+@pytest.mark.parametrize(
+    ("who", "unsuppressed"),
+    [
+        (Identity("m@example.org", "manager", "local"), None),  # every beneficiary
+        (Identity("a@example.org", "admin", "oidc"), None),
+        (Identity("a@example.org", "analyst", "local"), None),  # an analyst for the whole programme
+        (Identity("a@example.org", "analyst", "local", ("ALB",)), ("ALB",)),  # need to know: their own only
+        (Identity("a@example.org", "analyst", "cli", ("ALB", "XKX")), ("ALB", "XKX")),
+        (Identity("d@example.org", "donor", "local"), ()),  # nobody's
+        (PUBLIC, ()),
+        (Identity("x@example.org", None, "oidc"), ()),
+        (None, ()),
+        (SYSTEM, None),
+    ],
+)
+def test_whose_sensitive_counts_each_person_sees_unsuppressed(who, unsuppressed) -> None:
+    assert unsuppressed_beneficiaries(who) == unsuppressed

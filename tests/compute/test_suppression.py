@@ -10,7 +10,13 @@ import pytest
 
 from indicators.compute.progress import Thresholds, indicator_progress
 from indicators.compute.rollup import regional_rollup
-from indicators.compute.suppression import SECONDARY, donor_progress, donor_rollup, suppress_small_counts
+from indicators.compute.suppression import (
+    SECONDARY,
+    donor_progress,
+    donor_rollup,
+    own_progress,
+    suppress_small_counts,
+)
 from indicators.domain.schema import TABLES, TABLES_BY_NAME, Programme, conform
 
 S1 = "2025NovS1"
@@ -227,3 +233,24 @@ def test_running_totals_cannot_be_differenced_into_a_small_count() -> None:
     totals = shown["actual"].tolist()
     assert totals[0] == 17 and pd.isna(totals[1])  # 20 would give away the 3 added that semester
     assert totals[2] == 29  # 29 - 17 = 12 is the sum of two semesters, not one small count
+
+
+def test_own_progress_shows_only_the_own_beneficiaries_unsuppressed(demo_store) -> None:
+    """Need to know: an analyst limited to some beneficiaries sees their counts as reported and every other
+    beneficiary's as donors do."""
+    progress = indicator_progress(demo_store.approved(), Thresholds.from_settings())
+    safe = donor_progress(progress)
+    hidden = safe[safe["suppressed"]]
+    own, other = hidden["beneficiary"].value_counts().index[:2]  # two beneficiaries with hidden counts
+    mixed = own_progress(progress, safe, (own,))
+    assert list(mixed.columns) == list(safe.columns) and mixed.index.equals(progress.index)
+    mine = (mixed["beneficiary"] == own).to_numpy()
+    pd.testing.assert_series_equal(mixed["actual"][mine], progress["actual"][mine], check_dtype=False)
+    assert not mixed["suppressed"][mine].any()
+    reported = hidden.index[(hidden["beneficiary"] == own) & progress.loc[hidden.index, "actual"].notna()]
+    assert len(reported) and mixed.loc[reported, "actual_display"].str.match(r"^\d").all()
+    theirs = ~mine
+    pd.testing.assert_frame_equal(mixed[theirs], safe[theirs], check_dtype=False)
+    assert mixed.loc[hidden.index[hidden["beneficiary"] == other], "suppressed"].all()
+    shown_anyway = ~safe["suppressed"].to_numpy() & mine  # what donors see of the own rows reads the same
+    assert (mixed["actual_display"][shown_anyway] == safe["actual_display"][shown_anyway]).all()
