@@ -86,7 +86,8 @@ def test_forecast_text_is_french() -> None:
         rows = running_total({S1: 8, S2: 8})  # pace 8: 24 by the end, 30 in the fourth semester
     assert rows.loc[S2, "forecast"] == "at_risk"
     text = rows.loc[S2, "forecast_text"]
-    assert text == f"À risque{NNBSP}: au rythme actuel, la cible de fin d'action serait atteinte en mai 2026 – oct. 2026"
+    expected = "au rythme actuel, la cible de fin d'action serait atteinte en mai 2026 – oct. 2026"
+    assert text == f"À risque{NNBSP}: {expected}"
     assert not english_words([text])
 
 
