@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from indicators.compute.ratio import ratio as _ratio
 from indicators.domain.i18n import N_, _
 from indicators.domain.periods import PeriodError, semester_from_id, semester_label
 
@@ -15,36 +16,36 @@ METHOD_TEXT = N_(
 
 Rules, in one place:
 
-- The end-of-action target of an indicator and beneficiary is the target in force in the last semester that
-  has one (``end_semester``, ``end_target``); ``end_progress`` is the semester's actual (a running total
-  carried forward included) against it, by the same formula as progress.
-- The forecast is a straight line from the baseline at the start of the action through the latest figure:
-  the pace is (actual - baseline) / semesters elapsed from the action's first semester to the latest report
-  (a semester without a report, its figure carried forward, does not slow the pace), and the projected
-  figure at the end semester is baseline + pace x semesters to the end. It assumes the pace of the action so
-  far goes on unchanged, the baseline was measured at the start, and targets are not revised again.
-- "Reached" when the projected figure meets the end target (progress at or above STATUS_ACHIEVED), "at risk"
-  when it reaches STATUS_ON_TRACK of the way, "out of reach" below that or when the pace does not move
-  towards the target; ``forecast_semester`` is the semester in which the line meets the end target.
+- The end-of-action target of an indicator and beneficiary is the target of the last semester that has one
+  (``end_semester``), as known by the end of each semester: a revision applies from the meeting that adopted it
+  onward, never to semesters before it (``end_target``, missing before the first meeting that set one);
+  ``end_progress`` is the semester's actual (a running total carried forward included) against it, by the
+  same formula as progress.
+- The forecast is a straight line from the baseline at the start of the action through the semester's figure:
+  the pace is (actual - baseline) / semesters elapsed from the action's first semester to this one, a
+  semester without a report included (a missed report slows the pace), and the projected figure at the end
+  semester is baseline + pace x semesters to the end. It assumes the pace of the action so far goes on
+  unchanged, the baseline was measured at the start, and targets are not revised again.
+- "On course" when the projected figure meets the end target (progress at or above STATUS_ACHIEVED), "at
+  risk" when it reaches STATUS_ON_TRACK of the way, "out of reach" below that or when the pace does not move
+  towards the target; ``forecast_semester`` is the semester in which the line would reach the end target, said
+  as "would be reached in ..." (a projection, not an achievement). An end target already met is "met" ("End
+  target met"), with no forecast semester.
 - No forecast from fewer than two reported semesters, for milestones and qualitative indicators, nor without
   an end-of-action target."""
 )
 __doc__ = METHOD_TEXT  # help() and inspect read the rules too
 
 FORECAST_COLUMNS = ["end_semester", "end_target", "end_progress", "forecast", "forecast_semester", "forecast_text"]
-FORECAST_LABELS = {"reached": N_("Reached"), "at_risk": N_("At risk"), "out_of_reach": N_("Out of reach")}
+FORECAST_LABELS = {
+    "met": N_("End target met"),
+    "reached": N_("On course"),
+    "at_risk": N_("At risk"),
+    "out_of_reach": N_("Out of reach"),
+}
 FORECAST_CODES = list(FORECAST_LABELS)
 MIN_REPORTED_SEMESTERS = 2
 KEY = ["indicator_id", "beneficiary"]
-
-
-def _ratio(actual: np.ndarray, start: np.ndarray, target: np.ndarray, decrease: np.ndarray) -> np.ndarray:
-    """(actual - start) / (target - start); 1.0 or 0.0 where the target equals the start (as in progress)."""
-    meets = np.where(decrease, actual <= target, actual >= target).astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = (actual - start) / (target - start)
-    out = np.where(target == start, meets, ratio)
-    return np.where(np.isnan(actual) | np.isnan(target), np.nan, out)
 
 
 def _semester_positions(semesters: pd.Series) -> tuple[np.ndarray, object]:
@@ -68,12 +69,19 @@ def _semester_positions(semesters: pd.Series) -> tuple[np.ndarray, object]:
 
 
 def with_forecast(
-    progress: pd.DataFrame, achieved: float = 1.0, on_track: float = 0.75, *, pairs: np.ndarray | None = None
+    progress: pd.DataFrame,
+    achieved: float = 1.0,
+    on_track: float = 0.75,
+    *,
+    pairs: np.ndarray | None = None,
+    end_targets: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """The progress frame with FORECAST_COLUMNS (see the module docstring).
 
     ``pairs`` numbers each row's indicator and beneficiary when the caller has them already (any numbering
-    that gives rows of the same pair the same number); without it they are grouped here."""
+    that gives rows of the same pair the same number); without it they are grouped here. ``end_targets``: each
+    row's end-of-action target as known by its semester's end (progress.py has the meetings' dates); without
+    it, the target of the end semester in force then."""
     frame = progress.reset_index(drop=True)
     n = len(frame)
     position, first = _semester_positions(frame["semester"])
@@ -85,6 +93,8 @@ def with_forecast(
     end_row = end_row.to_numpy()
     has_end = (with_target >= 0) & (end_row >= 0)
     end_target = np.where(has_end, target[np.maximum(end_row, 0)], np.nan)
+    if end_targets is not None:
+        end_target = np.where(has_end, end_targets, np.nan)
     # 2. Progress to it: the semester's actual (carried included) by the progress formula; milestones done or not.
     actual = frame["actual"].to_numpy(dtype=float, na_value=np.nan)
     start = frame["baseline"].to_numpy(dtype=float, na_value=np.nan)
@@ -99,9 +109,15 @@ def with_forecast(
     # 3. Forecast: a straight line from the baseline through the semester's figure.
     reported = frame["reported"].to_numpy(dtype=bool, na_value=False)
     reports_so_far = pd.Series(reported.astype(int)).groupby(pair).cumsum().to_numpy()
-    can = figures & has_end & ~np.isnan(actual) & (reports_so_far >= MIN_REPORTED_SEMESTERS) & (position >= 0)
-    last_report = pd.Series(np.where(reported, position, np.nan)).groupby(pair).ffill().to_numpy()
-    elapsed = np.where(np.isnan(last_report), position, last_report) + 1.0
+    can = (
+        figures
+        & has_end
+        & ~np.isnan(end_target)
+        & ~np.isnan(actual)
+        & (reports_so_far >= MIN_REPORTED_SEMESTERS)
+        & (position >= 0)
+    )
+    elapsed = position + 1.0  # every semester since the first, reported or not
     total = np.where(has_end, with_target + 1.0, np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         pace = (actual - start) / elapsed
@@ -111,10 +127,10 @@ def with_forecast(
     # The forecast code as a position in FORECAST_CODES (-1: none).
     choice = np.select(
         [~can, end_progress >= achieved, projected >= achieved, towards & (projected >= on_track)],
-        [-1, 0, 0, 1],
-        default=2,
+        [-1, 0, 1, 2],
+        default=3,
     )
-    semesters = np.where(end_progress >= achieved, position + 1.0, np.where(towards, needed, np.nan))
+    semesters = np.where(end_progress >= achieved, np.nan, np.where(towards, needed, np.nan))
     semesters = np.where(can, semesters, np.nan)
     # 4. Few distinct values: each semester id and each sentence is made once, then spread to its rows
     #    (80,000 rows -> ~100). ``ahead`` are the distinct numbers of semesters to the forecast semester,
@@ -141,17 +157,15 @@ def with_forecast(
 
 
 def _text(code: object, semester: object) -> str | None:
-    """The forecast in words, in the current language, e.g. "At risk: end target reached in Nov 2027 – Apr 2028
-    on the current pace"."""
+    """The forecast in words, in the current language, e.g. "At risk: the end target would be reached in
+    Nov 2027 – Apr 2028 on the current pace"."""
     if code is None or pd.isna(code):
         return None
-    if code == "reached":
-        if semester is None:
-            return _("Reached")
-        return _("Reached in {semester}").format(semester=semester_label(str(semester)))
+    if code == "met":
+        return _("End target met")
     forecast = _(FORECAST_LABELS[str(code)])
     if semester is None:
         return _("{forecast}: the pace does not move towards the target").format(forecast=forecast)
-    return _("{forecast}: end target reached in {semester} on the current pace").format(
+    return _("{forecast}: the end target would be reached in {semester} on the current pace").format(
         forecast=forecast, semester=semester_label(str(semester))
     )

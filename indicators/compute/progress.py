@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.compute.forecast import FORECAST_COLUMNS, with_forecast
+from indicators.compute.ratio import ratio
 from indicators.domain.i18n import N_, _
 from indicators.domain.periods import PeriodError, Semester, semester_from_id, semester_range
 from indicators.domain.schema import Programme
@@ -23,14 +24,18 @@ METHOD_TEXT = N_(
 Rules, in one place:
 
 - progress = (actual - baseline) / (target - baseline). Lower-is-better indicators have a target below the
-  baseline and go through the same formula. Over-achievement gives progress above 1 (kept raw in
-  ``progress``; ``progress_display`` is clipped to 0..1 for bars).
-- When the target equals the baseline, progress is 1.0 if the actual meets the target in the indicator's
-  direction (>= for increase, <= for decrease), else 0.0.
+  baseline and go through the same formula. Progress is never capped: over-achievement gives progress above
+  1 (shown as 150 %, never capped at 100 %; ``progress_display`` is the same figure), and a figure that moved
+  away from the target gives progress below 0.
+- When the target equals the baseline (keep the level), progress is the actual as a share of the target:
+  actual / target for an increase, target / actual for a decrease (1.0 when both are 0; a decrease against a
+  target of 0 gives 0 while the actual is above it).
 - A missing baseline counts as 0 (the natural start of a count of new units); the ``baseline`` column still
   shows it as missing.
 - The target in force for a semester is the row adopted by the highest-numbered meeting held on or before
-  the semester's end; when no meeting qualifies (or its date is unknown), the earliest-adopted row.
+  the semester's end; when none was, the earliest row without a meeting or with a meeting of unknown date. A
+  target applies from the meeting that adopted it onward: a row of a meeting held after the semester's end
+  never applies to it (with no other row, the semester has no target in force).
 - Cumulative indicators report each semester's new units; ``actual`` is the baseline plus the running total
   of reported values to date, compared with a running-total target.
 - Carried forward (``carried``): in a semester without a report, a cumulative count keeps its running total
@@ -41,7 +46,8 @@ Rules, in one place:
   their status is "reported" when text was given, and "no data" when nothing was reported in a semester up to
   the latest one in which anything was reported (later semesters are not due).
 - Status: "not_due" when no target row is in force, "no_data" when a target is in force and nothing usable
-  was reported, otherwise from the thresholds (achieved, on track, at risk, off track)."""
+  was reported, otherwise from the thresholds (achieved, on track, at risk, off track). Regional roll-ups add
+  "incomplete reporting" (see the roll-up's rules)."""
 )
 __doc__ = METHOD_TEXT  # help() and inspect read the rules too
 
@@ -114,12 +120,16 @@ STATUSES: tuple[Status, ...] = (
     Status("on_track", N_("On track"), "●", "#56B4E9"),
     Status("at_risk", N_("At risk"), "▲", "#E69F00"),
     Status("off_track", N_("Off track"), "✖", "#D55E00"),
+    # regional roll-ups only, see rollup.py: too few beneficiaries reported for a status
+    Status("incomplete", N_("Incomplete reporting"), "◔", "#0072B2"),
     Status("reported", N_("Reported (qualitative)"), "✎", "#CC79A7"),
     Status("suppressed", N_("Hidden (small count)"), "◌", "#000000"),  # donor views only, see suppression.py
     Status("no_data", N_("No data"), "○", "#999999"),
     Status("not_due", N_("Not due"), "–", "#DDDDDD"),
 )
 STATUS_BY_CODE: dict[str, Status] = {s.code: s for s in STATUSES}
+JUDGED = ("achieved", "on_track", "at_risk", "off_track")  # the statuses read from the thresholds
+INCOMPLETE = "incomplete"
 
 
 def status_table() -> pd.DataFrame:
@@ -145,10 +155,12 @@ def progress_ratio(actual: float, baseline: float, target: float, direction: str
         return math.nan
     start = 0.0 if _missing(baseline) else float(baseline)
     actual, target = float(actual), float(target)
-    if target == start:
-        meets = actual <= target if direction == "decrease" else actual >= target
-        return 1.0 if meets else 0.0
-    return (actual - start) / (target - start)
+    if target != start:
+        return (actual - start) / (target - start)
+    # Keep the level (ratio.RULE): the actual as a share of the target, graded.
+    if direction == "decrease":
+        return target / actual if actual > 0 else float(actual <= target)
+    return actual / target if target > 0 else float(actual >= target)
 
 
 def status_code(progress: float, measure: str, due: bool, reported: bool, thresholds: Thresholds | None = None) -> str:
@@ -176,14 +188,8 @@ def progress_ratios(actual: pd.Series, baseline: pd.Series, target: pd.Series, d
     """progress_ratio for whole columns (the same rule, row by row, without a Python loop)."""
     actual, target = _floats(actual), _floats(target)
     start = _floats(baseline).fillna(0.0)  # a missing baseline counts as 0
-    # Where the target equals the baseline: 1.0 if the actual meets it in the indicator's direction, else 0.0.
-    decrease = _is(direction, "decrease")
-    meets = np.where(decrease, actual <= target, actual >= target).astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = (actual - start) / (target - start)
-    progress = pd.Series(np.where(target == start, meets, ratio), index=actual.index)
-    # No figure without an actual and a target.
-    return progress.where(actual.notna() & target.notna())
+    found = ratio(actual.to_numpy(), start.to_numpy(), target.to_numpy(), _is(direction, "decrease"))
+    return pd.Series(found, index=actual.index)
 
 
 def status_codes(
@@ -211,7 +217,7 @@ def status_codes(
 
 
 def with_status_columns(frame: pd.DataFrame, progress: pd.Series, status: pd.Series) -> pd.DataFrame:
-    """The frame with progress, progress_display (clipped to 0..1), status and its label and symbol."""
+    """The frame with progress, progress_display (the same figure, never capped), status, label and symbol."""
     # Each distinct status once: its label and symbol, spread to its rows.
     positions, distinct = pd.factorize(status)
 
@@ -221,7 +227,7 @@ def with_status_columns(frame: pd.DataFrame, progress: pd.Series, status: pd.Ser
 
     return frame.assign(
         progress=progress,
-        progress_display=progress.clip(0, 1),
+        progress_display=progress,
         status=status,
         status_label=lookup({s.code: s.label for s in STATUSES}),
         status_symbol=lookup({s.code: s.symbol for s in STATUSES}),
@@ -371,42 +377,107 @@ def _meeting_dates(programme: Programme) -> pd.Series:
     return pd.Series(meetings["date"].to_numpy(), index=meetings["number"].astype(int).to_numpy())
 
 
-def _targets_in_force(programme: Programme) -> tuple[pd.DataFrame, _Keys]:
-    # 1. Target rows with a whole key whose semester is a semester, numbered in the order they came.
-    targets = programme.targets.dropna(subset=SEMESTER_KEY)
-    ends = per_semester(targets["semester"], lambda s: pd.Timestamp(s.end))
-    targets, ends = targets[ends.notna().to_numpy()], ends[ends.notna()].to_numpy()
-    keys = _Keys.of(targets, SEMESTER_KEY)
-    key, adopted_at = keys.key(), targets["adopted_at"].to_numpy(dtype=float, na_value=np.nan)
-    # 2. A row is held by the semester's end when the meeting that adopted it met on or before that day.
-    held = _meeting_dates(programme).reindex(adopted_at).to_numpy() <= ends
-    # 3. Each key's rows side by side, by meeting (rows without a meeting last), then in the order they came;
-    #    ``starts`` are where each key's rows begin.
-    meeting = np.where(np.isnan(adopted_at), np.inf, adopted_at)
-    ranked = np.lexsort((np.arange(len(key)), meeting, key))
-    starts = np.flatnonzero(np.diff(key[ranked], prepend=-1))
-    # 4. In force: the held row of the highest-numbered meeting (the later row on a tie); when no row is held,
-    #    the earliest-adopted row (rows without a meeting last, the first row on a tie).
-    last_held = np.maximum.reduceat(np.where(held[ranked], np.arange(len(ranked)), -1), starts)
-    chosen = ranked[np.where(last_held >= 0, last_held, starts)]
-    # 5. Revised: the key has rows from more than one meeting (a row without a meeting counts as one).
-    ranked_meeting = meeting[ranked]
+@dataclass(frozen=True)
+class _TargetRows:
+    """The target rows with a whole key whose semester is a semester, in the order they came, each key's rows
+    side by side (``ranked``: by meeting, rows without a meeting last, then in the order they came; ``starts``:
+    where each key's rows begin)."""
+
+    rows: pd.DataFrame
+    keys: _Keys
+    adopted_at: np.ndarray  # meeting number (NaN: none)
+    met: np.ndarray  # date of that meeting (NaT: no meeting, or its date is unknown)
+    ends: np.ndarray  # end of the row's semester
+    ranked: np.ndarray
+    starts: np.ndarray
+
+    @classmethod
+    def of(cls, programme: Programme) -> _TargetRows:
+        targets = programme.targets.dropna(subset=SEMESTER_KEY)
+        ends = per_semester(targets["semester"], lambda s: pd.Timestamp(s.end))
+        targets, ends = targets[ends.notna().to_numpy()], ends[ends.notna()].to_numpy(dtype="datetime64[ns]")
+        keys = _Keys.of(targets, SEMESTER_KEY)
+        key, adopted_at = keys.key(), targets["adopted_at"].to_numpy(dtype=float, na_value=np.nan)
+        met = pd.to_datetime(_meeting_dates(programme).reindex(adopted_at)).to_numpy(dtype="datetime64[ns]")
+        meeting = np.where(np.isnan(adopted_at), np.inf, adopted_at)
+        ranked = np.lexsort((np.arange(len(key)), meeting, key))
+        starts = np.flatnonzero(np.diff(key[ranked], prepend=-1))
+        return cls(targets, keys, adopted_at, met, ends, ranked, starts)
+
+    def chosen(self, cutoff: np.ndarray) -> np.ndarray:
+        """Per key (in ``ranked`` order), the row in force on the day ``cutoff`` (one per row; -1: none): the row
+        of the highest-numbered meeting held on or before that day (the later row on a tie); when none is, the
+        earliest row of no meeting or of a meeting whose date is unknown (rows without a meeting last); never a
+        row of a meeting held after that day."""
+        if not len(self.ranked):
+            return np.array([], dtype=np.int64)
+        position = np.arange(len(self.ranked))
+        held = (self.met <= cutoff)[self.ranked]  # NaT compares False
+        last_held = np.maximum.reduceat(np.where(held, position, -1), self.starts)
+        undated = np.isnat(self.met)[self.ranked]
+        first_undated = np.minimum.reduceat(np.where(undated, position, len(position)), self.starts)
+        chosen = np.where(last_held >= 0, last_held, np.where(first_undated < len(position), first_undated, -1))
+        return np.where(chosen >= 0, self.ranked[np.maximum(chosen, 0)], -1)
+
+
+def _targets_in_force(programme: Programme, found: _TargetRows | None = None) -> tuple[pd.DataFrame, _Keys]:
+    # 1. The target rows, each key's side by side (see _TargetRows).
+    t = _TargetRows.of(programme) if found is None else found
+    if not len(t.rows):
+        empty = pd.DataFrame({c: pd.Series([], dtype="string") for c in SEMESTER_KEY})
+        empty = empty.assign(target=np.array([], dtype=float), target_adopted_at=pd.array([], "Int64"))
+        return empty.assign(target_revised=np.array([], dtype=bool)), t.keys
+    # 2. In force: the row of the latest meeting held by the semester's end (never one of a later meeting).
+    chosen = t.chosen(t.ends)
+    # 3. Revised: the key has rows from more than one meeting (a row without a meeting counts as one).
+    ranked_meeting = np.where(np.isnan(t.adopted_at), np.inf, t.adopted_at)[t.ranked]
     new_meeting = np.append(True, ranked_meeting[1:] != ranked_meeting[:-1])
-    new_meeting[starts] = True
-    revised = np.add.reduceat(new_meeting.astype(int), starts) > 1
-    # 6. One row per key, in the order the keys first came.
-    in_order = np.argsort(np.minimum.reduceat(ranked, starts), kind="stable")
-    picked, revised = chosen[in_order], revised[in_order]
-    in_force = targets.iloc[picked]
+    new_meeting[t.starts] = True
+    revised = np.add.reduceat(new_meeting.astype(int), t.starts) > 1
+    # 4. One row per key, in the order the keys first came; a key none of whose rows is in force yet keeps its
+    #    place with no target.
+    in_order = np.argsort(np.minimum.reduceat(t.ranked, t.starts), kind="stable")
+    picked, revised, first = chosen[in_order], revised[in_order], np.minimum.reduceat(t.ranked, t.starts)[in_order]
+    in_force = t.rows.iloc[np.where(picked >= 0, picked, first)]
+    none = picked < 0
     frame = pd.DataFrame(
         {
             **{c: in_force[c].astype("string").array for c in SEMESTER_KEY},
-            "target": in_force["value"].to_numpy(dtype=float, na_value=np.nan),
-            "target_adopted_at": in_force["adopted_at"].astype("Int64").to_numpy(),
+            "target": np.where(none, np.nan, in_force["value"].to_numpy(dtype=float, na_value=np.nan)),
+            "target_adopted_at": pd.array(
+                np.where(none, np.nan, in_force["adopted_at"].to_numpy(dtype=float, na_value=np.nan)), "Int64"
+            ),
             "target_revised": revised,
         }
     )
-    return frame, keys.rows(picked)
+    return frame, t.keys.rows(np.where(picked >= 0, picked, first))
+
+
+def _end_targets_known(rows: _TargetRows, grid: _Grid, target: np.ndarray) -> np.ndarray:
+    """For each grid row, its pair's end-of-action target as known by the end of the row's semester: the target
+    row of the pair's last semester with a target that is in force on that day (on the end semester's last day
+    for rows after it); missing before the meeting that adopted the first of them."""
+    per = len(grid.semesters)
+    out = np.full(grid.size, np.nan)
+    if not grid.size or not len(rows.rows):
+        return out
+    has = ~np.isnan(target.reshape(-1, per))
+    end_pos = np.where(has.any(axis=1), per - 1 - np.argmax(has[:, ::-1], axis=1), -1)
+    # Each target row's pair and semester on the grid (-1: none), and whether its key is a pair's end semester.
+    place, placed = grid.place(rows.keys)
+    pair_of_row, semester_of_row = np.full(len(rows.rows), -1), np.full(len(rows.rows), -1)
+    pair_of_row[placed], semester_of_row[placed] = place // per, place % per
+    first_row = rows.ranked[rows.starts]
+    key_pair = pair_of_row[first_row]
+    at_end = (key_pair >= 0) & (semester_of_row[first_row] == end_pos[np.maximum(key_pair, 0)]) & (key_pair >= 0)
+    ends = per_semester(pd.Series(grid.semesters), lambda s: pd.Timestamp(s.end)).to_numpy(dtype="datetime64[ns]")
+    values = rows.rows["value"].to_numpy(dtype=float, na_value=np.nan)
+    row_end = end_pos[np.maximum(pair_of_row, 0)]
+    for semester in range(per):  # a few semesters: each is one pass over the target rows
+        cutoff = np.where(pair_of_row >= 0, ends[np.clip(np.minimum(semester, row_end), 0, None)], np.datetime64("NaT"))
+        chosen = rows.chosen(cutoff.astype("datetime64[ns]"))[at_end]
+        out[key_pair[at_end] * per + semester] = np.where(chosen >= 0, values[np.maximum(chosen, 0)], np.nan)
+    return out
 
 
 def targets_in_force(programme: Programme) -> pd.DataFrame:
@@ -599,7 +670,9 @@ def indicator_progress(programme: Programme, thresholds: Thresholds | None = Non
     thresholds = thresholds or Thresholds.from_settings()
     attributes = indicator_attributes(programme).dropna(subset=["indicator_id"])
     attributes = attributes.sort_values("indicator_id", ignore_index=True)
-    baselines, targets, values = _baselines(programme), _targets_in_force(programme), _semester_values(programme)
+    target_rows = _TargetRows.of(programme)
+    baselines, values = _baselines(programme), _semester_values(programme)
+    targets = _targets_in_force(programme, target_rows)
     # 1. Every indicator and beneficiary with a baseline, a target in force or a reported total, times every
     #    semester (indicators missing from the Indicators sheet are left out).
     grid = _grid(attributes, programme_semesters(programme), [baselines[1], targets[1], values[1]])
@@ -610,7 +683,8 @@ def indicator_progress(programme: Programme, thresholds: Thresholds | None = Non
     # 5. Progress to the end-of-action target and the forecast (compute/forecast.py); the rows of a pair are
     #    its semesters, one after the other.
     pairs = np.repeat(np.arange(len(grid.pairs)), len(grid.semesters))
-    frame = with_forecast(frame, thresholds.achieved, thresholds.on_track, pairs=pairs)
+    end_targets = _end_targets_known(target_rows, grid, frame["target"].to_numpy(dtype=float, na_value=np.nan))
+    frame = with_forecast(frame, thresholds.achieved, thresholds.on_track, pairs=pairs, end_targets=end_targets)
     return frame[PROGRESS_COLUMNS]
 
 

@@ -20,6 +20,7 @@ SEVERITY: tuple[str, ...] = (
     "off_track",
     "at_risk",
     "no_data",
+    "incomplete",
     "on_track",
     "achieved",
     "reported",

@@ -317,6 +317,7 @@ def _small_increments(frame: pd.DataFrame, value: str, series_cols: list[str], t
 # Figures read from a row's value or status (compute/forecast.py, compute/annotations.py): hidden with it. A
 # comment may quote the figure; the status against an original target bounds it as the status does.
 DERIVED_COLUMNS = (
+    "progress_reporting",
     "end_progress",
     "forecast",
     "forecast_semester",
@@ -515,7 +516,11 @@ def donor_rollup(
         suppressed=out["suppressed"] | carried_over,
     )
     if "coverage" in out.columns:
-        out = out.assign(coverage=out["coverage"].mask(out["suppressed"] | behind["_actual"], _(HIDDEN_COVERAGE)))
+        unsaid = out["suppressed"] | behind["_actual"]  # which beneficiaries reported would tell the hidden one
+        out = out.assign(
+            coverage=out["coverage"].mask(unsaid, _(HIDDEN_COVERAGE)),
+            **{c: out[c].mask(unsaid) for c in ("target_reporting", "coverage_share") if c in out.columns},
+        )
     status_hidden = out["suppressed"] | behind["_baseline"] | behind["_status"]
     meeting = out["beneficiaries_meeting_target"].astype("Int64").mask(behind["_status"])
     out = _mask_status(out, status_hidden).assign(

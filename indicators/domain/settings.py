@@ -54,6 +54,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("STATUS_ON_TRACK", "0.75", "Progress at or above which an indicator is on track."),
     Setting("STATUS_AT_RISK", "0.4", "Progress at or above which an indicator is at risk; below it, off track."),
     Setting(
+        "REGIONAL_COVERAGE",
+        "2/3",
+        "Share of the beneficiaries with a target that must report for a regional figure to get a status, as a "
+        "fraction (2/3: 4 of 6) or a decimal (0.75); below it the region reads 'incomplete reporting', never "
+        "achieved.",
+    ),
+    Setting(
         "QUALITY_JUMP_FACTOR",
         "3",
         "Data quality: a value more than this many times above or below the previous semester's is flagged.",
@@ -135,8 +142,12 @@ def setting_int(name: str) -> int:
 
 
 def setting_float(name: str) -> float:
-    """A setting read as a float."""
-    return float(setting(name))
+    """A setting read as a float (a fraction such as 2/3 too)."""
+    text = setting(name).strip()
+    if "/" in text:
+        numerator, denominator = text.split("/", 1)
+        return float(numerator) / float(denominator)
+    return float(text)
 
 
 def store_dir() -> Path:

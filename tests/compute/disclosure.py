@@ -246,9 +246,14 @@ def _regional_constraints(
         carried = group["carried"].astype("boolean").fillna(False) if "carried" in group else False
         counts = (group["reported"].astype(bool) | carried) & group["actual"].notna()
         counted = group[due & counts] if due.any() else group
-        baseline = _plus(
-            *(baseline_var[(i, b)] for i, b in zip(counted["indicator_id"], counted["beneficiary"], strict=True))
-        )
+
+        def baselines(rows: pd.DataFrame) -> dict[int, float]:
+            pairs = zip(rows["indicator_id"], rows["beneficiary"], strict=True)
+            return _plus(*(baseline_var[pair] for pair in pairs))
+
+        baseline = baselines(counted)
+        fixed_baseline = baselines(group)  # the programme's: every beneficiary's, the same in every semester
+        start_due = baselines(group[due])  # the baselines of the m beneficiaries with a target
         meeting: dict[int, float] = {}
         for r in group[due].itertuples():
             z = attack.var(f"meets {r.indicator_id} {r.beneficiary} {r.semester}", 0, 1)
@@ -263,11 +268,15 @@ def _regional_constraints(
         summed = counted if due.any() else counted[counted["reported"]]
         if row.aggregation == "sum":
             actual = _plus(*(actual_expr[(r.indicator_id, r.beneficiary, r.semester)] for r in summed.itertuples()))
-            region_baseline = baseline
+            # progress (rollup.py): the change of those counted from their baselines against the change the
+            # programme's target asks of all m: the figure progress reads is start_due + that change
+            progress_actual = _plus(start_due, actual, _scaled(baseline, -1))
+            progress_baseline, reporting_baseline = start_due, baseline
         else:
-            actual, region_baseline = meeting, {}
+            actual = progress_actual = meeting
+            progress_baseline = reporting_baseline = {}
         if pd.notna(row.baseline) and row.aggregation == "sum":
-            attack.equal(baseline, float(row.baseline))
+            attack.equal(fixed_baseline, float(row.baseline))
         if pd.notna(row.actual):
             attack.equal(actual, float(row.actual))
         meeting_shown = row.beneficiaries_meeting_target
@@ -275,5 +284,10 @@ def _regional_constraints(
             attack.equal(meeting, float(meeting_shown))
         if pd.notna(row.target) and (row.aggregation != "sum" or not summed.empty):
             _progress_constraints(
-                attack, actual, region_baseline, float(row.target), row.progress, row.status, thresholds
+                attack, progress_actual, progress_baseline, float(row.target), row.progress, row.status, thresholds
+            )
+        shown_reporting = getattr(row, "progress_reporting", np.nan)
+        if pd.notna(row.target_reporting) and pd.notna(shown_reporting):  # like for like: those counted
+            _progress_constraints(
+                attack, actual, reporting_baseline, float(row.target_reporting), shown_reporting, None, thresholds
             )

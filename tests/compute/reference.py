@@ -73,42 +73,57 @@ def semesters(programme: Programme) -> list[str]:
     return [s.id for s in semester_range(min(seen), max(seen))] if seen else []
 
 
-def targets(programme: Programme) -> dict[tuple, dict]:
-    """The target in force per indicator, beneficiary and semester: the row adopted by the highest-numbered
-    meeting held by the semester's end (the later row on a tie), else the earliest-adopted row."""
-    dates = {
+def meeting_dates(programme: Programme) -> dict[int, pd.Timestamp]:
+    return {
         int(m["number"]): pd.Timestamp(m["date"])
         for m in records(programme.meetings)
         if not missing(m["number"]) and not missing(m["date"])
     }
+
+
+def in_force(rows: list[dict], day: pd.Timestamp, dates: dict[int, pd.Timestamp]) -> dict | None:
+    """The row of a key in force on ``day``: the highest-numbered meeting held by then (the later row on a tie);
+    else the earliest row of no meeting or a meeting of unknown date (rows without a meeting last); never a row
+    of a meeting held after ``day``; None when no row qualifies."""
+    chosen = None
+    for row in rows:
+        meeting = row["adopted_at"]
+        if missing(meeting) or int(meeting) not in dates or dates[int(meeting)] > day:
+            continue
+        if chosen is None or meeting >= chosen["adopted_at"]:
+            chosen = row
+    if chosen is not None:
+        return chosen
+    for row in rows:
+        meeting = row["adopted_at"]
+        if not missing(meeting) and int(meeting) in dates:
+            continue  # dated: held after ``day``
+        if chosen is None or (
+            not missing(meeting) and (missing(chosen["adopted_at"]) or meeting < chosen["adopted_at"])
+        ):
+            chosen = row
+    return chosen
+
+
+def target_rows(programme: Programme) -> dict[tuple, list[dict]]:
     groups: dict[tuple, list[dict]] = defaultdict(list)
     for row in records(programme.targets):
         key = (row["indicator_id"], row["beneficiary"], row["semester"])
-        if not any(missing(k) for k in key):
+        if not any(missing(k) for k in key) and semester_index(key[2]) is not None:
             groups[key].append(row)
+    return groups
+
+
+def targets(programme: Programme) -> dict[tuple, dict]:
+    """The target in force per indicator, beneficiary and semester (``in_force`` on the semester's last day)."""
+    dates = meeting_dates(programme)
     out = {}
-    for key, rows in groups.items():
-        if semester_index(key[2]) is None:
-            continue
-        end = pd.Timestamp(semester_from_id(key[2]).end)
-        chosen = None
-        for row in rows:  # held by the semester's end: the highest meeting number, the later row on a tie
-            meeting = row["adopted_at"]
-            if missing(meeting) or int(meeting) not in dates or dates[int(meeting)] > end:
-                continue
-            if chosen is None or meeting >= chosen["adopted_at"]:
-                chosen = row
-        if chosen is None:  # none held yet: the earliest adopted, rows without a meeting last
-            for row in rows:
-                if chosen is None or (
-                    not missing(row["adopted_at"])
-                    and (missing(chosen["adopted_at"]) or row["adopted_at"] < chosen["adopted_at"])
-                ):
-                    chosen = row
+    for key, rows in target_rows(programme).items():
+        chosen = in_force(rows, pd.Timestamp(semester_from_id(key[2]).end), dates)
         meetings = {None if missing(r["adopted_at"]) else int(r["adopted_at"]) for r in rows}
         out[key] = {
-            "target": number(chosen["value"]),
-            "target_adopted_at": None if missing(chosen["adopted_at"]) else int(chosen["adopted_at"]),
+            "target": NAN if chosen is None else number(chosen["value"]),
+            "target_adopted_at": None if chosen is None or missing(chosen["adopted_at"]) else int(chosen["adopted_at"]),
             "target_revised": len(meetings) > 1,
         }
     return out
@@ -216,33 +231,36 @@ def reference_progress(programme: Programme, thresholds: Thresholds) -> pd.DataF
                     "carried": carried,
                     "actual": actual,
                     "progress": progress,
-                    "progress_display": NAN if math.isnan(progress) else min(max(progress, 0.0), 1.0),
+                    "progress_display": progress,
                     **status_fields(code),
                 }
             )
+    dates, all_rows = meeting_dates(programme), target_rows(programme)
     for start in range(0, len(rows), len(every_semester)):
-        forecast(rows[start : start + len(every_semester)], thresholds)
+        forecast(rows[start : start + len(every_semester)], thresholds, all_rows, dates)
     return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
 
 
 def ratio(actual: float, start: float, target: float, decrease: bool) -> float:
-    if math.isnan(actual) or math.isnan(target):
-        return NAN
-    if target == start:
-        return 1.0 if (actual <= target if decrease else actual >= target) else 0.0
-    return (actual - start) / (target - start)
+    return progress_ratio(actual, start, target, "decrease" if decrease else "increase")
 
 
-def forecast(pair_rows: list[dict], thresholds: Thresholds) -> None:
+def forecast(
+    pair_rows: list[dict], thresholds: Thresholds, all_rows: dict[tuple, list[dict]], dates: dict[int, pd.Timestamp]
+) -> None:
     """The end-of-action target, progress to it and the forecast of one pair's rows (in semester order)."""
     first = semester_from_id(pair_rows[0]["semester"]) if pair_rows else None
     ends = [i for i, r in enumerate(pair_rows) if not math.isnan(r["target"])]
     end = ends[-1] if ends else None
-    reports, last_report = 0, None
+    reports = 0
     for position, row in enumerate(pair_rows):
         reports += row["reported"]
-        last_report = position if row["reported"] else last_report
-        end_target = pair_rows[end]["target"] if end is not None else NAN
+        end_target = NAN
+        if end is not None:  # the end semester's target as known by this semester's end (or the end's)
+            key = (row["indicator_id"], row["beneficiary"], pair_rows[end]["semester"])
+            day = pd.Timestamp(semester_from_id(pair_rows[min(position, end)]["semester"]).end)
+            known = in_force(all_rows[key], day, dates)
+            end_target = NAN if known is None else number(known["value"])
         start = 0.0 if math.isnan(row["baseline"]) else row["baseline"]
         decrease = row["direction"] == "decrease"
         actual, measure = row["actual"], row["measure"]
@@ -253,14 +271,19 @@ def forecast(pair_rows: list[dict], thresholds: Thresholds) -> None:
         else:
             end_progress = ratio(actual, start, end_target, decrease)
         code, semester = None, None
-        if measure in ("count", "percentage") and end is not None and not math.isnan(actual) and reports >= 2:
-            elapsed = (last_report if last_report is not None else position) + 1
-            pace = (actual - start) / elapsed
+        if (
+            measure in ("count", "percentage")
+            and end is not None
+            and not math.isnan(end_target)
+            and not math.isnan(actual)
+            and reports >= 2
+        ):
+            pace = (actual - start) / (position + 1)  # every semester since the first, reported or not
             projected = ratio(start + pace * (end + 1), start, end_target, decrease)
             towards = pace * (end_target - start) > 0
             needed = math.ceil(round((end_target - start) / pace, 9)) if towards else None
             if end_progress >= thresholds.achieved:
-                code, semester = "reached", position + 1
+                code = "met"
             elif projected >= thresholds.achieved:
                 code, semester = "reached", needed
             elif towards and projected >= thresholds.on_track:
@@ -290,14 +313,39 @@ def weighted(pairs: list[tuple[float, float]]) -> float:
     return sum(v * w for v, w in usable) / sum(w for _, w in usable) if usable else NAN
 
 
-def reference_rollup(progress: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
+def reference_rollup(progress: pd.DataFrame, thresholds: Thresholds, coverage: float = 2 / 3) -> pd.DataFrame:
     """regional_rollup, one indicator and semester at a time."""
     rows = [r for r in records(progress) if r["aggregation"] in ("sum", "ratio", "count_meeting_target")]
     with_countries = {r["indicator_id"] for r in rows if r["beneficiary"] in COUNTRY_CODES}
     groups: dict[tuple, list[dict]] = defaultdict(list)
+    pairs: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for r in rows:
         if r["beneficiary"] in COUNTRY_CODES or (r["indicator_id"] not in with_countries and r["beneficiary"] == "REG"):
             groups[(r["indicator_id"], r["semester"])].append(r)
+            pairs[r["indicator_id"]][r["beneficiary"]].append(r)
+    # Fixed per indicator: each beneficiary's weight (its mean positive reported denominator; the mean of the
+    # others' when it has none; 1 when none has), the sum of the baselines and their weighted mean.
+    weights: dict[tuple, float] = {}
+    fixed: dict[str, tuple[float, float]] = {}
+    for indicator, by_beneficiary in pairs.items():
+        own = {}
+        for beneficiary, pair_rows in by_beneficiary.items():
+            denominators = [
+                float(r["denominator"])
+                for r in pair_rows
+                if r["reported"] and not missing(r["denominator"]) and r["denominator"] > 0
+            ]
+            own[beneficiary] = sum(denominators) / len(denominators) if denominators else NAN
+        known = [w for w in own.values() if not math.isnan(w)]
+        fallback = sum(known) / len(known) if known else 1.0
+        for beneficiary, w in own.items():
+            weights[(indicator, beneficiary)] = fallback if math.isnan(w) else w
+        baselines = {b: number(rs[0]["baseline"]) for b, rs in by_beneficiary.items()}
+        present = {b: v for b, v in baselines.items() if not math.isnan(v)}
+        fixed[indicator] = (
+            sum(present.values()) if present else NAN,
+            weighted([(v, weights[(indicator, b)]) for b, v in present.items()]) if present else NAN,
+        )
     out = []
     for (indicator, semester), members in groups.items():
         first = members[0]
@@ -305,37 +353,56 @@ def reference_rollup(progress: pd.DataFrame, thresholds: Thresholds) -> pd.DataF
             r["due"] = not missing(r["target_adopted_at"]) or not missing(r["target"])
             r["achieved"] = r["status"] == "achieved" and r["due"]
             r["counts"] = (r["reported"] or r["carried"]) and not missing(r["actual"])
+            r["start"] = 0.0 if missing(r["baseline"]) else float(r["baseline"])
         due = [r for r in members if r["due"]]
         reported = [r for r in members if r["reported"]]
+        reporting = [r for r in due if r["reported"]]
+        direction = first["direction"]
         carried = 0
-        usable = bool(reported)
         if first["aggregation"] == "sum":
-            if due:  # like with like: the beneficiaries due that reported or are carried forward
+            baseline = fixed[indicator][0]
+            if due:  # the programme's target (all m), the change of those that count against the change asked
                 counted = [r for r in due if r["counts"]]
                 carried = sum(1 for r in due if r["carried"])
-                usable = bool(counted)
-                baseline = total([number(r["baseline"]) for r in counted])
-                target = total([number(r["target"]) for r in counted])
+                target = total([number(r["target"]) for r in due])
                 actual = total([number(r["actual"]) for r in counted])
+                start = sum(r["start"] for r in due if not missing(r["target"]))
+                gain = total([float(r["actual"]) - r["start"] for r in counted])
+                progress = progress_ratio(start + gain, start, target, direction)
+                target_reporting = total([number(r["target"]) for r in counted])
+                start_reporting = total([r["start"] for r in counted])
+                progress_reporting = progress_ratio(actual, start_reporting, target_reporting, direction)
             else:
-                baseline = total([number(r["baseline"]) for r in members])
-                target = NAN
+                target = target_reporting = progress = progress_reporting = NAN
                 actual = total([number(r["actual"]) for r in members if r["reported"]])
         elif first["aggregation"] == "ratio":
+            baseline = fixed[indicator][1]
             parts = [r for r in reported if not missing(r["numerator"]) and not missing(r["denominator"])]
             denominator = sum(float(r["denominator"]) for r in parts)
             actual = 100 * sum(float(r["numerator"]) for r in parts) / denominator if denominator > 0 else NAN
-            weights = [number(r["denominator"]) if r["reported"] else NAN for r in due]
-            baseline = weighted([(number(r["baseline"]), w) for r, w in zip(due, weights, strict=True)])
-            target = weighted([(number(r["target"]), w) for r, w in zip(due, weights, strict=True)])
+            target = weighted([(number(r["target"]), weights[(indicator, r["beneficiary"])]) for r in due])
+            progress = progress_ratio(actual, baseline, target, direction)
+            here = [number(r["denominator"]) if r["reported"] else NAN for r in due]
+            start_reporting = weighted([(number(r["baseline"]), w) for r, w in zip(due, here, strict=True)])
+            target_reporting = weighted([(number(r["target"]), w) for r, w in zip(due, here, strict=True)])
+            progress_reporting = progress_ratio(actual, start_reporting, target_reporting, direction)
+            target_reporting = target_reporting if due else NAN
         else:
             baseline, target = NAN, float(len(due)) if due else NAN
             actual = float(sum(r["achieved"] for r in members))
-        counts = first["aggregation"] == "count_meeting_target" or first["measure"] == "milestone"
-        progress = progress_ratio(actual, baseline, target, first["direction"]) if usable else NAN
-        code = status_code(progress, "count" if counts else first["measure"], bool(due), usable, thresholds)
+            progress = progress_ratio(actual, NAN, target, direction)
+            target_reporting = float(len(reporting)) if due and reporting else NAN
+            met = float(sum(1 for r in reporting if r["achieved"]))
+            progress_reporting = progress_ratio(met, NAN, target_reporting, direction)
+        n = len(reporting) if due else len(reported)
         expected = len(due) if due else len(members)
-        reporting = sum(1 for r in due if r["reported"]) if due else len(reported)
+        usable = n > 0 and (first["aggregation"] == "count_meeting_target" or not math.isnan(actual))
+        progress = progress if usable else NAN
+        progress_reporting = progress_reporting if usable else NAN
+        counts = first["aggregation"] == "count_meeting_target" or first["measure"] == "milestone"
+        code = status_code(progress, "count" if counts else first["measure"], bool(due), usable, thresholds)
+        if code in ("achieved", "on_track", "at_risk", "off_track") and not n >= coverage * expected - 1e-9:
+            code = "incomplete"
         out.append(
             {
                 "indicator_id": indicator,
@@ -346,15 +413,18 @@ def reference_rollup(progress: pd.DataFrame, thresholds: Thresholds) -> pd.DataF
                 "target": target,
                 "actual": actual,
                 "progress": progress,
-                "progress_display": NAN if math.isnan(progress) else min(max(progress, 0.0), 1.0),
+                "progress_display": progress,
                 **status_fields(code),
+                "target_reporting": target_reporting,
+                "progress_reporting": progress_reporting,
                 "beneficiaries_with_target": len(due),
                 "beneficiaries_meeting_target": sum(r["achieved"] for r in members),
                 "beneficiaries_reported": len(reported),
                 "beneficiaries_carried": carried,
                 "beneficiaries_expected": expected,
-                "coverage": f"{reporting} of {expected} beneficiaries reported"
+                "coverage": f"{n} of {expected} beneficiaries reported"
                 + (f" ({carried} carried forward)" if carried else ""),
+                "coverage_share": n / expected if expected else NAN,
             }
         )
     return pd.DataFrame(out, columns=ROLLUP_COLUMNS)

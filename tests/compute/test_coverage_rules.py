@@ -36,7 +36,8 @@ def cell(frame: pd.DataFrame, indicator_id: str, semester: str, column: str, ben
 
 
 # The review's figures: IND-06 read 438 -> 303 -> 417 and IND-13 28 -> 22 (regional running totals falling
-# because beneficiaries missed a report); IND-01 read progress 1.40 with MKD's gap, 1.125 like for like.
+# because beneficiaries missed a report); IND-01 read progress 1.40 with MKD's gap, 1.125 like for like, which
+# is now beside the programme's figure (issue 23: baseline 27 and target 17 of all six).
 DEMO_ROLLUP_CASES = [
     ("IND-06", "2025NovS2", "actual", 438.0),  # all six reported
     ("IND-06", "2026NovS1", "actual", 496.0),  # was 303: ALB 130 and MKD 63 carried forward
@@ -45,9 +46,12 @@ DEMO_ROLLUP_CASES = [
     ("IND-06", "2026NovS2", "beneficiaries_carried", 3),
     ("IND-13", "2025NovS2", "actual", 28.0),
     ("IND-13", "2026NovS1", "actual", 32.0),  # was 22
-    ("IND-01", "2025NovS1", "progress", 1.125),  # was 1.40: (13 - 22) / (14 - 22), MKD left out of all three
-    ("IND-01", "2025NovS1", "baseline", 22.0),
-    ("IND-01", "2025NovS1", "target", 14.0),
+    # the five reporting fell by 9 from their baselines (22 to 13); all six were to fall by 10 (27 to 17)
+    ("IND-01", "2025NovS1", "progress", 0.9),
+    ("IND-01", "2025NovS1", "progress_reporting", 1.125),  # like for like: (13 - 22) / (14 - 22)
+    ("IND-01", "2025NovS1", "baseline", 27.0),
+    ("IND-01", "2025NovS1", "target", 17.0),
+    ("IND-01", "2025NovS1", "target_reporting", 14.0),
     ("IND-01", "2025NovS1", "coverage", "5 of 6 beneficiaries reported"),
     ("IND-01", "2024NovS2", "progress", 1.5),  # every beneficiary reported: unchanged
 ]
@@ -211,11 +215,11 @@ ROLLUP_CASES = [
         "1 of 2 beneficiaries reported (1 carried forward)",
     ),
     (
-        "a semester figure counts only who reported",
+        "a semester figure counts only who reported, against the programme's target",
         {},
         {"ALB": {S1: 5, S2: None, S3: 5}, "SRB": {S1: 5, S2: 5, S3: 5}},
         [10, 5, 10],
-        [20, 20, 60],
+        [20, 40, 60],
         "1 of 2 beneficiaries reported",
     ),
     (
@@ -223,7 +227,7 @@ ROLLUP_CASES = [
         {},
         {"ALB": {S1: 5, S2: None, S3: None}, "SRB": {S1: 5, S2: None, S3: None}},
         [10, -1, -1],
-        [20, -1, -1],
+        [20, 40, 60],
         "0 of 2 beneficiaries reported",
     ),
 ]

@@ -74,7 +74,7 @@ def test_status_labels_are_french_in_frames_and_codes_stay() -> None:
         assert status_word("off_track") == "✖ Hors trajectoire"
     assert (rows.loc[S2, "status"], rows.loc[S2, "status_label"]) == ("at_risk", "À risque")
     assert list(table["label"]) == [
-        "Atteint", "En bonne voie", "À risque", "Hors trajectoire", "Rapporté (qualitatif)",
+        "Atteint", "En bonne voie", "À risque", "Hors trajectoire", "Rapports incomplets", "Rapporté (qualitatif)",
         "Masqué (petit effectif)", "Pas de données", "Non échu",
     ]  # fmt: skip
     assert list(table["code"]) == [s.code for s in progress.STATUSES]
@@ -86,7 +86,8 @@ def test_forecast_text_is_french() -> None:
         rows = running_total({S1: 8, S2: 8})  # pace 8: 24 by the end, 30 in the fourth semester
     assert rows.loc[S2, "forecast"] == "at_risk"
     text = rows.loc[S2, "forecast_text"]
-    assert text == f"À risque{NNBSP}: cible de fin d'action atteinte en mai 2026 – oct. 2026 au rythme actuel"
+    expected = "au rythme actuel, la cible de fin d'action serait atteinte en mai 2026 – oct. 2026"
+    assert text == f"À risque{NNBSP}: {expected}"
     assert not english_words([text])
 
 

@@ -64,10 +64,15 @@ def same(a: float, b: float) -> bool:
         (30, 40, 20, "decrease", 0.5),  # lower is better: same formula, target below baseline
         (10, 40, 20, "decrease", 1.5),
         (50, 40, 20, "decrease", -0.5),  # worse than the baseline
-        (5, 5, 5, "increase", 1.0),  # target equals baseline and is met
-        (4, 5, 5, "increase", 0.0),
-        (4, 5, 5, "decrease", 1.0),
-        (6, 5, 5, "decrease", 0.0),
+        # target equals baseline (keep the level): graded, the actual as a share of the target (issue 23)
+        (5, 5, 5, "increase", 1.0),
+        (4, 5, 5, "increase", 0.8),  # one unit short: 80 %, not 0
+        (6, 5, 5, "increase", 1.2),
+        (4, 5, 5, "decrease", 1.25),  # below the level kept, for lower is better: 5 / 4
+        (6, 5, 5, "decrease", 5 / 6),
+        (0, 0, 0, "increase", 1.0),
+        (0, 0, 0, "decrease", 1.0),
+        (1, 0, 0, "decrease", 0.0),  # a decrease against a target of 0 gives 0 while the actual is above it
         (5, None, 10, "increase", 0.5),  # missing baseline counts as 0
         (None, 0, 10, "increase", math.nan),
         (5, 0, None, "increase", math.nan),
@@ -120,12 +125,22 @@ def test_thresholds_from_settings_read_environment(monkeypatch: pytest.MonkeyPat
 
 def test_statuses_in_display_order_with_symbols_and_okabe_ito_colours() -> None:
     table = status_table()
-    codes = ["achieved", "on_track", "at_risk", "off_track", "reported", "suppressed", "no_data", "not_due"]
+    codes = [
+        "achieved",
+        "on_track",
+        "at_risk",
+        "off_track",
+        "incomplete",
+        "reported",
+        "suppressed",
+        "no_data",
+        "not_due",
+    ]
     assert list(table["code"]) == codes
-    assert list(table["symbol"]) == ["✔", "●", "▲", "✖", "✎", "◌", "○", "–"]
-    colours = ["#009E73", "#56B4E9", "#E69F00", "#D55E00", "#CC79A7", "#000000", "#999999", "#DDDDDD"]
+    assert list(table["symbol"]) == ["✔", "●", "▲", "✖", "◔", "✎", "◌", "○", "–"]
+    colours = ["#009E73", "#56B4E9", "#E69F00", "#D55E00", "#0072B2", "#CC79A7", "#000000", "#999999", "#DDDDDD"]
     assert list(table["colour"]) == colours
-    assert list(table["order"]) == list(range(8))
+    assert list(table["order"]) == list(range(9))
     assert len({s.symbol for s in STATUSES}) == len(STATUSES)
 
 
@@ -134,9 +149,9 @@ def test_statuses_in_display_order_with_symbols_and_okabe_ito_colours() -> None:
 CASES = {
     # name: (indicator fields, baseline, target, values row fields, progress, status, semester_value)
     "on track": ({}, 0, 10, {"value": 8}, 0.8, "on_track", 8.0),
-    "target equals baseline, met": ({}, 5, 5, {"value": 6}, 1.0, "achieved", 6.0),
-    "target equals baseline, missed": ({}, 5, 5, {"value": 4}, 0.0, "off_track", 4.0),
-    "target equals baseline, lower is better": ({"direction": "decrease"}, 5, 5, {"value": 4}, 1.0, "achieved", 4.0),
+    "target equals baseline, met": ({}, 5, 5, {"value": 6}, 1.2, "achieved", 6.0),
+    "target equals baseline, missed": ({}, 5, 5, {"value": 4}, 0.8, "on_track", 4.0),
+    "target equals baseline, lower is better": ({"direction": "decrease"}, 5, 5, {"value": 4}, 1.25, "achieved", 4.0),
     "lower is better, half way": ({"direction": "decrease"}, 40, 20, {"value": 30}, 0.5, "at_risk", 30.0),
     "lower is better, beyond": ({"direction": "decrease"}, 40, 20, {"value": 10}, 1.5, "achieved", 10.0),
     "over-achievement": ({}, 0, 10, {"value": 15}, 1.5, "achieved", 15.0),
@@ -209,7 +224,7 @@ def test_one_semester(name: str) -> None:
     assert row["status"] == status
     assert same(row["semester_value"], semester_value)
     assert row["reported"] == (status not in ("no_data", "not_due") or (name == "not due"))
-    assert same(row["progress_display"], min(max(progress, 0), 1) if not math.isnan(progress) else math.nan)
+    assert same(row["progress_display"], progress)  # never capped (issue 23): 150 % is 150 %
 
 
 def test_columns_and_labels() -> None:
@@ -334,7 +349,8 @@ def test_non_cumulative_actual_is_the_semester_value() -> None:
         (S1, [(4, 10), (5, 12)], 10, 4, True),  # meeting 5 (20 May 2025) is after S1 ends (30 Apr 2025)
         (S2, [(4, 20), (5, 25)], 25, 5, True),  # ... and before S2 ends: the revision is in force
         (S3, [(4, 30), (5, 35), (6, 40)], 40, 6, True),  # meeting 6 (15 Nov 2025) falls inside S3
-        (S1, [(6, 15), (5, 12)], 12, 5, True),  # no meeting held by the end: the earliest-adopted row
+        # no meeting held by the end: no target yet (a target applies from its meeting onward, issue 23)
+        (S1, [(6, 15), (5, 12)], None, None, True),
         (S1, [(9, 11)], 11, 9, False),  # a meeting missing from Meetings: its row is the only one
     ],
 )
@@ -344,13 +360,11 @@ def test_revised_target_wins_only_after_its_meeting(
     key = {"indicator_id": "I1", "beneficiary": "ALB", "semester": semester}
     programme = make_programme(indicators=[indicator()], targets=[key | {"value": v, "adopted_at": m} for m, v in rows])
     in_force = targets_in_force(programme).iloc[0]
-    assert (in_force["target"], in_force["target_adopted_at"], in_force["target_revised"]) == (
-        target,
-        adopted_at,
-        revised,
-    )
     row = row_of(indicator_progress(programme, Thresholds()), semester=semester)
-    assert (row["target"], row["target_adopted_at"], row["target_revised"]) == (target, adopted_at, revised)
+    for found in (in_force, row):
+        assert (None if pd.isna(found["target"]) else found["target"]) == target
+        assert (None if pd.isna(found["target_adopted_at"]) else found["target_adopted_at"]) == adopted_at
+        assert found["target_revised"] == revised
 
 
 # --- what counts as a reported total --------------------------------------------------------------------------

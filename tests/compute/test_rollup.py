@@ -44,24 +44,26 @@ def rolled(indicator_fields: dict, data: dict[str, tuple], semester: str = S1) -
     return chosen.iloc[0]
 
 
-def test_sum_counts_only_beneficiaries_with_a_target_due_that_reported() -> None:
+def test_sum_measures_against_the_programme_target_with_like_for_like_beside_it() -> None:
     row = rolled(
         {},
         {
             "ALB": (0, 10, {"value": 8}),
-            "BIH": (2, 10, None),  # due, not reported: its baseline and target are left out too (like with like)
+            "BIH": (2, 10, None),  # due, not reported: in the programme's target, as no change in progress
             "SRB": (1, None, {"value": 5}),  # reported without a target due: left out, or it would inflate progress
         },
     )
-    assert (row["baseline"], row["target"], row["actual"]) == (0, 10, 8)
-    assert row["progress"] == pytest.approx(0.8)
+    # the programme's baseline is every beneficiary's (fixed); the target that of all with a target in force
+    assert (row["baseline"], row["target"], row["actual"]) == (3, 20, 8)
+    assert row["progress"] == pytest.approx(8 / (20 - 2))  # ALB's change against the change asked of ALB and BIH
+    assert (row["target_reporting"], row["progress_reporting"]) == (10, pytest.approx(0.8))  # like for like
     assert (row["beneficiaries_with_target"], row["beneficiaries_reported"], row["beneficiaries_meeting_target"]) == (
         2,
         2,
         0,
     )
-    assert row["coverage"] == "1 of 2 beneficiaries reported"
-    assert row["beneficiary"] == "ALL" and row["status"] == "on_track"
+    assert row["coverage"] == "1 of 2 beneficiaries reported" and row["coverage_share"] == 0.5
+    assert row["beneficiary"] == "ALL" and row["status"] == "incomplete"  # 1 of 2 is below two thirds
 
 
 def test_ratio_is_ratio_of_sums_never_mean_of_percentages() -> None:
