@@ -11,7 +11,7 @@ import streamlit as st
 
 from indicators.access.roles import Action, allowed
 from indicators.domain.i18n import N_, _
-from ui import auth, data, filters, language, layout, view
+from ui import auth, data, filters, language, layout, style, view
 
 # name: (title, icon, URL path, what a person must be allowed to open it). URL paths differ from the file names
 # on purpose: Streamlit also registers the files in pages/ by name, and a page whose URL path equals its file
@@ -41,6 +41,7 @@ st.set_page_config(
     page_icon=str(Path(__file__).parent / "ui" / "icon.png"),
     layout="wide",
 )
+style.apply()  # wrapping metric labels, phone forms of charts (ui/style.py)
 ready = who is not None and who.role is not None and not auth.must_change_password(who)
 may_open = {name: ready and allowed(who, action) for name, (*__, action) in PAGE_TABLE.items()}
 PAGES = {

@@ -29,7 +29,12 @@ else:
     matrix = data.built(
         "status_matrix", (semester, *shown.choices("overview_status")), lambda: status_matrix_figure(status)
     )
-    layout.figure(matrix, key="status_matrix")
+    compact = data.built(  # the form that fits a phone
+        "status_matrix_compact",
+        (semester, *shown.choices("overview_status")),
+        lambda: status_matrix_figure(status, compact=True),
+    )
+    layout.figure(matrix, key="status_matrix", narrow=compact)
 
 st.subheader(_("Work-plan delivery by beneficiary"))
 activities = data.built("activities", (semester,), lambda: activities_for(programme.activities, semester))

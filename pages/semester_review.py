@@ -55,7 +55,12 @@ else:
     figure = data.built(
         "status_matrix", (semester, *shown.choices("review_status")), lambda: status_matrix_figure(matrix)
     )
-    layout.figure(figure, key="review_status")
+    compact = data.built(  # the form that fits a phone
+        "status_matrix_compact",
+        (semester, *shown.choices("review_status")),
+        lambda: status_matrix_figure(matrix, compact=True),
+    )
+    layout.figure(figure, key="review_status", narrow=compact)
 
 
 def explanations() -> tuple[pd.DataFrame, int]:

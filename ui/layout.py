@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import dataclasses
+import html
 import re
 import secrets
 from collections.abc import Callable, Iterator, Mapping
@@ -23,7 +24,7 @@ from indicators.domain.reference import ILLUSTRATIVE_NOTICE, KOSOVO_FOOTNOTE, be
 from indicators.domain.schema import Programme
 from indicators.present.charts import ACTIVITY_STYLES, figure_caption
 from indicators.present.export import csv_export
-from ui import data, language, view
+from ui import data, language, style, view
 
 # No "download as PNG": a saved picture would lose the caption, the Kosovo* footnote and the demo notice.
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d", "toImage"]}
@@ -89,10 +90,22 @@ def nothing_to_show(message: str) -> None:
     st.info(message, icon=":material/inbox:")
 
 
-def figure(fig: go.Figure, key: str | None = None) -> None:
-    """A chart with its one-line description under it (also given to screen readers as alt text)."""
+def figure(fig: go.Figure, key: str, narrow: go.Figure | None = None) -> None:
+    """A chart with its one-line description under it (also given to screen readers as alt text). On a phone its
+    title is written above it, where it wraps (plotly's single line would be cut), and ``narrow``, when given, is
+    drawn instead of ``fig`` (the form that fits a phone; ui/style.py shows one or the other by the width)."""
     caption = figure_caption(fig)
-    st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key, alt=caption or None)
+    title = fig.layout.title.text
+    if title:
+        with st.container(key=f"{style.PHONE}title-{key}"):
+            st.markdown(f"**{md(html.unescape(title))}**")  # plotly's title text is escaped (charts.inert)
+    if narrow is None:
+        st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key, alt=caption or None)
+    else:
+        with st.container(key=f"{style.WIDE}{key}"):
+            st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key, alt=caption or None)
+        with st.container(key=f"{style.PHONE}{key}"):
+            st.plotly_chart(narrow, config=PLOTLY_CONFIG, key=f"{key}-narrow", alt=caption or None)
     if caption:
         st.caption(md(caption))  # captions name indicators and units from the workbook
 
@@ -116,7 +129,18 @@ def table(frame: pd.DataFrame, columns: Mapping[str, object], height: int | str 
             # the browser writes month names in English: a day is sent written for the language instead
             sent[name] = pd.to_datetime(sent[name]).map(lambda day: i18n.date(day, "d MMM y"), na_action="ignore")
             config[name] = {**config[name], "type_config": {"type": "text"}}
-    return st.dataframe(sent, hide_index=True, column_order=shown, column_config=config, height=height, key=key)
+    config, row_height = style.fitted(sent, config)  # long texts wrap (and widen their column), never cut
+    if row_height and height == "auto":  # as many rows in view as a table of single lines shows
+        height = style.table_height(len(sent), row_height)
+    return st.dataframe(
+        sent,
+        hide_index=True,
+        column_order=shown,
+        column_config=config,
+        height=height,
+        key=key,
+        row_height=row_height,
+    )
 
 
 def translated(config: object) -> object:
@@ -338,23 +362,25 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 HIDDEN_HELP = N_("Sensitive counts from 1 to 4 are shown as '<5'; '[c]' is hidden so that a '<5' cannot be worked out.")
 
 
+# The key columns of a table come first (a phone shows about 358 px of it: tests/test_style.py), the row's name
+# pinned while the rest scrolls by; a status or an explanation has a set width, where its words wrap.
 EXPLANATION_COLUMNS = {
-    "indicator_id": column(N_("Indicator"), width="small"),
-    "title": column(N_("Title"), width="medium"),
-    "beneficiary_name": column(N_("Beneficiary")),
-    "status_text": column(N_("Status")),
+    "indicator_id": column(N_("Indicator"), width="small", pinned=True),
+    "beneficiary_name": column(N_("Beneficiary"), width=110),
+    "status_text": column(N_("Status"), width=150),
+    "explanation": column(N_("Explanation"), N_("The analyst's comment on the figure."), width="large"),
     "explanation_due": column(
         N_("Explanation needed because"), N_("At risk, off track, over-achieved or not reported.")
     ),
-    "explanation": column(N_("Explanation"), N_("The analyst's comment on the figure."), width="large"),
+    "title": column(N_("Title"), width="large"),
 }
 REVISION_COLUMNS = {
-    "indicator_id": column(N_("Indicator"), width="small"),
-    "beneficiary_name": column(N_("Beneficiary")),
-    "semester_label": column(N_("Semester")),
+    "indicator_id": column(N_("Indicator"), width="small", pinned=True),
+    "beneficiary_name": column(N_("Beneficiary"), width=110),
+    "semester_label": column(N_("Semester"), width=150),
     "original_target": column(N_("Original target"), kind="number"),
     "target": column(N_("Target in force"), kind="number"),
-    "status_text": column(N_("Status")),
+    "status_text": column(N_("Status"), width="medium"),
     "revision_text": column(N_("Revision"), N_("The meeting that revised the target, and its note."), width="large"),
 }
 
@@ -372,10 +398,12 @@ def progress_columns(donor: bool = False, where: bool = False) -> dict[str, obje
         if donor
         else {"baseline": column(N_("Baseline"), kind="number")}
     )
+    where_columns = {"beneficiary_name": column(N_("Beneficiary"), width=110), "semester_label": column(N_("Semester"))}
     return {
-        "indicator_id": column(N_("Indicator"), width="small"),
+        "indicator_id": column(N_("Indicator"), width="small", pinned=True),
+        **(where_columns if where else {}),
+        "status_text": column(N_("Status"), N_("Symbol and words; see the Method page for the thresholds."), width=150),
         "title": column(N_("Title"), width="large"),
-        **({"beneficiary_name": column(N_("Beneficiary")), "semester_label": column(N_("Semester"))} if where else {}),
         "unit": column(N_("Unit")),
         **baseline,
         "target": column(
@@ -390,7 +418,6 @@ def progress_columns(donor: bool = False, where: bool = False) -> dict[str, obje
         "progress_display": column(
             N_("Progress"), N_("(actual − baseline) / (target − baseline), shown up to 100%."), "percent"
         ),
-        "status_text": column(N_("Status"), N_("Symbol and words; see the Method page for the thresholds.")),
         "explanation": column(
             N_("Explanation"),
             N_(
@@ -428,11 +455,11 @@ QUALITY_COLUMNS: dict[str, object] = {
 }
 
 ACTIVITY_COLUMNS: dict[str, object] = {
-    "activity_id": column(N_("Activity"), width="small"),
+    "activity_id": column(N_("Activity"), width="small", pinned=True),
+    "status_text": column(N_("Status"), width=150),
+    "title": column(N_("Title"), width="large"),
     "beneficiary_name": column(N_("Beneficiary")),
     "semester_label": column(N_("Semester")),
-    "title": column(N_("Title"), width="large"),
-    "status_text": column(N_("Status")),
     "result_id": column(N_("Result")),
     "adopted_at": column(N_("Adopted at meeting"), kind="number"),
     "notes": column(N_("Notes"), width="medium"),
@@ -440,13 +467,13 @@ ACTIVITY_COLUMNS: dict[str, object] = {
 
 
 ROLLUP_COLUMNS: dict[str, object] = {
-    "semester_label": column(N_("Semester")),
+    "semester_label": column(N_("Semester"), width=150, pinned=True),
+    "status_text": column(N_("Status"), width=150),
     "aggregation": column(N_("Aggregation"), N_("sum, ratio (of sums) or count of beneficiaries meeting the target.")),
     "baseline": column(N_("Baseline"), kind="number"),
     "target": column(N_("Target"), kind="number"),
     "actual": column(N_("Actual"), kind="number"),
     "progress_display": column(N_("Progress"), kind="percent"),
-    "status_text": column(N_("Status")),
     "beneficiaries_with_target": column(N_("With a target"), kind="number"),
     "beneficiaries_meeting_target": column(N_("Meeting it"), kind="number"),
     "beneficiaries_reported": column(N_("Reported"), kind="number"),

@@ -184,8 +184,14 @@ def _two_lines(labels: list[str]) -> list[str]:
     return [label.replace(" – ", " –<br>") for label in labels]
 
 
+# Angles plotly may turn semester labels to, in this order, when level labels would overlap: level where they fit
+# (a wide screen), else standing (a phone, 390 px wide, shows eight semesters standing, none over another).
+SEMESTER_TICK_ANGLES = (0, 90)
+
+
 def _semester_axis(fig: go.Figure, labels: list[str], **options: object) -> None:
-    """An x axis of semesters in time order, each label on two lines so none overlap."""
+    """An x axis of semesters in time order, each label on two lines; where they would still overlap (a narrow
+    screen), plotly stands them up (``SEMESTER_TICK_ANGLES``) and makes room for them (automargin)."""
     labels = list(dict.fromkeys(labels))
     fig.update_xaxes(
         categoryorder="array",
@@ -193,19 +199,34 @@ def _semester_axis(fig: go.Figure, labels: list[str], **options: object) -> None
         tickmode="array",
         tickvals=labels,
         ticktext=_two_lines(labels),
-        tickangle=0,
+        autotickangles=list(SEMESTER_TICK_ANGLES),
+        automargin=True,
         **options,
     )
 
 
+_LEGEND = {"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0, "traceorder": "normal"}
+
+
 def _finish(fig: go.Figure, title: str, caption: str, **layout: object) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
+        # At the top, clear of axis labels above the plot (beneficiary names over the status matrix).
+        title={
+            "text": title,
+            "x": 0,
+            "xanchor": "left",
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"t": 12},
+        },
         meta={"caption": caption},
         font=_FONT,
         template="plotly_white",
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0, "traceorder": "normal"},
+        # At the foot of the whole figure, not below the plot: plotly makes room for it under the axis labels
+        # however tall they grow (standing semester labels on a phone), so the two never overlap.
+        legend=_LEGEND,
     )
     fig.update_layout(**layout)
     return fig
@@ -262,10 +283,18 @@ def matrix_row_label(indicator_id: str, title: str) -> str:
     return inert(f"{indicator_id} · {title}" if title else indicator_id)
 
 
-def status_matrix_figure(progress: pd.DataFrame) -> go.Figure:
+# The phone form of the status matrix (``compact``): rows named by the indicator's code alone, names standing
+# above narrower cells, so that seven beneficiaries fit a phone's width (390 px, 358 px inside the page's margins).
+COMPACT_CELL = 26  # px, a cell's square (the wide form's is 34)
+COMPACT_ROW = 30  # px between rows
+
+
+def status_matrix_figure(progress: pd.DataFrame, compact: bool = False) -> go.Figure:
     """Grid of indicators × beneficiaries for one semester, each cell coloured by status and marked with its symbol.
 
-    Indicators run top to bottom in the order they first come in ``progress`` (a page may put the worst first)."""
+    Indicators run top to bottom in the order they first come in ``progress`` (a page may put the worst first).
+    ``compact`` is the form that fits a phone: each row names its indicator by its code (the title is in the label
+    a tap shows), and beneficiary names stand upright above narrower cells."""
     semesters = semester_order(progress["semester"]) if len(progress) else []
     when = _label(semesters[-1]) if len(semesters) == 1 else _("the selected semesters")
     title = _("Indicator status by beneficiary, {when}").format(when=when)
@@ -274,9 +303,11 @@ def status_matrix_figure(progress: pd.DataFrame) -> go.Figure:
     rows = progress.assign(
         name=progress["beneficiary"].map(beneficiary_name),
         row=[
-            matrix_row_label(i, t) for i, t in zip(progress["indicator_id"].astype(str), _titles(progress), strict=True)
+            inert(i) if compact else matrix_row_label(i, t)
+            for i, t in zip(progress["indicator_id"].astype(str), _titles(progress), strict=True)
         ],
     )
+    square = {"symbol": "square", "size": COMPACT_CELL if compact else 34, "line": {"width": 1, "color": "white"}}
     indicators = list(dict.fromkeys(rows["row"]))
     names = [beneficiary_name(c) for c in beneficiary_order(rows["beneficiary"])]
     fig = go.Figure()
@@ -294,12 +325,13 @@ def status_matrix_figure(progress: pd.DataFrame) -> go.Figure:
                 mode="markers+text",
                 name=f"{status.symbol} {status.label}",
                 text=[status.symbol] * len(part),
-                textfont={"color": text_colour(status.colour), "size": 16},
-                marker={"symbol": "square", "size": 34, "color": status.colour, "line": {"width": 1, "color": "white"}},
+                textfont={"color": text_colour(status.colour), "size": 14 if compact else 16},
+                marker={**square, "color": status.colour},
                 customdata=list(
                     zip(part["title"].astype(str).map(inert), [status.label] * len(part), list(shown), strict=True)
                 ),
-                hovertemplate="%{x}<br>%{customdata[0]}<br>%{customdata[1]}: %{customdata[2]}<extra></extra>",
+                hovertemplate=("%{y} · " if compact else "")
+                + "%{x}<br>%{customdata[0]}<br>%{customdata[1]}: %{customdata[2]}<extra></extra>",
             )
         )
     caption = _(
@@ -310,6 +342,10 @@ def status_matrix_figure(progress: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(
         categoryorder="array", categoryarray=indicators, autorange="reversed", showgrid=False, automargin=True
     )
+    if compact:  # names stand upright above the grid: room for the longest under the title
+        fig.update_xaxes(tickangle=-90, tickfont={"size": 13})
+        top = {"l": 10, "r": 10, "t": 50 + 7 * max(map(len, names)), "b": 10}
+        return _finish(fig, title, caption, height=top["t"] + 140 + COMPACT_ROW * len(indicators), margin=top)
     # Names stand slanted above the grid: room for them under the title (Bosnie-Herzégovine is long).
     top = {"l": 10, "r": 10, "t": 170, "b": 10}
     return _finish(fig, title, caption, height=230 + 40 * len(indicators), margin=top)

@@ -339,3 +339,69 @@ def test_text_from_the_workbook_is_never_plotly_markup(figure):
     for tag in ("<a href", "<img", "<b>", "<i>"):
         assert tag not in shown
     assert "&lt;" in shown
+
+
+PHONE_PX = 358  # what a 390 px phone leaves for a chart inside the page's margins (ui/style.PHONE_CONTENT_PX)
+CHAR_EM = 0.6  # an average character of the chart's sans-serif font, in ems
+ALL = ["ALB", "BIH", "XKX", "MNE", "MKD", "SRB", "REG"]
+LONG_TITLES = [
+    "Incidents of radicalisation-related violence reported in prisons",
+    "National framework for managing VEPs aligned with European standards adopted",
+]
+SEVEN = progress_rows([(f"IND-0{i + 1}", code, S3, 0, 10, 5, "on_track") for i in range(2) for code in ALL]).assign(
+    title=[t for t in LONG_TITLES for _ in ALL]
+)
+
+
+def width_needed(fig: go.Figure) -> float:
+    """The narrowest a status matrix can be drawn without its cells overlapping: its row labels, its side margins,
+    and per beneficiary one cell's square and a gap."""
+    font = fig.layout.yaxis.tickfont.size or fig.layout.font.size
+    labels = max(len(str(row)) for row in fig.layout.yaxis.categoryarray) * CHAR_EM * font
+    cell = max(trace.marker.size for trace in fig.data)
+    return fig.layout.margin.l + fig.layout.margin.r + labels + len(fig.layout.xaxis.categoryarray) * (cell + 4)
+
+
+def test_the_wide_status_matrix_does_not_fit_a_phone_and_the_compact_one_does() -> None:
+    wide, compact = charts.status_matrix_figure(SEVEN), charts.status_matrix_figure(SEVEN, compact=True)
+    assert width_needed(wide) > PHONE_PX  # its cells would pile into a strip (issue 22)
+    assert width_needed(compact) <= PHONE_PX
+    assert len(compact.layout.xaxis.categoryarray) == 7
+
+
+def test_the_compact_status_matrix_names_rows_by_code_and_stands_the_names_above() -> None:
+    fig = charts.status_matrix_figure(SEVEN, compact=True)
+    assert list(fig.layout.yaxis.categoryarray) == ["IND-01", "IND-02"]
+    assert all(LONG_TITLES[0] in str(t.customdata) for t in fig.data)  # the whole title is in the tap label
+    assert fig.layout.xaxis.tickangle == -90 and fig.layout.xaxis.side == "top"
+    longest = max(len(n) for n in fig.layout.xaxis.categoryarray)  # Bosnia and Herzegovina
+    assert fig.layout.margin.t >= longest * CHAR_EM * fig.layout.xaxis.tickfont.size + 20  # room for it
+    assert charts.figure_caption(fig) == charts.figure_caption(charts.status_matrix_figure(SEVEN))
+    assert [t.name for t in fig.data] == [t.name for t in charts.status_matrix_figure(SEVEN).data]
+
+
+@pytest.mark.parametrize(
+    "figure",
+    [
+        lambda: charts.trend_figure(progress_rows([("IND-01", "ALB", s, 0, 10, 5, "on_track") for s in EIGHT])),
+        lambda: charts.indicator_across_figure(
+            progress_rows([("IND-01", c, s, 0, 10, 5, "on_track") for s in EIGHT for c in ("ALB", "SRB")])
+        ),
+        lambda: charts.timeline_figure(ACTIVITIES),
+    ],
+)
+def test_semester_labels_stand_up_rather_than_overlap(figure) -> None:
+    """Eight semesters on two lines each need about 560 px level: on a phone plotly stands them up (it picks the
+    first angle of autotickangles at which they do not overlap), and the figure makes room for them."""
+    axis = figure().layout.xaxis
+    assert axis.tickangle is None  # not fixed level: plotly turns them when they would overlap
+    assert list(axis.autotickangles) == [0, 90] and axis.automargin is True
+
+
+EIGHT = [f"{year}NovS{half}" for year in (2024, 2025, 2026, 2027) for half in (1, 2)]
+
+
+def test_legends_stand_at_the_foot_of_the_figure_below_any_axis_labels() -> None:
+    for fig in (charts.trend_figure(MATRIX.head(1)), charts.status_matrix_figure(MATRIX)):
+        assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0
+        assert fig.layout.legend.yanchor == "bottom"
