@@ -273,12 +273,10 @@ def explanation_warnings(merged: Programme, upload: Programme, checked: validate
             sheet,
             row,
             column,
-            _("{indicator}, {beneficiary}: {status}, no comment").format(
-                indicator=flag["indicator_id"], beneficiary=flag["beneficiary"], status=flag["status_label"]
+            _("{indicator}, {beneficiary}: {reason}, no comment").format(
+                indicator=flag["indicator_id"], beneficiary=flag["beneficiary"], reason=flag["explanation_due"]
             ),
-            _("an explanation of why it is {reason}: the Steering Committee reads it beside the status").format(
-                reason=flag["explanation_due"]
-            ),
+            _("a comment saying why: the Steering Committee reads it beside the status"),
             "explanation-missing",
         )
         for flag, row in zip(shown.to_dict("records"), rows, strict=True)
