@@ -192,6 +192,15 @@ def test_round_trip_gives_exactly_the_values_filled_in(store: Store, approved: P
             assert row["value"] == value
     assert set(result.upload.values["semester"]) == {SEMESTER}
     assert set(result.upload.values["beneficiary"]) == {"MNE"}
+    # a warning on the Comment of each figure at risk, off track or over-achieved that has no comment on any row
+    progress = indicator_progress(result.merged)
+    progress = progress[(progress["semester"] == SEMESTER) & (progress["beneficiary"] == "MNE")]
+    judged = progress[progress["measure"] != "qualitative"]
+    due = judged[judged["status"].isin(["at_risk", "off_track"]) | (judged["progress"].astype(float) >= 1.5)]
+    explained = set(result.upload.values.loc[result.upload.values["comment"].notna(), "indicator_id"])
+    warned = [p for p in result.problems if p.code == "explanation-missing"]
+    assert {p.found.split(",")[0] for p in warned} == set(due["indicator_id"]) - explained != set()
+    assert {p.column for p in warned} == {"Comment"}
 
 
 def test_downloaded_and_uploaded_unchanged_changes_nothing(store: Store) -> None:
