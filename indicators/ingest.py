@@ -356,6 +356,7 @@ def semester_workbook(
                 own=", ".join(ref.beneficiary_name(b) for b in own),
                 others=", ".join(ref.beneficiary_name(b) for b in codes if b not in own),
             )
+            + _footnote_for((*own, *codes))
         )
     codes = codes or tuple(ref.BENEFICIARY_CODES)
     approved_id = store.approved_id()
@@ -369,11 +370,17 @@ def semester_workbook(
                 beneficiaries=", ".join(ref.beneficiary_name(b) for b in codes),
                 semester=semester_label(chosen_semester),
             )
+            + _footnote_for(codes)
         )
     data = template.semester_workbook_bytes(
         programme, chosen_semester, codes, bool(store.meta(approved_id).get("illustrative")), rows=rows
     )
     return SemesterWorkbook(data, semester_workbook_name(chosen_semester, codes), len(rows), chosen_semester, codes)
+
+
+def _footnote_for(codes: Sequence[str]) -> str:
+    """The Kosovo* footnote on a line of its own, for a sentence that names Kosovo* (else nothing)."""
+    return "\n" + _(ref.KOSOVO_FOOTNOTE) if "XKX" in codes else ""
 
 
 def semester_workbook_name(semester: str, beneficiaries: Sequence[str]) -> str:

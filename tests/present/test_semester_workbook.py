@@ -290,3 +290,24 @@ def test_only_approved_figures_of_the_analysts_own_beneficiaries(demo_store: Sto
         columns=[c.name for c in SEMESTER_SHEET_COLUMNS],
     )
     assert set(frame["beneficiary"]) == {"MNE"}
+
+
+def test_command_line_writes_the_semester_workbook_and_still_the_blank_template(
+    demo_store: Store, tmp_path: Path
+) -> None:
+    from tests.test_cli import run
+
+    demo_store.accounts.add(
+        Identity("tests", "admin", "cli"), ANALYST.email, "analyst", ("MNE",), password="a long passphrase"
+    )
+    mine = run("template", str(tmp_path / "mine.xlsx"), "--for", ANALYST.email, "--semester", "May 2026 – Oct 2026")
+    assert mine.returncode == 0, mine.stderr
+    assert "MNE, May 2026 – Oct 2026 (25 rows to fill)" in mine.stdout
+    assert sheet((tmp_path / "mine.xlsx").read_bytes()).max_row == 26
+    kosovo = run("template", str(tmp_path / "xkx.xlsx"), "--beneficiary", "XKX", "--semester", SEMESTER)
+    assert kosovo.returncode == 0 and "Security Council Resolution 1244" in kosovo.stdout, kosovo.stderr
+    blank = run("template", str(tmp_path / "blank.xlsx"))
+    assert blank.returncode == 0 and "template" in blank.stdout
+    assert "Values" in openpyxl.load_workbook(tmp_path / "blank.xlsx").sheetnames
+    refused = run("template", str(tmp_path / "no.xlsx"), "--for", ANALYST.email, "--semester", "someday")
+    assert refused.returncode == 2 and "not a semester" in refused.stderr and not (tmp_path / "no.xlsx").exists()
