@@ -525,7 +525,12 @@ def semester_rows(programme: Programme, semester: str, beneficiaries: Sequence[s
     values = programme.values.assign(sex=programme.values["sex"].astype("string").fillna("total"))
     values = values.drop_duplicates([*SEMESTER_KEY, "sex"], keep="last")
     given = values[values["semester"] == semester].set_index([*pair, "sex"])
-    earlier = values[values["semester"].astype("string") <= previous_id]  # identifiers sort by time
+    earlier = values[  # the female and male figures before the semester (identifiers sort by time)
+        (values["semester"].astype("string") <= previous_id)
+        & values["indicator_id"].isin(list(disaggregated))
+        & values["beneficiary"].isin(list(beneficiaries))
+        & (values["sex"] != "total")
+    ]
     rows = []
     for record in due.sort_values(["indicator_id", "beneficiary"], kind="stable").to_dict("records"):
         key = (record["indicator_id"], record["beneficiary"])
