@@ -614,6 +614,8 @@ def _semester_workbook(store, args: argparse.Namespace) -> int:  # noqa: ANN001 
             file=args.out,
         )
     )
+    if "XKX" in made.beneficiaries:
+        print(_footnote())
     return EXIT_OK
 
 

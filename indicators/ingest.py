@@ -273,12 +273,10 @@ def explanation_warnings(merged: Programme, upload: Programme, checked: validate
             sheet,
             row,
             column,
-            _("{indicator}, {beneficiary}: {status}, no comment").format(
-                indicator=flag["indicator_id"], beneficiary=flag["beneficiary"], status=flag["status_label"]
+            _("{indicator}, {beneficiary}: {reason}, no comment").format(
+                indicator=flag["indicator_id"], beneficiary=flag["beneficiary"], reason=flag["explanation_due"]
             ),
-            _("an explanation of why it is {reason}: the Steering Committee reads it beside the status").format(
-                reason=flag["explanation_due"]
-            ),
+            _("a comment saying why: the Steering Committee reads it beside the status"),
             "explanation-missing",
         )
         for flag, row in zip(shown.to_dict("records"), rows, strict=True)
@@ -358,6 +356,7 @@ def semester_workbook(
                 own=", ".join(ref.beneficiary_name(b) for b in own),
                 others=", ".join(ref.beneficiary_name(b) for b in codes if b not in own),
             )
+            + _footnote_for((*own, *codes))
         )
     codes = codes or tuple(ref.BENEFICIARY_CODES)
     approved_id = store.approved_id()
@@ -371,11 +370,17 @@ def semester_workbook(
                 beneficiaries=", ".join(ref.beneficiary_name(b) for b in codes),
                 semester=semester_label(chosen_semester),
             )
+            + _footnote_for(codes)
         )
     data = template.semester_workbook_bytes(
         programme, chosen_semester, codes, bool(store.meta(approved_id).get("illustrative")), rows=rows
     )
     return SemesterWorkbook(data, semester_workbook_name(chosen_semester, codes), len(rows), chosen_semester, codes)
+
+
+def _footnote_for(codes: Sequence[str]) -> str:
+    """The Kosovo* footnote on a line of its own, for a sentence that names Kosovo* (else nothing)."""
+    return "\n" + _(ref.KOSOVO_FOOTNOTE) if "XKX" in codes else ""
 
 
 def semester_workbook_name(semester: str, beneficiaries: Sequence[str]) -> str:

@@ -459,8 +459,16 @@ def unexplained_upload_figures(merged: Programme, upload: Programme) -> pd.DataF
     columns = [*SEMESTER_KEY, "status_label", "explanation_due"]
     if upload.values.empty:
         return pd.DataFrame({c: pd.Series([], dtype="string") for c in columns})
-    programme = _pairs_of(merged, upload)
+    pair = ["indicator_id", "beneficiary"]
+    targeted = upload.values[KeySet(merged.targets, pair).holds(upload.values)]  # no target, no status to explain
+    if targeted.empty:
+        return pd.DataFrame({c: pd.Series([], dtype="string") for c in columns})
+    given = KeySet(targeted, pair)
+    tables = dict(merged.tables)
+    for name in ("values", "targets", "baselines"):
+        tables[name] = tables[name][given.holds(tables[name])].reset_index(drop=True)
+    programme = Programme(tables)
     progress = indicator_progress(programme)
-    progress = progress[KeySet(upload.values, SEMESTER_KEY).holds(progress)]
+    progress = progress[KeySet(targeted, SEMESTER_KEY).holds(progress)]
     progress = progress[progress["status"].isin(["achieved", "on_track", "at_risk", "off_track"]).to_numpy(bool)]
     return missing_explanations(annotated(progress.reset_index(drop=True), programme))[columns]

@@ -426,7 +426,7 @@ SEMESTER_SHEET_COLUMNS: tuple[SheetColumn, ...] = (
         N_("count, percentage, milestone or qualitative; “cumulative” when each semester reports new units."),
     ),
     SheetColumn("direction", "Direction", "reference", 10, N_("increase when higher is better, else decrease.")),
-    SheetColumn("beneficiary", "Beneficiary", "key", 11, N_("Whose figure it is: ALB, BIH, XKX, MNE, MKD, SRB, REG.")),
+    SheetColumn("beneficiary", "Beneficiary", "key", 11, N_("Whose figure it is, by its code, e.g. {example}.")),
     SheetColumn("semester", "Semester", "key", 17, N_("The semester reported, e.g. {semester}.")),
     SheetColumn("sex", "Sex", "key", 8, N_("total, or female and male for indicators split by sex.")),
     SheetColumn("baseline", "Baseline", "reference", 9, N_("The starting figure progress is measured from.")),
@@ -525,7 +525,12 @@ def semester_rows(programme: Programme, semester: str, beneficiaries: Sequence[s
     values = programme.values.assign(sex=programme.values["sex"].astype("string").fillna("total"))
     values = values.drop_duplicates([*SEMESTER_KEY, "sex"], keep="last")
     given = values[values["semester"] == semester].set_index([*pair, "sex"])
-    earlier = values[values["semester"].astype("string") <= previous_id]  # identifiers sort by time
+    earlier = values[  # the female and male figures before the semester (identifiers sort by time)
+        (values["semester"].astype("string") <= previous_id)
+        & values["indicator_id"].isin(list(disaggregated))
+        & values["beneficiary"].isin(list(beneficiaries))
+        & (values["sex"] != "total")
+    ]
     rows = []
     for record in due.sort_values(["indicator_id", "beneficiary"], kind="stable").to_dict("records"):
         key = (record["indicator_id"], record["beneficiary"])
@@ -828,6 +833,7 @@ def semester_instructions(semester: str, beneficiaries: Sequence[str], illustrat
     """The semester workbook's Instructions sheet as (style, text) lines: each column's rule once, with an example."""
     label = semester_from_id(semester).label
     names = ", ".join(ref.beneficiary_name(code) for code in beneficiaries)
+    example = f"{beneficiaries[0]} ({ref.beneficiary_name(beneficiaries[0])})" if beneficiaries else "MNE"
     lines: list[tuple[str, str]] = [
         ("title", _("Semester workbook: {semester}").format(semester=label)),
         ("text", _("{beneficiaries} · {programme}").format(beneficiaries=names, programme=_(ref.PROGRAMME_TITLE))),
@@ -841,7 +847,7 @@ def semester_instructions(semester: str, beneficiaries: Sequence[str], illustrat
         ("heading", _("Columns")),
     ]  # fmt: skip
     for column in SEMESTER_SHEET_COLUMNS:
-        rule = _(column.rule).format(semester=label)
+        rule = _(column.rule).format(semester=label, example=example)
         lines.append(("text", _("{header}: {rule}").format(header=_(column.header), rule=rule)))
     lines += [
         ("heading", _("Before you upload")),
@@ -871,6 +877,7 @@ def semester_workbook_bytes(
     wb = Workbook()
     wb.properties.creator = AUTHOR
     wb.properties.created = wb.properties.modified = FIXED_TIME
+    wb.calculation.fullCalcOnLoad = True  # the Figure, Progress and Check formulas are worked out on opening
     instructions = wb.active
     instructions.title = sheet_title(schema.INSTRUCTIONS_SHEET)
     instructions.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
