@@ -32,8 +32,9 @@ METHOD_TEXT = N_(
 - Sex split: female + male differs from the total reported for the same indicator, beneficiary and semester.
 - Jump: a value more than QUALITY_JUMP_FACTOR times above or below the beneficiary's previous reported
   semester (both above zero).
-- Falling: a cumulative target that falls from one semester to the next, or a running total that falls (a
-  negative semester value of a cumulative count).
+- Falling: a cumulative target that falls from one semester to the next (not one lowered by a meeting's
+  documented revision: the semester's target revised by a later meeting, with a note in Targets saying why),
+  or a running total that falls (a negative semester value of a cumulative count).
 - Milestone undone: a milestone reported done and later reported not done.
 - Reported late: a report whose comment says it came after the deadline ("late", "after the deadline",
   "delayed"), counted per semester.
@@ -305,6 +306,20 @@ def _target_falls(programme: Programme, about: pd.DataFrame) -> _Found:
     targets = targets_in_force(Programme({**programme.tables, "targets": targets}))
     targets = _with_previous(targets[targets["indicator_id"].isin(running)].dropna(subset=["target"]), "target")
     falls = targets[targets["target"] < targets["previous_value"]]
+    # A target lowered by a meeting's documented revision (the semester's target revised, the row in force
+    # with a note saying why) is a decision, not a data error: not flagged.
+    revised = falls[falls["target_revised"].astype(bool)]
+    if len(revised):
+        rows = programme.targets[[*SEMESTER_KEY, "adopted_at", "note"]].astype({"adopted_at": "Int64"})
+        rows = rows.drop_duplicates([*SEMESTER_KEY, "adopted_at"], keep="last")
+        found = revised[[*SEMESTER_KEY, "target_adopted_at"]].astype({"target_adopted_at": "Int64"})
+        noted = found.merge(
+            rows.rename(columns={"adopted_at": "target_adopted_at"}),
+            how="left",
+            on=[*SEMESTER_KEY, "target_adopted_at"],
+        )["note"].astype("string")
+        documented = (noted.fillna("").str.strip() != "").to_numpy(dtype=bool)
+        falls = falls.drop(index=revised.index[documented])
     return _Found(
         "target_falls",
         falls,

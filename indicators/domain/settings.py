@@ -82,6 +82,13 @@ SETTINGS: tuple[Setting, ...] = (
         "-HFIII-VEPRISONS.",
     ),
     Setting(
+        "IATI_SECTORS",
+        "1:15130",
+        "Sectors of the IATI file as vocabulary:code pairs separated by semicolons, with :percentage when there "
+        "are several of one vocabulary (1:15130: OECD DAC 5-digit 15130, Legal and judicial development, which "
+        "covers prisons).",
+    ),
+    Setting(
         "OVER_ACHIEVED",
         "1.5",
         "Progress at or above which an indicator is over-achieved and, like one at risk or off track, needs an "

@@ -635,7 +635,8 @@ def split_values(
 
 
 def check_percentage_parts(frame: pd.DataFrame, report: Report) -> None:
-    """Numerators within their denominators, neither negative; a zero denominator is flagged."""
+    """Numerators within their denominators, neither negative; a numerator over a zero denominator is an error
+    (the percentage does not exist), 0 of 0 a warning (nothing to count: shown as no data)."""
     num, den, rows = frame["numerator"], frame["denominator"], frame["_row"]
     parts = lambda i: _("{numerator} of {denominator}").format(  # noqa: E731
         numerator=_figure(num[i]), denominator=_figure(den[i])
@@ -646,7 +647,15 @@ def check_percentage_parts(frame: pd.DataFrame, report: Report) -> None:
         (num.notna() & den.isna(), ERROR, "Denominator", empty, both, "required"),
         ((num < 0) | (den < 0), ERROR, "Numerator", parts, _("numbers of zero or more"), "negative"),
         (
-            (den == 0) & (num >= 0),
+            (den == 0) & (num > 0),
+            ERROR,
+            "Denominator",
+            parts,
+            _("a denominator above zero: a numerator over a denominator of 0 is no percentage"),
+            "numerator-over-zero",
+        ),
+        (
+            (den == 0) & (num == 0),
             WARNING,
             "Denominator",
             "0",
@@ -789,6 +798,45 @@ def check_values_disaggregation(values: pd.DataFrame, indicators: pd.DataFrame, 
             _("total: {indicator} is not split by sex").format(indicator=r["indicator_id"]),
             "wrong-disaggregation",
         )
+
+
+def check_split_has_total(values: pd.DataFrame, base_values: pd.DataFrame, report: Report) -> None:
+    """A female or male row has a total row for the same indicator, beneficiary and semester (in the upload or
+    the approved data): without one the figure counts as not reported, so each such row gets a warning naming
+    the rows of its split."""
+    key = ["indicator_id", "beneficiary", "semester"]
+    sex = values["sex"].astype("string").fillna("total")
+    split = values[(sex != "total").to_numpy(dtype=bool)].dropna(subset=key)
+    if split.empty:
+        return
+    base_sex = base_values["sex"].astype("string").fillna("total")
+    totals = pd.concat(
+        [
+            values.loc[(sex == "total").to_numpy(dtype=bool), key],
+            base_values.loc[(base_sex == "total").to_numpy(dtype=bool), key],
+        ]
+    ).dropna()
+    with_total = (
+        pd.MultiIndex.from_frame(totals.astype("string")) if len(totals) else pd.MultiIndex.from_tuples([], names=key)
+    )
+    found = pd.MultiIndex.from_frame(split[key].astype("string"))
+    lacking = split[~found.isin(with_total)]
+    for (indicator, beneficiary, semester), rows in lacking.groupby(key, sort=False):
+        row_numbers = sorted(int(r) for r in rows["_row"])
+        named = ", ".join(str(r) for r in row_numbers)
+        for _index, r in rows.iterrows():
+            report.add(
+                WARNING,
+                "Values",
+                int(r["_row"]),
+                "Sex",
+                quote(r["sex"]),
+                _(
+                    "a Total row for {indicator}, {beneficiary}, {semester} as well: rows {rows} give the split by sex "
+                    "without a total, so the figure counts as not reported"
+                ).format(indicator=indicator, beneficiary=beneficiary, semester=semester, rows=named),
+                "split-without-total",
+            )
 
 
 def check_values_not_future(values: pd.DataFrame, today: dt.date, report: Report) -> None:
@@ -985,6 +1033,7 @@ def validated_workbook(
         frames["values"] = split_values(frames["values"], measures, report, percent_values)
         check_percentage_parts(frames["values"], report)
         check_values_disaggregation(frames["values"], indicators_all, report)
+        check_split_has_total(frames["values"], base.values, report)
         check_values_not_future(frames["values"], today, report)
     for name in ("baselines", "targets"):
         if not frames[name].empty:

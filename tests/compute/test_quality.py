@@ -18,7 +18,7 @@ KEY = {"indicator_id": "I1", "beneficiary": "ALB"}
 def flags_of(fields: dict, values: list[dict], targets: list[dict] = ()) -> pd.DataFrame:
     programme = make_programme(
         indicators=[indicator(**fields)],
-        targets=[KEY | t | {"adopted_at": 4} for t in targets],
+        targets=[KEY | {"adopted_at": 4} | t for t in targets],
         values=[KEY | v for v in values],
     )
     return quality_flags(programme, factor=3)
@@ -41,6 +41,13 @@ CASES = [
     ("cumulative target falls", {"cumulative": True}, [],
      [{"semester": S1, "value": 10}, {"semester": S2, "value": 8}], [("target_falls", S2)]),
     ("per-semester target may fall", {}, [], [{"semester": S1, "value": 10}, {"semester": S2, "value": 8}], []),
+    # issue 23: a meeting's documented revision lowering a target is no data error; an undocumented one is flagged
+    ("lowered by a documented revision", {"cumulative": True}, [],
+     [{"semester": S1, "value": 10}, {"semester": S2, "value": 12},
+      {"semester": S2, "value": 8, "adopted_at": 5, "note": "Lowered by the 5th meeting"}], []),
+    ("lowered by a revision without a note", {"cumulative": True}, [],
+     [{"semester": S1, "value": 10}, {"semester": S2, "value": 12}, {"semester": S2, "value": 8, "adopted_at": 5}],
+     [("target_falls", S2)]),
     ("running total falls", {"cumulative": True},
      [{"semester": S1, "value": 10}, {"semester": S2, "value": -2}], [], [("running_total_falls", S2)]),
     ("milestone undone", {"measure": "milestone"},
@@ -55,6 +62,13 @@ def test_quality_flags(fields, values, targets, expected) -> None:
     flags = flags_of(fields, values, targets)
     assert sorted(zip(flags["check"], flags["semester"], strict=True)) == sorted(expected)
     assert flags["message"].str.len().gt(10).all()
+
+
+def test_the_demo_revision_lowering_ind_13_is_not_flagged() -> None:
+    demo = demo_programme()
+    revised = demo.targets[demo.targets["note"].astype("string").str.startswith("Lowered", na=False)]
+    assert list(revised["indicator_id"]) == ["IND-13"]  # the laggard's end target, lowered by the 6th meeting
+    assert quality_flags(demo)[lambda f: f["check"] == "target_falls"].empty  # was flagged "target falls"
 
 
 def test_the_reviews_case_female_5_to_50_is_flagged_with_the_figures() -> None:

@@ -67,6 +67,8 @@ def test_a_clean_sheet_gives_typed_rows_and_no_problem() -> None:
             "Numerator",
         ),
         (values_row(indicator="IND-02", value=None, num="0", den="0"), "zero-denominator", WARNING, "Denominator"),
+        # 5 of 0 is no percentage (issue 23): an error, not a warning
+        (values_row(indicator="IND-02", value=None, num="5", den="0"), "numerator-over-zero", ERROR, "Denominator"),
         (values_row(indicator="IND-02", value=None, num="4", den=None), "required", ERROR, "Denominator"),
         (
             values_row(indicator="IND-02", sex="female", value=None, num="1", den="2"),
@@ -201,3 +203,37 @@ def test_minus_zero_reads_as_zero_whatever_else_the_column_holds() -> None:
     for cells in (["-0", "3"], ["-0", "3 000"]):
         read = validate._plain_numbers(pd.Series(cells, dtype="string"))
         assert math.copysign(1.0, read.iloc[0]) == 1.0, cells
+
+
+# Issue 23: a split by sex without a total is named, not silently taken as no data.
+SPLIT_CASES = [
+    # (name, rows, rows warned (Excel rows), rows the sentence names)
+    (
+        "female and male, no total",
+        [values_row(sex="female", value="5"), values_row(sex="male", value="7")],
+        [2, 3],
+        "rows 2, 3",
+    ),
+    ("female only, no total", [values_row(sex="female", value="5")], [2], "rows 2"),
+    (
+        "with a total",
+        [values_row(sex="female", value="5"), values_row(sex="male", value="7"), values_row(value="12")],
+        [],
+        "",
+    ),
+    (
+        "the total of another semester does not count",
+        [values_row(sex="female", value="5"), values_row(sem="2024NovS2", value="12")],
+        [2],
+        "rows 2",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rows", "warned", "named"), [c[1:] for c in SPLIT_CASES], ids=[c[0] for c in SPLIT_CASES])
+def test_a_split_without_a_total_is_a_warning_naming_its_rows(rows, warned, named) -> None:
+    _, problems = check(rows)
+    found = [p for p in problems if p.code == "split-without-total"]
+    assert [p.row for p in found] == warned
+    assert all(p.severity == WARNING and p.column == "Sex" and named in p.expected for p in found)
+    assert all("IND-01, ALB, 2025NovS1" in p.expected for p in found)
