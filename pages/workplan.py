@@ -29,7 +29,9 @@ activities = data.built(
 if activities.empty:
     layout.nothing_to_show(_("No activities in the work plan for this selection."))
 else:
-    layout.figure(data.built("timeline", (whose,), lambda: timeline_figure(activities)), key="timeline")
+    timeline = data.built("timeline", (whose,), lambda: timeline_figure(activities))
+    compact = data.built("timeline_compact", (whose,), lambda: timeline_figure(activities, compact=True))
+    layout.figure(timeline, key="timeline", narrow=compact)  # the compact form fits a phone
 
     st.subheader(_("Delivery by semester"))
     delivery = data.built(

@@ -2,5 +2,6 @@
 
 ``data``: cached loads keyed on the store's data version; ``view``: the role preview and the shared semester
 and beneficiary pickers kept in the URL; ``layout``: headers, the Kosovo* footnote, figures with captions and
-readable tables. Numbers are never computed here: they come from ``indicators/``.
+readable tables; ``style``: the app's CSS and how tall table rows must be for long texts to wrap (wide screens
+and phones). Numbers are never computed here: they come from ``indicators/``.
 """

@@ -189,16 +189,16 @@ def _two_lines(labels: list[str]) -> list[str]:
 SEMESTER_TICK_ANGLES = (0, 90)
 
 
-def _semester_axis(fig: go.Figure, labels: list[str], **options: object) -> None:
-    """An x axis of semesters in time order, each label on two lines; where they would still overlap (a narrow
-    screen), plotly stands them up (``SEMESTER_TICK_ANGLES``) and makes room for them (automargin)."""
+def _semester_axis(fig: go.Figure, labels: list[str], two_lines: bool = True, **options: object) -> None:
+    """An x axis of semesters in time order, each label on two lines (or one); where they would still overlap (a
+    narrow screen), plotly stands them up (``SEMESTER_TICK_ANGLES``) and makes room for them (automargin)."""
     labels = list(dict.fromkeys(labels))
     fig.update_xaxes(
         categoryorder="array",
         categoryarray=labels,
         tickmode="array",
         tickvals=labels,
-        ticktext=_two_lines(labels),
+        ticktext=_two_lines(labels) if two_lines else labels,
         autotickangles=list(SEMESTER_TICK_ANGLES),
         automargin=True,
         **options,
@@ -614,8 +614,12 @@ def delivery_figure(delivery: pd.DataFrame) -> go.Figure:
     return _finish(fig, title, caption, height=160 + 44 * len(codes))
 
 
-def timeline_figure(activities: pd.DataFrame) -> go.Figure:
-    """Activities by semester, each point marked by status with its own shape; carried-over activities joined."""
+def timeline_figure(activities: pd.DataFrame, compact: bool = False) -> go.Figure:
+    """Activities by semester, each point marked by status with its own shape; carried-over activities joined.
+
+    ``compact`` is the form that fits a phone: a row names its activity by its code (code and beneficiary in the
+    label a tap shows), each beneficiary's name stands in the plot over its rows, and semester labels stand on
+    one line each."""
     title = _("Work-plan activities by semester and status")
     if activities.empty:
         return empty_figure(title, _("No activities for this selection."))
@@ -673,9 +677,54 @@ def timeline_figure(activities: pd.DataFrame) -> go.Figure:
         "{activities} activities over {semesters} semesters ({counts}); shapes and the legend name each "
         "status, and dotted lines join an activity carried over to a later semester."
     ).format(activities=len(ys), semesters=len(order), counts=", ".join(counts))
+    if compact:
+        return _compact_timeline(fig, rows, order, title, caption)
     _semester_axis(fig, [_label(s) for s in order], side="top")
     fig.update_yaxes(categoryorder="array", categoryarray=ys, autorange="reversed")
     return _finish(fig, title, caption, height=200 + 24 * len(ys), margin={"l": 10, "r": 10, "t": 120, "b": 10})
+
+
+def _compact_timeline(fig: go.Figure, rows: pd.DataFrame, order: list[str], title: str, caption: str) -> go.Figure:
+    """The timeline's rows named by activity code under a heading row per beneficiary (its name written in the
+    plot, where it takes no width from the grid)."""
+    categories: list[str] = []
+    ticktext: list[str] = []
+    headings: list[tuple[str, str]] = []
+    for code, group in rows.groupby("beneficiary", sort=False):
+        heading = "\u2063" * (len(headings) + 1)  # an empty row of its own (invisible separators: never a label)
+        headings.append((heading, beneficiary_name(str(code))))
+        ids = dict(zip(group["_y"], group["activity_id"].astype(str).map(inert), strict=False))
+        categories += [heading, *ids]
+        ticktext += ["", *ids.values()]
+    first = _label(order[0])
+    fig.add_trace(  # the heading rows, drawn empty so that the axis keeps them
+        go.Scatter(
+            x=[first] * len(headings),
+            y=[h for h, _name in headings],
+            mode="markers",
+            marker={"opacity": 0},
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    for heading, name in headings:
+        fig.add_annotation(
+            text=name, font={"weight": "bold"}, x=0, xref="paper", xanchor="left", y=heading, yref="y", showarrow=False
+        )
+    _semester_axis(fig, [_label(s) for s in order], two_lines=False, side="top", tickangle=-90)
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=categories,
+        tickmode="array",
+        tickvals=categories,
+        ticktext=ticktext,
+        range=[len(categories) - 0.5, -0.5],  # top to bottom, the first heading against the axis
+        automargin=True,
+    )
+    top = 50 + 7 * max(len(_label(s)) for s in order)  # the title, and the semesters standing under it
+    return _finish(
+        fig, title, caption, height=top + 150 + 24 * len(categories), margin={"l": 10, "r": 10, "t": top, "b": 10}
+    )
 
 
 def completeness_figure(completeness: pd.DataFrame) -> go.Figure:

@@ -329,6 +329,8 @@ MARKUP = "<a href='http://example.org/x'>t</a> <img src=x> <b>b</b>"
         lambda: charts.trend_figure(MATRIX.head(1).assign(unit=MARKUP, indicator_id="IND <b>1</b>")),
         lambda: charts.indicator_across_figure(MATRIX.assign(unit=MARKUP, indicator_id="IND <b>1</b>")),
         lambda: charts.timeline_figure(ACTIVITIES.assign(title=MARKUP, activity_id="<i>A</i>")),
+        lambda: charts.status_matrix_figure(MATRIX.assign(title=MARKUP, indicator_id="IND <b>1</b>"), compact=True),
+        lambda: charts.timeline_figure(ACTIVITIES.assign(title=MARKUP, activity_id="<i>A</i>"), compact=True),
     ],
 )
 def test_text_from_the_workbook_is_never_plotly_markup(figure):
@@ -405,3 +407,15 @@ def test_legends_stand_at_the_foot_of_the_figure_below_any_axis_labels() -> None
     for fig in (charts.trend_figure(MATRIX.head(1)), charts.status_matrix_figure(MATRIX)):
         assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0
         assert fig.layout.legend.yanchor == "bottom"
+
+
+def test_the_compact_timeline_names_rows_by_code_under_a_heading_per_beneficiary() -> None:
+    wide, compact = charts.timeline_figure(ACTIVITIES), charts.timeline_figure(ACTIVITIES, compact=True)
+    longest = max(len(str(t)) for t in compact.layout.yaxis.ticktext)
+    assert longest < min(len(str(c)) for c in wide.layout.yaxis.categoryarray)  # codes only: narrower labels
+    assert set(compact.layout.yaxis.ticktext) - {""} == set(ACTIVITIES["activity_id"])
+    names = {a.text for a in compact.layout.annotations}
+    assert names == {charts.beneficiary_name(c) for c in ACTIVITIES["beneficiary"]}
+    assert [t.name for t in compact.data if t.showlegend is not False] == [t.name for t in wide.data]
+    assert compact.layout.xaxis.tickangle == -90 and "<br>" not in "".join(compact.layout.xaxis.ticktext)
+    assert charts.figure_caption(compact) == charts.figure_caption(wide)
