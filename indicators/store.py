@@ -4,8 +4,10 @@ What the store keeps, on either backend (``indicators/storage/``: a folder under
 when STORE_URL is set): each version's record (who uploaded what, when, from which base version; written
 once), its uploaded bytes unchanged, and its tables in Parquet (the whole programme after this upload:
 approved data + upload); an append-only log (one event per action: created, submitted, ...); the approved
-pointer. This module holds the rules and reaches storage only through the backend's primitives
-(``indicators/storage/__init__.py`` lists them; ``storage/folder.py`` gives the folder's layout).
+pointer. The log is tamper-evident: each event carries ``prev``, the hash of the event before it
+(``storage/verify.py``; ``python -m indicators store verify`` checks the chain). This module holds the
+rules and reaches storage only through the backend's primitives (``indicators/storage/__init__.py`` lists
+them; ``storage/folder.py`` gives the folder's layout).
 
 A version is staged apart and made a version in one step, so a process killed mid-write leaves no half
 version. Reviews are checked and written while the store's lock is held (one transaction on PostgreSQL).
@@ -37,6 +39,7 @@ from indicators.domain.problems import ProjectError
 from indicators.domain.schema import TABLES, Programme, conform
 from indicators.domain.settings import setting
 from indicators.storage import TABLES_PREFIX, UPLOAD, Backend, NoSuchVersion, Staged, open_backend
+from indicators.storage.verify import event_hash
 
 STATUS_BY_ACTION = {"created": "draft", "submitted": "submitted", "approved": "approved", "returned": "returned"}
 ALLOWED = {  # action -> statuses it may follow
@@ -52,7 +55,7 @@ STATUS_WORDS = {
     "approved": N_("approved"),
     "returned": N_("returned"),
 }
-LOG_COLUMNS = ["at", "action", "version", "user", "method", "note"]
+LOG_COLUMNS = ["at", "action", "version", "user", "method", "note", "os_user"]  # os_user: the command line's
 VERSION_COLUMNS = [
     "id",
     "status",
@@ -137,7 +140,10 @@ class Store:
         return self.backend.locked(name)
 
     def _append_log(self, event: dict) -> None:
-        self.backend.append_log(event)
+        """Append an event carrying the hash of the one before it (the chain ``store verify`` checks)."""
+        with self.backend.locked("log"):
+            event = {**event, "prev": event_hash(self.backend.last_log_event())}
+            self.backend.append_log(event)
 
     def log(self) -> pd.DataFrame:
         """Every action recorded, oldest first (a line torn by a crash is skipped)."""
@@ -164,8 +170,7 @@ class Store:
                 "at": now_iso(),
                 "action": "refused",
                 "version": version,
-                "user": actor.email if actor else "(not signed in)",
-                "method": actor.method if actor else "",
+                **(_who(actor) if actor else {"user": "(not signed in)", "method": ""}),
                 "note": str(error),
             }
         )
@@ -261,8 +266,7 @@ class Store:
                 "at": at,
                 "action": "created",
                 "version": version_id,
-                "user": actor.email,
-                "method": actor.method,
+                **_who(actor),
                 "note": note,
             }
         )
@@ -584,8 +588,9 @@ class Store:
 
 
 def _who(actor: Identity) -> dict:
-    """How the log names who acted: their email and how they signed in."""
-    return {"user": actor.email, "method": actor.method}
+    """How the log names who acted: their email and how they signed in (and, on the command line, the
+    operating-system user who ran the command as that account)."""
+    return {"user": actor.email, "method": actor.method} | ({"os_user": actor.os_user} if actor.os_user else {})
 
 
 @lru_cache(maxsize=16)

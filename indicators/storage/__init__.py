@@ -6,7 +6,7 @@ keeps bytes and small records, the same way for every rule:
 - versions: ``stage`` a version's files (upload and Parquet tables, as bytes) apart from the store,
   ``commit`` them as the next numbered version with its record (``meta``), or ``discard`` them; read a
   version's record (``meta``, ``metas``), its files (``read_file``, ``read_files``), list ``version_ids``;
-- the append-only log: ``append_log``, ``read_log``;
+- the append-only log: ``append_log``, ``read_log``, ``last_log_event`` (the newest, for the hash chain);
 - the approved pointer: ``read_pointer``, ``write_pointer`` (a compare-and-set made under ``locked``);
 - ``locked(name)``: a whole-store lock across threads, processes and (PostgreSQL) servers. Everything
   done while it is held is one transaction on PostgreSQL: all of it is seen, or none of it;
@@ -104,6 +104,8 @@ class Backend(Protocol):
     def append_log(self, event: dict) -> None: ...
 
     def read_log(self) -> list[dict]: ...
+
+    def last_log_event(self) -> dict | None: ...
 
     def read_pointer(self) -> dict | None: ...
 

@@ -224,6 +224,26 @@ class FolderBackend:
                     events.append(json.loads(line))
         return events
 
+    def last_log_event(self) -> dict | None:
+        """The newest event (read from the end of the log: its last complete line)."""
+        path = self.root / "log.jsonl"
+        if not path.exists():
+            return None
+        with open(path, "rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            block = 4096
+            while True:
+                start = max(0, size - block)
+                handle.seek(start)
+                lines = handle.read(size - start).splitlines()
+                complete = lines if start == 0 else lines[1:]
+                for line in reversed(complete):
+                    with contextlib.suppress(ValueError):
+                        return json.loads(line)
+                if start == 0:
+                    return None
+                block *= 4
+
     # --- the approved pointer ------------------------------------------------------------------------
 
     def read_pointer(self) -> dict | None:

@@ -359,6 +359,11 @@ class PostgresBackend:
         with self._connection() as conn:
             return [row[0] for row in conn.execute("SELECT event FROM log ORDER BY id")]
 
+    def last_log_event(self) -> dict | None:
+        with self._connection() as conn:
+            row = conn.execute("SELECT event FROM log ORDER BY id DESC LIMIT 1").fetchone()
+        return row[0] if row else None
+
     # --- the approved pointer ------------------------------------------------------------------------
 
     def read_pointer(self) -> dict | None:
