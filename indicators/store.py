@@ -55,6 +55,10 @@ STATUS_WORDS = {
     "approved": N_("approved"),
     "returned": N_("returned"),
 }
+REMOVED = N_(
+    "the workbook of version {version} was removed, as the setting RETAIN_UNAPPROVED_DAYS asks for "
+    "drafts and returned versions never approved; upload it again"
+)
 LOG_COLUMNS = ["at", "action", "version", "user", "method", "note", "os_user"]  # os_user: the command line's
 VERSION_COLUMNS = [
     "id",
@@ -277,19 +281,19 @@ class Store:
         self.backend.discard(staged.staged)
 
     def load(self, version_id: str) -> Programme:
-        """The whole programme as stored in a version."""
-        return _load_tables(self.backend, self._check_id(version_id))
+        """The whole programme as stored in a version (refused, with a sentence, for one retention removed)."""
+        try:
+            return _load_tables(self.backend, self._check_id(version_id))
+        except KeyError:
+            if version_id in self.removed_ids():
+                raise StoreError(_(REMOVED).format(version=version_id)) from None
+            raise
 
     def raw_bytes(self, version_id: str) -> bytes:
         """The uploaded workbook exactly as it was received."""
         self._check_id(version_id)
         if version_id in self.removed_ids():
-            raise StoreError(
-                _(
-                    "the workbook of version {version} was removed, as the setting RETAIN_UNAPPROVED_DAYS asks for "
-                    "drafts and returned versions never approved; upload it again"
-                ).format(version=version_id)
-            )
+            raise StoreError(_(REMOVED).format(version=version_id))
         return self.backend.read_file(version_id, UPLOAD)
 
     def removed_ids(self) -> set[str]:
@@ -305,9 +309,10 @@ class Store:
         return None
 
     def tidy(self, retain_days: int, now: dt.datetime | None = None) -> list[str]:
-        """Remove the raw workbooks of drafts and returned versions never approved that were uploaded more than
-        ``retain_days`` days ago (0 keeps them all); each removal is logged, the version's record and tables stay.
-        Returns the versions whose workbook was removed now."""
+        """Remove the raw workbooks and tables of drafts and returned versions never approved that were uploaded
+        more than ``retain_days`` days ago (0 keeps them all; on PostgreSQL the database also checks its own
+        retention); each removal is logged with what was removed, the version's record stays. Returns the
+        versions removed now."""
         if retain_days <= 0:
             return []
         cutoff = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=retain_days)
@@ -327,7 +332,10 @@ class Store:
                     uploaded = uploaded.replace(tzinfo=dt.UTC)
                 if uploaded >= cutoff:
                     continue
-                self.backend.delete_upload(version_id)
+                names = self.backend.remove_unapproved(version_id)
+                if not names:  # the database's own retention refused it (not old enough for it): nothing to log
+                    continue
+                tables = [n for n in names if n.startswith(TABLES_PREFIX)]
                 self._append_log(
                     {
                         "at": now_iso(),
@@ -335,8 +343,11 @@ class Store:
                         "version": version_id,
                         "user": "system",
                         "method": "system",
-                        "note": f"raw workbook of a version never approved, removed after {retain_days} days "
-                        "(setting RETAIN_UNAPPROVED_DAYS); its record and tables are kept",
+                        "note": f"a version never approved ({meta.get('file_name')}, uploaded by "
+                        f"{meta.get('uploaded_by')}), removed after {retain_days} days (setting "
+                        f"RETAIN_UNAPPROVED_DAYS): {'the raw workbook' if UPLOAD in names else 'no workbook'} and "
+                        f"{len(tables)} table(s) ({', '.join(n.removeprefix(TABLES_PREFIX) for n in tables)}); "
+                        "its record stays",
                     }
                 )
                 removed.append(version_id)

@@ -193,14 +193,17 @@ class FolderBackend:
         names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
         return {n: (folder / n).read_bytes() for n in names if n.startswith(prefix) and n != "meta.json"}
 
-    def delete_upload(self, version_id: str) -> bool:
-        """Remove a version's raw workbook (retention; the store checks it was never approved); whether it was there."""
-        path = self._version_dir(version_id) / UPLOAD
-        if not path.is_file():
-            return False
-        path.unlink()
-        fsync_dir(path.parent)
-        return True
+    def remove_unapproved(self, version_id: str) -> list[str]:
+        """Remove a version's raw workbook and tables (retention; the store checks it was never approved and is old
+        enough); returns the names removed."""
+        folder = self._version_dir(version_id)
+        names = [UPLOAD] if (folder / UPLOAD).is_file() else []
+        names += sorted(p.relative_to(folder).as_posix() for p in (folder / "tables").glob("*") if p.is_file())
+        for name in names:
+            (folder / name).unlink()
+        if names:
+            fsync_dir(folder)
+        return names
 
     # --- the log -------------------------------------------------------------------------------------
 

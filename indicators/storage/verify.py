@@ -75,7 +75,7 @@ def verify_store(backend: Backend) -> Verification:
                     )
                 )
         rows = sum(table_rows(files).values())
-        if meta.get("rows") is not None and rows != int(meta["rows"]):
+        if meta.get("rows") is not None and rows != int(meta["rows"]) and version_id not in removed:
             report.problems.append(
                 _("Version {version}'s tables hold {rows} rows; its record says {recorded}.").format(
                     version=version_id, rows=rows, recorded=meta["rows"]
