@@ -40,7 +40,8 @@ I18N_DOMAINS := interface figures workbooks reports
 I18N_interface := dashboard.py pages ui
 I18N_figures := indicators/compute indicators/domain indicators/present/charts.py indicators/present/export.py
 I18N_workbooks := indicators/read indicators/present/template.py indicators/access indicators/storage \
-	indicators/ingest.py indicators/store.py indicators/saved_mappings.py indicators/demo.py indicators/__main__.py
+	indicators/ingest.py indicators/store.py indicators/saved_mappings.py indicators/demo.py indicators/__main__.py \
+	indicators/public_reports.py
 I18N_reports := indicators/present/reports
 
 i18n-extract: $(VENV)/.dev  ## collect every text to translate into indicators/locale/<domain>.pot

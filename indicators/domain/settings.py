@@ -115,6 +115,12 @@ SETTINGS: tuple[Setting, ...] = (
         "1 lets visitors who are not signed in see the donor view (a public results page); 0 asks them to sign in.",
     ),
     Setting(
+        "PUBLIC_REPORTS_PER_HOUR",
+        "20",
+        "With PUBLIC_DONOR_VIEW on: report packs a visitor who is not signed in may ask for in an hour, per client "
+        "(each file is built once per approved version, semester and language, then served from the store).",
+    ),
+    Setting(
         "ADDRESS",
         "127.0.0.1",
         "Address `make run` listens on: this machine only; 0.0.0.0 for every interface, behind a proxy (Deploying).",

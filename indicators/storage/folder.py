@@ -295,8 +295,9 @@ class FolderBackend:
         return path.read_bytes() if path.exists() else None
 
     @_room
-    def write_document(self, name: str, data: bytes) -> None:
-        """Replace a document atomically with an owner-only file."""
+    def write_document(self, name: str, data: bytes, counted: bool = True) -> None:
+        """Replace a document atomically with an owner-only file (``counted``: a folder's cache key never
+        depends on documents)."""
         path = self._document_path(name)
         private_dir(path.parent)
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")

@@ -395,9 +395,11 @@ class PostgresBackend:
             row = conn.execute("SELECT data FROM documents WHERE name = %s", (name,)).fetchone()
         return bytes(row[0]) if row else None
 
-    def write_document(self, name: str, data: bytes) -> None:
+    def write_document(self, name: str, data: bytes, counted: bool = True) -> None:
+        """Keep a document; ``counted=False`` for one that changes no figure (a public report file already made
+        from the approved data): the change counter, every server's cache key, stays."""
         try:
-            with self._write() as conn:
+            with self._write() if counted else self._connection() as conn:
                 conn.execute(
                     "INSERT INTO documents (name, data) VALUES (%s, %s) ON CONFLICT (name) DO UPDATE "
                     "SET data = EXCLUDED.data, changed_at = now()",
