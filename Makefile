@@ -20,8 +20,11 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
 
+# The server reads X-Forwarded-For and X-Forwarded-Proto only from the proxies named in TRUSTED_PROXIES (uvicorn's
+# FORWARDED_ALLOW_IPS, set from it unless given): none by default.
 run: $(VENV)/.runtime  ## install and serve the app on the bundled demo data at http://localhost:8501
 	@$(BIN)/python -m indicators setup-link --url http://localhost:$(PORT)  # only while no account exists
+	FORWARDED_ALLOW_IPS="$${FORWARDED_ALLOW_IPS-$${PPD_TRUSTED_PROXIES:-none}}" \
 	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test-tools:  ## Debian's chromium and LibreOffice Calc for the tests (never a downloaded browser)
@@ -40,7 +43,8 @@ I18N_DOMAINS := interface figures workbooks reports
 I18N_interface := dashboard.py pages ui
 I18N_figures := indicators/compute indicators/domain indicators/present/charts.py indicators/present/export.py
 I18N_workbooks := indicators/read indicators/present/template.py indicators/access indicators/storage \
-	indicators/ingest.py indicators/store.py indicators/saved_mappings.py indicators/demo.py indicators/__main__.py
+	indicators/ingest.py indicators/store.py indicators/saved_mappings.py indicators/demo.py indicators/__main__.py \
+	indicators/public_reports.py
 I18N_reports := indicators/present/reports
 
 i18n-extract: $(VENV)/.dev  ## collect every text to translate into indicators/locale/<domain>.pot

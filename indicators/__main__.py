@@ -9,6 +9,8 @@ python -m indicators users add|list|set-role|disable|enable|reset-password ...  
 python -m indicators setup-link [--url URL]     the one-time link that creates the first administrator
 python -m indicators store migrate [--grant-to ROLE]   creates or upgrades the STORE_URL database's tables
 python -m indicators store copy --from DIR_OR_URL --to DIR_OR_URL   copies a whole store into an empty one
+python -m indicators store verify [--json]      checks the log's hash chain and every version's SHA-256 and row
+                                               counts (exit 0 sound, 1 not); prints one digest of the whole store
 python -m indicators mapping suggest FILE [--sheet NAME]  prints the mapping proposed for a workbook as JSON
 (validate and import also take --mapping MAP.json: a workbook in another layout read through that mapping)
 python -m indicators versions [--json]         every version, and what approving each submitted one changes now
@@ -16,6 +18,8 @@ python -m indicators submit ID --as EMAIL [--note TEXT]    sends a draft (or a r
 python -m indicators approve ID --as EMAIL [--note TEXT]   prints its changes against the approved data of now
                                                            and approves exactly those
 python -m indicators return ID --as EMAIL --note TEXT      returns it (with the list of conflicts, if any)
+    (approve and return read the account's password or personal token, ``users issue-token``, from standard
+    input, unless the setting CLI_TRUSTED is 1; the four-eyes rule holds either way)
 python -m indicators report --semester ID --format pdf|pptx|xlsx|iati --audience manager|donor --out FILE
                                                exit 0 written, 1 no approved data for the semester, 2 bad argument
 python -m indicators --lang fr ...              messages in French (default: the setting DEFAULT_LANGUAGE); the
@@ -24,8 +28,9 @@ python -m indicators --lang fr ...              messages in French (default: the
 Every command works on the store of the settings: the STORE_URL database when it is set, else the STORE_DIR
 folder (``users`` and ``setup-link`` included). Whoever runs these commands can read and write the store (its
 files, or the database with the app's credentials), so the ``users`` commands act as an administrator; they
-are logged with the login name and the method ``cli``. ``import`` acts as the named account and is refused
-when its role may not upload.
+are logged with the login name and the method ``cli``. ``import``, ``submit``, ``approve`` and ``return`` act
+as the account ``--as`` names, logged with the operating-system user beside it; ``approve`` and ``return``
+also need that account's password or personal token on standard input (unless CLI_TRUSTED is 1).
 """
 
 from __future__ import annotations
@@ -33,7 +38,9 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import math
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from indicators.access.accounts import password_problem
@@ -73,7 +80,7 @@ def _severity(problem) -> str:  # noqa: ANN001 - Problem
 
 def _cli_admin() -> Identity:
     """Who runs the ``users`` commands: the login name, acting as an administrator (they hold the store's files)."""
-    return Identity(getpass.getuser(), "admin", "cli")
+    return Identity(getpass.getuser(), "admin", "cli", os_user=getpass.getuser())
 
 
 def _users(args: argparse.Namespace) -> int:
@@ -124,6 +131,17 @@ def _users(args: argparse.Namespace) -> int:
     elif args.action == "enable":
         accounts.enable(admin, args.email)
         print(_("{email} is enabled again.").format(email=args.email.strip().lower()))
+    elif args.action == "issue-token":
+        token = accounts.issue_token(admin, args.email)
+        print(
+            _(
+                "Personal token for {email} (give it to them once; it replaces any earlier one, and they pass it on "
+                "standard input to approve and return): {token}"
+            ).format(email=args.email.strip().lower(), token=token)
+        )
+    elif args.action == "revoke-token":
+        accounts.revoke_token(admin, args.email)
+        print(_("{email} has no personal token any more.").format(email=args.email.strip().lower()))
     elif args.action == "reset-password":
         given = accounts.reset_password(admin, args.email)
         print(
@@ -170,16 +188,59 @@ def _add_users_parser(commands: argparse._SubParsersAction) -> None:
         ("disable", N_("disable an account (its sessions end)")),
         ("enable", N_("enable a disabled account")),
         ("reset-password", N_("give an account a new one-time password")),
+        ("issue-token", N_("give an account a personal token for approve and return on the command line")),
+        ("revoke-token", N_("remove an account's personal token")),
     ):
         actions.add_parser(name, help=_(text)).add_argument("email")
 
 
 def _acting(store, email: str) -> Identity:  # noqa: ANN001 - Store
-    """The account a command acts as (``--as EMAIL``), with its role now; the store and ingest check what it may do."""
+    """The account a command acts as (``--as EMAIL``), with its role now and the operating-system user who runs
+    the command (logged beside it); the store and ingest check what it may do."""
     actor = store.accounts.identity(email, "cli")
     if actor is None:
         raise ProjectError(_("The account {email} is disabled; ask an administrator.").format(email=email))
-    return actor
+    return replace(actor, os_user=getpass.getuser())
+
+
+def _credential(args: argparse.Namespace) -> str:
+    """The account's password or personal token: the first line of standard input (asked for, unechoed, when
+    standard input is a terminal)."""
+    if sys.stdin is None:
+        return ""
+    if sys.stdin.isatty():
+        return getpass.getpass(_("Password or personal token of {email}: ").format(email=args.actor))
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _proven(store, actor: Identity, args: argparse.Namespace) -> None:  # noqa: ANN001 - Store
+    """``approve`` and ``return`` act for a person: refused (and logged) unless the account's password or personal
+    token is given on standard input, or the setting CLI_TRUSTED says the shell itself is trusted."""
+    from indicators.access.sessions import Throttle
+
+    if setting("CLI_TRUSTED") == "1":
+        return
+    throttle = Throttle(lambda: store.backend)
+    keys = throttle.keys(actor.email, f"cli:{actor.os_user}")
+    wait = throttle.attempt(keys)
+    if wait > 0:
+        error = ProjectError(
+            _("Too many failed attempts: wait {seconds} seconds and try again.").format(seconds=math.ceil(wait))
+        )
+    elif store.accounts.check_credential(actor.email, _credential(args)):
+        throttle.success(keys)
+        return
+    else:
+        error = ProjectError(
+            _(
+                "{command} acts for {email}: give that account's password or personal token on standard input "
+                "(for example: python -m indicators {command} {version} --as {email} < token.txt); an "
+                "administrator issues a token with: python -m indicators users issue-token {email}. Nothing was "
+                "changed."
+            ).format(command=args.command, version=args.version, email=actor.email)
+        )
+    store.record_refusal(actor, error, args.version)
+    raise error
 
 
 def _versions(store, as_json: bool) -> int:  # noqa: ANN001 - Store
@@ -251,6 +312,8 @@ def _review_command(store, args: argparse.Namespace) -> int:  # noqa: ANN001 - S
 
     actor = _acting(store, args.actor)
     version = args.version
+    if args.command in ("approve", "return"):
+        _proven(store, actor, args)
     if args.command == "submit":
         store.submit(version, actor, args.note or "")
         print(_("Version {version} is submitted for review.").format(version=version))
@@ -626,11 +689,45 @@ def _add_store_commands(commands) -> None:  # noqa: ANN001 - argparse's subparse
         "migrate", help=_("create or upgrade the tables of the STORE_URL database (run as the database's owner)")
     )
     migrate.add_argument("--grant-to", metavar="ROLE", help=_("the app's database role, granted the least it needs"))
+    verify = actions.add_parser(
+        "verify",
+        help=_("check the store of the settings: the log's hash chain, every version's SHA-256 and row counts"),
+    )
+    verify.add_argument("--json", action="store_true", help=_("print the report as JSON"))
     copy = actions.add_parser(
         "copy", help=_("copy a whole store (folder or database) into an empty one, then check it")
     )
     copy.add_argument("--from", dest="source", required=True, metavar="DIR_OR_URL")
     copy.add_argument("--to", dest="target", required=True, metavar="DIR_OR_URL")
+
+
+def _verify(args: argparse.Namespace) -> int:
+    """Check the store of the settings: exit 0 when everything holds, 1 (each problem listed) when not."""
+    from indicators.storage import open_backend
+    from indicators.storage.verify import verify_store
+
+    report = verify_store(open_backend(store_location()))
+    if args.json:
+        print(json.dumps(report.__dict__ | {"ok": report.ok}, indent=2))
+        return EXIT_OK if report.ok else EXIT_PROBLEMS
+    for problem in report.problems:
+        print(f"{_severity_error()} {problem}", file=sys.stderr)
+    before = _(" ({count} written before the chain began)").format(count=report.unchained) if report.unchained else ""
+    print(
+        (_("The store holds together:") if report.ok else _("The store does NOT hold together:"))
+        + " "
+        + _(
+            "{versions} version(s), {files} file(s) (SHA-256 and row counts checked), {events} log event(s) in an "
+            "unbroken hash chain{before}."
+        ).format(versions=report.versions, files=report.files, events=report.events, before=before)
+        + "\n"
+        + _("Digest of the whole store: {digest}").format(digest=report.digest)
+    )
+    return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def _severity_error() -> str:
+    return f"{_('ERROR'):8}"
 
 
 def _store_command(args: argparse.Namespace) -> int:
@@ -658,6 +755,8 @@ def _store_command(args: argparse.Namespace) -> int:
                 )
             )
             return EXIT_OK
+        if args.store_command == "verify":
+            return _verify(args)
         if not is_url(args.source) and not (Path(args.source) / "versions").is_dir():
             raise ProjectError(
                 _("There is no store in the folder {folder} (it has no versions folder).").format(folder=args.source)

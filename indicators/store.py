@@ -4,8 +4,10 @@ What the store keeps, on either backend (``indicators/storage/``: a folder under
 when STORE_URL is set): each version's record (who uploaded what, when, from which base version; written
 once), its uploaded bytes unchanged, and its tables in Parquet (the whole programme after this upload:
 approved data + upload); an append-only log (one event per action: created, submitted, ...); the approved
-pointer. This module holds the rules and reaches storage only through the backend's primitives
-(``indicators/storage/__init__.py`` lists them; ``storage/folder.py`` gives the folder's layout).
+pointer. The log is tamper-evident: each event carries ``prev``, the hash of the event before it
+(``storage/verify.py``; ``python -m indicators store verify`` checks the chain). This module holds the
+rules and reaches storage only through the backend's primitives (``indicators/storage/__init__.py`` lists
+them; ``storage/folder.py`` gives the folder's layout).
 
 A version is staged apart and made a version in one step, so a process killed mid-write leaves no half
 version. Reviews are checked and written while the store's lock is held (one transaction on PostgreSQL).
@@ -37,6 +39,7 @@ from indicators.domain.problems import ProjectError
 from indicators.domain.schema import TABLES, Programme, conform
 from indicators.domain.settings import setting
 from indicators.storage import TABLES_PREFIX, UPLOAD, Backend, NoSuchVersion, Staged, open_backend
+from indicators.storage.verify import event_hash
 
 STATUS_BY_ACTION = {"created": "draft", "submitted": "submitted", "approved": "approved", "returned": "returned"}
 ALLOWED = {  # action -> statuses it may follow
@@ -52,7 +55,11 @@ STATUS_WORDS = {
     "approved": N_("approved"),
     "returned": N_("returned"),
 }
-LOG_COLUMNS = ["at", "action", "version", "user", "method", "note"]
+REMOVED = N_(
+    "the workbook of version {version} was removed, as the setting RETAIN_UNAPPROVED_DAYS asks for "
+    "drafts and returned versions never approved; upload it again"
+)
+LOG_COLUMNS = ["at", "action", "version", "user", "method", "note", "os_user"]  # os_user: the command line's
 VERSION_COLUMNS = [
     "id",
     "status",
@@ -137,7 +144,10 @@ class Store:
         return self.backend.locked(name)
 
     def _append_log(self, event: dict) -> None:
-        self.backend.append_log(event)
+        """Append an event carrying the hash of the one before it (the chain ``store verify`` checks)."""
+        with self.backend.locked("log"):
+            event = {**event, "prev": event_hash(self.backend.last_log_event())}
+            self.backend.append_log(event)
 
     def log(self) -> pd.DataFrame:
         """Every action recorded, oldest first (a line torn by a crash is skipped)."""
@@ -164,8 +174,7 @@ class Store:
                 "at": now_iso(),
                 "action": "refused",
                 "version": version,
-                "user": actor.email if actor else "(not signed in)",
-                "method": actor.method if actor else "",
+                **(_who(actor) if actor else {"user": "(not signed in)", "method": ""}),
                 "note": str(error),
             }
         )
@@ -261,8 +270,7 @@ class Store:
                 "at": at,
                 "action": "created",
                 "version": version_id,
-                "user": actor.email,
-                "method": actor.method,
+                **_who(actor),
                 "note": note,
             }
         )
@@ -273,19 +281,19 @@ class Store:
         self.backend.discard(staged.staged)
 
     def load(self, version_id: str) -> Programme:
-        """The whole programme as stored in a version."""
-        return _load_tables(self.backend, self._check_id(version_id))
+        """The whole programme as stored in a version (refused, with a sentence, for one retention removed)."""
+        try:
+            return _load_tables(self.backend, self._check_id(version_id))
+        except KeyError:
+            if version_id in self.removed_ids():
+                raise StoreError(_(REMOVED).format(version=version_id)) from None
+            raise
 
     def raw_bytes(self, version_id: str) -> bytes:
         """The uploaded workbook exactly as it was received."""
         self._check_id(version_id)
         if version_id in self.removed_ids():
-            raise StoreError(
-                _(
-                    "the workbook of version {version} was removed, as the setting RETAIN_UNAPPROVED_DAYS asks for "
-                    "drafts and returned versions never approved; upload it again"
-                ).format(version=version_id)
-            )
+            raise StoreError(_(REMOVED).format(version=version_id))
         return self.backend.read_file(version_id, UPLOAD)
 
     def removed_ids(self) -> set[str]:
@@ -301,9 +309,10 @@ class Store:
         return None
 
     def tidy(self, retain_days: int, now: dt.datetime | None = None) -> list[str]:
-        """Remove the raw workbooks of drafts and returned versions never approved that were uploaded more than
-        ``retain_days`` days ago (0 keeps them all); each removal is logged, the version's record and tables stay.
-        Returns the versions whose workbook was removed now."""
+        """Remove the raw workbooks and tables of drafts and returned versions never approved that were uploaded
+        more than ``retain_days`` days ago (0 keeps them all; on PostgreSQL the database also checks its own
+        retention); each removal is logged with what was removed, the version's record stays. Returns the
+        versions removed now."""
         if retain_days <= 0:
             return []
         cutoff = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=retain_days)
@@ -323,7 +332,10 @@ class Store:
                     uploaded = uploaded.replace(tzinfo=dt.UTC)
                 if uploaded >= cutoff:
                     continue
-                self.backend.delete_upload(version_id)
+                names = self.backend.remove_unapproved(version_id)
+                if not names:  # the database's own retention refused it (not old enough for it): nothing to log
+                    continue
+                tables = [n for n in names if n.startswith(TABLES_PREFIX)]
                 self._append_log(
                     {
                         "at": now_iso(),
@@ -331,8 +343,11 @@ class Store:
                         "version": version_id,
                         "user": "system",
                         "method": "system",
-                        "note": f"raw workbook of a version never approved, removed after {retain_days} days "
-                        "(setting RETAIN_UNAPPROVED_DAYS); its record and tables are kept",
+                        "note": f"a version never approved ({meta.get('file_name')}, uploaded by "
+                        f"{meta.get('uploaded_by')}), removed after {retain_days} days (setting "
+                        f"RETAIN_UNAPPROVED_DAYS): {'the raw workbook' if UPLOAD in names else 'no workbook'} and "
+                        f"{len(tables)} table(s) ({', '.join(n.removeprefix(TABLES_PREFIX) for n in tables)}); "
+                        "its record stays",
                     }
                 )
                 removed.append(version_id)
@@ -584,8 +599,9 @@ class Store:
 
 
 def _who(actor: Identity) -> dict:
-    """How the log names who acted: their email and how they signed in."""
-    return {"user": actor.email, "method": actor.method}
+    """How the log names who acted: their email and how they signed in (and, on the command line, the
+    operating-system user who ran the command as that account)."""
+    return {"user": actor.email, "method": actor.method} | ({"os_user": actor.os_user} if actor.os_user else {})
 
 
 @lru_cache(maxsize=16)

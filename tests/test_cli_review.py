@@ -15,10 +15,12 @@ MANAGER, ANALYST, DONOR = "marko@example.org", "ana@example.org", "donor@example
 
 
 @pytest.fixture(autouse=True)
-def accounts(demo_store: Store) -> None:
-    """A programme manager, an analyst and a donor with accounts in the store the commands use."""
+def accounts(demo_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A programme manager, an analyst and a donor with accounts in the store the commands use; the shell is
+    trusted to say who acts (CLI_TRUSTED=1), as the credential is tested below and in test_cli_backends.py."""
     for email, role in ((MANAGER, "manager"), (ANALYST, "analyst"), (DONOR, "donor")):
         demo_store.accounts.add(SYSTEM, email, role)
+    monkeypatch.setenv("PPD_CLI_TRUSTED", "1")
 
 
 def test_versions_lists_what_approving_each_submitted_version_changes_now(demo_store: Store) -> None:
@@ -110,3 +112,35 @@ def test_the_log_names_the_account_and_the_command_line(demo_store: Store) -> No
     assert run("approve", version, "--as", MANAGER).returncode == 0
     last = demo_store.log().iloc[-1]
     assert (last["action"], last["user"], last["method"]) == ("approved", MANAGER, "cli")
+
+
+def test_approve_and_return_need_the_accounts_credential_and_log_the_os_user(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a trusted shell, --as needs that account's password or personal token on standard input; the
+    four-eyes rule holds either way; the log names the operating-system user beside the account."""
+    import getpass
+
+    monkeypatch.setenv("PPD_CLI_TRUSTED", "0")
+    demo_store.accounts.set_role(SYSTEM, ANALYST, "manager")  # uploads, then tries to approve their own upload
+    token = demo_store.accounts.issue_token(SYSTEM, MANAGER)
+    version = upload(demo_store, edited(demo_store.approved(), "ALB", 71), ANALYST)
+    refused = run("approve", version, "--as", MANAGER, stdin="")
+    assert refused.returncode == 2 and "password or personal token on standard input" in refused.stderr
+    wrong = run("approve", version, "--as", MANAGER, stdin="ppd-not-the-token\n")
+    assert wrong.returncode == 2 and demo_store.status(version) == "submitted"
+    own_token = demo_store.accounts.issue_token(SYSTEM, ANALYST)
+    four_eyes = run("approve", version, "--as", ANALYST, stdin=own_token + "\n")
+    assert four_eyes.returncode == 2 and demo_store.status(version) == "submitted", four_eyes.stderr
+    done = run("approve", version, "--as", MANAGER, stdin=token + "\n")
+    assert done.returncode == 0, done.stderr
+    assert demo_store.status(version) == "approved"
+    log = demo_store.log()
+    refusals = log[(log["action"] == "refused") & (log["version"] == version)]
+    assert len(refusals) == 3 and set(refusals["os_user"]) == {getpass.getuser()}
+    approved = log[(log["action"] == "approved") & (log["version"] == version)].iloc[-1]
+    assert (approved["user"], approved["method"], approved["os_user"]) == (MANAGER, "cli", getpass.getuser())
+    assert token not in (demo_store.root / "log.jsonl").read_text() + (demo_store.root / "accounts.json").read_text()
+    demo_store.accounts.revoke_token(SYSTEM, MANAGER)
+    second = upload(demo_store, edited(demo_store.approved(), "ALB", 72), "ana")
+    assert run("return", second, "--as", MANAGER, "--note", "no", stdin=token + "\n").returncode == 2

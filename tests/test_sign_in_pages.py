@@ -60,3 +60,12 @@ def test_an_account_change_ends_its_session_at_the_next_click(demo_store: Store,
     at.run()  # the next click
     assert at.title[0].value == "Sign in"
     assert "You were signed out" in texts(at) or "disabled" in texts(at)
+
+
+def test_an_unreachable_database_is_said_in_a_sentence_before_any_session_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PPD_STORE_URL", "postgresql://nobody@127.0.0.1:9/nothing")  # nothing listens on port 9
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Cannot reach the store's database" in " ".join(e.value for e in at.error)

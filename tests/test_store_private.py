@@ -11,10 +11,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from indicators.storage.folder import ORPHAN_AFTER_S
+from indicators.storage.verify import verify_store
 from indicators.store import Store, StoreError, sha256
+from tests import postgres
 from tests.factories import ANA, MARKO, small_programme
 
 
@@ -70,7 +73,21 @@ def test_orphan_staging_folders_are_removed_and_fresh_ones_kept(tmp_path: Path) 
     assert fresh.path.exists()  # may be an upload being staged right now
 
 
-def test_raw_workbooks_of_old_unapproved_versions_are_removed_and_logged(store_location: str | Path) -> None:
+def aged(store: Store, days: int, request: pytest.FixtureRequest, retention: int = 30) -> None:
+    """On PostgreSQL, as the database's owner: the versions stored ``days`` earlier, and the database's own
+    retention set to ``retention`` days (what ``store migrate`` writes from RETAIN_UNAPPROVED_DAYS). A folder
+    store has no clock of its own: ``tidy``'s ``now`` stands for the days gone by."""
+    if not str(store.backend.location).startswith("postgres"):
+        return
+    server = request.getfixturevalue("postgres_server")
+    with psycopg.connect(server.url(store.backend.url.rsplit("/", 1)[1], postgres.OWNER), autocommit=True) as conn:
+        conn.execute("UPDATE versions SET created_at = created_at - make_interval(days => %s)", (days,))
+        conn.execute("UPDATE retention SET days = %s", (retention,))
+
+
+def test_raw_workbooks_of_old_unapproved_versions_are_removed_and_logged(
+    store_location: str | Path, request: pytest.FixtureRequest
+) -> None:
     store = Store(store_location)
     approved, draft, returned, submitted = (add(store, bytes([n])) for n in range(4))
     store.submit(approved, ANA)
@@ -80,6 +97,7 @@ def test_raw_workbooks_of_old_unapproved_versions_are_removed_and_logged(store_l
     store.submit(submitted, ANA)
 
     assert store.tidy(retain_days=30) == []  # nothing is old yet
+    aged(store, 31, request)
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=31)
     assert store.tidy(retain_days=30, now=later) == [draft, returned]
     assert store.tidy(retain_days=30, now=later) == []  # once
@@ -89,10 +107,13 @@ def test_raw_workbooks_of_old_unapproved_versions_are_removed_and_logged(store_l
         with pytest.raises(StoreError, match="RETAIN_UNAPPROVED_DAYS"):
             store.raw_bytes(gone)
         assert store.meta(gone)["file_name"] == "monitoring.xlsx"  # its record stays
-        assert not store.load(gone).indicators.empty  # and its tables
+        with pytest.raises(StoreError, match="RETAIN_UNAPPROVED_DAYS"):
+            store.load(gone)  # its tables are gone too
     log = store.log()
     removed = log[log["action"] == "removed"]
     assert list(removed["version"]) == [draft, returned] and removed["note"].str.contains("never approved").all()
+    assert removed["note"].str.contains("the raw workbook and 7 table").all(), removed["note"].tolist()
+    assert verify_store(store.backend).ok, verify_store(store.backend).problems
     assert store.status(returned) == "returned"
     with pytest.raises(StoreError, match="upload it again"):
         store.submit(returned, ANA)
@@ -130,10 +151,30 @@ def test_a_store_with_removed_workbooks_copies_to_another_backend(tmp_path: Path
         copied.raw_bytes(draft)
 
 
-def test_the_database_role_cannot_remove_an_approved_workbook(postgres_url: str) -> None:
+def test_the_database_role_can_remove_only_what_retention_lets_go(
+    postgres_url: str, request: pytest.FixtureRequest
+) -> None:
+    """As the app's own role: the one function it may call removes an old never-approved draft's workbook and
+    tables, and nothing else; the role cannot delete files, change the log or its retention itself."""
     store = Store(postgres_url)
-    approved = add(store, b"approved")
+    approved, submitted, draft = add(store, b"approved"), add(store, b"submitted"), add(store, b"draft")
     store.submit(approved, ANA)
     store.approve(approved, MARKO)
-    assert store.backend.delete_upload(approved) is False  # the one function the role may call refuses it
-    assert store.raw_bytes(approved) == b"approved"
+    store.submit(submitted, ANA)
+    assert store.backend.remove_unapproved(draft) == []  # too recent for the database's retention (90 days)
+    aged(store, 40, request, retention=30)
+    recent = add(store, b"recent")
+    for kept in (approved, submitted, recent):
+        assert store.backend.remove_unapproved(kept) == [], kept
+        assert store.raw_bytes(kept)
+    assert "upload.xlsx" in store.backend.remove_unapproved(draft)
+    with psycopg.connect(postgres_url, autocommit=True) as conn:  # the app's role, directly
+        for statement in (
+            "DELETE FROM version_files",
+            "UPDATE log SET event = '{}'::json",
+            "DELETE FROM log",
+            "UPDATE retention SET days = 1",
+            "UPDATE versions SET created_at = now() - interval '1000 days'",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)

@@ -155,6 +155,7 @@ def _oidc_identity() -> Identity | None:
 
 def signed_in() -> Identity | None:
     """Who is looking at this rerun (also kept for ``ui.view.identity``); None: nobody is signed in."""
+    data.store()  # a store that cannot be reached is said in a sentence (and the run stops) before any session is read
     who = _local_identity() or _oidc_identity()
     if who is None and setting("PUBLIC_DONOR_VIEW") == "1" and not st.session_state.get(_SIGN_IN):
         who = PUBLIC

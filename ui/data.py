@@ -38,9 +38,11 @@ from indicators.domain.schema import Programme
 from indicators.domain.settings import store_location
 from indicators.ingest import Review, default_store, review
 from indicators.present.reports import Report, Source, build_pack
+from indicators.public_reports import public_pack
 from indicators.storage import StorageError
 from indicators.store import Store
 from ui import filters, view
+from ui.sessions import client_address
 
 T = TypeVar("T")
 
@@ -290,7 +292,17 @@ def build_reports(semester: str, audience: str, formats: list[str], progress=Non
         if programme is not None
         else None
     )
-    reports = build_pack(programme, source, semester, formats, [audience], progress, computed=computed)
+
+    def build(chosen: list[str]) -> list[Report]:
+        return build_pack(programme, source, semester, chosen, [audience], progress, computed=computed)
+
+    who = view.identity()
+    if who is not None and who.method == "public":  # built once per semester and audience, served from the store
+        headers = st.context.headers
+        client = client_address(st.context.ip_address, headers.get("X-Forwarded-For") if headers else None)
+        reports = public_pack(s, semester, audience, formats, i18n.language(), client, build)
+    else:
+        reports = build(formats)
     st.session_state[_REPORTS] = {"key": (version, semester, audience), "reports": reports}
     return reports
 

@@ -67,6 +67,7 @@ class Account:
     disabled: bool = False
     created_at: str = ""
     changed_at: str = ""
+    token_sha256: str | None = field(default=None, repr=False)  # a personal token for the command line
 
     def public(self) -> dict:
         """The account as shown to administrators: everything but the password hash."""
@@ -75,6 +76,7 @@ class Account:
             "role": self.role,
             "beneficiaries": list(self.beneficiaries),
             "has_password": self.password_hash is not None,
+            "has_token": self.token_sha256 is not None,
             "must_change": self.must_change,
             "disabled": self.disabled,
             "created_at": self.created_at,
@@ -173,9 +175,8 @@ class Accounts:
 
     def log_event(self, action: str, actor: Identity, note: str) -> None:
         """Write one event to the store's log, naming who acted and how they signed in."""
-        self._log(
-            {"at": _now(), "action": action, "version": None, "user": actor.email, "method": actor.method, "note": note}
-        )
+        event = {"at": _now(), "action": action, "version": None, "user": actor.email, "method": actor.method}
+        self._log(event | {"note": note} | ({"os_user": actor.os_user} if actor.os_user else {}))
 
     def language(self, email: str) -> str | None:
         """The interface language a person chose last (kept apart from the accounts: organisation accounts
@@ -309,6 +310,33 @@ class Accounts:
         self._end_sessions(account.email)
         self.log_event("password reset", actor, account.email)
         return given
+
+    def issue_token(self, actor: Identity, email: str) -> str:
+        """A new personal token for the command line's ``approve`` and ``return`` (returned to give once; only its
+        SHA-256 is kept; it replaces the account's earlier token)."""
+        token = "ppd-" + secrets.token_urlsafe(32)
+        kept = hashlib.sha256(token.encode()).hexdigest()
+        account = self._change(actor, email, _("issue a token"), lambda a: replace(a, token_sha256=kept))
+        self.log_event("token issued", actor, account.email)
+        return token
+
+    def revoke_token(self, actor: Identity, email: str) -> None:
+        """Remove an account's personal token."""
+        account = self._change(actor, email, _("revoke a token"), lambda a: replace(a, token_sha256=None))
+        self.log_event("token revoked", actor, account.email)
+
+    def check_credential(self, email: str, secret: str) -> bool:
+        """Whether ``secret`` is the enabled account's personal token or its password (a one-time password does
+        not count: it must be changed first)."""
+        account = self.get(email)
+        if account is None or account.disabled:
+            self.check_password("", secret)  # as slow either way
+            return False
+        if secret.startswith("ppd-") and account.token_sha256:
+            given = hashlib.sha256(secret.encode()).hexdigest()
+            return hmac.compare_digest(given, account.token_sha256)
+        checked = self.check_password(account.email, secret)
+        return checked is not None and not checked.must_change
 
     def _refuse_last_admin(self, actor: Identity, email: str, new_role: str | None) -> None:
         """An administrator cannot remove the last enabled administrator (nobody could manage accounts)."""

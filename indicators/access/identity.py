@@ -20,6 +20,7 @@ class Identity:
     role: str | None  # one of roles.ROLES, or None: signed in but no role assigned
     method: str  # how they signed in: one of METHODS
     beneficiaries: tuple[str, ...] = ()  # an analyst limited to these beneficiary codes; () means all
+    os_user: str = ""  # the command line: the operating-system user who ran it as this account (logged beside it)
 
     @property
     def donor_view(self) -> bool:

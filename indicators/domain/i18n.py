@@ -54,6 +54,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
         "indicators/saved_mappings.py",
         "indicators/demo.py",
         "indicators/__main__.py",
+        "indicators/public_reports.py",
     ),
     "reports": ("indicators/present/reports",),
 }

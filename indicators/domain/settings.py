@@ -106,6 +106,13 @@ SETTINGS: tuple[Setting, ...] = (
         "1: a programme manager cannot approve a version they uploaded; 0 allows it (a one-person team), and "
         "each such approval is logged.",
     ),
+    Setting(
+        "CLI_TRUSTED",
+        "0",
+        "0: the command line's approve and return need the --as account's password or personal token on standard "
+        "input; 1: the shell is trusted to say who acts (the operating-system user is logged either way, and the "
+        "four-eyes rule holds).",
+    ),
     Setting("SESSION_IDLE_MINUTES", "30", "A signed-in session ends after this many minutes without activity."),
     Setting("SESSION_MAX_HOURS", "12", "A signed-in session ends this many hours after sign-in, however active."),
     Setting(
@@ -120,6 +127,12 @@ SETTINGS: tuple[Setting, ...] = (
         "PUBLIC_DONOR_VIEW",
         "0",
         "1 lets visitors who are not signed in see the donor view (a public results page); 0 asks them to sign in.",
+    ),
+    Setting(
+        "PUBLIC_REPORTS_PER_HOUR",
+        "20",
+        "With PUBLIC_DONOR_VIEW on: report packs a visitor who is not signed in may ask for in an hour, per client "
+        "(each file is built once per approved version, semester and language, then served from the store).",
     ),
     Setting(
         "ADDRESS",

@@ -193,14 +193,17 @@ class FolderBackend:
         names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
         return {n: (folder / n).read_bytes() for n in names if n.startswith(prefix) and n != "meta.json"}
 
-    def delete_upload(self, version_id: str) -> bool:
-        """Remove a version's raw workbook (retention; the store checks it was never approved); whether it was there."""
-        path = self._version_dir(version_id) / UPLOAD
-        if not path.is_file():
-            return False
-        path.unlink()
-        fsync_dir(path.parent)
-        return True
+    def remove_unapproved(self, version_id: str) -> list[str]:
+        """Remove a version's raw workbook and tables (retention; the store checks it was never approved and is old
+        enough); returns the names removed."""
+        folder = self._version_dir(version_id)
+        names = [UPLOAD] if (folder / UPLOAD).is_file() else []
+        names += sorted(p.relative_to(folder).as_posix() for p in (folder / "tables").glob("*") if p.is_file())
+        for name in names:
+            (folder / name).unlink()
+        if names:
+            fsync_dir(folder)
+        return names
 
     # --- the log -------------------------------------------------------------------------------------
 
@@ -223,6 +226,26 @@ class FolderBackend:
                 with contextlib.suppress(ValueError):
                     events.append(json.loads(line))
         return events
+
+    def last_log_event(self) -> dict | None:
+        """The newest event (read from the end of the log: its last complete line)."""
+        path = self.root / "log.jsonl"
+        if not path.exists():
+            return None
+        with open(path, "rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            block = 4096
+            while True:
+                start = max(0, size - block)
+                handle.seek(start)
+                lines = handle.read(size - start).splitlines()
+                complete = lines if start == 0 else lines[1:]
+                for line in reversed(complete):
+                    with contextlib.suppress(ValueError):
+                        return json.loads(line)
+                if start == 0:
+                    return None
+                block *= 4
 
     # --- the approved pointer ------------------------------------------------------------------------
 
@@ -272,8 +295,9 @@ class FolderBackend:
         return path.read_bytes() if path.exists() else None
 
     @_room
-    def write_document(self, name: str, data: bytes) -> None:
-        """Replace a document atomically with an owner-only file."""
+    def write_document(self, name: str, data: bytes, counted: bool = True) -> None:
+        """Replace a document atomically with an owner-only file (``counted``: a folder's cache key never
+        depends on documents)."""
         path = self._document_path(name)
         private_dir(path.parent)
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")

@@ -15,7 +15,9 @@ saved mappings), ``store_state`` (the store's id and a change counter), ``sessio
   change committed on one server changes the cache key on every other at once (one small query per call).
 - Every statement is parameterised; identifiers (the application role) go through ``psycopg.sql``.
 - ``migrate(url, grant_to=ROLE)`` grants the application's role only what it needs: read everything;
-  insert versions, their files and log rows (never update or delete them); move the pointer; keep documents.
+  insert versions, their files and log rows (never update or delete them); move the pointer; keep documents,
+  sessions and the throttle; remove an old never-approved draft's workbook and tables through
+  ``remove_unapproved`` (migration 0004), within the retention the owner's RETAIN_UNAPPROVED_DAYS sets.
 
 Connections are kept in a small pool per backend (threads of one process share it); a transaction is bound
 to the thread that opened it.
@@ -37,6 +39,7 @@ from psycopg.types.json import Json
 
 from indicators.domain.i18n import N_, _
 from indicators.domain.problems import ProjectError
+from indicators.domain.settings import setting_int
 from indicators.storage import DiskFull, NoSuchVersion, StorageError
 
 MIGRATIONS_TABLE = "ppd_schema_migrations"
@@ -120,12 +123,11 @@ def migrate(url: str, grant_to: str | None = None) -> list[str]:
                     (number, name),
                 )
             applied.append(name)
+        conn.execute("UPDATE retention SET days = %s", (max(0, setting_int("RETAIN_UNAPPROVED_DAYS")),))
         if grant_to:
             grant(conn, grant_to)
             conn.execute(
-                sql.SQL("GRANT EXECUTE ON FUNCTION remove_unapproved_upload(text) TO {}").format(
-                    sql.Identifier(grant_to)
-                )
+                sql.SQL("GRANT EXECUTE ON FUNCTION remove_unapproved(text) TO {}").format(sql.Identifier(grant_to))
             )
     return applied
 
@@ -140,6 +142,7 @@ GRANTS = {  # table -> privileges of the application's role
     "documents": ("SELECT", "INSERT", "UPDATE", "DELETE"),
     "sessions": ("SELECT", "INSERT", "UPDATE", "DELETE"),
     "throttle": ("SELECT", "INSERT", "UPDATE", "DELETE"),
+    "retention": ("SELECT",),  # set by the owner's `store migrate`, never by the app
 }
 
 
@@ -331,11 +334,12 @@ class PostgresBackend:
             raise NoSuchVersion(_("there is no version {version}").format(version=version_id))
         return {name: bytes(data) for name, data in rows}
 
-    def delete_upload(self, version_id: str) -> bool:
-        """Remove a version's raw workbook (retention), through the one function the application's role may
-        call for it: it removes only the upload of a version the log never records as approved."""
+    def remove_unapproved(self, version_id: str) -> list[str]:
+        """Remove a version's raw workbook and tables (retention) through the one function the application's role
+        may call for it, which checks in the database what the README says: never approved, a draft or returned
+        version, stored longer ago than the retention the owner set. Returns the names removed (none: refused)."""
         with self._write() as conn:
-            return bool(conn.execute("SELECT remove_unapproved_upload(%s)", (version_id,)).fetchone()[0])
+            return sorted(row[0] for row in conn.execute("SELECT remove_unapproved(%s)", (version_id,)))
 
     def file_digests(self, version_id: str) -> dict[str, str]:
         """Each file's SHA-256 as recorded when it was stored (checked by ``store copy``)."""
@@ -358,6 +362,11 @@ class PostgresBackend:
     def read_log(self) -> list[dict]:
         with self._connection() as conn:
             return [row[0] for row in conn.execute("SELECT event FROM log ORDER BY id")]
+
+    def last_log_event(self) -> dict | None:
+        with self._connection() as conn:
+            row = conn.execute("SELECT event FROM log ORDER BY id DESC LIMIT 1").fetchone()
+        return row[0] if row else None
 
     # --- the approved pointer ------------------------------------------------------------------------
 
@@ -386,9 +395,11 @@ class PostgresBackend:
             row = conn.execute("SELECT data FROM documents WHERE name = %s", (name,)).fetchone()
         return bytes(row[0]) if row else None
 
-    def write_document(self, name: str, data: bytes) -> None:
+    def write_document(self, name: str, data: bytes, counted: bool = True) -> None:
+        """Keep a document; ``counted=False`` for one that changes no figure (a public report file already made
+        from the approved data): the change counter, every server's cache key, stays."""
         try:
-            with self._write() as conn:
+            with self._write() if counted else self._connection() as conn:
                 conn.execute(
                     "INSERT INTO documents (name, data) VALUES (%s, %s) ON CONFLICT (name) DO UPDATE "
                     "SET data = EXCLUDED.data, changed_at = now()",

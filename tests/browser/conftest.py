@@ -96,6 +96,12 @@ class App:
     url: str
     store_dir: Path
     log: Path
+    process: subprocess.Popen | None = field(default=None, repr=False)
+
+    def stop(self) -> None:
+        """Stop this server now (as a crash or a maintenance stop would), with its whole process group."""
+        if self.process is not None:
+            _stop(self.process)
 
     def store(self) -> Store:
         """The app's store, opened from the test process (the same files the server uses)."""
@@ -139,7 +145,7 @@ def serve(folder: Path, *, port: int | None = None, options: Mapping[str, str] =
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"streamlit did not become healthy at {url}:\n{log.read_text()[-3000:]}")
                 time.sleep(0.25)
-            yield App(url, store_dir, log)
+            yield App(url, store_dir, log, process)
         finally:
             _stop(process)
 
