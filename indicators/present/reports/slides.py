@@ -61,7 +61,7 @@ def _share(value: float) -> str:
 def _widths(cols: Sequence[T.Col]) -> list[int]:
     """Column widths (EMU) in proportion to the columns' widths, each wide enough for its header's longest word
     at the table's size (a header word is never broken: 'Progress', not 'Progres / s')."""
-    need = [Inches(0.105 * max((len(w) for w in col.label.split()), default=1) + 0.25) for col in cols]
+    need = [Inches(0.13 * max((len(w) for w in col.label.split()), default=1) + 0.3) for col in cols]
     total = sum(c.width for c in cols)
     widths = [max(BODY_W * c.width / total, n) for c, n in zip(cols, need, strict=True)]
     fixed = sum(w for w, n in zip(widths, need, strict=True) if w == n)

@@ -242,7 +242,7 @@ class _Book:
                 else:
                     sheet.write_number(i, j, float(value), self.formats["whole"])
             self.write(sheet, i, 4, str(row["help"]), self.text)
-            sheet.set_row(i, 30)
+            sheet.set_row(i, 15 * max(2, len(str(row["help"])) // 62 + 1))  # the wrapped explanation's lines
         last = HEADER_ROW + len(c.headlines)
         sheet.autofilter(HEADER_ROW, 0, last, len(cols) - 1)
         note = _("Change: against the previous semester; percentage figures change in points.")

@@ -25,6 +25,7 @@ from indicators.present.reports.iati import SCHEMA_DIR
 from indicators.present.reports.xlsx import HEADER_ROW
 from tests.present.reports.conftest import FIXED, SEMESTER
 from tests.present.reports.test_pdf import pages, run, written_pdfs
+from tests.present.reports.test_slides import impress_lays_out_every_slide
 
 NNBSP = "\u202f"
 LABEL = "nov. 2024 – avr. 2025"
@@ -230,3 +231,11 @@ def test_file_names_are_french_and_the_english_ones_unchanged(demo_source) -> No
     assert "Calcul de l'édition pour les bailleurs de fonds" in told and told[-1] == "Terminé"
     english = build_pack(programme, source, SEMESTER, ["iati"], ["donor"], language="en")
     assert english[0].file_name == "HFIII-VE-prisons_2025NovS1_donor_iati-results.xml"
+
+
+def test_libreoffice_impress_lays_out_the_french_deck(french: dict[str, ReportContent], tmp_path: Path) -> None:
+    """French headers are longer ('Cible en vigueur'): Impress still keeps each header word whole."""
+    report = build_report(french["manager"], "pptx")
+    path = tmp_path / report.file_name
+    path.write_bytes(report.data)
+    impress_lays_out_every_slide(path, tmp_path)
