@@ -2,26 +2,27 @@
 
 Imports compute and domain only (.importlinter). ``content.report_content`` computes what a report says,
 once, from the approved programme (donor-safe frames for donors); each format module lays it out:
-``pdf`` (WeasyPrint, charts as vector SVG from the app's own plotly figures), ``pptx`` (python-pptx,
+``pdf`` (WeasyPrint, tagged PDF/UA-1, charts as vector SVG written by ``svg``), ``pptx`` (python-pptx,
 native charts), ``xlsx`` (XlsxWriter, native charts) and ``iati`` (lxml, validated against the schema).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.process
 import os
 import re
-import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 
 import pandas as pd
 
 from indicators.compute.progress import Thresholds
 from indicators.domain import i18n
 from indicators.domain.i18n import N_, _
+from indicators.domain.problems import ProjectError
 from indicators.present.reports.content import (
     AUDIENCES,
     NoApprovedData,
@@ -122,21 +123,67 @@ def build_report(content: ReportContent, fmt: str) -> Report:
 
 # What build_pack tells its progress, per audience (shown with _()).
 COMPUTING = {"manager": N_("Computing the manager edition"), "donor": N_("Computing the donor edition")}
-DRAWING = {"manager": N_("Drawing the charts of the manager PDF"), "donor": N_("Drawing the charts of the donor PDF")}
 WRITING = {"manager": N_("Writing the {format} for managers"), "donor": N_("Writing the {format} for donors")}
 
 
-def _warm_up_charts() -> None:
-    from indicators.present.reports.figures import warm_up
-
-    try:
-        warm_up()
-    except Exception:  # noqa: BLE001 - drawing the first chart reports the problem in words
-        return
+class PrintFailed(ProjectError):
+    """A PDF printed in its own process failed; ``str(error)`` says why."""
 
 
 def _second_core() -> bool:
     return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _print_child(content: ReportContent, send: Connection) -> None:
+    """In a forked process: the content's PDF sent back through the pipe (or why it failed)."""
+    try:
+        from indicators.present.reports.pdf import pdf_bytes
+
+        send.send(("pdf", pdf_bytes(content)))
+    except Exception as error:  # noqa: BLE001 - the parent raises it as a sentence
+        send.send(("error", str(error) or type(error).__name__))
+    finally:
+        send.close()
+
+
+@dataclass
+class _Printing:
+    """A PDF being printed in a forked process (which inherits the content: nothing is pickled but the bytes)."""
+
+    content: ReportContent
+    started: float
+    process: multiprocessing.process.BaseProcess
+    receive: Connection
+
+    @classmethod
+    def start(cls, content: ReportContent) -> _Printing:
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(target=_print_child, args=(content, send), daemon=True)
+        started = time.perf_counter()
+        process.start()
+        send.close()
+        return cls(content, started, process, receive)
+
+    def report(self) -> Report:
+        try:
+            kind, data = self.receive.recv()
+        except EOFError:
+            kind, data = "error", _("the printing process stopped")
+        finally:
+            self.receive.close()
+            self.process.join()
+        if kind != "pdf":
+            raise PrintFailed(_("The PDF could not be printed: {reason}").format(reason=data))
+        content = self.content
+        seconds = time.perf_counter() - self.started
+        return Report("pdf", content.audience, file_name(content, "pdf"), FORMATS["pdf"][1], data, seconds)
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.receive.close()
 
 
 def build_pack(
@@ -155,14 +202,12 @@ def build_pack(
     have been computed in that language); what ``progress`` is told is in the current language.
 
     Progress and roll-up are computed once for all audiences (or taken from ``computed``, the app's cached
-    ``indicator_progress`` and ``regional_rollup`` of the same programme, never changed here), and the charts'
-    browser starts in a thread meanwhile. With two audiences and PDFs on a machine with two cores, the second
-    PDF (its charts already drawn) is printed in a forked process while this one writes the rest: WeasyPrint's
-    layout is the pack's largest cost.
+    ``indicator_progress`` and ``regional_rollup`` of the same programme, never changed here). On a machine
+    with two cores, each PDF (WeasyPrint's layout is the pack's largest cost) is printed in a forked process
+    as soon as its content is computed, while this process writes the other formats; the charts are SVG
+    written directly (``svg.py``), so no browser is started.
     """
     formats, audiences = list(formats), list(audiences)
-    if "pdf" in formats:  # the charts' browser starts (about 2 s) while the figures are computed
-        threading.Thread(target=_warm_up_charts, daemon=True).start()
     steps = len(audiences) * (1 + len(formats))
     done = 0
 
@@ -175,43 +220,38 @@ def build_pack(
     if computed is None and programme is not None:
         with i18n.using(language):
             computed = computed_frames(programme, thresholds)  # type: ignore[arg-type]
-    contents = []
-    for audience in audiences:
-        tell(_(COMPUTING[audience]))
-        contents.append(
-            report_content(programme, source, semester, audience, thresholds, computed=computed, language=language)  # type: ignore[arg-type]
-        )
-        done += 1
+    fork = "pdf" in formats and _second_core()
+    contents, printing = [], {}
     reports: dict[tuple[str, str], Report] = {}
-    pending = None
-    if "pdf" in formats and len(contents) > 1 and _second_core():
-        from indicators.present.reports.pdf import print_args, print_pdf
-
-        last = contents[-1]
-        tell(_(DRAWING[last.audience]))
-        started = time.perf_counter()
-        args = print_args(last)
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-        pending = (last, started, pool, pool.submit(print_pdf, *args))
     try:
+        for audience in audiences:
+            tell(_(COMPUTING[audience]))
+            content = report_content(
+                programme,  # type: ignore[arg-type]
+                source,
+                semester,
+                audience,
+                thresholds,
+                computed=computed,
+                language=language,
+            )
+            contents.append(content)
+            if fork:
+                printing[audience] = _Printing.start(content)
+            done += 1
         for content in contents:
             for fmt in formats:
-                if pending and content is pending[0] and fmt == "pdf":
+                if fmt == "pdf" and content.audience in printing:
                     continue
                 tell(_(WRITING[content.audience]).format(format=format_label(fmt)))
                 reports[(content.audience, fmt)] = build_report(content, fmt)
                 done += 1
-        if pending:
-            last, started, pool, future = pending
-            tell(_(WRITING[last.audience]).format(format=format_label("pdf")))
-            data = future.result()
-            seconds = time.perf_counter() - started
-            reports[(last.audience, "pdf")] = Report(
-                "pdf", last.audience, file_name(last, "pdf"), FORMATS["pdf"][1], data, seconds
-            )
+        for audience, child in printing.items():
+            tell(_(WRITING[audience]).format(format=format_label("pdf")))
+            reports[(audience, "pdf")] = child.report()
             done += 1
     finally:
-        if pending:
-            pending[2].shutdown(wait=True, cancel_futures=True)
+        for child in printing.values():
+            child.stop()
     tell(_("Done"))
     return [reports[(c.audience, fmt)] for c in contents for fmt in formats]

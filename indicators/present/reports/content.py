@@ -123,6 +123,8 @@ class ReportContent:
     last_semester: str
     notes: list[str] = field(default_factory=list)
     language: str = i18n.SOURCE_LANGUAGE  # the report's language: its frames' texts and every format's words
+    summary: tuple[str, ...] = ()  # the semester in sentences written from the figures (``summary_sentences``)
+    decisions: tuple[str, ...] = ()  # what the Steering Committee is asked to decide
 
     @property
     def donor(self) -> bool:
@@ -202,6 +204,11 @@ def percent_text(value: object) -> str:
     return "–" if value is None or pd.isna(value) else writing.share(float(value))  # type: ignore[arg-type]
 
 
+def progress_text(value: object) -> str:
+    """Progress as printed, never capped: 162% with the over-achievement mark at OVER_ACHIEVED or more."""
+    return "–" if value is None or pd.isna(value) else writing.progress(float(value))  # type: ignore[arg-type]
+
+
 def _semester_index(semester: object) -> float:
     try:
         return semester_from_id(str(semester)).index
@@ -260,13 +267,16 @@ def _value_text(frame: pd.DataFrame, column: str, donor: bool) -> pd.Series:
 NO_EXPLANATION = N_("No explanation given")  # shown with _()
 
 
-def _explained(out: pd.DataFrame, hidden: pd.Series) -> pd.Series:
-    """The comment a report prints: the analyst's explanation (or that none was given when one is expected),
-    then the target revision, and the status against the original target when the revision changed it. Of a
-    row whose figure is hidden, only the revision (targets are not sensitive)."""
+def _explained(out: pd.DataFrame, hidden: pd.Series, donor: bool = False) -> pd.Series:
+    """The comment a report prints: the analyst's explanation (or, for managers, that none was given when one
+    is expected: workflow a donor does not read), then the target revision, and the status against the
+    original target when the revision changed it. Of a row whose figure is hidden, only the revision (targets
+    are not sensitive)."""
     comment = out["comment"].astype("string")
     due = out["explanation_due"].astype("string")
-    comment = comment.fillna((_(NO_EXPLANATION) + " (" + due + ")").where(due.notna())).mask(hidden)
+    if not donor:
+        comment = comment.fillna((_(NO_EXPLANATION) + " (" + due + ")").where(due.notna()))
+    comment = comment.mask(hidden)
     changed = out["status_by_revision"].astype("boolean").fillna(False).to_numpy(dtype=bool) & ~hidden.to_numpy()
     revision = out["revision_text"].astype("string")
     before = out["status_original"].map(status_word, na_action="ignore").astype("string")
@@ -297,9 +307,9 @@ def _described(progress: pd.DataFrame, programme: Programme, donor: bool) -> pd.
         target_text=[number_text(v, m) for v, m in zip(out["target"], out["measure"], strict=True)],
         semester_value_text=_value_text(out, "semester_value", donor),
         actual_text=_value_text(out, "actual", donor),
-        progress_text=out["progress_display"].map(percent_text),
+        progress_text=out["progress"].map(progress_text),
         status_text=out["status_symbol"].fillna("") + " " + out["status_label"].fillna(""),
-        comment=_explained(out, hidden),  # a comment may repeat a hidden figure: only the revision then
+        comment=_explained(out, hidden, donor),  # a comment may repeat a hidden figure: only the revision then
         suppressed=hidden,
     )
     qualitative = out["measure"] == "qualitative"
@@ -361,7 +371,7 @@ def _logframe(
                     "baseline_year": year,
                     "target": r["target"],
                     "actual": r["actual"],
-                    "progress": r["progress_display"],
+                    "progress": r["progress"],
                     "status": r["status"],
                     "status_symbol": r["status_symbol"],
                     "status_label": r["status_label"],
@@ -388,7 +398,7 @@ def _logframe(
                     "baseline_year": row["baseline_year"],
                     "target": row["target"],
                     "actual": row["actual"],
-                    "progress": row["progress_display"],
+                    "progress": row["progress"],
                     "status": row["status"],
                     "status_symbol": row["status_symbol"],
                     "status_label": row["status_label"],
@@ -403,7 +413,7 @@ def _logframe(
     if frame.empty:
         return frame
     frame = frame.assign(
-        progress_text=frame["progress"].map(percent_text),
+        progress_text=frame["progress"].map(progress_text),
         status_text=frame["status_symbol"].fillna("") + " " + frame["status_label"].fillna(""),
         _level=frame["level"].map(LEVEL_ORDER).fillna(3),
     )
@@ -536,6 +546,13 @@ def report_content(
     missing = missing_reports(programme, semester)
     missing = missing.assign(beneficiary_name=missing["beneficiary"].map(beneficiary_name))
     rollup = rollup.assign(beneficiary=REGIONAL)
+    logframe = _logframe(status, rollup, programme, semester, donor)
+    status_counts = _status_counts(status)
+    headlines = _headlines(programme, semester, thresholds, donor)
+    next_activities = _activities(activities_for(programme.activities, current.next().id))
+    meetings = _meetings(programme)
+    summary = summary_sentences(logframe, status, status_counts, headlines, completeness, delivery, donor)
+    decisions = decision_sentences(programme, meetings, semester, current.next().label, next_activities)
     return ReportContent(
         semester=semester,
         label=current.label,
@@ -546,25 +563,186 @@ def report_content(
         generated_at=generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0),
         thresholds=thresholds,
         suppress_below=suppress_below,
-        headlines=_headlines(programme, semester, thresholds, donor),
+        headlines=headlines,
         status=status,
-        status_counts=_status_counts(status),
-        logframe=_logframe(status, rollup, programme, semester, donor),
+        status_counts=status_counts,
+        logframe=logframe,
         values=described,
         sex_split=_sex_split(programme, progress, semester, donor),
         delivery=delivery,
         activities=_activities(activities_for(programme.activities, semester)),
-        next_activities=_activities(activities_for(programme.activities, current.next().id)),
+        next_activities=next_activities,
         completeness=completeness,
         missing=missing,
-        meetings=_meetings(programme),
+        meetings=meetings,
         rollup=rollup,
         results=programme.results,
         indicators=programme.indicators,
         first_semester=span[0],
         last_semester=span[-1],
         language=i18n.language(),
+        summary=tuple(summary),
+        decisions=tuple(decisions),
     )
+
+
+SHORTFALL = ("at_risk", "off_track")  # the statuses the summary names one by one, with their reasons
+MEETING_TARGET = ("achieved", "on_track")
+
+
+def _names(counts: pd.Series, limit: int = 2) -> str:
+    """The largest counts by name, e.g. 'Montenegro (3), North Macedonia (3)'."""
+    top = counts[counts > 0].sort_values(ascending=False, kind="stable").head(limit)
+    return ", ".join(f"{name} ({int(n)})" for name, n in top.items())
+
+
+def summary_sentences(
+    logframe: pd.DataFrame,
+    status: pd.DataFrame,
+    status_counts: pd.DataFrame,
+    headlines: pd.DataFrame,
+    completeness: pd.DataFrame,
+    delivery: pd.DataFrame,
+    donor: bool,
+) -> list[str]:
+    """The semester in a few sentences written from the report's own frames (so a donor's are written from
+    donor-safe figures only): programme-level status, the change in the share on track, what is at risk and
+    why, where, reporting completeness and work-plan delivery. Statuses are counted by the labels the
+    computation gives, so a status it adds is counted and named as it is."""
+    out: list[str] = []
+    level = logframe[~logframe.duplicated("indicator_id", keep=False)] if len(logframe) else logframe
+    measured = level[level["status"].notna() & (level["status"] != "not_due")] if len(level) else level
+    if len(measured):
+        order = {s.code: i for i, s in enumerate(STATUSES)}
+        counted = (
+            measured.assign(_o=measured["status"].map(lambda c: order.get(c, len(order))))
+            .groupby(["_o", "status_symbol", "status_label"], dropna=False, sort=True)
+            .size()
+        )
+        parts = ", ".join(  # "hidden (small count)" reads "hidden" inside the brackets
+            f"{n} {'' if pd.isna(symbol) else symbol} {str(label).split(' (')[0].lower()}".replace("  ", " ")
+            for (_o, symbol, label), n in counted.items()
+        )
+        meeting = int(measured["status"].isin(MEETING_TARGET).sum())
+        sentence = _(
+            "{meeting} of the {measured} indicators measured at programme level are achieved or on track ({parts})"
+        ).format(meeting=meeting, measured=len(measured), parts=parts)
+        over = measured[[writing.over_achieved(v) for v in measured["progress"].astype("Float64").fillna(0)]]
+        if len(over):
+            sentence += _("; {indicators} went well beyond the target").format(
+                indicators=", ".join(
+                    f"{i} ({progress_text(p)})" for i, p in zip(over["indicator_id"], over["progress"], strict=True)
+                )
+            )
+        out.append(sentence + ".")
+    share = headlines[headlines["key"] == "on_track_share"] if "key" in headlines else headlines.iloc[0:0]
+    if len(share) and not pd.isna(share["value"].iloc[0]):
+        row = share.iloc[0]
+        sentence = _("Across beneficiaries, {value} of the figures are on track or achieved").format(
+            value=row["value_text"]
+        )
+        if not pd.isna(row["previous"]):
+            sentence += " " + _("({previous} in the previous semester, {change})").format(
+                previous=row["previous_text"], change=row["change_text"]
+            )
+        behind = (
+            status_counts.set_index("beneficiary_name")[[c for c in SHORTFALL if c in status_counts]].sum(axis=1)
+            if len(status_counts)
+            else pd.Series(dtype=float)
+        )
+        if behind.sum():
+            sentence += _("; most of those at risk or off track are in {beneficiaries}").format(
+                beneficiaries=_names(behind)
+            )
+        out.append(sentence + ".")
+    short = measured[measured["status"].isin(SHORTFALL)] if len(measured) else measured
+    if len(short):
+        listed = ", ".join(
+            f"{i} ({progress_text(p)})" for i, p in zip(short["indicator_id"], short["progress"], strict=True)
+        )
+        sentence = _("At programme level, {indicators} are at risk or off track").format(indicators=listed)
+        reasons = status[status["indicator_id"].isin(short["indicator_id"]) & status["comment"].notna()]
+        reasons = reasons[~reasons["comment"].astype(str).str.startswith(_(NO_EXPLANATION))]
+        given = list(dict.fromkeys(str(c).split(". ")[0].rstrip(".") for c in reasons["comment"]))[:3]
+        if given:
+            sentence += _("; the reasons reported include: {reasons}").format(reasons="; ".join(given))
+        out.append(sentence + ".")
+    if not donor:  # workflow: the manager edition only
+        owed = status["comment"].astype("string").str.startswith(_(NO_EXPLANATION)).fillna(False)
+        if owed.any():
+            out.append(
+                _("{count} figures that need an explanation have none yet; the beneficiary pages name them.").format(
+                    count=int(owed.sum())
+                )
+            )
+    if len(completeness):
+        reported, expected = int(completeness["reported"].sum()), int(completeness["expected"].sum())
+        sentence = _("{reported} of the {expected} values expected were reported ({share})").format(
+            reported=reported, expected=expected, share=writing.share(reported / expected) if expected else "–"
+        )
+        missing = completeness.set_index("beneficiary_name")["missing"]
+        if missing.sum():
+            sentence += _("; most missing from {beneficiaries}").format(beneficiaries=_names(missing))
+        out.append(sentence + ".")
+    if len(delivery):
+        planned, completed = int(delivery["planned"].sum()), int(delivery["completed"].sum())
+        cancelled = int(delivery["cancelled"].sum())
+        rate = completed / (planned - cancelled) if planned > cancelled else float("nan")
+        sentence = _("{completed} of the {planned} activities planned were completed ({rate} delivery)").format(
+            completed=completed, planned=planned, rate=percent_text(rate)
+        )
+        postponed, ongoing = int(delivery["postponed"].sum()), int(delivery["ongoing"].sum())
+        if postponed or ongoing:
+            sentence += _("; {postponed} postponed and {ongoing} still ongoing").format(
+                postponed=postponed, ongoing=ongoing
+            )
+        out.append(sentence + ".")
+    return out
+
+
+def proposed_revisions(programme: Programme, meeting: int) -> list[str]:
+    """Indicators whose target a meeting adopts in place of one an earlier meeting adopted (same indicator,
+    beneficiary and semester)."""
+    targets = programme.targets.dropna(subset=["adopted_at"])
+    key = ["indicator_id", "beneficiary", "semester"]
+    now = targets[targets["adopted_at"] == meeting][key]
+    before = targets[targets["adopted_at"] < meeting][key]
+    replaced = now.merge(before.drop_duplicates(), how="inner", on=key)
+    return sorted(set(replaced["indicator_id"].astype(str)))
+
+
+def decision_sentences(
+    programme: Programme, meetings: pd.DataFrame, semester: str, next_label: str, next_activities: pd.DataFrame
+) -> list[str]:
+    """What the Steering Committee meeting that assesses the semester is asked to decide: adopting the next
+    work plan (its activities counted) and the target revisions proposed to it."""
+    mine = meetings[meetings["semester_assessed"] == semester]
+    out = []
+    if len(mine):
+        m = mine.iloc[0]
+        where = _("meeting {number} ({day}, {place})").format(
+            number=int(m["number"]), day=m["date_text"], place=m["place"]
+        )
+        out.append(
+            _(
+                "The Steering Committee, at its {meeting}, is asked to adopt the work plan for {next} "
+                "({count} activities)."
+            ).format(meeting=where, next=next_label, count=len(next_activities))
+        )
+        revised = proposed_revisions(programme, int(m["number"]))
+        if revised:
+            out[-1] = out[-1][:-1] + _(", and the revised targets proposed for {indicators}.").format(
+                indicators=", ".join(revised)
+            )
+        else:
+            out[-1] = out[-1][:-1] + _("; no target revision is proposed.")
+    elif len(next_activities):
+        out.append(
+            _("The Steering Committee is asked to adopt the work plan for {next} ({count} activities).").format(
+                next=next_label, count=len(next_activities)
+            )
+        )
+    return out
 
 
 def method_notes(content: ReportContent) -> list[tuple[str, str]]:
@@ -582,8 +760,9 @@ def method_notes(content: ReportContent) -> list[tuple[str, str]]:
                     "Lower-is-better indicators go through the same formula. A missing baseline counts as 0. "
                     "Cumulative counts compare the running total (baseline plus every semester's new units) with a "
                     "running-total target. Percentages are 100 × numerator / denominator. Milestones are done (1) or "
-                    "not (0). Progress is printed up to {limit}."
-                ).format(limit=writing.share(1)),
+                    "not (0). Progress is printed as computed, never capped: {over} or more is over-achieved and "
+                    "marked {mark}, and needs an explanation as a figure at risk does."
+                ).format(over=writing.share(writing.over_threshold()), mark=writing.OVER_MARK),
             ),
             (
                 _("Status thresholds"),

@@ -1,13 +1,20 @@
-"""The progress report as a PDF: A4, real text with embedded fonts, page numbers, contents, vector charts.
+"""The progress report as a PDF: A4, tagged PDF/UA-1, real text with embedded fonts, page numbers, contents.
 
 Laid out as HTML and CSS paged media and printed by WeasyPrint (uses Debian's pango; embeds subsets of the
 fonts; the table of contents takes its page numbers from ``target-counter``; a named landscape page carries
-the logframe's 15 columns). The charts are the app's own plotly figures (``present/charts.py``) drawn as SVG
-by kaleido and embedded as vectors, so their text stays text. Every page carries the report's title, the
-approved version, "Illustrative demo data" when it is, its page number, and the Kosovo* footnote (every
-page names Kosovo*, or can: its tables and charts list the beneficiaries). Every text from the workbook
-is escaped: data is never markup. Every word is the report's language (``ReportContent.language``); the
-page numbers' words are in the document's own style sheet, so that the shared ``CSS`` holds no words.
+the logframe). Printed as PDF/UA-1: a structure tree of headings, lists, tables whose header cells are
+``TH`` with their scope, figures with alternative text (each chart's alt says what it shows in words), the
+document's language and title (shown as the window title). The cover gives the action, semester, edition and
+the illustrative notice once; then the summary written from the figures and the decisions asked of the
+Steering Committee, with the headline figures; then contents, status, results framework, a page per
+beneficiary with a small chart of its indicators' progress, work plan, completeness, meetings, the notes
+annex (comments too long for a table cell are cut there with a pointer, and given in full in the annex) and
+the method annex. Header words never break (columns are at least as wide as their header's longest word)
+and identifiers never wrap. Charts are vector SVG written by ``svg.py`` (no browser). Every page carries the
+report's title, the approved version, "Illustrative demo data" when it is, its page number, and the Kosovo*
+footnote. Every text from the workbook is escaped: data is never markup. Every word is the report's
+language (``ReportContent.language``); the page numbers' words are in the document's own style sheet, so
+that the shared ``CSS`` holds no words.
 """
 
 from __future__ import annotations
@@ -23,11 +30,23 @@ from indicators.compute.progress import STATUSES
 from indicators.domain import i18n
 from indicators.domain.i18n import N_, _
 from indicators.domain.reference import BENEFICIARY_CODES, beneficiary_name
-from indicators.present.charts import completeness_figure, delivery_figure, figure_caption, status_matrix_figure
+from indicators.present.charts import (
+    ACTIVITY_STYLES,
+    DELIVERY_COLUMNS,
+    completeness_figure,
+    delivery_figure,
+    figure_caption,
+    status_matrix_figure,
+)
+from indicators.present.reports import svg, writing
 from indicators.present.reports import tables as T
-from indicators.present.reports import writing
-from indicators.present.reports.content import ReportContent, in_its_language, method_notes
-from indicators.present.reports.figures import figure_svg
+from indicators.present.reports.content import (
+    DELIVERY_PARTS,
+    ReportContent,
+    in_its_language,
+    method_notes,
+    progress_text,
+)
 
 CSS = """
 @page {
@@ -41,38 +60,46 @@ CSS = """
 html { font-family: "DejaVu Sans", sans-serif; font-size: 8.5pt; line-height: 1.3; color: #000; }
 .runhead { position: running(runhead); font-size: 7.5pt; color: #333; border-bottom: 0.4pt solid #999; }
 .runhead .right { float: right; white-space: nowrap; }
-table.compact { font-size: 7.3pt; }
-table.compact th, table.compact td { padding: 0.6mm 1mm; }
+table.compact { font-size: 7.2pt; line-height: 1.2; }
+table.compact th, table.compact td { padding: 0.5mm 1mm; }
 .footnote { position: running(footnote); font-size: 6.5pt; color: #333; }
-h1 { font-size: 20pt; margin: 0 0 4mm 0; }
+h1 { font-size: 22pt; margin: 30mm 0 6mm 0; bookmark-level: none; }
 h2 { font-size: 13pt; margin: 0 0 3mm 0; page-break-after: avoid; bookmark-level: 1; }
 h3 { font-size: 10pt; margin: 4mm 0 2mm 0; page-break-after: avoid; bookmark-level: 2; }
 section { page-break-before: always; }
+section.flow { page-break-before: auto; margin-top: 8mm; }
 section.wide { page: wide; }
 section.cover { page: cover; page-break-before: auto; }
-.cover .programme { font-size: 12pt; margin: 10mm 0 8mm 0; }
-.cover dl { display: grid; grid-template-columns: 45mm auto; gap: 2mm 4mm; font-size: 10pt; }
+.cover .programme { font-size: 13pt; margin: 0 0 12mm 0; }
+.cover dl { display: grid; grid-template-columns: 45mm auto; gap: 2mm 4mm; font-size: 11pt; }
 .cover dt { font-weight: bold; }
-.notice { border: 1.2pt solid #000; padding: 3mm; margin: 6mm 0; font-size: 9.5pt; }
+.notice { border: 1.2pt solid #000; padding: 3mm; margin: 14mm 0 0 0; font-size: 10pt; }
+.summary p { font-size: 10pt; line-height: 1.45; margin: 0 0 2mm 0; }
+.summary ul { font-size: 10pt; margin: 0 0 4mm 0; }
 table { border-collapse: collapse; width: 100%; margin: 0 0 3mm 0; table-layout: fixed; }
-th, td { border: 0.4pt solid #777; padding: 1mm 1.2mm; vertical-align: top; text-align: left;
-         overflow-wrap: break-word; }
-th { background: #e6e6e6; font-weight: bold; hyphens: auto; }  /* 'Base-line', not 'Baselin e' */
+th, td { border: 0.4pt solid #777; padding: 1mm 1.2mm; vertical-align: top; text-align: left; }
+td.wrap { overflow-wrap: anywhere; }  /* text breaks inside a word only where the word is wider than its column */
+th { background: #e6e6e6; font-weight: bold; hyphens: manual; overflow-wrap: normal; word-break: normal; }
 thead { display: table-header-group; }
 tr { page-break-inside: avoid; }
 td.num { text-align: right; white-space: nowrap; }
+td.id { white-space: nowrap; }
 table.logframe { font-size: 6.8pt; }
 table.logframe td.level { font-weight: bold; background: #f3f3f3; }
 .chart { width: 100%; margin: 0 0 1mm 0; }
+.chart.small { width: 85%; }
 .caption { font-size: 7.5pt; font-style: italic; margin: 0 0 4mm 0; }
 .toc a { color: #000; text-decoration: none; }
 .toc li { list-style: none; margin: 1.5mm 0; font-size: 10pt; }
+.toc li.sub { margin-left: 6mm; font-size: 9pt; }
 .toc a::after { content: leader(".") target-counter(attr(href), page); }
 .legend span { margin-right: 4mm; }
 p.note { font-size: 8pt; }
+ol.notes li { font-size: 8pt; margin: 0 0 1.5mm 0; }
 """
 
 
+DELIVERY_COLOURS = {key: ACTIVITY_STYLES[status].colour for key, status in DELIVERY_COLUMNS.items()}
 _POINT_AT = re.compile(r";? ?[Pp]oint at [^.]*")
 # The verb of the app's captions that asks to point at the chart ("point at a cell for ..."), in the language of
 # the captions (indicators/present/charts.py): the hint is left out on paper.
@@ -107,40 +134,71 @@ def e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+_NUMBER = re.compile(r"^[-+−<\[–]?\d[\d\s,.\u202f\xa0]*(\s?%)?(\s?⇑)?$|^[–\[<]")  # a figure, "<5", "[c]" or "–"
+ID_COLUMNS = ("indicator_id", "activity_id", "result_id")  # identifiers are never wrapped ("OP1.1", not "OP1. / 1")
+NOTE_LIMIT = 140  # characters: a longer comment is cut in its table, and given in full in the notes annex
+
+
+class Notes:
+    """The long comments of a report: each is cut in its table cell with a pointer to the notes annex, where it
+    is given in full (a 12-line run-on in one cell reads as a data dump)."""
+
+    def __init__(self) -> None:
+        self.full: list[str] = []
+
+    def short(self, text: str) -> str:
+        if len(text) <= NOTE_LIMIT:
+            return text
+        self.full.append(text)
+        cut = text[:NOTE_LIMIT].rsplit(" ", 1)[0].rstrip(" ,;:.")
+        return cut + "… " + _("(note {number})").format(number=len(self.full))
+
+
+def _width(col: T.Col) -> float:
+    """A column's share of its table: its width, and never less than its header's longest word needs (a header
+    word is never broken or run into the next column: 'Baseline', not 'Baselin / e')."""
+    longest = max((len(word) for word in col.label.split()), default=1)
+    return max(float(col.width), 1.6 * longest + 3)
+
+
 def _colgroup(cols: Sequence[T.Col]) -> str:
-    total = sum(c.width for c in cols)
-    return "<colgroup>" + "".join(f'<col style="width:{100 * c.width / total:.1f}%">' for c in cols) + "</colgroup>"
+    widths = [_width(c) for c in cols]
+    total = sum(widths)
+    return "<colgroup>" + "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in widths) + "</colgroup>"
 
 
-def _cell(row: pd.Series, col: T.Col) -> str:
+def _cell(row: pd.Series, col: T.Col, notes: Notes | None = None) -> str:
     text = T.cell_text(row, col)
-    numeric = col.kind in ("figure", "share", "int") and len(text) < 16  # a qualitative answer wraps as text
-    return f'<td class="{"num" if numeric else ""}">{e(text)}</td>'
+    if col.key == "comment" and notes is not None:
+        text = notes.short(text)
+    numeric = col.kind in ("figure", "share", "progress", "int") and bool(_NUMBER.match(text))  # words wrap
+    css = "num" if numeric else "id" if col.key in ID_COLUMNS else "wrap" if col.kind == "text" else ""
+    return f'<td class="{css}">{e(text)}</td>' if css else f"<td>{e(text)}</td>"
 
 
-def _table(frame: pd.DataFrame, cols: Sequence[T.Col], css_class: str = "") -> str:
-    head = "".join(f"<th>{e(c.label)}</th>" for c in cols)
-    body = []
-    for _index, row in frame.iterrows():
-        cells = []
-        for c in cols:
-            cells.append(_cell(row, c))
-        body.append("<tr>" + "".join(cells) + "</tr>")
+def _head(cols: Sequence[T.Col]) -> str:
+    return "<thead><tr>" + "".join(f'<th scope="col">{e(c.label)}</th>' for c in cols) + "</tr></thead>"
+
+
+def _table(frame: pd.DataFrame, cols: Sequence[T.Col], css_class: str = "", notes: Notes | None = None) -> str:
+    body = ["<tr>" + "".join(_cell(row, c, notes) for c in cols) + "</tr>" for _index, row in frame.iterrows()]
     if not body:
         nothing = _("Nothing to show.")
         body = [f'<tr><td colspan="{len(cols)}">{e(nothing)}</td></tr>']
-    return (
-        f'<table class="{css_class}">{_colgroup(cols)}<thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
-    )
+    return f'<table class="{css_class}">{_colgroup(cols)}{_head(cols)}<tbody>{"".join(body)}</tbody></table>'
 
 
-def _chart(fig: object, width: int = 900) -> str:
-    svg = figure_svg(fig, width=width)  # type: ignore[arg-type]
+def _image(svg: bytes, alt: str, caption: str = "", small: bool = False) -> str:
+    """A chart: the SVG as an image whose alternative text says what it shows, and its caption under it."""
     data = base64.b64encode(svg).decode()
-    caption = _pointer_hint().sub("", figure_caption(fig))  # type: ignore[arg-type]  # no pointer on paper
-    image = f'<img class="chart" alt="{e(caption)}" src="data:image/svg+xml;base64,{data}">'
-    return f'{image}<p class="caption">{e(caption)}</p>'
+    css = "chart small" if small else "chart"
+    image = f'<img class="{css}" alt="{e(alt)}" src="data:image/svg+xml;base64,{data}">'
+    return image + (f'<p class="caption">{e(caption)}</p>' if caption else "")
+
+
+def _caption(fig: object) -> str:
+    """The app's caption of the same figure, without the hint to point at it (there is no pointer on paper)."""
+    return _pointer_hint().sub("", figure_caption(fig))  # type: ignore[arg-type]
 
 
 def _cover(c: ReportContent) -> str:
@@ -156,16 +214,12 @@ def _cover(c: ReportContent) -> str:
         ),
         (_("Generated"), writing.moment(c.generated_at)),
     ]
-    illustrative, facility = _("Illustrative data."), _(FACILITY)
-    notice = (
-        f'<div class="notice"><strong>{e(illustrative)}</strong> {e(c.illustrative_notice)}</div>'
-        if c.illustrative_notice
-        else ""
-    )
+    facility = _(FACILITY)
+    notice = f'<p class="notice">{e(c.illustrative_notice)}</p>' if c.illustrative_notice else ""
     return (
         '<section class="cover">'
         f"<h1>{e(c.title)}</h1>"
-        f'<div class="programme">{e(c.programme_title)}<br>{e(facility)}</div>'
+        f'<p class="programme">{e(c.programme_title)}<br>{e(facility)}</p>'
         "<dl>" + "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in rows) + "</dl>"
         f"{notice}"
         "</section>"
@@ -177,31 +231,53 @@ FACILITY = N_(
     "Council of Europe"
 )
 SECTIONS = (  # anchor: title (shown with _())
-    ("headlines", N_("Headline figures")),
+    ("summary", N_("Summary and headline figures")),
     ("status", N_("Indicator status")),
     ("logframe", N_("Results framework")),
     ("beneficiaries", N_("Beneficiaries")),
     ("workplan", N_("Work plan")),
     ("completeness", N_("Reporting completeness")),
     ("meetings", N_("Steering Committee meetings")),
+    ("notes", N_("Notes annex")),
     ("method", N_("Method annex")),
 )
 
 
-def _contents(c: ReportContent) -> str:
-    titles = [(key, _(title)) for key, title in SECTIONS]
-    items = "".join(f'<li><a href="#{key}">{e(title)}</a></li>' for key, title in titles)
-    per = "".join(
-        f'<li style="margin-left:6mm;font-size:9pt"><a href="#b-{code}">{e(beneficiary_name(code))}</a></li>'
-        for code in _beneficiaries(c)
-    )
+def _contents(c: ReportContent, has_notes: bool) -> str:
+    items = []
+    for key, title in SECTIONS:
+        if key == "notes" and not has_notes:
+            continue
+        items.append(f'<li><a href="#{key}">{e(_(title))}</a></li>')
+        if key == "beneficiaries":
+            items += [
+                f'<li class="sub"><a href="#b-{code}">{e(beneficiary_name(code))}</a></li>'
+                for code in _beneficiaries(c)
+            ]
     heading = _("Contents")
-    return f'<section><h2>{e(heading)}</h2><ul class="toc">{items}</ul><ul class="toc">{per}</ul></section>'
+    return f'<section><h2>{e(heading)}</h2><ul class="toc">{"".join(items)}</ul></section>'
 
 
 def _beneficiaries(c: ReportContent) -> list[str]:
     present = set(c.status["beneficiary"])
     return [code for code in BENEFICIARY_CODES if code in present]
+
+
+def _summary(c: ReportContent) -> str:
+    title = _("Summary, {semester}").format(semester=c.label)
+    sentences = "".join(f"<p>{e(s)}</p>" for s in c.summary)
+    decisions = ""
+    if c.decisions:
+        asked = _("Decisions for the Steering Committee")
+        decisions = f"<h3>{e(asked)}</h3><ul>" + "".join(f"<li>{e(d)}</li>" for d in c.decisions) + "</ul>"
+    figures = _("Headline figures, {semester}").format(semester=c.label)
+    change = _("Change: against the previous semester; percentage figures change in points.")
+    if c.donor:
+        change += " " + _("Shares count only the figures shown in this edition.")
+    return (
+        f'<section class="summary"><h2 id="summary">{e(title)}</h2>{sentences}{decisions}'
+        f'<h3>{e(figures)}</h3>{_table(c.headlines, T.HEADLINES)}<p class="note">{e(change)}</p></section>'
+    )
 
 
 def _status(c: ReportContent) -> str:
@@ -213,7 +289,12 @@ def _status(c: ReportContent) -> str:
         T.Col(f"{s.symbol} {s.label}", s.code, "int") for s in STATUSES if s.code in counts and counts[s.code].sum()
     ]
     nothing = _("No indicator has a target or a value in this semester.")
-    chart = _chart(status_matrix_figure(c.status)) if len(c.status) else f"<p>{e(nothing)}</p>"
+    if len(c.status):
+        names = [(code, beneficiary_name(code)) for code in _beneficiaries(c)]
+        caption = _caption(status_matrix_figure(c.status))
+        chart = _image(svg.status_grid(c.status, names), caption, caption)
+    else:
+        chart = f"<p>{e(nothing)}</p>"
     title = _("Indicator status, {semester}").format(semester=c.label)
     by = _("Indicators by status and beneficiary")
     return (
@@ -222,7 +303,7 @@ def _status(c: ReportContent) -> str:
     )
 
 
-def _logframe(c: ReportContent) -> str:
+def _logframe(c: ReportContent, notes: Notes) -> str:
     cols = [col for col in T.LOGFRAME if col.key not in ("level_label", "result_id", "result_title")]
     rows = []
     for (level, result_id, title), group in c.logframe.groupby(
@@ -231,9 +312,7 @@ def _logframe(c: ReportContent) -> str:
         heading = _("{level} · {result}: {title}").format(level=level, result=result_id, title=title)
         rows.append(f'<tr><td class="level" colspan="{len(cols)}">{e(heading)}</td></tr>')
         for _index, row in group.iterrows():
-            cells = "".join(_cell(row, col) for col in cols)
-            rows.append(f"<tr>{cells}</tr>")
-    head = "".join(f"<th>{e(col.label)}</th>" for col in cols)
+            rows.append("<tr>" + "".join(_cell(row, col, notes) for col in cols) + "</tr>")
     note = _(
         "The logframe's indicators by level in the results chain: baseline and year, the target in force in the "
         "semester, the semester's actual (running total for cumulative counts), progress towards the target, and "
@@ -242,8 +321,7 @@ def _logframe(c: ReportContent) -> str:
     title = _("Results framework, {semester}").format(semester=c.label)
     return (
         f'<section class="wide"><h2 id="logframe">{e(title)}</h2><p class="note">{e(note)}</p>'
-        f'<table class="logframe">{_colgroup(cols)}<thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></section>"
+        f'<table class="logframe">{_colgroup(cols)}{_head(cols)}<tbody>{"".join(rows)}</tbody></table></section>'
     )
 
 
@@ -258,7 +336,18 @@ def _words_in_comment(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(comment=comment, actual_text=rows["actual_text"].mask(words, _("See comment")))
 
 
-def _beneficiary_pages(c: ReportContent) -> str:
+def _progress_alt(name: str, rows: pd.DataFrame) -> str:
+    """What a beneficiary's progress chart shows, in words: each indicator's progress and status."""
+    parts = [
+        f"{i} {progress_text(p)} {s}".strip()
+        for i, p, s in zip(rows["indicator_id"], rows["progress"], rows["status_label"].fillna(""), strict=True)
+    ]
+    return _("Progress of {count} indicators of {beneficiary} towards their targets: {parts}.").format(
+        count=len(rows), beneficiary=name, parts="; ".join(parts)
+    )
+
+
+def _beneficiary_pages(c: ReportContent, notes: Notes) -> str:
     pages = []
     for i, code in enumerate(_beneficiaries(c)):
         rows = _words_in_comment(c.status[c.status["beneficiary"] == code])
@@ -271,16 +360,30 @@ def _beneficiary_pages(c: ReportContent) -> str:
         )
         before = _("Beneficiaries:") + " " if i == 0 else ""
         summary = _("{semester}: {counts}.").format(semester=c.label, counts=counts)
+        charted = rows[rows["status"] != "not_due"]
+        chart = ""
+        if len(charted):
+            alt = _progress_alt(name, charted)
+            chart = _image(svg.progress_bars(charted), alt, small=True)
         pages.append(
             f'<section><h2{anchor}>{e(before)}<span id="b-{e(code)}">{e(name)}</span></h2>'
-            f'<p class="note">{e(summary)}</p>{_table(rows, T.BENEFICIARY, "compact")}</section>'
+            f'<p class="note">{e(summary)}</p>{chart}{_table(rows, T.BENEFICIARY, "compact", notes)}</section>'
         )
     return "".join(pages)
 
 
 def _workplan(c: ReportContent) -> str:
     nothing = _("No activities were planned for this semester.")
-    chart = _chart(delivery_figure(c.delivery)) if len(c.delivery) else f"<p>{e(nothing)}</p>"
+    if len(c.delivery):
+        parts = [(_(label), list(c.delivery[key]), DELIVERY_COLOURS[key]) for key, label in DELIVERY_PARTS.items()]
+        names = [
+            f"{n} · {writing.share(r)}" if not pd.isna(r) else str(n)
+            for n, r in zip(c.delivery["beneficiary_name"], c.delivery["delivery_rate"], strict=True)
+        ]
+        caption = _caption(delivery_figure(c.delivery))
+        chart = _image(svg.stacked_bars(names, parts), caption, caption)
+    else:
+        chart = f"<p>{e(nothing)}</p>"
     title = _("Work plan, {semester}").format(semester=c.label)
     activities = _("Activities of {semester}").format(semester=c.label)
     adopted = _("Work plan adopted for {semester}").format(semester=c.next_label)
@@ -292,7 +395,17 @@ def _workplan(c: ReportContent) -> str:
 
 
 def _completeness(c: ReportContent) -> str:
-    chart = _chart(completeness_figure(c.completeness)) if len(c.completeness) else ""
+    chart = ""
+    if len(c.completeness):
+        labels = [
+            f"{writing.share(s) if not pd.isna(s) else '–'} ({int(r)}/{int(x)})"
+            for s, r, x in zip(
+                c.completeness["completeness"], c.completeness["reported"], c.completeness["expected"], strict=True
+            )
+        ]
+        caption = _caption(completeness_figure(c.completeness))
+        figure = svg.share_bars(list(c.completeness["beneficiary_name"]), list(c.completeness["completeness"]), labels)
+        chart = _image(figure, caption, caption)
     title = _("Reporting completeness, {semester}").format(semester=c.label)
     missing = _("Values expected but not reported ({count})").format(count=len(c.missing))
     return (
@@ -300,6 +413,21 @@ def _completeness(c: ReportContent) -> str:
         f"{_table(c.completeness, T.COMPLETENESS)}<h3>{e(missing)}</h3>"
         f"{_table(c.missing, T.MISSING)}</section>"
     )
+
+
+def _meetings(c: ReportContent) -> str:
+    meetings = _("Steering Committee meetings")
+    return f'<section><h2 id="meetings">{e(meetings)}</h2>{_table(c.meetings, T.MEETINGS)}</section>'
+
+
+def _notes(notes: Notes) -> str:
+    if not notes.full:
+        return ""
+    title = _("Notes annex")
+    lead = _("The comments cut short in the tables, in full.")
+    items = "".join(f"<li>{e(text)}</li>" for text in notes.full)
+    head = f'<h2 id="notes">{e(title)}</h2><p class="note">{e(lead)}</p>'
+    return f'<section class="flow">{head}<ol class="notes">{items}</ol></section>'
 
 
 def _method(c: ReportContent) -> str:
@@ -311,42 +439,44 @@ def _method(c: ReportContent) -> str:
 @in_its_language
 def report_html(c: ReportContent) -> str:
     """The report as one HTML document for WeasyPrint, in the report's language."""
-    headlines = _table(c.headlines, T.HEADLINES)
-    change = _("Change: against the previous semester; percentage figures change in points.")
-    title = _("Headline figures, {semester}").format(semester=c.label)
-    meetings = _("Steering Committee meetings")
-    if c.donor:
-        change += " " + _("Shares count only the figures shown in this edition.")
-    body = "".join(
-        [
-            f'<div class="runhead"><span class="right">{e(c.stamp)}</span>{e(c.label)}</div>',
-            f'<div class="footnote">{e(c.footnote)}</div>',
-            _cover(c),
-            _contents(c),
-            f'<section><h2 id="headlines">{e(title)}</h2>{headlines}<p class="note">{e(change)}</p></section>',
-            _status(c),
-            _logframe(c),
-            _beneficiary_pages(c),
-            _workplan(c),
-            _completeness(c),
-            f'<section><h2 id="meetings">{e(meetings)}</h2>{_table(c.meetings, T.MEETINGS)}</section>',
-            _method(c),
-        ]
-    )
-    head = f'<head><meta charset="utf-8"><title>{e(c.title)}</title><style>{page_numbers()}</style></head>'
-    return f'<!DOCTYPE html><html lang="{e(i18n.language())}">{head}<body>{body}</body></html>'
+    notes = Notes()
+    body = [
+        _status(c),
+        _logframe(c, notes),
+        _beneficiary_pages(c, notes),
+        _workplan(c),
+        _completeness(c),
+        _meetings(c),
+        _notes(notes),
+        _method(c),
+    ]
+    head = [
+        f'<div class="runhead"><span class="right">{e(c.stamp)}</span>{e(c.label)}</div>',
+        f'<div class="footnote">{e(c.footnote)}</div>',
+        _cover(c),
+        _summary(c),
+        _contents(c, bool(notes.full)),
+    ]
+    title = f'<title>{e(c.title)}</title><meta name="description" content="{e(c.stamp)}">'
+    head_html = f'<head><meta charset="utf-8">{title}<style>{page_numbers()}</style></head>'
+    return f'<!DOCTYPE html><html lang="{e(i18n.language())}">{head_html}<body>{"".join(head + body)}</body></html>'
+
+
+PDF_VARIANT = "pdf/ua-1"  # tagged (structure tree, headings, table header cells, alternative text), language, title
 
 
 def print_pdf(html_text: str, title: str, description: str, created: str) -> bytes:
-    """An HTML document from ``report_html`` printed to PDF by WeasyPrint (no chart drawing happens here, so
-    a forked process can do it while the parent writes the other files)."""
+    """An HTML document from ``report_html`` printed to a tagged PDF/UA-1 by WeasyPrint (no chart drawing
+    happens here, so a forked process can do it while the parent writes the other files)."""
     import weasyprint
 
-    document = weasyprint.HTML(string=html_text).render(stylesheets=[weasyprint.CSS(string=CSS)])
+    document = weasyprint.HTML(string=html_text).render(
+        stylesheets=[weasyprint.CSS(string=CSS)], pdf_variant=PDF_VARIANT
+    )
     document.metadata.title = title
     document.metadata.description = description
     document.metadata.created = document.metadata.modified = created
-    return document.write_pdf()
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 @in_its_language

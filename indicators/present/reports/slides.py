@@ -36,7 +36,8 @@ from indicators.present.reports.content import DELIVERY_PARTS, ReportContent, in
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 LEFT, TOP = Inches(0.5), Inches(1.25)
 BODY_W, BODY_H = Inches(12.333), Inches(5.1)
-ROWS_PER_SLIDE = 9
+ROWS_PER_SLIDE = 6
+SMALLEST = 12  # points: no text on a slide is smaller (a projected slide is read from the back of the room)
 DELIVERY_COLOURS = {  # workplan_delivery column: the app's colour for that activity status
     "completed": ACTIVITY_STYLES["completed"].colour,
     "ongoing": ACTIVITY_STYLES["ongoing"].colour,
@@ -57,6 +58,32 @@ def _share(value: float) -> str:
     return f"{value:.0%}" if writing.english() else writing.share(value)
 
 
+def _widths(cols: Sequence[T.Col]) -> list[int]:
+    """Column widths (EMU) in proportion to the columns' widths, each wide enough for its header's longest word
+    at the table's size (a header word is never broken: 'Progress', not 'Progres / s')."""
+    need = [Inches(0.13 * max((len(w) for w in col.label.split()), default=1) + 0.3) for col in cols]
+    total = sum(c.width for c in cols)
+    widths = [max(BODY_W * c.width / total, n) for c, n in zip(cols, need, strict=True)]
+    fixed = sum(w for w, n in zip(widths, need, strict=True) if w == n)
+    free = sum(w for w, n in zip(widths, need, strict=True) if w != n)
+    scale = (BODY_W - fixed) / free if free else 1.0
+    return [int(w if w == n else w * scale) for w, n in zip(widths, need, strict=True)]
+
+
+def _sized(paragraph: object, size: int, bold: bool | None = None) -> None:
+    """A paragraph's text at a size, set on every run (PowerPoint reads a run's own size, not the paragraph's
+    default)."""
+    for target in (paragraph, *paragraph.runs):
+        target.font.size = Pt(size)
+        if bold is not None:
+            target.font.bold = bold
+
+
+def _without_zero(number_format: str) -> str:
+    """A number format that writes nothing for zero (positive; negative; zero sections)."""
+    return f"{number_format};-{number_format};;"
+
+
 def _rgb(colour: str) -> RGBColor:
     return RGBColor.from_string(colour.lstrip("#").upper())
 
@@ -69,30 +96,39 @@ class _Deck:
         self.layout = self.prs.slide_layouts[5]  # title only
 
     def slide(self, title: str, notes: str = "") -> object:
+        """A slide with its title (one message), the footer, and speaker notes ending with the figures' source."""
         slide = self.prs.slides.add_slide(self.layout)
         slide.shapes.title.text = title
         frame = slide.shapes.title.text_frame
-        frame.paragraphs[0].font.size = Pt(28)
-        slide.shapes.title.left, slide.shapes.title.top = LEFT, Inches(0.3)
-        slide.shapes.title.width, slide.shapes.title.height = BODY_W, Inches(0.85)
+        frame.word_wrap = True
+        _sized(frame.paragraphs[0], 26)
+        slide.shapes.title.left, slide.shapes.title.top = LEFT, Inches(0.25)
+        slide.shapes.title.width, slide.shapes.title.height = BODY_W, Inches(0.9)
         self._footer(slide)
-        if notes:
-            slide.notes_slide.notes_text_frame.text = notes
+        slide.notes_slide.notes_text_frame.text = (notes + "\n\n" if notes else "") + self.source()
         return slide
 
+    def source(self) -> str:
+        """Where the slide's figures come from, for the speaker notes."""
+        c = self.c
+        text = _(
+            "Source: approved data, version {version} of {day}, computed by the programme progress dashboard with "
+            "the rules of the report's method annex ({audience})."
+        ).format(version=c.source.version_id, day=c.source.approved_on, audience=c.audience_label)
+        return text + (" " + c.illustrative_notice if c.illustrative_notice else "")
+
     def _footer(self, slide: object) -> None:
-        box = slide.shapes.add_textbox(LEFT, Inches(6.5), BODY_W, Inches(0.9))
+        box = slide.shapes.add_textbox(LEFT, Inches(6.45), BODY_W, Inches(1.0))
         frame = box.text_frame
         frame.word_wrap = True
         frame.text = self.c.stamp
-        frame.paragraphs[0].font.size = Pt(10)
-        frame.paragraphs[0].font.bold = True
+        _sized(frame.paragraphs[0], SMALLEST, bold=True)
         note = frame.add_paragraph()
         note.text = self.c.footnote
-        note.font.size = Pt(8)
+        _sized(note, SMALLEST)
 
     def text(self, slide: object, paragraphs: Sequence[tuple[str, str]], size: int = 14) -> None:
-        box = slide.shapes.add_textbox(LEFT, TOP, BODY_W, BODY_H)
+        box = slide.shapes.add_textbox(LEFT, TOP, BODY_W, BODY_H - Inches(0.2))
         frame = box.text_frame
         frame.word_wrap = True
         first = True
@@ -114,19 +150,17 @@ class _Deck:
     ) -> None:
         shape = slide.shapes.add_table(len(frame) + 1, len(cols), LEFT, top, BODY_W, Inches(0.4) * (len(frame) + 1))
         table = shape.table
-        total = sum(c.width for c in cols)
-        for j, col in enumerate(cols):
-            table.columns[j].width = int(BODY_W * col.width / total)
+        for j, (col, width) in enumerate(zip(cols, _widths(cols), strict=True)):
+            table.columns[j].width = width
             cell = table.cell(0, j)
             cell.text = col.label
-            cell.text_frame.paragraphs[0].font.size = Pt(11)
-            cell.text_frame.paragraphs[0].font.bold = True
+            _sized(cell.text_frame.paragraphs[0], SMALLEST, bold=True)
         for i, (_index, row) in enumerate(frame.iterrows(), start=1):
             for j, col in enumerate(cols):
                 cell = table.cell(i, j)
                 text = T.cell_text(row, col)
-                cell.text = text if len(text) <= 90 else text[:88] + "…"  # the full text is in the PDF and workbook
-                cell.text_frame.paragraphs[0].font.size = Pt(10)
+                cell.text = text if len(text) <= 70 else text[:68] + "…"  # the full text is in the PDF and workbook
+                _sized(cell.text_frame.paragraphs[0], SMALLEST)
 
     def chart(
         self,
@@ -149,11 +183,13 @@ class _Deck:
         chart.font.size = Pt(12)
         if kind == XL_CHART_TYPE.BAR_STACKED:
             chart.category_axis.reverse_order = True  # first beneficiary at the top, as in the app
+        chart.value_axis.tick_labels.font.size = Pt(SMALLEST)
+        chart.category_axis.tick_labels.font.size = Pt(SMALLEST)
         plot = chart.plots[0]
         plot.has_data_labels = True
-        plot.data_labels.number_format = number_format
+        plot.data_labels.number_format = _without_zero(number_format)  # a zero part of a bar gets no label
         plot.data_labels.number_format_is_linked = False
-        plot.data_labels.font.size = Pt(10)
+        plot.data_labels.font.size = Pt(SMALLEST)
         if stacked:
             plot.overlap = 100
         plot.gap_width = 60
@@ -203,35 +239,50 @@ def slides_bytes(content: ReportContent) -> bytes:
     body.left, body.top, body.width, body.height = LEFT, Inches(2.4), BODY_W, Inches(3.9)
     body.text = "\n".join(lines)
     for p in body.text_frame.paragraphs:
-        p.font.size = Pt(16)
+        _sized(p, 16)
     deck._footer(cover)
+    cover.notes_slide.notes_text_frame.text = deck.source()
 
-    slide = deck.slide(_("Headline figures, {semester}").format(semester=c.label))
-    deck.table(slide, c.headlines, [col for col in T.HEADLINES if col.key != "help"], height=Inches(2.6))
+    if c.summary:
+        slide = deck.slide(
+            _("Summary, {semester}").format(semester=c.label),
+            _("The summary is written from the figures of the following slides."),
+        )
+        deck.text(slide, [("", sentence) for sentence in c.summary], size=16 if len(c.summary) <= 5 else 14)
+    if c.decisions:
+        slide = deck.slide(_("Decisions for the Steering Committee"))
+        deck.text(slide, [("", sentence) for sentence in c.decisions], size=20)
+
+    slide = deck.slide(
+        _("Headline figures, {semester}").format(semester=c.label),
+        "; ".join(_("{figure}: {help}").format(figure=r.figure, help=r.help) for r in c.headlines.itertuples()),
+    )
+    deck.table(slide, c.headlines, [col for col in T.HEADLINES if col.key != "help"])
     percent = c.headlines[c.headlines["unit"] == "%"].dropna(subset=["value", "previous"])
     if len(percent):
-        sub = slide
-        data = CategoryChartData(number_format=_percent_format())
-        data.categories = list(percent["figure"])
-        data.add_series(_("Previous semester"), [float(v) for v in percent["previous"]])
-        data.add_series(_("This semester"), [float(v) for v in percent["value"]])
-        chart = sub.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, LEFT, Inches(3.7), BODY_W, Inches(2.8), data).chart
-        chart.has_legend, chart.legend.position, chart.legend.include_in_layout = True, XL_LEGEND_POSITION.RIGHT, False
-        chart.plots[0].has_data_labels = True
-        chart.plots[0].data_labels.number_format = _percent_format()
-        chart.plots[0].data_labels.number_format_is_linked = False
-        for s, colour in zip(chart.plots[0].series, ("#999999", "#0072B2"), strict=True):
-            s.format.fill.solid()
-            s.format.fill.fore_color.rgb = _rgb(colour)
         figures = "; ".join(
             _("{figure} {value} (previous {previous})").format(
                 figure=r.figure, value=r.value_text, previous=r.previous_text
             )
             for r in percent.itertuples()
         )
-        sub.notes_slide.notes_text_frame.text = _(
-            "Headline percentages this semester against the previous one: {figures}."
-        ).format(figures=figures)
+        slide = deck.slide(
+            _("This semester against the previous one"),
+            _("Headline percentages this semester against the previous one: {figures}.").format(figures=figures),
+        )
+        data = CategoryChartData(number_format=_percent_format())
+        data.categories = list(percent["figure"])
+        data.add_series(_("Previous semester"), [float(v) for v in percent["previous"]])
+        data.add_series(_("This semester"), [float(v) for v in percent["value"]])
+        chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, LEFT, TOP, BODY_W, BODY_H, data).chart
+        chart.has_legend, chart.legend.position, chart.legend.include_in_layout = True, XL_LEGEND_POSITION.BOTTOM, False
+        chart.font.size = Pt(14)
+        chart.plots[0].has_data_labels = True
+        chart.plots[0].data_labels.number_format = _without_zero(_percent_format())
+        chart.plots[0].data_labels.number_format_is_linked = False
+        for s, colour in zip(chart.plots[0].series, ("#999999", "#0072B2"), strict=True):
+            s.format.fill.solid()
+            s.format.fill.fore_color.rgb = _rgb(colour)
 
     counts = c.status_counts
     shown = [s for s in STATUS_CHART_SERIES if s.code in counts and counts[s.code].sum() > 0]
@@ -249,12 +300,21 @@ def slides_bytes(content: ReportContent) -> bytes:
         )
 
     logframe_cols = [
-        col for col in T.LOGFRAME if col.key not in ("level_label", "result_title", "verification", "comment", "unit")
+        col
+        for col in T.LOGFRAME
+        if col.key
+        not in ("level_label", "result_id", "result_title", "verification", "comment", "unit", "baseline_year")
     ]
     parts = _chunks(c.logframe, ROWS_PER_SLIDE)
     for i, part in enumerate(parts, start=1):
+        sources = "; ".join(
+            _("{indicator}: {source}").format(indicator=r.indicator_id, source=r.verification)
+            for r in part.drop_duplicates("indicator_id").itertuples()
+            if r.verification
+        )
         slide = deck.slide(
-            _("Results framework, {semester} ({part}/{parts})").format(semester=c.label, part=i, parts=len(parts))
+            _("Results framework, {semester} ({part}/{parts})").format(semester=c.label, part=i, parts=len(parts)),
+            _("Means of verification: {sources}.").format(sources=sources) if sources else "",
         )
         deck.table(slide, part, logframe_cols)
 

@@ -2,9 +2,10 @@
 
 A column of kind ``figure`` takes its number from ``key`` and, where the number is missing (a hidden
 count in the donor edition, a qualitative answer), its text from ``text``; ``share`` is 0-1 printed as a
-percentage; ``int`` a whole count; ``text`` is text. Every format lays out the same columns in the same
-order, so the PDF, the slides and the workbook agree to the last digit. A header is the catalogue's message
-(English); ``Col.label`` is it in the current language.
+percentage; ``progress`` is 0-1 = target reached, printed as a percentage never capped, with the
+over-achievement mark (``writing.progress``); ``int`` a whole count; ``text`` is text. Every format lays
+out the same columns in the same order, so the PDF, the slides and the workbook agree to the last digit. A
+header is the catalogue's message (English); ``Col.label`` is it in the current language.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from indicators.present.reports import writing
 class Col:
     header: str  # the catalogue's message (English), or a header already written in the current language
     key: str
-    kind: str = "text"  # text, figure, share, int
+    kind: str = "text"  # text, figure, share, progress, int
     width: int = 12  # characters, for the workbook
     text: str = ""  # for figures: the column with the text people read
 
@@ -43,7 +44,7 @@ LOGFRAME = (
     Col(N_("Baseline year"), "baseline_year", "int", 10),
     Col(N_("Target in force"), "target", "figure", 11, "target_text"),
     Col(N_("Actual"), "actual", "figure", 11, "actual_text"),
-    Col(N_("Progress"), "progress", "share", 11),
+    Col(N_("Progress"), "progress", "progress", 11),
     Col(N_("Status"), "status_text", width=18),
     Col(N_("Means of verification"), "verification", width=30),
     Col(N_("Comment"), "comment", width=36),
@@ -58,19 +59,19 @@ VALUES = (
     Col(N_("Target in force"), "target", "figure", 11, "target_text"),
     Col(N_("Semester value"), "semester_value", "figure", 11, "semester_value_text"),
     Col(N_("Actual (to date)"), "actual", "figure", 11, "actual_text"),
-    Col(N_("Progress"), "progress_display", "share", 11),
+    Col(N_("Progress"), "progress", "progress", 11),
     Col(N_("Status"), "status_text", width=18),
-    Col(N_("Comment"), "comment", width=36),
+    Col(N_("Comment"), "comment", width=38),
 )
 BENEFICIARY = (
     Col(N_("Indicator"), "indicator_id", width=13),
-    Col(N_("Indicator title"), "title", width=33),
+    Col(N_("Indicator title"), "title", width=36),
     Col(N_("Baseline"), "baseline", "figure", 13, "baseline_text"),
     Col(N_("Target"), "target", "figure", 11, "target_text"),
-    Col(N_("Actual"), "actual", "figure", 11, "actual_text"),
-    Col(N_("Progress"), "progress_display", "share", 13),
-    Col(N_("Status"), "status_text", width=18),
-    Col(N_("Comment"), "comment", width=32),
+    Col(N_("Actual"), "actual", "figure", 16, "actual_text"),
+    Col(N_("Progress"), "progress", "progress", 13),
+    Col(N_("Status"), "status_text", width=22),
+    Col(N_("Comment"), "comment", width=33),
 )
 HEADLINES = (
     Col(N_("Figure"), "figure", width=34),
@@ -130,9 +131,11 @@ def cell_text(row: pd.Series, col: Col) -> str:
         return "" if _missing(row.get(col.text)) else str(row[col.text])
     value = row.get(col.key)
     if _missing(value):
-        return "–" if col.kind == "share" else ""
+        return "–" if col.kind in ("share", "progress") else ""
     if col.kind == "share":
         return writing.share(float(value))
+    if col.kind == "progress":
+        return writing.progress(float(value))
     if col.kind == "int":
         return f"{int(value)}"
     return str(value)
@@ -148,7 +151,7 @@ def cell_value(row: pd.Series, col: Col) -> float | int | str | None:
         return None if _missing(text) or text in ("", "–") else str(text)
     if _missing(value):
         return None
-    if col.kind == "share":
+    if col.kind in ("share", "progress"):
         return float(value)
     if col.kind == "int":
         return int(value)

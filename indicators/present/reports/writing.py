@@ -9,10 +9,13 @@ so the PDF, the slides and the workbook print a figure the same way.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from indicators.domain import i18n
+from indicators.domain.settings import setting_float
 
 NNBSP = i18n.NARROW_NBSP
+OVER_MARK = "⇑"  # after a progress at or above OVER_ACHIEVED: over-achieved (the method annex says so)
 
 
 def english() -> bool:
@@ -47,8 +50,27 @@ def with_percent_sign(text: str) -> str:
 
 
 def share(value: float) -> str:
-    """A share from 0 to 1 as a whole percentage (``46%``; ``46 %``)."""
-    return f"{100 * float(value):.0f}%" if english() else i18n.percent(float(value))
+    """A share from 0 to 1 as a whole percentage (``46%``; ``46 %``), halves rounded away from zero as a
+    spreadsheet rounds them (112.5% prints 113%, as the workbook shows the same number)."""
+    whole = math.copysign(math.floor(abs(100 * float(value)) + 0.5 + 1e-9), float(value)) + 0.0
+    return f"{whole:.0f}%" if english() else i18n.percent(whole / 100)
+
+
+def over_threshold() -> float:
+    """The progress (1 = target reached) from which an indicator is over-achieved (setting OVER_ACHIEVED)."""
+    return setting_float("OVER_ACHIEVED")
+
+
+def over_achieved(value: float) -> bool:
+    """Whether a progress (1 = target reached) is at or above the over-achievement mark (OVER_ACHIEVED)."""
+    return value >= over_threshold()
+
+
+def progress(value: float) -> str:
+    """Progress as a whole percentage, never capped, with the over-achievement mark (``162% ⇑``;
+    ``162 % ⇑``)."""
+    text = share(value)
+    return f"{text} {OVER_MARK}" if over_achieved(value) else text
 
 
 def day(value: dt.date) -> str:

@@ -54,9 +54,11 @@ class _Book:
         self.formats = {
             "whole": add({"num_format": "#,##0", "valign": "top"}),
             "decimal": add({"num_format": "#,##0.0", "valign": "top"}),
-            "percent_figure": add({"num_format": _percent_figure_format(), "valign": "top"}),
+            "percent_figure": add({"num_format": "0.0%", "valign": "top"}),
             "milestone": add({"num_format": '[=1]"{}";[=0]"{}";General'.format(_("Yes"), _("No")), "valign": "top"}),
             "share": add({"num_format": "0%", "valign": "top"}),
+            "progress": add({"num_format": _progress_format(), "valign": "top"}),
+            "points": add({"num_format": _points_format(), "valign": "top"}),
             "int": add({"num_format": "0", "valign": "top"}),
             "hidden": add({"align": "right", "valign": "top", "italic": True}),
         }
@@ -119,7 +121,8 @@ class _Book:
         longest = max((len(c.label) / max(c.width, 1) for c in cols), default=1)
         sheet.set_row(start, 15 * max(1, min(3, int(longest + 0.99))))  # wrapped headers get their lines
         for j, col in enumerate(cols):
-            sheet.set_column(j, j, col.width)
+            longest = max((len(word) for word in col.label.split()), default=1)
+            sheet.set_column(j, j, max(col.width, longest + 3))  # a header word never breaks
             self.write(sheet, start, j, col.label, self.header)
         row_index = start
         names_kosovo = False
@@ -138,14 +141,30 @@ class _Book:
                     hidden = col.kind == "figure"
                     self.write(sheet, row_index, j, value, self.formats["hidden"] if hidden else self.text)
                 elif col.kind == "figure":
-                    sheet.write_number(row_index, j, value, self._figure_format(row, value))
+                    fmt = self._figure_format(row, value)
+                    if fmt is self.formats["percent_figure"]:
+                        value = value / 100  # a percentage is stored as a share: 0.548 shown 54.8%
+                    sheet.write_number(row_index, j, value, fmt)
                 else:
                     sheet.write_number(row_index, j, value, self.formats[col.kind])
         sheet.freeze_panes(start + 1, 0)
         if len(frame):
             sheet.autofilter(start, 0, row_index, len(cols) - 1)
         self._notes(sheet, row_index + 2, names_kosovo)
+        self._print_setup(sheet, start, len(cols) - 1)
         return sheet, row_index + 2 + 2
+
+    def _print_setup(self, sheet: object, header_row: int, last_col: int) -> None:
+        """A4 landscape, every column on the page width, the header row on every printed page, the approved
+        version and page numbers in the footer."""
+        sheet.set_paper(9)
+        sheet.set_landscape()
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(header_row)
+        sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
+        stamp = self.content.stamp.replace("&", "&&")
+        pages = _("Page {page} of {pages}").format(page="&P", pages="&N")
+        sheet.set_footer(f"&L&8{stamp}&R&8{pages}")
 
     def about(self) -> None:
         c = self.content
@@ -175,11 +194,60 @@ class _Book:
                     ).format(largest=c.suppress_below - 1, n=c.suppress_below),
                 )
             )
+        lines += [(_("Summary"), " ".join(c.summary))] if c.summary else []
+        lines += [(_("Decisions for the Steering Committee"), " ".join(c.decisions))] if c.decisions else []
+        lines += [(_(SHEETS[key]), _(what)) for key, what in SHEET_GUIDE.items()]
+        lines += [
+            (
+                _("Numbers"),
+                _(
+                    "Every figure is stored as a number: percentages as shares (0.6 shown as 60%), progress never "
+                    "capped ({mark} marks over-achievement, {over} or more), changes of percentages in points. "
+                    "Hidden or qualitative figures are text."
+                ).format(mark=writing.OVER_MARK, over=writing.share(writing.over_threshold())),
+            )
+        ]
         lines += [(heading, text) for heading, text in method_notes(c)]
         lines.append(("Kosovo*", c.footnote))
         for i, (label, text) in enumerate(lines, start=2):
             self.write(sheet, i, 0, label, self.header)
             self.write(sheet, i, 1, text, self.text)
+            sheet.set_row(i, 15 * max(1, min(12, len(text) // 105 + 1)))
+        sheet.set_paper(9)
+        sheet.fit_to_pages(1, 0)
+        sheet.set_portrait()
+
+    def headlines(self, title: str) -> None:
+        """The headline figures as numbers: percentages as shares, changes of percentages in points."""
+        c = self.content
+        cols = [
+            T.Col(N_("Figure"), "figure", width=34),
+            T.Col(N_("This semester"), "value", "figure", 16),
+            T.Col(N_("Previous semester"), "previous", "figure", 16),
+            T.Col(N_("Change"), "change", "figure", 14),
+            T.Col(N_("What it counts"), "help", width=70),
+        ]
+        sheet, _row = self.table(_sheet("headlines"), title, c.headlines.iloc[0:0], cols)
+        for i, (_index, row) in enumerate(c.headlines.iterrows(), start=HEADER_ROW + 1):
+            percent = row["unit"] == "%"
+            self.write(sheet, i, 0, str(row["figure"]), self.text)
+            for j, key in enumerate(("value", "previous", "change"), start=1):
+                value = row[key]
+                if pd.isna(value):
+                    self.write(sheet, i, j, "–", self.formats["hidden"])
+                elif key == "change" and percent:
+                    sheet.write_number(i, j, round(float(value)), self.formats["points"])
+                elif percent:
+                    sheet.write_number(i, j, float(value) / 100, self.formats["share"])
+                else:
+                    sheet.write_number(i, j, float(value), self.formats["whole"])
+            self.write(sheet, i, 4, str(row["help"]), self.text)
+            sheet.set_row(i, 15 * max(2, len(str(row["help"])) // 62 + 1))  # the wrapped explanation's lines
+        last = HEADER_ROW + len(c.headlines)
+        sheet.autofilter(HEADER_ROW, 0, last, len(cols) - 1)
+        note = _("Change: against the previous semester; percentage figures change in points.")
+        self.write(sheet, last + 2, 0, note, self.note)
+        self._notes(sheet, last + 3, False)
 
     def _bar_chart(
         self,
@@ -219,13 +287,19 @@ class _Book:
         sheet.insert_chart(anchor, chart)
 
 
-def _percent_figure_format() -> str:
-    """The number format of a figure that is a percentage (``12.5%``; ``12,5 %``)."""
-    return '0.0"%"' if writing.english() else '0.0"' + writing.NNBSP + '%"'
+def _progress_format() -> str:
+    """Progress as a percentage, never capped, with the over-achievement mark from OVER_ACHIEVED on."""
+    return f'[>={writing.over_threshold()}]0%" {writing.OVER_MARK}";0%'
+
+
+def _points_format() -> str:
+    """A change of a percentage in points, signed (``+5 pts``; ``+5 pts``)."""
+    before, _middle, after = _("{change} pts").partition("{change}")
+    return f'"{before}"+0"{after}";"{before}"-0"{after}";"{before}"0"{after}"'.replace('""', "")
 
 
 SHEETS = {  # sheet: its name (shown with _(); at most 31 characters, none of []:*?/\)
-    "about": N_("About"),
+    "about": N_("Read me"),
     "headlines": N_("Headlines"),
     "status": N_("Status"),
     "logframe": N_("Logframe"),
@@ -235,6 +309,19 @@ SHEETS = {  # sheet: its name (shown with _(); at most 31 characters, none of []
     "completeness": N_("Completeness"),
     "missing": N_("Missing reports"),
     "meetings": N_("Meetings"),
+}
+
+
+SHEET_GUIDE = {  # sheet: what it holds (shown with _())
+    "headlines": N_("The semester's headline figures against the previous semester."),
+    "status": N_("Number of indicators in each status, by beneficiary, with a chart."),
+    "logframe": N_("The results framework: every indicator with baseline, target in force, actual, progress."),
+    "values": N_("Every value reported up to this semester, by indicator, beneficiary and semester."),
+    "workplan": N_("Work-plan delivery by beneficiary, with a chart."),
+    "activities": N_("The semester's activities and the work plan adopted for the next one."),
+    "completeness": N_("Values expected and reported, by beneficiary, with a chart."),
+    "missing": N_("Each value expected but not reported."),
+    "meetings": N_("The Steering Committee meetings and the work plans they adopted."),
 }
 
 
@@ -249,9 +336,7 @@ def workbook_bytes(content: ReportContent) -> bytes:
     c = content
     book = _Book(c)
     book.about()
-    book.table(
-        _sheet("headlines"), _("Headline figures, {semester}").format(semester=c.label), c.headlines, T.HEADLINES
-    )
+    book.headlines(_("Headline figures, {semester}").format(semester=c.label))
     counts = c.status_counts
     status_cols = [T.Col(N_("Beneficiary"), "beneficiary_name", width=22)] + [
         T.Col(f"{s.symbol} {s.label}", s.code, "int", 11) for s in STATUSES if s.code in counts

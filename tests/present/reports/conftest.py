@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators.present.reports import ReportContent, Source, report_content
+from indicators.present.reports import Report, ReportContent, Source, build_pack, report_content
 from indicators.store import Store
 
 SEMESTER = "2025NovS1"
@@ -25,3 +25,24 @@ def demo_source(seeded_store_dir: Path):  # noqa: ANN201
 def contents(demo_source) -> dict[str, ReportContent]:  # noqa: ANN001
     programme, source = demo_source
     return {a: report_content(programme, source, SEMESTER, a, generated_at=FIXED) for a in ("manager", "donor")}
+
+
+@pytest.fixture(scope="session")
+def pack(demo_source) -> dict[tuple[str, str], Report]:  # noqa: ANN001
+    """The whole English pack (4 formats x 2 audiences) built once per session, as the app and the command line
+    build it (the PDFs printed in forked processes)."""
+    programme, source = demo_source
+    return {(r.audience, r.format): r for r in build_pack(programme, source, SEMESTER)}
+
+
+@pytest.fixture(scope="session")
+def pack_files(
+    pack: dict[tuple[str, str], Report], tmp_path_factory: pytest.TempPathFactory
+) -> dict[tuple[str, str], Path]:
+    """The pack's files written to a folder (for the command-line readers: poppler, LibreOffice, pdfua)."""
+    folder = tmp_path_factory.mktemp("pack")
+    out = {}
+    for key, report in pack.items():
+        out[key] = folder / report.file_name
+        out[key].write_bytes(report.data)
+    return out

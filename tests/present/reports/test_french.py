@@ -25,11 +25,13 @@ from indicators.present.reports.iati import SCHEMA_DIR
 from indicators.present.reports.xlsx import HEADER_ROW
 from tests.present.reports.conftest import FIXED, SEMESTER
 from tests.present.reports.test_pdf import pages, run, written_pdfs
+from tests.present.reports.test_slides import impress_lays_out_every_slide
 
 NNBSP = "\u202f"
 LABEL = "nov. 2024 – avr. 2025"
-SECTIONS = ("Chiffres clés", "Statut des indicateurs", "Cadre logique", "Bénéficiaires", "Plan de travail",
-            "Complétude des rapports", "Réunions du Comité de pilotage", "Annexe méthodologique")  # fmt: skip
+SECTIONS = ("Synthèse et chiffres clés", "Statut des indicateurs", "Cadre logique", "Bénéficiaires",
+            "Plan de travail", "Complétude des rapports", "Réunions du Comité de pilotage", "Annexe des notes",
+            "Annexe méthodologique")  # fmt: skip
 # Words of the English pack that must not be left in the French one (its own texts, not data or figures' texts:
 # "Indicator status by beneficiary" and "Reporting completeness" are also the figures' chart titles).
 ENGLISH = ("Semester report", "Headline figures", "Indicator status,", "Results framework", "Work plan adopted",
@@ -37,7 +39,8 @@ ENGLISH = ("Semester report", "Headline figures", "Indicator status,", "Results 
            "Programme management", "Illustrative data.", "Baseline", "Target in force", "Means of verification",
            "Values expected but not reported", "Change: against", "Generated", "Edition", "See comment",
            "No explanation given", "All beneficiaries", "Status thresholds", "Regional roll-up",
-           "Page 1 of")  # fmt: skip
+           "Page 1 of", "Summary", "Decisions for", "at risk or off track", "values expected were reported",
+           "Notes annex", "Read me")  # fmt: skip
 OFFICIAL_FOOTNOTE = (
     "*Toute référence au Kosovo, que ce soit le territoire, les institutions ou la population, doit se comprendre "
     "en pleine conformité avec la Résolution 1244 du Conseil de sécurité des Nations Unies et sans préjuger du "
@@ -92,14 +95,18 @@ def test_the_pdf_is_french_throughout(pdfs: dict[str, Path], french: dict[str, R
     whole = flat("\n".join(texts))
     assert f"Rapport semestriel, {LABEL}" in whole and "2025NovS1" in whole
     assert "Version approuvée 000001 du " in whole
-    contents = flat(texts[1])
+    contents = flat(texts[2])  # after the cover and the summary
     assert contents.startswith("Sommaire") or " Sommaire " in contents
     for title in SECTIONS:
-        assert title in contents, title
+        assert title in contents or (title == "Annexe des notes" and audience == "donor"), title  # no long note
+    summary = flat(texts[1])
+    assert f"Synthèse, {LABEL}" in summary and "Décisions attendues du Comité de pilotage" in summary
+    for sentence in (*french[audience].summary, *french[audience].decisions):
+        assert flat(sentence) in summary, sentence
+    assert "est invité à adopter le plan de travail de mai 2025 – oct. 2025" in summary
     for number, text in enumerate(texts, start=1):
         assert f"Page {number} sur {len(texts)}" in flat(text), number
-        notice = "Données fictives." if number == 1 else "Données de démonstration fictives"  # the cover: no stamp
-        assert notice in flat(text), number
+        assert flat(text).count("Données de démonstration fictives") == 1, number  # the cover: the notice, once
     for english in ENGLISH:
         assert english not in whole, english
     if audience == "donor":
@@ -112,9 +119,18 @@ def test_the_pdf_is_french_throughout(pdfs: dict[str, Path], french: dict[str, R
     assert re.search(r"\b\d+,\d %", logframe), logframe[:300]
     assert not re.search(r"\b\d+\.\d%", logframe)
     headline_page = next(flat(t) for t in texts if f"Chiffres clés, {LABEL}" in flat(t))
+    assert re.search(r"\d+ % ⇑", whole)  # progress never capped, the over-achievement mark
     for row in french[audience].headlines.itertuples():
         assert flat(row.value_text) in headline_page and flat(row.change_text) in headline_page, row.figure
-    assert "Annexe méthodologique" in whole and "jusqu'à 100 %" in whole
+    assert "Annexe méthodologique" in whole and "jamais plafonnée" in whole
+    beneficiaries = [
+        int(m)
+        for m in re.findall(
+            r"(?:Albanie|Bosnie-Herzégovine|Kosovo\*|Monténégro|Macédoine du Nord|Serbie|Régional)\s*\.*\s*(\d+)",
+            contents,
+        )
+    ]
+    assert len(beneficiaries) == 7 and all(b - a == 1 for a, b in zip(beneficiaries, beneficiaries[1:], strict=False))
 
 
 @pytest.mark.parametrize("audience", ["manager", "donor"])
@@ -138,16 +154,19 @@ def test_the_slides_titles_and_notes_are_french(french: dict[str, ReportContent]
     deck = Presentation(io.BytesIO(build_report(french[audience], "pptx").data))
     titles = [slide.shapes.title.text for slide in deck.slides]
     assert titles[0] == f"Rapport semestriel, {LABEL}"
-    assert titles[1] == f"Chiffres clés, {LABEL}"
+    assert titles[1] == f"Synthèse, {LABEL}" and titles[2] == "Décisions attendues du Comité de pilotage"
+    assert titles[3] == f"Chiffres clés, {LABEL}"
     assert f"Statut des indicateurs par bénéficiaire, {LABEL}" in titles
-    assert f"Cadre logique, {LABEL} (1/3)" in titles
+    assert f"Cadre logique, {LABEL} (1/5)" in titles
     assert f"Réalisation du plan de travail, {LABEL}" in titles
     assert "Plan de travail adopté pour mai 2025 – oct. 2025 (1/2)" in titles
     assert titles[-2:] == ["Réunions du Comité de pilotage", "Méthode"]
     for title in titles:
         assert not any(english in title for english in ENGLISH), title
-    notes = deck.slides[1].notes_slide.notes_text_frame.text
+    notes = next(s for s in deck.slides if s.shapes.title.text == "Ce semestre comparé au précédent")
+    notes = notes.notes_slide.notes_text_frame.text
     assert notes.startswith("Pourcentages clés de ce semestre par rapport au précédent\u202f: ")
+    assert "Source : données approuvées, version 000001" in notes
     assert f"(précédent{NNBSP}: " in notes and f"{NNBSP}%" in notes
     text = " ".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame)
     assert "Version approuvée 000001" in text and "Progression = (valeur réalisée" in text
@@ -159,7 +178,7 @@ def test_the_slides_titles_and_notes_are_french(french: dict[str, ReportContent]
 @pytest.mark.parametrize("audience", ["manager", "donor"])
 def test_the_workbook_sheets_titles_and_headers_are_french(french: dict[str, ReportContent], audience: str) -> None:
     wb = openpyxl.load_workbook(io.BytesIO(build_report(french[audience], "xlsx").data))
-    assert wb.sheetnames == ["À propos", "Chiffres clés", "Statut", "Cadre logique", "Valeurs", "Plan de travail",
+    assert wb.sheetnames == ["Lisez-moi", "Chiffres clés", "Statut", "Cadre logique", "Valeurs", "Plan de travail",
                              "Activités", "Complétude", "Rapports manquants", "Réunions"]  # fmt: skip
     assert wb["Cadre logique"]["A1"].value == f"Cadre logique, {LABEL}"
     header = [c.value for c in wb["Cadre logique"][HEADER_ROW + 1]]
@@ -168,7 +187,8 @@ def test_the_workbook_sheets_titles_and_headers_are_french(french: dict[str, Rep
     assert [c.value for c in wb["Complétude"][HEADER_ROW + 1]] == [
         "Bénéficiaire", "Attendu", "Rapporté", "Manquant", "Complétude",
     ]  # fmt: skip
-    about = {row[0]: row[1] for row in wb["À propos"].iter_rows(min_row=3, values_only=True) if row[0]}
+    about = {row[0]: row[1] for row in wb["Lisez-moi"].iter_rows(min_row=3, values_only=True) if row[0]}
+    assert about["Synthèse"] == " ".join(french[audience].summary)
     assert about["Semestre"] == f"{LABEL} (2025NovS1)"
     assert about["Version approuvée"].startswith("000001, approuvée le ")
     assert "Progression" in about and "Seuils de statut" in about
@@ -211,3 +231,11 @@ def test_file_names_are_french_and_the_english_ones_unchanged(demo_source) -> No
     assert "Calcul de l'édition pour les bailleurs de fonds" in told and told[-1] == "Terminé"
     english = build_pack(programme, source, SEMESTER, ["iati"], ["donor"], language="en")
     assert english[0].file_name == "HFIII-VE-prisons_2025NovS1_donor_iati-results.xml"
+
+
+def test_libreoffice_impress_lays_out_the_french_deck(french: dict[str, ReportContent], tmp_path: Path) -> None:
+    """French headers are longer ('Cible en vigueur'): Impress still keeps each header word whole."""
+    report = build_report(french["manager"], "pptx")
+    path = tmp_path / report.file_name
+    path.write_bytes(report.data)
+    impress_lays_out_every_slide(path, tmp_path)

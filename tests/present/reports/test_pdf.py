@@ -1,12 +1,16 @@
-"""The PDF read back by poppler-utils (pdftotext, pdffonts, pdfinfo, pdfimages, pdftoppm), not by our code."""
+"""The PDF read back by poppler-utils (pdftotext, pdffonts, pdfinfo, pdfimages, pdftoppm), pikepdf (its structure
+tree) and the pdfua checker (PDF/UA-1), not by our code."""
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from indicators.present.reports import ReportContent, build_report
@@ -19,10 +23,11 @@ def run(*args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pdfs(contents: dict[str, ReportContent], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def pdfs(pack_files: dict[tuple[str, str], Path]) -> dict[str, Path]:
+    """Both editions' PDFs of the session's pack."""
     missing = [t for t in TOOLS if not shutil.which(t)]
     assert not missing, f"poppler-utils is needed: run 'sudo apt-get install poppler-utils' (make test does): {missing}"
-    return written_pdfs(contents, tmp_path_factory.mktemp("pdf"))
+    return {audience: pack_files[(audience, "pdf")] for audience in ("manager", "donor")}
 
 
 def written_pdfs(contents: dict[str, ReportContent], folder: Path) -> dict[str, Path]:
@@ -78,7 +83,7 @@ def test_a4_with_embedded_fonts_and_vector_charts(pdfs: dict[str, Path]) -> None
 
 def test_contents_page_numbers_point_at_the_sections(pdfs: dict[str, Path]) -> None:
     texts = pages(pdfs["manager"])
-    contents = texts[1]  # after the cover
+    contents = texts[2]  # after the cover and the summary
     for title in ("Results framework", "Work plan", "Method annex"):
         number = int(re.search(re.escape(title) + r"[ .]*?(\d+)\s*$", contents, re.M).group(1))
         assert title in texts[number - 1], (title, number)
@@ -94,3 +99,174 @@ def test_pages_render_to_png(pdfs: dict[str, Path], tmp_path: Path) -> None:
     run("pdftoppm", "-r", "40", "-f", "1", "-l", "4", "-png", str(pdfs["donor"]), str(tmp_path / "page"))
     rendered = sorted(tmp_path.glob("page-*.png"))
     assert len(rendered) == 4 and all(p.stat().st_size > 3000 for p in rendered)
+
+
+# Issue 24: a tagged, accessible PDF laid out as a report, summary first.
+
+
+def flat(text: str) -> str:
+    return " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
+
+
+@pytest.mark.parametrize("audience", ["manager", "donor"])
+def test_tagged_pdf_ua_with_language_title_and_alt_text_on_every_chart(pdfs: dict[str, Path], audience: str) -> None:
+    info = run("pdfinfo", str(pdfs[audience]))
+    assert re.search(r"^Tagged:\s+yes$", info, re.M), info
+    assert "Title:           Semester report, Nov 2024 – Apr 2025" in info
+    tree = run("pdfinfo", "-struct", str(pdfs[audience]))
+    roles = re.findall(r"^\s*(\w+)", tree, re.M)
+    for role in ("Document", "H1", "H2", "Table", "TH", "TD", "Figure", "L", "LI"):
+        assert role in roles, role
+    with pikepdf.open(pdfs[audience]) as pdf:
+        root = pdf.Root
+        assert str(root.Lang) == "en" and bool(root.MarkInfo.Marked) and bool(root.ViewerPreferences.DisplayDocTitle)
+        assert b"pdfuaid:part" in bytes(root.Metadata.read_bytes())
+        figures = [e for e in _elements(root.StructTreeRoot) if e.get("/S") == "/Figure"]
+        alts = [str(e.get("/Alt", "")) for e in figures]
+    assert len(figures) == 3 + 7  # status, delivery, completeness; one per beneficiary page
+    assert all(len(alt) > 40 for alt in alts), alts
+    for name in ("Albania", "Kosovo*", "Regional"):
+        assert any(f"indicators of {name} towards their targets" in alt for alt in alts), name
+
+
+def _elements(node: object) -> list[object]:
+    """Every structure element under a node of the structure tree."""
+    out, todo = [], [node]
+    while todo:
+        item = todo.pop()
+        kids = item.get("/K") if isinstance(item, pikepdf.Dictionary) else None
+        if isinstance(item, pikepdf.Dictionary) and item.get("/S") is not None:
+            out.append(item)
+        if isinstance(kids, pikepdf.Array):
+            todo.extend(k for k in kids if isinstance(k, pikepdf.Dictionary))
+        elif isinstance(kids, pikepdf.Dictionary):
+            todo.append(kids)
+    return out
+
+
+def test_the_pdfua_checker_finds_no_error(pdfs: dict[str, Path]) -> None:
+    """An outside checker of the machine-checkable part of PDF/UA-1 (pdfua, on pikepdf): structure tree, marked
+    content with no untagged page content, language, alternative text, tables, title. Its only heuristic
+    finding is that header cells carry no /Scope, which WeasyPrint replaces by /Headers and /IDs on the cells."""
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("pdfua")), "check", "--certain-only", str(pdfs["donor"])],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def bbox_words(path: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Each page's words with their boxes (xMin, yMin, xMax, yMax, word), read by pdftotext -bbox."""
+    html_text = run("pdftotext", "-bbox", str(path), "-")
+    pages_out = []
+    for page in html_text.split("<page ")[1:]:
+        words = re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page
+        )
+        pages_out.append([(float(a), float(b), float(c), float(d), html.unescape(w)) for a, b, c, d, w in words])
+    return pages_out
+
+
+@pytest.mark.parametrize("audience", ["manager", "donor"])
+def test_no_word_runs_into_the_next_one_and_header_words_never_break(pdfs: dict[str, Path], audience: str) -> None:
+    """A header word wider than its column ran into the next column ('Baseline' over 'year'), or was broken
+    ('Baselin / e', 'Res-ult'): neither happens anywhere in the report."""
+    from indicators.present.reports import tables as T
+
+    headers = {w for cols in (T.LOGFRAME, T.BENEFICIARY, T.HEADLINES, T.DELIVERY, T.ACTIVITIES, T.COMPLETENESS,
+                              T.MISSING, T.MEETINGS) for c in cols for w in c.label.split()}  # fmt: skip
+    for number, words in enumerate(bbox_words(pdfs[audience]), start=1):
+        lines: dict[float, list[tuple[float, float, str]]] = {}
+        for x0, y0, x1, _y1, word in words:
+            lines.setdefault(round(y0, 1), []).append((x0, x1, word))
+        for y, line in lines.items():
+            line.sort()
+            for (_a0, a1, a), (b0, _b1, b) in zip(line, line[1:], strict=False):
+                assert b0 >= a1 - 0.5, (number, y, a, b)  # overlapping words: one ran into the other
+        found = {w for *_box, w in words}
+        for word in found:  # two header words run together ("MeetingDate")
+            for header in headers:
+                glued = word.startswith(header) and len(word) > len(header) and word[len(header)].isupper()
+                assert not glued, (number, word)
+        text = flat(" ".join(w for *_box, w in words))
+        assert "See comment" in text or "See commen" not in text, number  # a short phrase is never cut in a word
+        for header in headers:  # a header word cut in two: both parts are words of the page ("Baselin", "e")
+            for cut in range(3, len(header)):
+                start, rest = header[:cut], header[cut:]
+                assert not ((start in found or start + "-" in found) and rest in found), (number, header)
+
+
+def test_ids_are_never_wrapped(pdfs: dict[str, Path], contents: dict[str, ReportContent]) -> None:
+    found = {w for page in bbox_words(pdfs["manager"]) for *_box, w in page}
+    ids = set(contents["manager"].logframe["indicator_id"]) | set(contents["manager"].activities["activity_id"])
+    for identifier in ids:
+        assert identifier in found, identifier
+        for cut in range(2, len(identifier)):
+            if identifier[cut - 1] in ".-":
+                assert identifier[:cut] not in found, identifier
+
+
+@pytest.mark.parametrize("audience", ["manager", "donor"])
+def test_cover_then_summary_first(pdfs: dict[str, Path], contents: dict[str, ReportContent], audience: str) -> None:
+    content = contents[audience]
+    texts = [flat(t) for t in pages(pdfs[audience])]
+    cover, summary = texts[0], texts[1]
+    assert "Semester report, Nov 2024 – Apr 2025" in cover and "Nov 2024 – Apr 2025 (2025NovS1)" in cover
+    assert ("Donors: approved data" in cover) == (audience == "donor")
+    assert cover.count("Illustrative demo data") == 1 and "Illustrative data." not in cover  # the notice once
+    assert summary.startswith("Nov 2024 – Apr 2025 Approved version") and "Summary, Nov 2024 – Apr 2025" in summary
+    assert 5 <= len(content.summary) + len(content.decisions) <= 8
+    for sentence in (*content.summary, *content.decisions):
+        assert flat(sentence) in summary, sentence
+    assert (
+        "Decisions for the Steering Committee" in summary and "adopt the work plan for May 2025 – Oct 2025" in summary
+    )
+    assert "Headline figures, Nov 2024 – Apr 2025" in summary
+
+
+def test_contents_in_order_with_each_beneficiary_on_one_page(pdfs: dict[str, Path]) -> None:
+    texts = pages(pdfs["manager"])
+    lines = re.finditer(r"^\s*(\S.*?)[ .]*?(\d+)\s*$", texts[2], re.M)
+    listed = [(m.group(1).strip(" ."), int(m.group(2))) for m in lines if not m.group(1).startswith("Page ")]
+    names = [name for name, _page in listed]
+    assert names[0] == "Summary and headline figures" and names[-1] == "Method annex"
+    numbers = [page for _name, page in listed]
+    assert numbers == sorted(numbers), listed
+    start = names.index("Beneficiaries")
+    assert names[start + 1] == "Albania" and names[names.index("Work plan") - 1] == "Regional"
+    beneficiary_pages = numbers[start + 1 : names.index("Work plan") + 1]
+    assert all(b - a == 1 for a, b in zip(beneficiary_pages, beneficiary_pages[1:], strict=False)), listed
+    for name, page in listed:
+        assert name.split()[0] in flat(texts[page - 1]), (name, page)
+
+
+def test_long_notes_are_cut_in_the_table_and_given_in_full_in_the_annex(
+    pdfs: dict[str, Path], contents: dict[str, ReportContent]
+) -> None:
+    from indicators.present.reports.pdf import NOTE_LIMIT
+
+    text = flat(run("pdftotext", str(pdfs["manager"]), "-"))
+    long_notes = [str(c) for c in contents["manager"].logframe["comment"] if len(str(c)) > NOTE_LIMIT]
+    assert long_notes
+    annex = text[text.index("Notes annex The comments cut short") :]
+    for note in long_notes:
+        assert flat(note) in annex
+    assert "(note 1)" in text
+
+
+@pytest.mark.parametrize("audience", ["manager", "donor"])
+def test_progress_is_never_capped_and_over_achievement_is_marked(
+    pdfs: dict[str, Path], contents: dict[str, ReportContent], audience: str
+) -> None:
+    status = contents[audience].status
+    over = status[status["progress"].astype("Float64").fillna(0) >= 1.5]
+    assert len(over), "the demo has over-achieved figures this semester"
+    text = flat(run("pdftotext", str(pdfs[audience]), "-"))
+    for value in over["progress"]:
+        assert f"{round(100 * float(value))}% ⇑" in text
+
+
+def test_the_donor_edition_has_no_workflow_text(pdfs: dict[str, Path]) -> None:
+    donor = run("pdftotext", str(pdfs["donor"]), "-")
+    assert "No explanation given" not in donor and "need an explanation" not in donor
+    assert "No explanation given" in run("pdftotext", str(pdfs["manager"]), "-")

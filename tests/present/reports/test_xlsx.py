@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import zipfile
@@ -11,17 +12,18 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from indicators.present.reports import ReportContent, build_report
+from indicators.present.reports import Report, ReportContent, build_report
 from indicators.present.reports.xlsx import HEADER_ROW, workbook_bytes
 
-SHEETS = ["About", "Headlines", "Status", "Logframe", "Values", "Work plan", "Activities", "Completeness",
+SHEETS = ["Read me", "Headlines", "Status", "Logframe", "Values", "Work plan", "Activities", "Completeness",
           "Missing reports", "Meetings"]  # fmt: skip
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 @pytest.fixture(scope="module")
-def books(contents: dict[str, ReportContent]) -> dict[str, bytes]:
-    return {a: workbook_bytes(c) for a, c in contents.items()}
+def books(pack: dict[tuple[str, str], Report]) -> dict[str, bytes]:
+    """Both editions' workbooks of the session's pack."""
+    return {a: pack[(a, "xlsx")].data for a in ("manager", "donor")}
 
 
 def rows(sheet: openpyxl.worksheet.worksheet.Worksheet) -> list[dict[str, object]]:
@@ -52,13 +54,16 @@ def test_logframe_figures_equal_the_computed_ones(books: dict[str, bytes], conte
     frame = contents["manager"].logframe
     assert [r["Indicator"] for r in got] == list(frame["indicator_id"])
     for row, (_, want) in zip(got, frame.iterrows(), strict=True):
+        share = 100 if want["number_measure"] == "percentage" else 1  # a percentage is stored as a share
         if want["measure"] != "qualitative" and want["actual"] == want["actual"]:
-            assert row["Actual"] == pytest.approx(float(want["actual"]))
+            assert row["Actual"] == pytest.approx(float(want["actual"]) / share)
         if want["target"] == want["target"]:
-            assert row["Target in force"] == pytest.approx(float(want["target"]))
+            assert row["Target in force"] == pytest.approx(float(want["target"]) / share)
+        if want["progress"] == want["progress"]:
+            assert row["Progress"] == pytest.approx(float(want["progress"]))  # never capped
         assert row["Status"] == want["status_text"]
     formats = {ws.cell(HEADER_ROW + 2 + i, 11).number_format for i in range(len(got))}
-    assert '0.0"%"' in formats and "#,##0" in formats
+    assert "0.0%" in formats and "#,##0" in formats
 
 
 def test_native_charts_are_written(books: dict[str, bytes]) -> None:
@@ -115,3 +120,68 @@ def test_libreoffice_converts_the_workbook_without_complaint(
     assert result.returncode == 0, result.stderr
     assert "error" not in result.stderr.lower()
     assert (tmp_path / "out" / source.with_suffix(".ods").name).stat().st_size > 10_000
+
+
+# Issue 24: a workbook for analysts.
+
+NUMBER_AS_TEXT = re.compile(r"^[-+]?\d[\d,.\s\u202f]*(%|\s?pts)?$")
+
+
+@pytest.mark.parametrize("audience", ["manager", "donor"])
+def test_no_number_is_stored_as_text(books: dict[str, bytes], audience: str) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(books[audience]))
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(min_row=HEADER_ROW + 2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert not NUMBER_AS_TEXT.match(cell.value.strip()), (ws.title, cell.coordinate, cell.value)
+
+
+def test_headline_figures_are_numbers_with_formats(books: dict[str, bytes], contents: dict[str, ReportContent]) -> None:
+    ws = openpyxl.load_workbook(io.BytesIO(books["manager"]))["Headlines"]
+    got = {r["Figure"]: r for r in rows(ws)}
+    for want in contents["manager"].headlines.itertuples():
+        row = got[want.figure]
+        percent = want.unit == "%"
+        assert row["This semester"] == pytest.approx(want.value / 100 if percent else want.value)
+        assert row["Change"] == round(want.change) if percent else row["Change"] == pytest.approx(want.change)
+    on_track = next(i for i, r in enumerate(rows(ws)) if r["Figure"] == "Indicators on track or achieved")
+    assert ws.cell(HEADER_ROW + 2 + on_track, 2).number_format == "0%"
+    assert "pts" in ws.cell(HEADER_ROW + 2 + on_track, 4).number_format
+
+
+def test_progress_is_not_capped_and_over_achievement_is_marked(books: dict[str, bytes]) -> None:
+    ws = openpyxl.load_workbook(io.BytesIO(books["manager"]))["Values"]
+    got = rows(ws)
+    over = [i for i, r in enumerate(got) if isinstance(r["Progress"], float) and r["Progress"] >= 1.5]
+    assert over
+    column = [c.value for c in ws[HEADER_ROW + 1]].index("Progress") + 1
+    assert "⇑" in ws.cell(HEADER_ROW + 2 + over[0], column).number_format
+
+
+@pytest.mark.parametrize("audience", ["manager", "donor"])
+def test_every_table_prints_landscape_fit_to_width_with_its_header_on_each_page(
+    books: dict[str, bytes], audience: str
+) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(books[audience]))
+    for ws in wb.worksheets[1:]:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1), (
+            ws.title
+        )  # 1: the default
+        assert ws.page_setup.fitToHeight == 0, ws.title
+        assert ws.print_title_rows.replace("$", "") == f"{HEADER_ROW + 1}:{HEADER_ROW + 1}", ws.title
+        assert ws.auto_filter.ref or ws.max_row <= HEADER_ROW + 3, ws.title
+        for cell in ws[HEADER_ROW + 1]:  # every header word fits its column
+            longest = max((len(w) for w in str(cell.value or "").split()), default=0)
+            assert ws.column_dimensions[cell.column_letter].width >= longest, (ws.title, cell.value)
+
+
+def test_the_read_me_sheet_comes_first_with_the_summary(
+    books: dict[str, bytes], contents: dict[str, ReportContent]
+) -> None:
+    ws = openpyxl.load_workbook(io.BytesIO(books["donor"])).worksheets[0]
+    assert ws.title == "Read me"
+    labels = {r[0]: r[1] for r in ws.iter_rows(min_row=3, values_only=True) if r[0]}
+    assert labels["Summary"] == " ".join(contents["donor"].summary)
+    assert "percentages as shares" in labels["Numbers"] and "Logframe" in labels
