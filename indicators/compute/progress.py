@@ -115,7 +115,7 @@ STATUSES: tuple[Status, ...] = (
     Status("at_risk", N_("At risk"), "▲", "#E69F00"),
     Status("off_track", N_("Off track"), "✖", "#D55E00"),
     Status("reported", N_("Reported (qualitative)"), "✎", "#CC79A7"),
-    Status("suppressed", N_("Hidden (small count)"), "◌", "#000000"),  # donor views only, see suppression.py
+    Status("suppressed", N_("Hidden (small count)"), "⊘", "#000000"),  # donor views only, see suppression.py
     Status("no_data", N_("No data"), "○", "#999999"),
     Status("not_due", N_("Not due"), "–", "#DDDDDD"),
 )
