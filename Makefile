@@ -40,7 +40,7 @@ test: $(VENV)/.dev test-tools  ## install and run the whole test suite, browser 
 LOCALE := indicators/locale
 # The catalogues and the code each translates (indicators/domain/i18n.py DOMAINS).
 I18N_DOMAINS := interface figures workbooks reports
-I18N_interface := dashboard.py pages ui
+I18N_interface := dashboard.py pages ui indicators/present/views
 I18N_figures := indicators/compute indicators/domain indicators/present/charts.py indicators/present/export.py
 I18N_workbooks := indicators/read indicators/present/template.py indicators/access indicators/storage \
 	indicators/ingest.py indicators/store.py indicators/saved_mappings.py indicators/demo.py indicators/__main__.py \

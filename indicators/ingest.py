@@ -20,12 +20,13 @@ import pandas as pd
 
 from indicators.access.identity import SYSTEM, Identity
 from indicators.access.roles import Action
-from indicators.compute.progress import SEMESTER_KEY
+from indicators.compute.progress import SEMESTER_KEY, STATUS_BY_CODE, Thresholds, indicator_progress
 from indicators.compute.quality import FLAG_SHEETS, KeySet, capped_upload_flags, unexplained_upload_figures
 from indicators.domain import reference as ref
 from indicators.domain.i18n import N_, _
 from indicators.domain.periods import PeriodError, parse_semester, semester_label
 from indicators.domain.problems import WARNING, Problem, ProjectError, UnreadableWorkbook, has_errors, problems_frame
+from indicators.domain.reference import beneficiary_name
 from indicators.domain.schema import Programme, empty_programme
 from indicators.domain.settings import setting, setting_int, store_location
 from indicators.present import template
@@ -423,6 +424,10 @@ class Review(_Findings):
     conflicts: pd.DataFrame  # reapply.CONFLICT_COLUMNS
     problems: list[Problem] = field(default_factory=list)
     message: str | None = None  # one sentence when the stored workbook cannot be read again
+    # What a reviewer reads beside the changes (``review(..., for_reader=True)``): the statuses approving it
+    # changes (STATUS_CHANGE_COLUMNS) and the analyst's note at submission.
+    status_changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=STATUS_CHANGE_COLUMNS))
+    note: str = ""
 
     @property
     def moved(self) -> bool:
@@ -443,13 +448,62 @@ class Review(_Findings):
         return reapply.conflict_note(self.conflicts)
 
 
-def review(store: Store, version_id: str, today: dt.date | None = None) -> Review:
-    """The changes approving a version would make to the approved data of now, recomputed (never the stale ones)."""
+STATUS_CHANGE_COLUMNS = ["indicator_id", "beneficiary", "semester", "before", "after"]
+
+
+def status_changes(before: Programme, after: Programme, thresholds: Thresholds | None = None) -> pd.DataFrame:
+    """The statuses that publishing ``after`` in place of ``before`` changes: one row per indicator, beneficiary
+    and semester (STATUS_CHANGE_COLUMNS; ``before`` and ``after`` are status codes, "not_due" where a row was
+    not there), newest semester first."""
+    thresholds = thresholds or Thresholds.from_settings()
+
+    def statuses(programme: Programme) -> pd.DataFrame:
+        if programme.indicators.empty:
+            return pd.DataFrame({c: pd.Series([], dtype="string") for c in [*SEMESTER_KEY, "status"]})
+        return indicator_progress(programme, thresholds)[[*SEMESTER_KEY, "status"]].astype("string")
+
+    both = statuses(before).merge(statuses(after), on=SEMESTER_KEY, how="outer", suffixes=("_before", "_after"))
+    both = both.assign(before=both["status_before"].fillna("not_due"), after=both["status_after"].fillna("not_due"))
+    changed = both[both["before"] != both["after"]]
+    return changed.sort_values(["semester", "indicator_id", "beneficiary"], ascending=[False, True, True])[
+        STATUS_CHANGE_COLUMNS
+    ].reset_index(drop=True)
+
+
+def status_change_text(row: object) -> str:
+    """One status change as a reviewer reads it: "IND-06 Montenegro, Nov 2025 – Apr 2026: ● On track → ▲ At
+    risk" (``row`` has the STATUS_CHANGE_COLUMNS as attributes)."""
+
+    def word(code: str) -> str:
+        status = STATUS_BY_CODE.get(code)
+        return f"{status.symbol} {_(status.label)}" if status else code
+
+    return _("{indicator} {beneficiary}, {semester}: {before} → {after}").format(
+        indicator=row.indicator_id,
+        beneficiary=beneficiary_name(str(row.beneficiary)),
+        semester=_semester_label(row.semester),
+        before=word(str(row.before)),
+        after=word(str(row.after)),
+    )
+
+
+def _semester_label(semester: object) -> str:
+    try:
+        return semester_label(str(semester))
+    except PeriodError:
+        return str(semester)
+
+
+def review(store: Store, version_id: str, today: dt.date | None = None, for_reader: bool = False) -> Review:
+    """The changes approving a version would make to the approved data of now, recomputed (never the stale ones).
+
+    With ``for_reader`` also what the reviewer reads beside them: the upload's warnings (its workbook read again
+    when it was checked against the approved data of now), the statuses it changes, the analyst's note."""
     base_version, approved_version = store.meta(version_id).get("base_version"), store.approved_id()
     stored = store.load(version_id)
     approved = store.load(approved_version) if approved_version else empty_programme()
     if base_version == approved_version:
-        return Review(
+        result = Review(
             version_id,
             base_version,
             approved_version,
@@ -457,6 +511,13 @@ def review(store: Store, version_id: str, today: dt.date | None = None) -> Revie
             diff.programme_changes(approved, stored),
             reapply.no_conflicts(),
         )
+        if for_reader:
+            try:  # the warnings the analyst saw (no errors: it was stored), read as at the upload
+                result.problems = _upload_warnings(store, version_id, approved, today)
+            except UnreadableWorkbook as error:
+                result.message = str(error)
+            _for_reader(store, result, approved)
+        return result
     base = store.load(base_version) if base_version else empty_programme()
     merged = reapply.reapplied(base, stored, approved, take_upload=True)
     result = Review(
@@ -471,11 +532,19 @@ def review(store: Store, version_id: str, today: dt.date | None = None) -> Revie
         result.problems = _stored_problems(store, version_id, approved, today, merged.changed_keys)
     except UnreadableWorkbook as error:
         result.message = str(error)
+    if for_reader:
+        _for_reader(store, result, approved)
     return result
 
 
+def _for_reader(store: Store, result: Review, approved: Programme) -> None:
+    result.status_changes = status_changes(approved, result.programme)
+    state = store.statuses().get(result.version_id, {})
+    result.note = (state.get("note") or "") if state.get("status") == "submitted" else ""
+
+
 def _stored_problems(
-    store: Store, version_id: str, approved: Programme, today: dt.date | None, only: dict[str, set[str]]
+    store: Store, version_id: str, approved: Programme, today: dt.date | None, only: dict[str, set[str]] | None
 ) -> list[Problem]:
     """A stored upload's problems against ``approved``, read as it was read: through its mapping, if one."""
     meta = store.meta(version_id)
@@ -487,6 +556,24 @@ def _stored_problems(
     mapped = apply_mapping(raw, mapping, approved.indicators)
     found = validate.validate_workbook(mapped.workbook, approved, today=today, only=only, percent_values=True)[1]
     return mapped.problems + mapped.locate(found)
+
+
+def _upload_warnings(store: Store, version_id: str, approved: Programme, today: dt.date | None) -> list[Problem]:
+    """The problems an upload checked against ``approved`` showed its analyst (validation and data quality), its
+    stored workbook read again as it was read: through its mapping, if one."""
+    meta = store.meta(version_id)
+    recorded = (meta.get("summary") or {}).get("mapping")
+    mapping = Mapping.from_json(recorded) if recorded else None
+    raw = worker.parse_isolated(store.raw_bytes(version_id), file_name=meta["file_name"], every_sheet=bool(mapping))
+    mapped = apply_mapping(raw, mapping, approved.indicators) if mapping else None
+    if mapped is None:
+        checked = validate.validated_workbook(raw, approved, today)
+        problems = checked.problems
+    else:
+        checked = validate.validated_workbook(mapped.workbook, approved, today, None, (), True)
+        problems = mapped.problems + mapped.locate(checked.problems)
+    merged = validate.merge(approved, checked.programme)
+    return problems + quality_warnings(merged, checked.programme, checked, mapped)
 
 
 def approve(

@@ -17,8 +17,8 @@ COLUMNS = {
         N_("Beneficiaries"), N_("An analyst limited to these uploads only their rows.")
     ),
     "state": layout.column(N_("State")),
-    "created_at": layout.column(N_("Created (UTC)")),
-    "changed_at": layout.column(N_("Changed (UTC)")),
+    "created_at": layout.column(N_("Created")),
+    "changed_at": layout.column(N_("Changed")),
 }
 
 layout.page_header(_("Accounts"), _("Who may sign in and with which role. Every change is written to the log."))
@@ -31,6 +31,7 @@ rows = rows.assign(
     beneficiaries_text=rows["beneficiaries"].map(lambda codes: ", ".join(codes) or _("all")),
     state=[(_("disabled") if off else _("must change password") if new else _("active"))
            for off, new in zip(rows["disabled"], rows["must_change"], strict=True)],
+    created_at=layout.moments(rows["created_at"]), changed_at=layout.moments(rows["changed_at"]),
 )  # fmt: skip
 layout.table(rows, COLUMNS, key="accounts")
 if given := st.session_state.pop("_one_time_password", None):

@@ -6,7 +6,7 @@ from indicators import ingest
 from indicators.access.roles import Action, allowed
 from indicators.domain.i18n import _
 from indicators.domain.settings import setting
-from ui import data, layout, view
+from ui import data, layout, review_widgets, view
 
 who = view.identity()
 if not allowed(who, Action.VIEW_DRAFTS):  # an analyst: their own versions and the reviewers' notes
@@ -41,26 +41,8 @@ else:
         st.error(
             _("The stored workbook could not be checked again: {message}").format(message=layout.md(review.message))
         )
-    if review.errors:
-        st.error(
-            _(
-                "{count} error(s) against the approved data of now: return the version so its analyst fixes them."
-            ).format(count=review.errors)
-        )
-    layout.problems_table(review)
+    review_widgets.findings(review, str(submitted.set_index("id").loc[chosen, "uploaded_by"]))
     conflicts = len(review.conflicts)
-    if conflicts:
-        st.warning(
-            _(
-                "{count} cell(s) changed by this version were also changed by an approval since. Return it with "
-                "the list below as the note, or approve it taking the upload's values (the log records it)."
-            ).format(count=conflicts),
-            icon=":material/warning:",
-        )
-        layout.conflicts_table(review.conflicts)
-    layout.changes_shown(
-        review, _("Changes against the approved data of now ({count} cells)").format(count=len(review.changes))
-    )
     own = str(versions.set_index("id").loc[chosen, "uploaded_by"]).lower() == who.email.lower()
     if own and setting("FOUR_EYES") != "0":
         st.info(

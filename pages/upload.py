@@ -105,14 +105,21 @@ if result.mapping is not None:
     st.caption(_("Read through the saved mapping '{name}'.").format(name=mapping_step.inert(result.mapping.name)))
 layout.ingest_report(result)
 
-if result.version_id:
+if result.version_id and data.store().status(result.version_id) in ("draft", "returned"):
     st.subheader(_("Submit for review"))
     note = st.text_area(_("Note for the reviewer"), key="submit_note", placeholder=_("What changed and why"))
     if st.button(_("Submit version {version} for review").format(version=result.version_id), type="primary"):
         with layout.project_errors_shown():
             data.store().submit(result.version_id, view.identity(), note)
-            st.success(
+            layout.flash(
                 _("Version {version} is submitted; a programme manager reviews it on the Review page.").format(
                     version=result.version_id
                 )
             )
+elif result.version_id:  # submitted already (here or elsewhere): no button, the state in a sentence
+    layout.show_flash()
+    st.caption(
+        _("Version {version} is {status}; the Review page shows it.").format(
+            version=result.version_id, status=_(layout.VERSION_STATUS[data.store().status(result.version_id)])
+        )
+    )

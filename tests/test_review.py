@@ -237,3 +237,40 @@ def test_processes_approving_at_once_lose_nothing_and_approve_nothing_unseen(dem
     published = demo_store.versions().set_index("id")
     reapplied = published[published["reapplied_from"].notna()]
     assert len(reapplied) == 4 and set(reapplied["reapplied_from"]) <= set(disjoint + winners)  # all but the first
+
+
+def test_the_reviewer_reads_the_note_the_warnings_and_the_statuses_a_version_changes(demo_store):
+    """Issue 22: beside the changes, the analyst's note and warnings, and which statuses approving changes."""
+    approved = demo_store.approved()
+    thresholds = ingest.Thresholds.from_settings()
+
+    def status(programme: Programme) -> str:
+        p = ingest.indicator_progress(programme, thresholds)
+        cell = (p["indicator_id"] == "IND-01") & (p["beneficiary"] == "MNE") & (p["semester"] == SEMESTER)
+        return str(p.loc[cell, "status"].iloc[0])
+
+    before = status(approved)
+    changed = next(c for c in (edited(approved, "MNE", v) for v in (0.0, 999.0, 1.0)) if status(c) != before)
+    after = status(changed)
+    data = template.write_workbook(changed, lists_from=changed)
+    analyst = Identity("ana@example.org", "analyst", "local")
+    result = ingest.ingest(data, "ana.xlsx", analyst, demo_store, today=TODAY)
+    demo_store.submit(result.version_id, analyst, "Montenegro corrected its count")
+    seen = ingest.review(demo_store, result.version_id, today=TODAY, for_reader=True)
+    assert seen.note == "Montenegro corrected its count"
+    assert len(seen.problems) == len(result.problems)  # the warnings the analyst saw, read again
+    changes = seen.status_changes
+    mine = changes[(changes["indicator_id"] == "IND-01") & (changes["beneficiary"] == "MNE")]
+    assert mine[mine["semester"] == SEMESTER][["before", "after"]].values.tolist() == [[before, after]]
+    assert set(changes["indicator_id"]) == {"IND-01"}, "only the indicator whose value changed"
+    text = ingest.status_change_text(mine[mine["semester"] == SEMESTER].iloc[0])
+    assert text.startswith("IND-01 Montenegro, Nov 2025 – Apr 2026: ") and " → " in text
+    plain = ingest.review(demo_store, result.version_id, today=TODAY)
+    assert plain.status_changes.empty and plain.note == "" and plain.fingerprint == seen.fingerprint
+
+
+def test_status_changes_of_identical_programmes_are_none(demo_store):
+    approved = demo_store.approved()
+    assert ingest.status_changes(approved, approved).empty
+    first = ingest.status_changes(empty_programme(), approved)
+    assert len(first) and (first["before"] == "not_due").all()

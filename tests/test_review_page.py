@@ -45,7 +45,7 @@ def test_a_disjoint_version_shows_only_its_own_changes_and_is_approved_re_applie
     ingest.approve(demo_store, first, MARKO, seen=ingest.review(demo_store, first).fingerprint)
     at = review_page(second)
     assert any("re-applied onto the approved data of now" in i.value for i in at.info)
-    assert "Changes against the approved data of now (1 cells)" in texts(at)
+    assert "Changes against the approved data of now (1 change)" in texts(at)
     changes = table_with(at, "after")
     assert changes["after"].tolist() == ["52.0"] and "BIH" in changes["key"].iloc[0]
     next(b for b in at.button if b.label == "Approve and publish").click().run()
@@ -63,7 +63,7 @@ def test_conflicts_are_listed_and_the_version_approved_taking_the_upload(demo_st
     )
     ingest.approve(demo_store, first, MARKO, seen=ingest.review(demo_store, first).fingerprint)
     at = review_page(second)
-    assert any("1 cell(s) changed by this version" in w.value for w in at.warning)
+    assert any("1 cell changed by this version was" in w.value for w in at.warning)
     conflicts = table_with(at, "approved_since")
     row = conflicts.iloc[0]
     assert (row["beneficiary_name"], row["approved_since"], row["upload"]) == ("Kosovo*", "61.0", "62.0")

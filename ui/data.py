@@ -35,9 +35,10 @@ from indicators.compute.suppression import donor_progress, donor_rollup, own_pro
 from indicators.domain import i18n
 from indicators.domain.i18n import _
 from indicators.domain.schema import Programme
-from indicators.domain.settings import store_location
+from indicators.domain.settings import setting_float, store_location
 from indicators.ingest import Review, default_store, review
 from indicators.present.reports import Report, Source, build_pack
+from indicators.present.views import method as method_views
 from indicators.public_reports import public_pack
 from indicators.storage import StorageError
 from indicators.store import Store
@@ -228,6 +229,7 @@ def clear() -> None:
         _options,
         _built,
         _built_large,
+        _method_view,
     ):
         cached.clear()
 
@@ -250,7 +252,7 @@ def headlines(semester: str, donor: bool = False) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _review(data_version: str, version_id: str, lang: str, _store: Store) -> Review:
-    return review(_store, version_id)
+    return review(_store, version_id, for_reader=True)
 
 
 def version_review(version_id: str) -> Review:
@@ -259,6 +261,34 @@ def version_review(version_id: str) -> Review:
     s = store()
     with st.spinner(_("Comparing with the approved data")):
         return _review(s.data_version(), version_id, i18n.language(), s)
+
+
+def zone() -> str | None:
+    """The reader's time zone as their browser gives it (an IANA name), None when it is not known."""
+    try:
+        return st.context.timezone
+    except Exception:  # noqa: BLE001 (no browser context: a script run without a session)
+        return None
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _method_view(data_version: str, donor: bool, lang: str, zone: str | None, _store: Store) -> method_views.MethodView:
+    programme = _approved(data_version, _store)
+    progress = (_donor_progress if donor else _progress)(data_version, lang, _store)
+    rolled = (_donor_rollup if donor else _rollup)(data_version, lang, _store)
+    completeness = _completeness(data_version, lang, _store)
+    settings = {name: setting_float(name) for name in ("OVER_ACHIEVED", "QUALITY_JUMP_FACTOR", "SUPPRESS_BELOW")}
+    semester = _options(data_version, _store).default_semester
+    return method_views.method_view(
+        programme, _store.approved_meta(), progress, rolled, completeness, semester,
+        Thresholds.from_settings(), settings, zone,
+    )  # fmt: skip
+
+
+def method_view() -> method_views.MethodView:
+    """The Method page's view (indicators/present/views/method.py) for the data, view, language and time zone."""
+    s = store()
+    return _method_view(s.data_version(), view.is_donor(), i18n.language(), zone(), s)
 
 
 _REPORTS = "_report_pack"

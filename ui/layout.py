@@ -123,6 +123,13 @@ def table(frame: pd.DataFrame, columns: Mapping[str, object], height: int | str 
         if kind.get("type") == "number" and sent[name].isna().any():
             sent[name] = numbers_as_text(sent[name], kind.get("format"), _(MISSING_TEXT.get(name, "–")))
             config[name] = {**config[name], "alignment": "right", "type_config": {"type": "text"}}
+        elif kind.get("format") == "percent" and kind.get("type") in ("number", "progress"):
+            # one precision for every percentage a person reads: whole percents (73%, never 72.73%)
+            sent[name] = (sent[name].astype("Float64") * 100).round(0)
+            scaled = {"format": "%.0f%%"}
+            if kind.get("type") == "progress":
+                scaled |= {"min_value": 0.0, "max_value": 100.0}
+            config[name] = {**config[name], "type_config": {**kind, **scaled}}
         elif kind.get("type") == "text" and sent[name].isna().any():  # an empty text cell is empty
             sent[name] = sent[name].astype("string").fillna("")
         elif kind.get("type") == "datetime" and i18n.language() != i18n.SOURCE_LANGUAGE:
@@ -259,7 +266,10 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
         out = out.assign(status_text=out["status_symbol"].fillna("") + " " + out["status_label"].fillna(""))
         if "status_by_revision" in out:  # a status the target revision alone changed says so
             by_revision = out["status_by_revision"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-            before = out["status_original"].map(once_each(status_word), na_action="ignore").fillna("")
+            # as text first: a column with no value at all (every original status hidden) holds Arrow nulls,
+            # which take no "" (ArrowInvalid)
+            before = out["status_original"].astype("string").map(once_each(status_word), na_action="ignore")
+            before = before.astype("string").fillna("")
             revised = _("{status} (target revised; against the original: {original})")
             out = out.assign(
                 status_text=out["status_text"].mask(
@@ -540,7 +550,7 @@ SUMMARY_HEADERS = {  # the CSV a person opens in Excel: headers in the language 
     "target": N_("Target"),
     "actual": N_("Actual"),
     "actual_display": N_("Actual"),
-    "progress": N_("Progress (1 = target reached)"),
+    "progress_percent": N_("Progress (%, 100 = target reached)"),
     "status_label": N_("Status"),
     "text": N_("Reported text"),
 }
@@ -550,6 +560,8 @@ def summary_csv(status: pd.DataFrame, donor: bool = False) -> bytes:
     """The semester's indicator rows (from ``readable``) as CSV; donors get the texts of the donor view
     ('<5' and '[c]' where a figure is hidden), others the figures."""
     dropped = ("baseline", "actual") if donor else ("baseline_display", "actual_display")
+    if "progress" in status:  # a share (1.33) as a whole percentage (133), the unit in the header
+        status = status.assign(progress_percent=(status["progress"].astype("Float64") * 100).round(0))
     headers = {k: _(v) for k, v in SUMMARY_HEADERS.items() if k in status.columns and k not in dropped}
     return csv_bytes(status[list(headers)].rename(columns=headers))
 
@@ -638,7 +650,8 @@ VERSION_STATUS = {
 def versions_table(versions: pd.DataFrame, key: str) -> None:
     """The versions table, with each status in the language shown."""
     shown = versions.assign(
-        status=versions["status"].map(lambda s: _(VERSION_STATUS[s]) if s in VERSION_STATUS else s, na_action="ignore")
+        status=versions["status"].map(lambda s: _(VERSION_STATUS[s]) if s in VERSION_STATUS else s, na_action="ignore"),
+        **{c: moments(versions[c]) for c in ("uploaded_at", "reviewed_at") if c in versions},
     )
     table(shown, VERSION_COLUMNS, key=key)
 
@@ -664,14 +677,22 @@ LOG_ACTIONS = {
 }
 
 
+def moments(stamps: pd.Series) -> pd.Series:
+    """Timestamps as the store writes them (ISO, UTC) written for the reader: in their language and their
+    browser's time zone ("6 December 2026, 22:33 CET"), never ISO; empty where there is none."""
+    zone = data.zone()
+    return stamps.map(once_each(lambda stamp: i18n.moment(stamp, zone))).astype("string")
+
+
 def log_table(log: pd.DataFrame, key: str) -> None:
-    """The log, newest first as given, with each action in the language shown (notes stay as written)."""
+    """The log, newest first as given, with each action in the language shown (notes stay as written) and each
+    moment in the reader's time zone."""
     words = log["action"].map(lambda a: _(LOG_ACTIONS[a]) if a in LOG_ACTIONS else a, na_action="ignore")
-    table(log.assign(action=words), LOG_COLUMNS, key=key)
+    table(log.assign(action=words, at=moments(log["at"])), LOG_COLUMNS, key=key)
 
 
 LOG_COLUMNS: dict[str, object] = {
-    "at": column(N_("When (UTC)")),
+    "at": column(N_("When")),
     "action": column(N_("Action")),
     "version": column(N_("Version")),
     "user": column(N_("Who")),
@@ -742,7 +763,9 @@ def changes_shown(result, title: str | None = None) -> None:  # IngestResult or 
     title (already in the language shown) is "Changes against the approved data" unless given."""
     st.subheader(title or _("Changes against the approved data"))
     table(result.change_summary, SUMMARY_COLUMNS, key="change_summary")
-    with st.expander(_("Every change ({rows} rows)").format(rows=language.number(len(result.changes), ","))):
+    count = len(result.changes)
+    every = ngettext("Every change ({rows} row)", "Every change ({rows} rows)", count)
+    with st.expander(every.format(rows=language.number(count, ","))):
         shown = result.changes.head(CHANGES_SHOWN)
         if len(result.changes) > CHANGES_SHOWN:
             st.caption(

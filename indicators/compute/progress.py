@@ -123,7 +123,7 @@ STATUSES: tuple[Status, ...] = (
     # regional roll-ups only, see rollup.py: too few beneficiaries reported for a status
     Status("incomplete", N_("Incomplete reporting"), "◔", "#0072B2"),
     Status("reported", N_("Reported (qualitative)"), "✎", "#CC79A7"),
-    Status("suppressed", N_("Hidden (small count)"), "◌", "#000000"),  # donor views only, see suppression.py
+    Status("suppressed", N_("Hidden (small count)"), "⊘", "#000000"),  # donor views only, see suppression.py
     Status("no_data", N_("No data"), "○", "#999999"),
     Status("not_due", N_("Not due"), "–", "#DDDDDD"),
 )

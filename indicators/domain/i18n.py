@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
 from babel import dates as babel_dates
@@ -37,7 +38,7 @@ SOURCE_LANGUAGE = "en"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 # One catalogue per part of the code (its own .po, so that parts are translated apart), merged when loaded.
 DOMAINS: dict[str, tuple[str, ...]] = {
-    "interface": ("dashboard.py", "pages", "ui"),
+    "interface": ("dashboard.py", "pages", "ui", "indicators/present/views"),
     "figures": (
         "indicators/compute",
         "indicators/domain",
@@ -153,3 +154,22 @@ def date(day: dt.date | dt.datetime, form: str = "long") -> str:
 def month_year(day: dt.date) -> str:
     """A month and year, abbreviated (``Nov 2024``; ``nov. 2024``)."""
     return babel_dates.format_date(day, "MMM y", locale=_locale())
+
+
+def moment(stamp: object, zone: str | None = None) -> str:
+    """A moment (an ISO timestamp as the store writes it, or a datetime) written for the language in the reader's
+    time zone (an IANA name such as ``Europe/Podgorica``; UTC when unknown): ``6 December 2026, 22:33 +0100``;
+    ``6 décembre 2026, 22:33 +0100``. Empty for no moment; a text that is no timestamp is returned as written."""
+    if stamp is None or (isinstance(stamp, float) and math.isnan(stamp)) or str(stamp).strip() in ("", "NaT", "<NA>"):
+        return ""
+    try:
+        value = stamp if isinstance(stamp, dt.datetime) else dt.datetime.fromisoformat(str(stamp).strip())
+    except ValueError:
+        return str(stamp)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    try:
+        where = ZoneInfo(zone) if zone else dt.UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        where = dt.UTC
+    return babel_dates.format_datetime(value, "d MMMM y, HH:mm z", tzinfo=where, locale=_locale())

@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.compute.progress import STATUSES
+from indicators.compute.suppression import NO_REPORT, SECONDARY
 from indicators.compute.workplan import delivery_rate
 from indicators.domain import i18n
 from indicators.domain.i18n import N_, _
@@ -265,6 +266,30 @@ def _hover_value(rows: pd.DataFrame, unit: str) -> list[str]:
     return [_number(a, unit) for a in rows["actual"]]
 
 
+def _reader_value(actual: object, display: object, unit: str) -> str:
+    """A figure as a caption reads it: the number; a hidden one as hidden ('<5 (hidden)', 'hidden'), never as 0
+    or a dash; nothing reported as 'not reported'."""
+    if actual is not None and not pd.isna(actual):
+        return _number(actual, unit)
+    text = "" if display is None or pd.isna(display) else str(display).strip()
+    if text == SECONDARY:
+        return _("hidden")
+    if text.startswith("<"):
+        return _("{figure} (hidden)").format(figure=text)
+    if not text or text in (NO_REPORT, _(NO_REPORT)):
+        return _("not reported")
+    return text
+
+
+def _has_data(rows: pd.DataFrame) -> pd.Series:
+    """Rows with a figure to tell: reported, or hidden from donors (a hidden figure is data nobody may see)."""
+    has = rows["actual"].notna()
+    if "actual_display" in rows:
+        shown = rows["actual_display"].astype("string").fillna("").str.strip()
+        has = has | (~shown.isin(["", NO_REPORT, _(NO_REPORT)])).to_numpy(dtype=bool)
+    return has
+
+
 MATRIX_TITLE_CHARS = 36  # a row of the status matrix names its indicator in this many characters at most
 
 
@@ -408,23 +433,30 @@ def trend_figure(progress: pd.DataFrame) -> go.Figure:
             + "<extra></extra>",
         )
     )
-    shown = rows["actual"].notna() | (rows["actual_display"].notna() if "actual_display" in rows else False)
+    shown = _has_data(rows)
     if shown.any():
         at = int(shown.to_numpy().nonzero()[0][-1])
         latest = rows.iloc[at]
+        display = latest["actual_display"] if "actual_display" in rows else None
+        against = (
+            _("against a target of {target}").format(target=_number(latest["target"], unit))
+            if not pd.isna(latest["target"])
+            else _("with no target in force")
+        )
         caption = _(
-            "{indicator} for {beneficiary} over {semesters} semesters; latest reported ({semester}): actual {actual} "
-            "against a target of {target} (baseline {baseline}), status {status}."
+            "{indicator} for {beneficiary} over {semesters} semesters; latest semester with data ({semester}): "
+            "actual {actual} {against}, status {status}."
         ).format(
             indicator=indicator,
             beneficiary=beneficiary_name(code),
             semesters=len(rows),
             semester=labels[at],
-            actual=_hover_value(rows.iloc[[at]], unit)[0],
-            target=_number(latest["target"], unit),
-            baseline=_number(latest["baseline"], unit),
+            actual=_reader_value(latest["actual"], display, unit),
+            against=against,
             status=f"{symbols[at]} {status_labels[at]}",
         )
+        if not pd.isna(latest["baseline"]):
+            caption += " " + _("Baseline {baseline}.").format(baseline=_number(latest["baseline"], unit))
     else:
         caption = _("{indicator} for {beneficiary} has no numeric values to plot; see the table.").format(
             indicator=indicator, beneficiary=beneficiary_name(code)
@@ -444,7 +476,6 @@ def indicator_across_figure(progress: pd.DataFrame, regional: pd.DataFrame | Non
     order = semester_order(progress["semester"])
     labels = [_label(s) for s in order]
     fig = go.Figure()
-    latest_parts = []
     for code in beneficiary_order(progress["beneficiary"]):
         rows = progress[progress["beneficiary"] == code]
         rows = rows.assign(_o=rows["semester"].map(order.index)).sort_values("_o")
@@ -466,12 +497,21 @@ def indicator_across_figure(progress: pd.DataFrame, regional: pd.DataFrame | Non
                 + "<extra></extra>",
             )
         )
-        reported = rows[rows["actual"].notna()]
-        if not reported.empty:
-            latest_parts.append(f"{beneficiary_name(code)} {_hover_value(reported.tail(1), unit)[0]}")
-    caption = _("{indicator}, latest reported value per beneficiary: {values}.").format(
-        indicator=indicator, values=", ".join(latest_parts) or _("none")
-    )
+    with_data = progress[_has_data(progress)]
+    if with_data.empty:
+        caption = _("{indicator}: nothing reported yet.").format(indicator=indicator)
+    else:
+        latest = semester_order(with_data["semester"])[-1]  # the latest semester that has data
+        rows = progress[progress["semester"] == latest]
+        display = rows["actual_display"] if "actual_display" in rows else [None] * len(rows)
+        figures = dict(
+            zip(rows["beneficiary"], [_reader_value(a, d, unit) for a, d in zip(rows["actual"], display, strict=True)],
+                strict=True)
+        )  # fmt: skip
+        latest_parts = [f"{beneficiary_name(code)} {figures[code]}" for code in beneficiary_order(rows["beneficiary"])]
+        caption = _("{indicator}, {semester} (the latest semester with data): {values}.").format(
+            indicator=indicator, semester=_label(latest), values=", ".join(latest_parts)
+        )
     if regional is not None and not regional.empty:
         aggregation = str(regional["aggregation"].iloc[0]) if "aggregation" in regional else ""
         if aggregation in ("sum", "ratio"):
@@ -500,16 +540,25 @@ def indicator_across_figure(progress: pd.DataFrame, regional: pd.DataFrame | Non
                     + "<extra></extra>",
                 )
             )
-            reported = reg[reg["actual"].notna()]
-            last, when = (
-                (reported.iloc[-1], _label(reported["semester"].iloc[-1]))
-                if len(reported)
-                else (reg.iloc[-1], reg_labels[-1])
-            )
+            reported = reg[_has_data(reg)]
             how = _("sum") if aggregation == "sum" else _("ratio of sums")
-            caption += " " + _(
-                "Regional ({how}) in {semester}: {actual} against a regional target of {target}."
-            ).format(how=how, semester=when, actual=_number(last["actual"], unit), target=_number(last["target"], unit))
+            if len(reported):
+                last = reported.iloc[-1]
+                display = last["actual_display"] if "actual_display" in reg else None
+                caption += " " + (
+                    _("Regional ({how}) in {semester}: {actual} against a regional target of {target}.")
+                    if not pd.isna(last["target"])
+                    else _("Regional ({how}) in {semester}: {actual}, with no regional target in force.")
+                ).format(
+                    how=how,
+                    semester=_label(last["semester"]),
+                    actual=_reader_value(last["actual"], display, unit),
+                    target=_number(last["target"], unit),
+                )
+            else:
+                caption += " " + _(
+                    "Regional ({how}): nothing reported yet; the dashed line is the regional target."
+                ).format(how=how)
     _semester_axis(fig, labels)
     fig.update_yaxes(title=inert(unit) or None, rangemode="tozero")
     return _finish(fig, title, caption, height=460)

@@ -32,10 +32,21 @@ def inert_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=lambda c: inert_text(str(c)))
 
 
+def csv_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Figures as a spreadsheet reads them: decimals rounded to 2 places, and a column of whole numbers written
+    without ".0" (7, not 7.0; 1.33, not 1.3333333333333333). Numbers stay numbers; text stays text."""
+    floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    if not floats:
+        return frame
+    rounded = {c: frame[c].round(2) for c in floats}
+    whole = {c: v.astype("Int64") for c, v in rounded.items() if (v.dropna() == v.dropna().round()).all()}
+    return frame.assign(**{**rounded, **whole})
+
+
 def csv_export(frame: pd.DataFrame, notes: Sequence[str] = ()) -> bytes:
     """A table as UTF-8 CSV (with a BOM for spreadsheet programs), inert text; then each note (e.g. that the
     data are illustrative) and, when Kosovo* is named, its footnote, each on a line of its own."""
-    body = inert_frame(frame).to_csv(index=False)
+    body = inert_frame(csv_numbers(frame)).to_csv(index=False)
     lines = [*notes, *([_(KOSOVO_FOOTNOTE)] if "Kosovo*" in body or "XKX" in body else [])]
     tail = "".join(f'\n"{line}"\n' for line in lines)
     return ("\ufeff" + body + tail).encode("utf-8")

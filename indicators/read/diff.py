@@ -28,21 +28,41 @@ def key_text(frame: pd.DataFrame, key: list[str]) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(joined), index=frame.index)
 
 
+def row_values(table: Table, rows: pd.DataFrame) -> pd.Series:
+    """Each row's values besides its key, as a reviewer reads an added or removed row: "Value: 12 · Sex: female ·
+    Comment: …" (the template's headers; empty cells left out). Joined in Arrow, column by column."""
+    parts = []
+    for column in table.columns:
+        if column.name in table.key or column.name not in rows:
+            continue
+        text = pa.array(as_text(rows[column.name]).array).cast(pa.large_string())
+        labelled = pc.binary_join_element_wise(
+            pa.scalar(column.header, pa.large_string()), text, pa.scalar(": ", pa.large_string())
+        )
+        parts.append(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.large_string()), labelled))
+    if not parts:
+        return pd.Series("", index=rows.index, dtype="string")
+    joined = pc.binary_join_element_wise(*parts, pa.scalar(" · ", pa.large_string()), null_handling="skip")
+    return pd.Series(pd.arrays.ArrowStringArray(joined), index=rows.index)
+
+
 def table_changes(table: Table, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    """One table's changes: one row per added or removed row, one per changed cell."""
+    """One table's changes: one row per added or removed row (with its values: ``after`` of an added row,
+    ``before`` of a removed one), one per changed cell."""
     key = list(table.key)
     if before.empty or after.empty:  # every row added, or every row removed: no need to pair rows up
         rows, change = (after, "added") if before.empty else (before, "removed")
         if rows.empty:
             return no_changes()
+        values = row_values(table, rows)
         frame = pd.DataFrame(
             {
                 "table": table.name,
                 "key": key_text(rows, key),
                 "change": change,
                 "column": "",
-                "before": "",
-                "after": "",
+                "before": values if change == "removed" else "",
+                "after": values if change == "added" else "",
             }
         )
         return frame.reset_index(drop=True).astype("string")
@@ -52,10 +72,13 @@ def table_changes(table: Table, before: pd.DataFrame, after: pd.DataFrame) -> pd
     both = left.merge(right, on=key, how="outer", suffixes=("_before", "_after"), indicator=True)
     keys = key_text(both, key)
     parts = []
-    for side, change in (("right_only", "added"), ("left_only", "removed")):
+    for side, change, suffix in (("right_only", "added", "_after"), ("left_only", "removed", "_before")):
         rows = both["_merge"] == side
         if rows.any():
-            parts.append(pd.DataFrame({"key": keys[rows], "change": change, "column": "", "before": "", "after": ""}))
+            chosen = both[rows]
+            values = row_values(table, chosen.rename(columns={f"{c}{suffix}": c for c in value_columns}))
+            shown = {"before": values, "after": ""} if change == "removed" else {"before": "", "after": values}
+            parts.append(pd.DataFrame({"key": keys[rows], "change": change, "column": "", **shown}))
     common = both[both["_merge"] == "both"]
     for column in value_columns:
         old, new = as_text(common[f"{column}_before"]), as_text(common[f"{column}_after"])

@@ -137,7 +137,7 @@ def test_statuses_in_display_order_with_symbols_and_okabe_ito_colours() -> None:
         "not_due",
     ]
     assert list(table["code"]) == codes
-    assert list(table["symbol"]) == ["✔", "●", "▲", "✖", "◔", "✎", "◌", "○", "–"]
+    assert list(table["symbol"]) == ["✔", "●", "▲", "✖", "◔", "✎", "⊘", "○", "–"]
     colours = ["#009E73", "#56B4E9", "#E69F00", "#D55E00", "#0072B2", "#CC79A7", "#000000", "#999999", "#DDDDDD"]
     assert list(table["colour"]) == colours
     assert list(table["order"]) == list(range(9))

@@ -98,3 +98,21 @@ def test_the_makefile_and_the_code_name_the_same_catalogues() -> None:
         assert f"I18N_{domain} := " in makefile
         for path in paths:
             assert path in makefile, path
+
+
+@pytest.mark.parametrize(
+    ("language", "stamp", "zone", "expected"),
+    [
+        ("en", "2026-12-06T21:33:08+00:00", "Europe/Podgorica", "6 December 2026, 22:33 CET"),
+        ("en", "2026-12-06T21:33:08+00:00", None, "6 December 2026, 21:33 UTC"),
+        ("en", "2026-12-06T21:33:08+00:00", "Not/AZone", "6 December 2026, 21:33 UTC"),
+        ("fr", "2026-12-06T21:33:08+00:00", "Europe/Paris", "6 décembre 2026, 22:33 +0100"),
+        ("en", "2026-07-01T10:00:00", "UTC", "1 July 2026, 10:00 UTC"),  # no offset written: UTC
+        ("en", None, "UTC", ""),
+        ("en", "", "UTC", ""),
+        ("en", "not a time", "UTC", "not a time"),
+    ],
+)
+def test_a_moment_is_written_for_the_reader_never_as_iso(language, stamp, zone, expected):
+    with i18n.using(language):
+        assert i18n.moment(stamp, zone) == expected

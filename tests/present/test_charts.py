@@ -136,6 +136,48 @@ def test_indicator_across_draws_a_line_per_beneficiary_and_the_regional_target()
     assert "regional target of 20" in charts.figure_caption(fig)
 
 
+def test_donor_trend_caption_names_the_latest_semester_with_data_and_reads_a_hidden_count_as_hidden():
+    rows = progress_rows(
+        [
+            ("IND-13", "MNE", S1, 0, 4, 0, "off_track"),
+            ("IND-13", "MNE", S2, 0, 6, None, "suppressed"),
+            ("IND-13", "MNE", S3, 0, None, None, "suppressed"),
+        ]
+    ).assign(actual_display=["0", "<5", "no report"], suppressed=[False, True, True])
+    caption = charts.figure_caption(charts.trend_figure(rows))
+    assert "latest semester with data (May 2024 – Oct 2024): actual <5 (hidden) against a target of 6" in caption
+    assert "–" not in caption.replace(" – ", " "), "no dash stands for a figure"
+    rows = rows.assign(actual_display=["0", "[c]", "no report"])
+    assert "actual hidden against a target of 6" in charts.figure_caption(charts.trend_figure(rows))
+
+
+def test_donor_across_caption_never_writes_a_hidden_count_as_zero():
+    rows = progress_rows(
+        [
+            ("IND-13", "BIH", S1, 0, 1, 0, "off_track"),
+            ("IND-13", "BIH", S2, 0, 2, None, "suppressed"),
+            ("IND-13", "XKX", S1, 0, 1, 0, "off_track"),
+            ("IND-13", "XKX", S2, 0, 2, None, "suppressed"),
+            ("IND-13", "SRB", S2, 0, 2, None, "no_data"),
+        ]
+    ).assign(actual_display=["0", "<5", "0", "[c]", "no report"])
+    regional = pd.DataFrame(
+        {"indicator_id": ["IND-13"] * 2, "semester": [S1, S2], "aggregation": ["sum"] * 2, "target": [2.0, 4.0],
+         "actual": [0.0, None], "actual_display": ["0", "[c]"]}
+    )  # fmt: skip
+    caption = charts.figure_caption(charts.indicator_across_figure(rows, regional))
+    assert "May 2024 – Oct 2024 (the latest semester with data)" in caption
+    assert "Bosnia and Herzegovina <5 (hidden), Kosovo* hidden, Serbia not reported" in caption
+    assert "Regional (sum) in May 2024 – Oct 2024: hidden against a regional target of 4" in caption
+    assert " 0" not in caption
+
+
+def test_hidden_and_no_data_differ_in_symbol_and_word():
+    hidden, none = STATUS_BY_CODE["suppressed"], STATUS_BY_CODE["no_data"]
+    assert hidden.symbol != none.symbol and hidden.label != none.label
+    assert {hidden.symbol, none.symbol} <= {"⊘", "○"}
+
+
 def test_indicator_across_leaves_out_regional_lines_in_other_units():
     rows = progress_rows([("IND-05", "ALB", S3, 0, 1, 1, "achieved")])
     regional = pd.DataFrame(

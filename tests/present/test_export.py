@@ -23,8 +23,14 @@ def test_csv_keeps_numbers_and_neutralises_text_and_adds_the_footnote() -> None:
     text = csv_export(frame).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["beneficiary", "comment", "value"]
-    assert rows[1] == ["Kosovo*", '\'=HYPERLINK("http://x")', "-3.0"]
+    assert rows[1] == ["Kosovo*", '\'=HYPERLINK("http://x")', "-3"]  # a whole number without ".0"
     assert rows[-1] == [KOSOVO_FOOTNOTE]
+
+
+def test_csv_numbers_are_rounded_and_whole_numbers_stay_whole() -> None:
+    frame = pd.DataFrame({"progress": [1.3333333333333333, None], "target": [7.0, None], "text": ["a", "b"]})
+    rows = list(csv.reader(io.StringIO(csv_export(frame).decode("utf-8-sig"))))
+    assert rows[1:3] == [["1.33", "7", "a"], ["", "", "b"]]
 
 
 def test_no_footnote_when_kosovo_is_not_named() -> None:

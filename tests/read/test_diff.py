@@ -15,8 +15,8 @@ def test_added_changed_and_removed_rows_are_listed() -> None:
     changes = programme_changes(before, after)
     rows = {(r.change, r.key, r.column, r.before, r.after) for r in changes.itertuples()}
     assert ("changed", "IND-02 · ALB", "value", "20.0", "25.0") in rows
-    assert ("added", "IND-01 · SRB", "", "", "") in rows
-    assert ("removed", "IND-01 · ALB", "", "", "") in rows
+    assert ("added", "IND-01 · SRB", "", "", "Value: 3.0 · Year: 2023") in rows  # a reviewer sees what is added
+    assert ("removed", "IND-01 · ALB", "", "Value: 0.0 · Year: 2023", "") in rows
     summary = change_summary(changes).set_index("table")
     assert summary.loc["Baselines"].tolist() == [1, 1, 1]
     assert summary.drop("Baselines").sum().sum() == 0
@@ -56,3 +56,24 @@ def test_a_row_with_two_changed_cells_counts_once_in_the_summary() -> None:
     summary = change_summary(changes).set_index("table")
     assert summary.loc["Baselines", "changed"] == row.sum()
     assert summary[["added", "removed"]].sum().sum() == 0
+
+
+def test_an_added_value_row_shows_its_value_parts_sex_and_comment() -> None:
+    from indicators.domain.schema import empty_programme
+    from tests.factories import programme
+
+    after = programme(
+        values=[
+            {"indicator_id": "IND-02", "beneficiary": "MNE", "semester": "2026NovS2", "numerator": 3,
+             "denominator": 4, "comment": "two prisons", "sex": "total"},
+            {"indicator_id": "IND-01", "beneficiary": "MNE", "semester": "2026NovS2", "value": 2, "sex": "female"},
+        ]
+    )  # fmt: skip
+    before = Programme({**after.tables, "values": empty_programme().values})
+    added = programme_changes(before, after).set_index("key")["after"]
+    assert "Numerator: 3.0" in added["IND-02 · MNE · 2026NovS2 · total"]
+    assert "Denominator: 4.0" in added["IND-02 · MNE · 2026NovS2 · total"]
+    assert "Comment: two prisons" in added["IND-02 · MNE · 2026NovS2 · total"]
+    assert "Value: 2.0" in added["IND-01 · MNE · 2026NovS2 · female"]
+    mixed = programme_changes(small_programme(), Programme({**small_programme().tables, "values": after.values}))
+    assert (mixed[mixed["change"] == "added"]["after"].str.len() > 0).all()

@@ -770,7 +770,7 @@ def method_notes(content: ReportContent) -> list[tuple[str, str]]:
                     "Achieved at {achieved} progress or more; on track from {on_track}; at risk from {at_risk}; "
                     "below that, off track. 'No data' when a target is in force and nothing usable was reported; "
                     "'not due' when no target is in force. Each status is printed as a symbol and a word: "
-                    "✔ achieved, ● on track, ▲ at risk, ✖ off track, ✎ reported (qualitative), ◌ hidden (small "
+                    "✔ achieved, ● on track, ▲ at risk, ✖ off track, ✎ reported (qualitative), ⊘ hidden (small "
                     "count), ○ no data, – not due."
                 ).format(
                     achieved=writing.share(t.achieved),

@@ -53,7 +53,7 @@ def test_status_chart_series_equal_the_status_counts(
         if counts[status.code].sum():
             assert got[name] == [float(v) for v in counts[status.code]]
     assert notes.startswith("Status of 20 indicators")
-    assert ("◌ Hidden (small count)" in got) is (audience == "donor")
+    assert ("⊘ Hidden (small count)" in got) is (audience == "donor")
 
 
 def test_delivery_and_completeness_series_equal_the_computed_tables(
