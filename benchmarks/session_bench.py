@@ -25,6 +25,7 @@ import asyncio
 import contextlib
 import os
 import platform
+import resource
 import signal
 import socket
 import statistics
@@ -103,7 +104,7 @@ def serve(code: Path, folder: Path, port: int) -> Iterator[Server]:
     command = [
         *(sys.executable, "-m", "streamlit", "run", "app.py"),
         *("--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"),
-        *("--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"),
+        *("--browser.gatherUsageStats", "false"),  # otherwise as `make run` serves it (.streamlit/config.toml)
     ]
     url = f"http://127.0.0.1:{port}"
     with (folder / "streamlit.log").open("wb") as log:
@@ -149,11 +150,14 @@ async def _finished(page) -> None:  # noqa: ANN001 - a playwright Page
     raise SystemExit(f"the app was still running after 60 s at {page.url}")
 
 
-async def _open(browser, url: str, state: dict | None, finish: bool = True) -> float:  # noqa: ANN001
-    """A new session (a new browser context) on the Overview; returns the seconds until its first chart shows."""
+async def _open(browser, url: str, state: dict | None, finish: bool = True, fetched: list | None = None) -> float:  # noqa: ANN001
+    """A new session (a new browser context) on the Overview; returns the seconds until its first chart shows (the
+    paths it fetched from the server are added to ``fetched``)."""
     context = await browser.new_context(viewport={"width": 1440, "height": 1000}, storage_state=state)
     try:
         page = await context.new_page()
+        if fetched is not None:
+            page.on("request", lambda r: fetched.append(r.url[len(url) :]) if r.url.startswith(url + "/") else None)
         page.set_default_timeout(120_000)
         start = time.monotonic()
         await page.goto(url + "/")
@@ -188,11 +192,47 @@ async def _sign_in(browser, url: str, email: str) -> dict:  # noqa: ANN001
         await context.close()
 
 
+async def _protocol_session(url: str, assets: list[str]) -> float:
+    """A new session as the server sees it, without a browser's own work: the page and the files a browser fetched
+    (six at a time, gzip accepted), then Streamlit's websocket until the first chart's message arrives."""
+    import httpx
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    start = time.monotonic()
+    limits = httpx.Limits(max_connections=6)
+    async with httpx.AsyncClient(base_url=url, limits=limits, headers={"Accept-Encoding": "gzip"}) as http:
+        await asyncio.gather(*(http.get(path) for path in ["/", *assets]))
+    stream = url.replace("http://", "ws://") + "/_stcore/stream"
+    async with websockets.connect(stream, subprotocols=["streamlit"], max_size=None) as socket_:
+        run = BackMsg()
+        run.rerun_script.query_string = ""
+        await socket_.send(run.SerializeToString())
+        async for data in socket_:
+            message = ForwardMsg()
+            message.ParseFromString(data)
+            if (
+                message.WhichOneof("type") == "delta"
+                and message.delta.WhichOneof("type") == "new_element"
+                and message.delta.new_element.WhichOneof("type") == "plotly_chart"
+            ):
+                return time.monotonic() - start
+    raise SystemExit("the Overview sent no chart")
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the child processes waited for so far, and of theirs (the browser once it has exited)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 async def measure(code: Path, port: int, sessions: int, concurrent: int) -> dict:
     """Per-session server CPU by kind, and first-chart times of ``concurrent`` sessions opened at once."""
     from playwright.async_api import async_playwright
 
     result: dict = {}
+    fetched: list[str] = []
     with tempfile.TemporaryDirectory() as folder, serve(code, Path(folder), port) as server:
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -202,7 +242,7 @@ async def measure(code: Path, port: int, sessions: int, concurrent: int) -> dict
                 for kind in ("donor", "manager"):
                     states[kind] = await _sign_in(browser, server.url, ACCOUNTS[kind])
                 for kind in KINDS:  # warm: each kind once more, the caches of its view filled
-                    await _open(browser, server.url, states[kind])
+                    await _open(browser, server.url, states[kind], fetched=fetched if kind == "public" else None)
                 for kind in KINDS:
                     await asyncio.sleep(1)
                     before = cpu_seconds(server.pid)
@@ -210,16 +250,28 @@ async def measure(code: Path, port: int, sessions: int, concurrent: int) -> dict
                         await _open(browser, server.url, states[kind])
                     await asyncio.sleep(1)  # the closed sessions' clean-up is part of their cost
                     result[kind] = (cpu_seconds(server.pid) - before) / sessions
-                await asyncio.sleep(1)
-                before = cpu_seconds(server.pid)
+            finally:
+                await browser.close()
+        assets = sorted({path for path in fetched if path.startswith("/static/")})
+        await asyncio.sleep(1)
+        before = cpu_seconds(server.pid)
+        times = await asyncio.gather(*(_protocol_session(server.url, assets) for _ in range(concurrent)))
+        await asyncio.sleep(1)
+        result["protocol_cpu"] = (cpu_seconds(server.pid) - before) / concurrent
+        result["protocol_first_chart"] = sorted(times)
+        before, clients = cpu_seconds(server.pid), _children_cpu()
+        async with async_playwright() as p:  # a browser of its own, whose CPU is counted once it has exited
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
                 times = await asyncio.gather(
                     *(_open(browser, server.url, None, finish=False) for _ in range(concurrent))
                 )
-                await asyncio.sleep(2)
-                result["concurrent_cpu"] = (cpu_seconds(server.pid) - before) / concurrent
-                result["first_chart"] = sorted(times)
             finally:
                 await browser.close()
+        await asyncio.sleep(1)
+        result["browser_cpu"] = (cpu_seconds(server.pid) - before) / concurrent
+        result["browser_client_cpu"] = (_children_cpu() - clients) / concurrent
+        result["browser_first_chart"] = sorted(times)
     return result
 
 
@@ -259,7 +311,8 @@ def main() -> None:
             codes = {"before": old, "now": ROOT}
         for name, code in codes.items():
             runs[name] = asyncio.run(measure(code, next(ports), args.sessions, args.concurrent))
-            print(name, {k: v if k != "first_chart" else [round(t, 2) for t in v] for k, v in runs[name].items()})
+            shown = {k: [round(t, 2) for t in v] if isinstance(v, list) else round(v, 3) for k, v in runs[name].items()}
+            print(name, shown, flush=True)
     write(runs, args)
 
 
@@ -292,21 +345,35 @@ def write(runs: dict, args: argparse.Namespace) -> None:
         row = f"| {labels[kind]} | " + (f"{before[kind]:.3f} | " if before else "") + f"{now[kind]:.3f} | "
         row += (f"{now[kind] / before[kind]:.2f}x | " if before else "") + f"≤ {GOAL_CPU_S} |"
         lines.append(row)
-    lines += ["", f"{args.concurrent} public sessions opened at once (first chart, seconds from opening):", ""]
-    lines += ["| code | median | slowest | server CPU per session s | goal: slowest |", "|---|---:|---:|---:|---:|"]
-    for name, run in runs.items():
-        times = run["first_chart"]
-        lines.append(
-            f"| {name} | {statistics.median(times):.2f} | {max(times):.2f} | {run['concurrent_cpu']:.3f} | "
-            f"≤ {GOAL_FIRST_CHART_S:.0f} |"
-        )
-    met_cpu = all(now[k] <= GOAL_CPU_S for k in KINDS)
-    met_chart = max(now["first_chart"]) <= GOAL_FIRST_CHART_S
     lines += [
         "",
-        f"Goals: at most {GOAL_CPU_S} s of server CPU per new session: {'met' if met_cpu else 'not met'}; "
-        f"every one of {args.concurrent} sessions opened at once shows its first chart within "
-        f"{GOAL_FIRST_CHART_S:.0f} s: {'met' if met_chart else 'not met'}.",
+        f"{args.concurrent} new public sessions opened at once: seconds from opening to the first chart. "
+        "*Server's part*: "
+        "clients without a browser's own work (the page and the files a browser fetched, then Streamlit's websocket "
+        "until the first chart's message arrives). *Chromium*: as many headless chromium pages in one browser on "
+        "this 2-core machine, whose own CPU (parsing 7.6 MB of JavaScript, drawing) is shown per page.",
+        "",
+        "| code | clients | median s | slowest s | server CPU per session s | client CPU per page s |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for name, run in runs.items():
+        for label, times, cpu, client in (
+            ("server's part", run["protocol_first_chart"], run["protocol_cpu"], None),
+            ("chromium", run["browser_first_chart"], run["browser_cpu"], run["browser_client_cpu"]),
+        ):
+            lines.append(
+                f"| {name} | {label} | {statistics.median(times):.2f} | {max(times):.2f} | {cpu:.3f} | "
+                + (f"{client:.2f} |" if client is not None else "– |")
+            )
+    met_cpu = all(now[k] <= GOAL_CPU_S for k in KINDS)
+    met_server = max(now["protocol_first_chart"]) <= GOAL_FIRST_CHART_S
+    met_browser = max(now["browser_first_chart"]) <= GOAL_FIRST_CHART_S
+    lines += [
+        "",
+        f"Goals: at most {GOAL_CPU_S} s of server CPU per new session: **{'met' if met_cpu else 'not met'}**; "
+        f"each of {args.concurrent} sessions opened at once shows its first chart within {GOAL_FIRST_CHART_S:.0f} s: "
+        f"the server's part **{'met' if met_server else 'not met'}**, with chromium clients on this machine "
+        f"**{'met' if met_browser else 'not met'}**.",
     ]
     text = "\n".join(lines) + "\n"
     (ROOT / "benchmarks" / "session_results.md").write_text(text)

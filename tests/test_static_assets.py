@@ -86,7 +86,8 @@ def test_accepts_gzip(header: str, accepted: bool) -> None:
     assert accepts_gzip([(b"Accept-Encoding", header.encode())]) is accepted
 
 
-def test_the_server_skips_the_full_garbage_collection_after_each_run() -> None:
-    """It cost a new session most of its server CPU with the cached data in memory (benchmarks/session_results.md)."""
+def test_the_server_neither_watches_files_nor_collects_all_garbage_after_each_run() -> None:
+    """Each cost a new session most of its server CPU (benchmarks/README.md, "A new browser session")."""
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["fileWatcherType"] == "none"
     assert config["runner"]["postScriptGC"] is False
