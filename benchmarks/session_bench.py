@@ -202,7 +202,8 @@ async def _protocol_session(url: str, assets: list[str]) -> float:
 
     start = time.monotonic()
     limits = httpx.Limits(max_connections=6)
-    async with httpx.AsyncClient(base_url=url, limits=limits, headers={"Accept-Encoding": "gzip"}) as http:
+    headers = {"Accept-Encoding": "gzip"}
+    async with httpx.AsyncClient(base_url=url, limits=limits, headers=headers, timeout=300) as http:
         await asyncio.gather(*(http.get(path) for path in ["/", *assets]))
     stream = url.replace("http://", "ws://") + "/_stcore/stream"
     async with websockets.connect(stream, subprotocols=["streamlit"], max_size=None) as socket_:
@@ -250,6 +251,7 @@ async def measure(code: Path, port: int, sessions: int, concurrent: int) -> dict
                         await _open(browser, server.url, states[kind])
                     await asyncio.sleep(1)  # the closed sessions' clean-up is part of their cost
                     result[kind] = (cpu_seconds(server.pid) - before) / sessions
+                    print(f"  {code.name}: {kind}, server CPU per new session {result[kind]:.3f} s", flush=True)
             finally:
                 await browser.close()
         assets = sorted({path for path in fetched if path.startswith("/static/")})
@@ -259,6 +261,7 @@ async def measure(code: Path, port: int, sessions: int, concurrent: int) -> dict
         await asyncio.sleep(1)
         result["protocol_cpu"] = (cpu_seconds(server.pid) - before) / concurrent
         result["protocol_first_chart"] = sorted(times)
+        print(f"  {code.name}: {concurrent} at once, server's part: slowest first chart {max(times):.2f} s", flush=True)
         before, clients = cpu_seconds(server.pid), _children_cpu()
         async with async_playwright() as p:  # a browser of its own, whose CPU is counted once it has exited
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
