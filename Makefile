@@ -62,11 +62,12 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 
-bench: $(VENV)/.dev test-tools  ## ingest, compute, store and report-pack benchmarks: print tables, write benchmarks/*results.md (folder store against PostgreSQL)
+bench: $(VENV)/.dev test-tools  ## ingest, compute, store, report-pack and new-session benchmarks: print tables, write benchmarks/*results.md
 	$(BIN)/python benchmarks/ingest_bench.py
 	$(BIN)/python benchmarks/compute_bench.py
 	$(BIN)/python benchmarks/store_bench.py
 	$(BIN)/python benchmarks/report_bench.py
+	$(BIN)/python benchmarks/session_bench.py
 
 demo: $(VENV)/.runtime  ## regenerate the illustrative demo workbook from its fixed seed
 	$(BIN)/python data/generate_demo.py
