@@ -107,5 +107,21 @@ def test_every_command_works_on_the_store_of_the_settings(
     run("report", "--semester", "2026NovS2", "--format", "xlsx", "--audience", "donor", "--out", str(report))
     assert report.stat().st_size > 5000
 
+    token = run("users", "issue-token", MANAGER)[0].strip().rsplit(" ", 1)[-1]
+    second = run("import", str(good), "--as", ANALYST)[0].strip()
+    assert second == version  # the same bytes again: the version they were stored as
+    other = tmp_path / "other.xlsx"
+    other.write_bytes(
+        xlsx_from_rows({"Values": [VALUES, ["IND-01", "BiH", "2026NovS2", "total", 7, None, None, None, None]]})
+    )
+    third = run("import", str(other), "--as", ANALYST)[0].strip()
+    run("submit", third, "--as", ANALYST)
+    assert "password or personal token" in run("return", third, "--as", MANAGER, "--note", "no", code=2)[1]
+    run("return", third, "--as", MANAGER, "--note", "check the totals", stdin=token + "\n")
+    assert store.status(third) == "returned"
+    assert json.loads(run("mapping", "suggest", str(other))[0])["sheets"] == ["Values"]
+    verified = json.loads(run("store", "verify", "--json")[0])
+    assert verified["ok"] and verified["versions"] == 3 and verified["unchained"] <= 3
+
     actions = store.log()["action"].tolist()
     assert actions.count("account added") == 3 and "approved" in actions and "account disabled" in actions
