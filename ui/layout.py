@@ -94,18 +94,23 @@ def figure(fig: go.Figure, key: str, narrow: go.Figure | None = None) -> None:
     """A chart with its one-line description under it (also given to screen readers as alt text). On a phone its
     title is written above it, where it wraps (plotly's single line would be cut), and ``narrow``, when given, is
     drawn instead of ``fig`` (the form that fits a phone; ui/style.py shows one or the other by the width)."""
-    caption = figure_caption(fig)
     title = fig.layout.title.text
     if title:
         with st.container(key=f"{style.PHONE}title-{key}"):
             st.markdown(f"**{md(html.unescape(title))}**")  # plotly's title text is escaped (charts.inert)
     if narrow is None:
-        st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key, alt=caption or None)
-    else:
-        with st.container(key=f"{style.WIDE}{key}"):
-            st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key, alt=caption or None)
-        with st.container(key=f"{style.PHONE}{key}"):
-            st.plotly_chart(narrow, config=PLOTLY_CONFIG, key=f"{key}-narrow", alt=caption or None)
+        _chart(fig, key)
+        return
+    with st.container(key=f"{style.WIDE}{key}"):
+        _chart(fig, key)
+    with st.container(key=f"{style.PHONE}{key}"):
+        _chart(narrow, f"{key}-narrow")
+
+
+def _chart(fig: go.Figure, key: str) -> None:
+    """A chart and, right under it, its one-line description."""
+    caption = figure_caption(fig)
+    st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key, alt=caption or None)
     if caption:
         st.caption(md(caption))  # captions name indicators and units from the workbook
 
@@ -587,13 +592,13 @@ def severity_text(severity: pd.Series) -> pd.Series:
     return severity.map(lambda s: _(SEVERITY_TEXT[s]) if s in SEVERITY_TEXT else s, na_action="ignore")
 
 
-PROBLEM_COLUMNS: dict[str, object] = {
-    "severity_text": column(N_("Severity"), N_("Errors block the upload; warnings are allowed.")),
+PROBLEM_COLUMNS: dict[str, object] = {  # where, then what is expected (on a phone: in view after a short scroll)
+    "severity_text": column(N_("Severity"), N_("Errors block the upload; warnings are allowed."), width=90),
     "sheet": column(N_("Sheet")),
     "row": column(N_("Row"), N_("The row number as Excel shows it."), "number", format="%d"),
-    "column": column(N_("Column")),
-    "found": column(N_("Found"), width="medium"),
+    "column": column(N_("Column"), width=110),
     "expected": column(N_("Expected"), width="large"),
+    "found": column(N_("Found"), width="medium"),
 }
 SUMMARY_COLUMNS: dict[str, object] = {
     "table": column(N_("Sheet")),

@@ -729,7 +729,7 @@ def timeline_figure(activities: pd.DataFrame, compact: bool = False) -> go.Figur
     if compact:
         return _compact_timeline(fig, rows, order, title, caption)
     _semester_axis(fig, [_label(s) for s in order], side="top")
-    fig.update_yaxes(categoryorder="array", categoryarray=ys, autorange="reversed")
+    fig.update_yaxes(categoryorder="array", categoryarray=ys, range=[len(ys) - 0.5, -0.9])  # top to bottom
     return _finish(fig, title, caption, height=200 + 24 * len(ys), margin={"l": 10, "r": 10, "t": 120, "b": 10})
 
 
