@@ -55,6 +55,7 @@ __all__ = [
     "AUDIENCES",
     "FORMATS",
     "NoApprovedData",
+    "PrintFailed",
     "Report",
     "ReportContent",
     "Source",
