@@ -55,6 +55,7 @@ __all__ = [
     "AUDIENCES",
     "FORMATS",
     "NoApprovedData",
+    "PrintFailed",
     "Report",
     "ReportContent",
     "Source",
@@ -221,6 +222,10 @@ def build_pack(
         with i18n.using(language):
             computed = computed_frames(programme, thresholds)  # type: ignore[arg-type]
     fork = "pdf" in formats and _second_core()
+    if fork:  # imported once here (the app has it already): each forked process inherits it instead of importing it
+        import weasyprint  # noqa: F401
+
+        import indicators.present.reports.pdf  # noqa: F401
     contents, printing = [], {}
     reports: dict[tuple[str, str], Report] = {}
     try:

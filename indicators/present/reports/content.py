@@ -590,6 +590,11 @@ SHORTFALL = ("at_risk", "off_track")  # the statuses the summary names one by on
 MEETING_TARGET = ("achieved", "on_track")
 
 
+def _clipped(text: str, limit: int = 90) -> str:
+    """An analyst's reason as the summary quotes it: whole, or cut at a word with an ellipsis."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
 def _names(counts: pd.Series, limit: int = 2) -> str:
     """The largest counts by name, e.g. 'Montenegro (3), North Macedonia (3)'."""
     top = counts[counts > 0].sort_values(ascending=False, kind="stable").head(limit)
@@ -663,7 +668,7 @@ def summary_sentences(
         sentence = _("At programme level, {indicators} are at risk or off track").format(indicators=listed)
         reasons = status[status["indicator_id"].isin(short["indicator_id"]) & status["comment"].notna()]
         reasons = reasons[~reasons["comment"].astype(str).str.startswith(_(NO_EXPLANATION))]
-        given = list(dict.fromkeys(str(c).split(". ")[0].rstrip(".") for c in reasons["comment"]))[:3]
+        given = list(dict.fromkeys(_clipped(str(c).split(". ")[0].rstrip(".")) for c in reasons["comment"]))[:3]
         if given:
             sentence += _("; the reasons reported include: {reasons}").format(reasons="; ".join(given))
         out.append(sentence + ".")

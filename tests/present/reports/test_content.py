@@ -112,3 +112,61 @@ def test_the_logframe_gives_explanations_and_target_revisions(demo_source, audie
         words = " ".join(content.status["comment"].dropna().astype(str)) + logframe + " ".join(content.summary)
         assert "No explanation given" not in words and "explanation" not in words
     assert "Target revised from 7 (1st meeting) to 4" in logframe
+
+
+# Issue 24: the summary is written from the report's own figures.
+
+
+@pytest.mark.parametrize("audience", ["manager", "donor"])
+def test_the_summary_is_written_from_the_figures(contents: dict[str, ReportContent], audience: str) -> None:
+    content = contents[audience]
+    sentences = [*content.summary, *content.decisions]
+    assert 5 <= len(sentences) <= 8
+    reported, expected = int(content.completeness["reported"].sum()), int(content.completeness["expected"].sum())
+    assert any(f"{reported} of the {expected} values expected were reported" in s for s in sentences)
+    completed, planned = int(content.delivery["completed"].sum()), int(content.delivery["planned"].sum())
+    assert any(f"{completed} of the {planned} activities planned were completed" in s for s in sentences)
+    level = content.logframe[~content.logframe.duplicated("indicator_id", keep=False)]
+    measured = level[level["status"] != "not_due"]
+    meeting = int(measured["status"].isin(["achieved", "on_track"]).sum())
+    assert sentences[0].startswith(f"{meeting} of the {len(measured)} indicators measured at programme level")
+    at_risk = measured[measured["status"].isin(["at_risk", "off_track"])]["indicator_id"]
+    assert all(i in sentences[2] for i in at_risk) and "at risk or off track" in sentences[2]
+    assert f"work plan for {content.next_label} ({len(content.next_activities)} activities)" in sentences[-1]
+    workflow = any("need an explanation" in s for s in sentences)
+    assert workflow == (audience == "manager")  # the donor edition has no workflow text
+
+
+def test_a_status_the_computation_adds_is_counted_under_its_own_label(contents: dict[str, ReportContent]) -> None:
+    """The other engineer's coverage rule adds statuses such as 'incomplete reporting': the summary counts and
+    names them as the computed frames label them, without a change here."""
+    from indicators.present.reports.content import summary_sentences
+
+    content = contents["manager"]
+    logframe = content.logframe.copy()
+    first = logframe.index[logframe["status"] == "achieved"][0]
+    logframe.loc[first, ["status", "status_symbol", "status_label"]] = ["incomplete", "◍", "Incomplete reporting"]
+    sentences = summary_sentences(
+        logframe, content.status, content.status_counts, content.headlines, content.completeness,
+        content.delivery, donor=False,
+    )  # fmt: skip
+    assert "1 ◍ incomplete reporting" in sentences[0]
+    assert sentences[0] != content.summary[0]
+
+
+def test_the_decisions_name_the_target_revisions_proposed(demo_source, contents: dict[str, ReportContent]) -> None:  # noqa: ANN001
+    from indicators.present.reports.content import proposed_revisions
+
+    programme, _ = demo_source
+    meeting = contents["manager"].meetings
+    number = int(meeting.loc[meeting["semester_assessed"] == SEMESTER, "number"].iloc[0])
+    revised = proposed_revisions(programme, number)
+    assert revised == ["IND-06"]  # the demo: the raised end target of Bosnia and Herzegovina
+    targets = programme.targets
+    for indicator in revised:  # each one replaces a target an earlier meeting adopted for the same cell
+        mine = targets[targets["indicator_id"] == indicator]
+        again = mine[mine["adopted_at"] == number].merge(
+            mine[mine["adopted_at"] < number], on=["beneficiary", "semester"]
+        )
+        assert len(again)
+    assert all(i in contents["manager"].decisions[-1] for i in revised)
