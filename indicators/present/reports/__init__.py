@@ -12,6 +12,7 @@ import multiprocessing
 import multiprocessing.process
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -132,7 +133,13 @@ class PrintFailed(ProjectError):
 
 
 def _second_core() -> bool:
-    return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+    """Whether a PDF may be printed in a forked process: two cores, and only this thread running (forking a process
+    with other threads, such as the app server's, can leave a lock held by one of them locked forever in the child)."""
+    return (
+        (os.cpu_count() or 1) > 1
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
 
 
 def _print_child(content: ReportContent, send: Connection) -> None:
