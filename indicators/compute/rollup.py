@@ -369,8 +369,16 @@ def regional_rollup(
         "reporting_baseline": none,
     }
     aggregation = g["aggregation"]
+    is_sum, is_ratio = _is(aggregation, "sum"), _is(aggregation, "ratio")
+
+    def floats(series: pd.Series) -> np.ndarray:
+        return series.to_numpy(dtype=float, na_value=np.nan)
+
     figures = {
-        name: by_sum[name].where(aggregation == "sum", by_ratio[name].where(aggregation == "ratio", by_count[name]))
+        name: pd.Series(
+            np.where(is_sum, floats(by_sum[name]), np.where(is_ratio, floats(by_ratio[name]), floats(by_count[name]))),
+            index=g.index,
+        )
         for name in by_sum
     }
     # 4. Progress against the programme's target, and like for like; status from the thresholds when enough
