@@ -385,6 +385,7 @@ class _TargetRows:
 
     rows: pd.DataFrame
     keys: _Keys
+    key: np.ndarray  # one integer per key (``_Keys.key``)
     adopted_at: np.ndarray  # meeting number (NaN: none)
     met: np.ndarray  # date of that meeting (NaT: no meeting, or its date is unknown)
     ends: np.ndarray  # end of the row's semester
@@ -402,7 +403,7 @@ class _TargetRows:
         meeting = np.where(np.isnan(adopted_at), np.inf, adopted_at)
         ranked = np.lexsort((np.arange(len(key)), meeting, key))
         starts = np.flatnonzero(np.diff(key[ranked], prepend=-1))
-        return cls(targets, keys, adopted_at, met, ends, ranked, starts)
+        return cls(targets, keys, key, adopted_at, met, ends, ranked, starts)
 
     def chosen(self, cutoff: np.ndarray) -> np.ndarray:
         """Per key (in ``ranked`` order), the row in force on the day ``cutoff`` (one per row; -1: none): the row
@@ -463,20 +464,28 @@ def _end_targets_known(rows: _TargetRows, grid: _Grid, target: np.ndarray) -> np
         return out
     has = ~np.isnan(target.reshape(-1, per))
     end_pos = np.where(has.any(axis=1), per - 1 - np.argmax(has[:, ::-1], axis=1), -1)
-    # Each target row's pair and semester on the grid (-1: none), and whether its key is a pair's end semester.
+    # 1. The target rows of each pair's end semester, each key's side by side as in ``rows.ranked``.
     place, placed = grid.place(rows.keys)
     pair_of_row, semester_of_row = np.full(len(rows.rows), -1), np.full(len(rows.rows), -1)
     pair_of_row[placed], semester_of_row[placed] = place // per, place % per
-    first_row = rows.ranked[rows.starts]
-    key_pair = pair_of_row[first_row]
-    at_end = (key_pair >= 0) & (semester_of_row[first_row] == end_pos[np.maximum(key_pair, 0)]) & (key_pair >= 0)
+    at_end = (pair_of_row >= 0) & (semester_of_row == end_pos[np.maximum(pair_of_row, 0)])
+    order = rows.ranked[at_end[rows.ranked]]
+    if not len(order):
+        return out
+    starts = np.flatnonzero(np.diff(rows.key[order], prepend=-1))
+    pair = pair_of_row[order]
+    # 2. Held by each semester's end (by the end semester's for the semesters after it): a row per target row,
+    #    a column per semester; then per key and semester the latest held row, else the earliest undated one.
     ends = per_semester(pd.Series(grid.semesters), lambda s: pd.Timestamp(s.end)).to_numpy(dtype="datetime64[ns]")
-    values = rows.rows["value"].to_numpy(dtype=float, na_value=np.nan)
-    row_end = end_pos[np.maximum(pair_of_row, 0)]
-    for semester in range(per):  # a few semesters: each is one pass over the target rows
-        cutoff = np.where(pair_of_row >= 0, ends[np.clip(np.minimum(semester, row_end), 0, None)], np.datetime64("NaT"))
-        chosen = rows.chosen(cutoff.astype("datetime64[ns]"))[at_end]
-        out[key_pair[at_end] * per + semester] = np.where(chosen >= 0, values[np.maximum(chosen, 0)], np.nan)
+    cutoff = ends[np.minimum(np.arange(per)[None, :], end_pos[pair][:, None])]
+    held = rows.met[order][:, None] <= cutoff  # NaT compares False
+    position = np.arange(len(order))
+    last_held = np.maximum.reduceat(np.where(held, position[:, None], -1), starts, axis=0)
+    undated = np.minimum.reduceat(np.where(np.isnat(rows.met[order]), position, len(order)), starts)
+    fallback = np.where(undated < len(order), undated, -1)[:, None]
+    chosen = np.where(last_held >= 0, last_held, fallback)
+    values = rows.rows["value"].to_numpy(dtype=float, na_value=np.nan)[order]
+    out.reshape(-1, per)[pair[starts]] = np.where(chosen >= 0, values[np.maximum(chosen, 0)], np.nan)
     return out
 
 

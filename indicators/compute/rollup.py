@@ -110,21 +110,6 @@ ROLLED_COLUMNS = [
 ]
 
 
-def _pair_figures(rows: pd.DataFrame) -> pd.DataFrame:
-    """Per row, figures fixed over the action for its indicator and beneficiary: ``weight``, the mean of the
-    positive denominators it reported (NaN when none); ``first``, whether the row is the pair's first."""
-    pair = row_groups(rows, ["indicator_id", "beneficiary"])
-    denominator = rows["denominator"].to_numpy(dtype=float, na_value=np.nan)
-    usable = rows["reported"].to_numpy(dtype=bool, na_value=False) & (denominator > 0)
-    total = np.bincount(pair, weights=np.where(usable, denominator, 0.0))
-    count = np.bincount(pair, weights=usable.astype(float))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        weight = (total / count)[pair]
-    first = np.zeros(len(rows), dtype=bool)
-    first[np.unique(pair, return_index=True)[1]] = True
-    return pd.DataFrame({"weight": weight, "first": first}, index=rows.index)
-
-
 def _parts(rows: pd.DataFrame) -> pd.DataFrame:
     """Per beneficiary row, the parts the aggregations add up; a part is missing where the row does not count."""
     due, reported = is_due(rows).to_numpy(dtype=bool), rows["reported"].to_numpy(dtype=bool, na_value=False)
@@ -186,6 +171,22 @@ _PART_SUMS = (
     "target_times_weight",
     "target_weight",
 )
+
+
+def _group_sums(
+    parts: pd.DataFrame, group: np.ndarray, size: int, columns: list[str], missing: bool = True
+) -> pd.DataFrame:
+    """Each column added up per group (groups numbered 0 .. size - 1); with ``missing``, a group none of whose
+    figures is present stays missing (as ``sum(min_count=1)``)."""
+    out = {}
+    for column in columns:
+        values = parts[column].to_numpy(dtype=float, na_value=np.nan)
+        present = ~np.isnan(values)
+        total = np.bincount(group, weights=np.where(present, values, 0.0), minlength=size)
+        if missing:
+            total = np.where(np.bincount(group, weights=present.astype(float), minlength=size) > 0, total, np.nan)
+        out[column] = total
+    return pd.DataFrame(out)
 
 
 def _ratio(part: pd.Series, whole: pd.Series) -> pd.Series:
@@ -263,10 +264,22 @@ def _fixed(rows: pd.DataFrame) -> pd.DataFrame:
     ``baseline_weighted`` (their baselines weighted by each one's mean reported denominator) and each row's
     beneficiary's ``weight`` (its mean reported denominator; where it has none, the mean of the indicator's
     others; 1 when none has one)."""
-    pairs = _pair_figures(rows)
-    first, pair_weight = pairs["first"].to_numpy(), pairs["weight"].to_numpy()
-    indicator, _distinct = pd.factorize(rows["indicator_id"], use_na_sentinel=False)
-    size = indicator.max() + 1 if len(indicator) else 0
+    indicator, indicators = pd.factorize(rows["indicator_id"], use_na_sentinel=False)
+    beneficiary, beneficiaries = pd.factorize(rows["beneficiary"], use_na_sentinel=False)
+    pairs, first_row, pair = np.unique(
+        indicator.astype(np.int64) * max(len(beneficiaries), 1) + beneficiary, return_index=True, return_inverse=True
+    )
+    first = np.zeros(len(rows), dtype=bool)
+    first[first_row] = True
+    size = len(indicators)
+    # Each pair's mean positive reported denominator (NaN when none).
+    denominator = rows["denominator"].to_numpy(dtype=float, na_value=np.nan)
+    usable = rows["reported"].to_numpy(dtype=bool, na_value=False) & (denominator > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pair_weight = (
+            np.bincount(pair, weights=np.where(usable, denominator, 0.0), minlength=len(pairs))
+            / np.bincount(pair, weights=usable.astype(float), minlength=len(pairs))
+        )[pair]
     baseline = rows["baseline"].to_numpy(dtype=float, na_value=np.nan)
     has_baseline = first & ~np.isnan(baseline)
 
@@ -314,7 +327,8 @@ def regional_rollup(
     # 1. Groups: one indicator and semester each, numbered in the order they first come; each takes its
     #    attributes from its first row.
     group = row_groups(rows, GROUP)
-    first = rows[[*GROUP, "aggregation", "measure", "direction"]].iloc[np.unique(group, return_index=True)[1]]
+    first_rows = np.unique(group, return_index=True)[1]
+    first = rows[[*GROUP, "aggregation", "measure", "direction"]].iloc[first_rows]
     # 2. Add up each part over the beneficiaries of the group: sums of figures stay missing when none is present.
     parts = _parts(rows)
     fixed = _fixed(rows)
@@ -324,13 +338,21 @@ def regional_rollup(
         programme_target_times_weight=np.where(with_target, target * fixed["weight"].to_numpy(), np.nan),
         programme_target_weight=np.where(with_target, fixed["weight"].to_numpy(), np.nan),
     )
-    grouped = parts.groupby(group, sort=True)
-    counts = grouped[["due", "reported", "reported_due", "carried", "counted", "achieved", "achieved_reported"]].sum()
-    members = pd.Series(np.bincount(group), name="members")
-    sums = grouped[[*_PART_SUMS, "programme_target_times_weight", "programme_target_weight"]].sum(min_count=1)
-    totals = grouped[["numerator", "denominator"]].sum()
-    once = fixed[["baseline_sum", "baseline_weighted"]].groupby(group, sort=True).first()
-    g = pd.concat([first.reset_index(drop=True), counts, sums, totals, members, once], axis=1)
+    flags = ["due", "reported", "reported_due", "carried", "counted", "achieved", "achieved_reported"]
+    sums = _group_sums(
+        parts, group, len(first_rows), [*_PART_SUMS, "programme_target_times_weight", "programme_target_weight"]
+    )
+    g = pd.concat(
+        [
+            first.reset_index(drop=True),
+            _group_sums(parts, group, len(first_rows), flags, missing=False).astype(int),
+            sums,
+            _group_sums(parts, group, len(first_rows), ["numerator", "denominator"], missing=False),
+            pd.Series(np.bincount(group), name="members"),
+            fixed[["baseline_sum", "baseline_weighted"]].iloc[first_rows].reset_index(drop=True),
+        ],
+        axis=1,
+    )
     # 3. The figures of each aggregation (see the module docstring): the programme's, and like for like.
     any_due = g["due"] > 0
     start_due = g["start_due"].fillna(0.0)
@@ -369,8 +391,16 @@ def regional_rollup(
         "reporting_baseline": none,
     }
     aggregation = g["aggregation"]
+    is_sum, is_ratio = _is(aggregation, "sum"), _is(aggregation, "ratio")
+
+    def floats(series: pd.Series) -> np.ndarray:
+        return series.to_numpy(dtype=float, na_value=np.nan)
+
     figures = {
-        name: by_sum[name].where(aggregation == "sum", by_ratio[name].where(aggregation == "ratio", by_count[name]))
+        name: pd.Series(
+            np.where(is_sum, floats(by_sum[name]), np.where(is_ratio, floats(by_ratio[name]), floats(by_count[name]))),
+            index=g.index,
+        )
         for name in by_sum
     }
     # 4. Progress against the programme's target, and like for like; status from the thresholds when enough
