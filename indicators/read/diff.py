@@ -39,10 +39,16 @@ def row_values(table: Table, rows: pd.DataFrame) -> pd.Series:
         labelled = pc.binary_join_element_wise(
             pa.scalar(column.header, pa.large_string()), text, pa.scalar(": ", pa.large_string())
         )
-        parts.append(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.large_string()), labelled))
+        # Each part ends with the separator, an empty cell is an empty part, and the last separator is cut off
+        # below (binary_join_element_wise with null_handling="skip" drops rows in pyarrow 26: not used).
+        ended = pc.binary_join_element_wise(
+            labelled, pa.scalar(" · ", pa.large_string()), pa.scalar("", pa.large_string())
+        )
+        parts.append(pc.if_else(pc.equal(text, ""), pa.scalar("", pa.large_string()), ended))
     if not parts:
         return pd.Series("", index=rows.index, dtype="string")
-    joined = pc.binary_join_element_wise(*parts, pa.scalar(" · ", pa.large_string()), null_handling="skip")
+    joined = pc.binary_join_element_wise(*parts, pa.scalar("", pa.large_string()))
+    joined = pc.replace_substring_regex(joined, pattern=" · $", replacement="")
     return pd.Series(pd.arrays.ArrowStringArray(joined), index=rows.index)
 
 

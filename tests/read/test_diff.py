@@ -77,3 +77,20 @@ def test_an_added_value_row_shows_its_value_parts_sex_and_comment() -> None:
     assert "Value: 2.0" in added["IND-01 · MNE · 2026NovS2 · female"]
     mixed = programme_changes(small_programme(), Programme({**small_programme().tables, "values": after.values}))
     assert (mixed[mixed["change"] == "added"]["after"].str.len() > 0).all()
+
+
+def test_row_values_keep_one_text_per_row_when_most_cells_are_empty() -> None:
+    """An added row with every value cell empty reads as '' and never shifts or drops another row (pyarrow 26's
+    binary_join_element_wise with null_handling='skip' drops rows: the round trip of a semester workbook failed)."""
+    from indicators.domain.schema import VALUES
+    from indicators.read.diff import row_values
+
+    table = VALUES
+    rows = pd.DataFrame({c: pd.array([""] * 25, dtype="string") for c in table.column_names})
+    rows.loc[0, "value"] = "12"
+    rows.loc[24, "comment"] = "late"
+    got = row_values(table, rows)
+    assert len(got) == 25
+    assert got.iloc[0] == "Value: 12"
+    assert got.iloc[24].endswith(": late") and " · " not in got.iloc[24]
+    assert (got.iloc[1:24] == "").all()
