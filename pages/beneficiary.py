@@ -59,6 +59,8 @@ if indicators:
     )
     trend = data.built("trend", (beneficiary, chosen), lambda: trend_figure(mine[mine["indicator_id"] == chosen]))
     layout.figure(trend, key="trend")
+else:
+    layout.nothing_to_show(_("No indicator has a target or a value for this beneficiary."))
 
 st.subheader(_("Activities, {semester}").format(semester=semester_label(semester)))
 activities = data.built(

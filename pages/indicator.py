@@ -64,7 +64,10 @@ if about["measure"] == "qualitative":
         (chosen,),
         lambda: layout.readable(rows[rows["reported"] | rows["carried"]]),  # a figure carried forward is shown, marked
     )
-    layout.table(reported, layout.progress_columns(donor=view.is_donor()))
+    if reported.empty:
+        layout.nothing_to_show(_("Nothing has been reported for this indicator yet."))
+    else:
+        layout.table(reported, layout.progress_columns(donor=view.is_donor()))
 elif rows.empty:
     layout.nothing_to_show(_("No targets or values for this indicator yet."))
 else:

@@ -39,6 +39,7 @@ from indicators.domain.settings import setting_float, store_location
 from indicators.ingest import Review, default_store, review
 from indicators.present.reports import Report, Source, build_pack
 from indicators.present.views import method as method_views
+from indicators.present.views import semester_review as semester_review_views
 from indicators.storage import StorageError
 from indicators.store import Store
 from ui import filters, view
@@ -218,6 +219,7 @@ def clear() -> None:
         _built,
         _built_large,
         _method_view,
+        _semester_review_view,
     ):
         cached.clear()
 
@@ -271,6 +273,25 @@ def _method_view(data_version: str, donor: bool, lang: str, zone: str | None, _s
         programme, _store.approved_meta(), progress, rolled, completeness, semester,
         Thresholds.from_settings(), settings, zone,
     )  # fmt: skip
+
+
+@st.cache_resource(show_spinner=False, max_entries=24)
+def _semester_review_view(
+    data_version: str, donor: bool, lang: str, semester: str, _store: Store
+) -> semester_review_views.SemesterReview:
+    programme = _approved(data_version, _store)
+    progress = (_donor_progress if donor else _progress)(data_version, lang, _store)
+    flags = None if donor else _quality(data_version, lang, _store)  # quoted as reported: never for donors
+    return semester_review_views.semester_review_view(
+        programme, semester, progress, _completeness(data_version, lang, _store), flags
+    )
+
+
+def semester_review_view(semester: str) -> semester_review_views.SemesterReview:
+    """The Semester review page's view (indicators/present/views/semester_review.py) for the data, view, language
+    and semester."""
+    s = store()
+    return _semester_review_view(s.data_version(), view.is_donor(), i18n.language(), semester, s)
 
 
 def method_view() -> method_views.MethodView:
