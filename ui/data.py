@@ -38,6 +38,7 @@ from indicators.domain.schema import Programme
 from indicators.domain.settings import setting_float, store_location
 from indicators.ingest import Review, default_store, review
 from indicators.present.reports import Report, Source, build_pack
+from indicators.present.views import indicator as indicator_views
 from indicators.present.views import method as method_views
 from indicators.present.views import semester_review as semester_review_views
 from indicators.storage import StorageError
@@ -220,6 +221,8 @@ def clear() -> None:
         _built_large,
         _method_view,
         _semester_review_view,
+        _indicator_view,
+        _indicator_choices,
     ):
         cached.clear()
 
@@ -292,6 +295,38 @@ def semester_review_view(semester: str) -> semester_review_views.SemesterReview:
     and semester."""
     s = store()
     return _semester_review_view(s.data_version(), view.is_donor(), i18n.language(), semester, s)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _indicator_view(
+    data_version: str, donor: bool, lang: str, indicator: str, semester: str, _store: Store
+) -> indicator_views.IndicatorView:
+    programme = _approved(data_version, _store)
+    progress = (_donor_progress if donor else _progress)(data_version, lang, _store)
+    rolled = (_donor_rollup if donor else _rollup)(data_version, lang, _store)
+    return indicator_views.indicator_view(programme, indicator, semester, progress, rolled, donor)
+
+
+def indicator_view(indicator: str, semester: str) -> indicator_views.IndicatorView:
+    """The Indicator page's view (indicators/present/views/indicator.py) for the data, view, language, indicator
+    and semester."""
+    s = store()
+    return _indicator_view(s.data_version(), view.is_donor(), i18n.language(), indicator, semester, s)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _indicator_choices(data_version: str, _store: Store) -> tuple[list[str], dict[str, str]]:
+    programme = _approved(data_version, _store)
+    if programme is None:
+        return [], {}
+    titles = programme.indicators.set_index("indicator_id")["title"].fillna("")
+    return list(titles.index), dict(titles)
+
+
+def indicator_choices() -> tuple[list[str], dict[str, str]]:
+    """The indicators the Indicator page offers, in the workbook's order, and their titles."""
+    s = store()
+    return _indicator_choices(s.data_version(), s)
 
 
 def method_view() -> method_views.MethodView:
