@@ -22,6 +22,7 @@ from collections.abc import Callable, Hashable
 from typing import NamedTuple, TypeVar
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from indicators.access.roles import Action, PermissionRefused, require
@@ -38,6 +39,7 @@ from indicators.domain.schema import Programme
 from indicators.domain.settings import setting_float, store_location
 from indicators.ingest import Review, default_store, review
 from indicators.present.reports import Report, Source, build_pack
+from indicators.present.views import beneficiary as beneficiary_views
 from indicators.present.views import indicator as indicator_views
 from indicators.present.views import method as method_views
 from indicators.present.views import semester_review as semester_review_views
@@ -223,6 +225,8 @@ def clear() -> None:
         _semester_review_view,
         _indicator_view,
         _indicator_choices,
+        _beneficiary_view,
+        _trend,
     ):
         cached.clear()
 
@@ -327,6 +331,33 @@ def indicator_choices() -> tuple[list[str], dict[str, str]]:
     """The indicators the Indicator page offers, in the workbook's order, and their titles."""
     s = store()
     return _indicator_choices(s.data_version(), s)
+
+
+@st.cache_resource(show_spinner=False, max_entries=24)
+def _beneficiary_view(
+    data_version: str, donor: bool, lang: str, beneficiary: str, semester: str, _store: Store
+) -> beneficiary_views.BeneficiaryView:
+    progress = (_donor_progress if donor else _progress)(data_version, lang, _store)
+    return beneficiary_views.beneficiary_view(_approved(data_version, _store), beneficiary, semester, progress)
+
+
+def beneficiary_view(beneficiary: str, semester: str) -> beneficiary_views.BeneficiaryView:
+    """The Beneficiary page's view (indicators/present/views/beneficiary.py) for the data, view, language,
+    beneficiary and semester."""
+    s = store()
+    return _beneficiary_view(s.data_version(), view.is_donor(), i18n.language(), beneficiary, semester, s)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _trend(data_version: str, donor: bool, lang: str, beneficiary: str, indicator: str, _store: Store) -> go.Figure:
+    progress = (_donor_progress if donor else _progress)(data_version, lang, _store)
+    return beneficiary_views.trend_view(progress, beneficiary, indicator)
+
+
+def trend(beneficiary: str, indicator: str) -> go.Figure:
+    """One indicator's trend for one beneficiary, for the data, view and language."""
+    s = store()
+    return _trend(s.data_version(), view.is_donor(), i18n.language(), beneficiary, indicator, s)
 
 
 def method_view() -> method_views.MethodView:
