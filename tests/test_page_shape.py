@@ -40,6 +40,6 @@ def test_a_page_is_layout_only(path):
     assert not {"pandas", "numpy", "plotly"} & imports(path), f"{path.name} computes: move it into its view"
 
 
-@pytest.mark.parametrize("name", ["semester_review", "method", "indicator", "beneficiary"])
+@pytest.mark.parametrize("name", ["semester_review", "method", "indicator", "beneficiary", "workplan"])
 def test_pages_moved_onto_views_keep_no_caching_wrappers(name):
     assert cached_lambdas(PAGES / f"{name}.py") == 0

@@ -428,7 +428,14 @@ def test_pages_leave_what_they_draw_as_made(store, monkeypatch):
     monkeypatch.setattr(data, "built", recording)
     views = {
         name: getattr(data, name)
-        for name in ("semester_review_view", "method_view", "indicator_view", "beneficiary_view", "trend")
+        for name in (
+            "semester_review_view",
+            "method_view",
+            "indicator_view",
+            "beneficiary_view",
+            "trend",
+            "workplan_view",
+        )
     }
 
     def recording_view(name):
@@ -448,7 +455,7 @@ def test_pages_leave_what_they_draw_as_made(store, monkeypatch):
             at.run()
             no_errors(at)
     names = {what for what, _, _ in kept}
-    assert {"status", "delivery_figure", "timeline", *views} <= names, names
+    assert {"status", "delivery_figure", *views} <= names, names
     for what, found, made in kept:
         if dataclasses.is_dataclass(found):
             for field in dataclasses.fields(found):

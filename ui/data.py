@@ -43,6 +43,7 @@ from indicators.present.views import beneficiary as beneficiary_views
 from indicators.present.views import indicator as indicator_views
 from indicators.present.views import method as method_views
 from indicators.present.views import semester_review as semester_review_views
+from indicators.present.views import workplan as workplan_views
 from indicators.storage import StorageError
 from indicators.store import Store
 from ui import filters, view
@@ -227,6 +228,7 @@ def clear() -> None:
         _indicator_choices,
         _beneficiary_view,
         _trend,
+        _workplan_view,
     ):
         cached.clear()
 
@@ -358,6 +360,18 @@ def trend(beneficiary: str, indicator: str) -> go.Figure:
     """One indicator's trend for one beneficiary, for the data, view and language."""
     s = store()
     return _trend(s.data_version(), view.is_donor(), i18n.language(), beneficiary, indicator, s)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _workplan_view(data_version: str, lang: str, whose: str, _store: Store) -> workplan_views.Workplan:
+    return workplan_views.workplan_view(_approved(data_version, _store), whose)
+
+
+def workplan_view(whose: str) -> workplan_views.Workplan:
+    """The Work plan page's view (indicators/present/views/workplan.py) for the data, language and beneficiary
+    (activities are the same in every view)."""
+    s = store()
+    return _workplan_view(s.data_version(), i18n.language(), whose, s)
 
 
 def method_view() -> method_views.MethodView:
