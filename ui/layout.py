@@ -466,11 +466,12 @@ def flash(message: str) -> None:
     st.rerun()
 
 
-def show_flash() -> None:
-    """Show (once) the message kept by ``flash``."""
+def show_flash() -> bool:
+    """Show (once) the message kept by ``flash``; whether there was one."""
     message = st.session_state.pop("_flash", None)
     if message:
         st.success(message, icon=":material/check_circle:")
+    return bool(message)
 
 
 SEVERITY_TEXT = {"error": N_("✖ Error"), "warning": N_("▲ Warning")}
