@@ -7,7 +7,7 @@ from indicators.compute.workplan import activities_for, workplan_delivery
 from indicators.domain.i18n import _
 from indicators.domain.periods import semester_label
 from indicators.domain.reference import PROGRAMME_TITLE
-from indicators.present.charts import delivery_figure, status_matrix_figure
+from indicators.present.charts import delivery_figure
 from ui import data, layout, shown, view
 
 layout.page_header(_("Programme progress"), _(PROGRAMME_TITLE))
@@ -25,16 +25,8 @@ status = data.built(
 if status.empty:
     layout.nothing_to_show(_("No indicator has a target or a value in this semester."))
 else:
-    status = shown.worst_first(status, programme, shown.MATRIX_LIMIT, "overview_status", scope=(semester,))
-    matrix = data.built(
-        "status_matrix", (semester, *shown.choices("overview_status")), lambda: status_matrix_figure(status)
-    )
-    compact = data.built(  # the form that fits a phone
-        "status_matrix_compact",
-        (semester, *shown.choices("overview_status")),
-        lambda: status_matrix_figure(status, compact=True),
-    )
-    layout.figure(matrix, key="status_matrix", narrow=compact)
+    matrix, compact = shown.status_matrix(status, programme, "overview_status", semester)
+    layout.figure(matrix, key="status_matrix", narrow=compact)  # the compact form fits a phone
 
 st.subheader(_("Work-plan delivery by beneficiary"))
 activities = data.built("activities", (semester,), lambda: activities_for(programme.activities, semester))

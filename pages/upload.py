@@ -116,8 +116,7 @@ if result.version_id and data.store().status(result.version_id) in ("draft", "re
                     version=result.version_id
                 )
             )
-elif result.version_id:  # submitted already (here or elsewhere): no button, the state in a sentence
-    layout.show_flash()
+elif result.version_id and not layout.show_flash():  # submitted already: no button, the state in a sentence
     st.caption(
         _("Version {version} is {status}; the Review page shows it.").format(
             version=result.version_id, status=_(layout.VERSION_STATUS[data.store().status(result.version_id)])

@@ -15,15 +15,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators.compute.annotations import status_word
 from indicators.domain import i18n
 from indicators.domain.i18n import N_, _, ngettext
-from indicators.domain.periods import PeriodError, semester_label
 from indicators.domain.problems import ProjectError
 from indicators.domain.reference import ILLUSTRATIVE_NOTICE, KOSOVO_FOOTNOTE, beneficiary_name
 from indicators.domain.schema import Programme
-from indicators.present.charts import ACTIVITY_STYLES, figure_caption
+from indicators.present.charts import figure_caption
 from indicators.present.export import csv_export
+from indicators.present.views.readable import activity_status_text, label, once_each, readable  # noqa: F401 (used by pages)
 from ui import data, language, style, view
 
 # No "download as PNG": a saved picture would lose the caption, the Kosovo* footnote and the demo notice.
@@ -233,68 +232,7 @@ def download(label: str, make: Callable[[], bytes], file_name: str, mime: str, k
     )
 
 
-def _label(semester: object) -> str:
-    try:
-        return semester_label(str(semester))
-    except PeriodError:
-        return str(semester)
-
-
-def once_each(make: Callable[[object], object]) -> Callable[[object], object]:
-    """``make`` worked out once per distinct value within one ``Series.map`` (a column holds few distinct codes
-    and many rows)."""
-    made: dict[object, object] = {}
-
-    def one(value: object) -> object:
-        if value not in made:
-            made[value] = make(value)
-        return made[value]
-
-    return one
-
-
-def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with people's names next to codes: beneficiary_name, *_label for semesters, and status_text
-    (symbol and words) for indicator or activity statuses."""
-    out = frame
-    if "beneficiary" in out:
-        out = out.assign(
-            beneficiary_name=out["beneficiary"].map(
-                once_each(lambda c: _("All beneficiaries") if c == "ALL" else beneficiary_name(str(c))),
-                na_action="ignore",
-            )
-        )
-    for column in ("semester", "from_semester", "to_semester", "semester_adopted", "semester_assessed"):
-        if column in out:
-            out = out.assign(**{f"{column}_label": out[column].map(once_each(_label), na_action="ignore")})
-    if "status_symbol" in out and "status_label" in out:
-        out = out.assign(status_text=out["status_symbol"].fillna("") + " " + out["status_label"].fillna(""))
-        if "status_by_revision" in out:  # a status the target revision alone changed says so
-            by_revision = out["status_by_revision"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-            # as text first: a column with no value at all (every original status hidden) holds Arrow nulls,
-            # which take no "" (ArrowInvalid)
-            before = out["status_original"].astype("string").map(once_each(status_word), na_action="ignore")
-            before = before.astype("string").fillna("")
-            revised = _("{status} (target revised; against the original: {original})")
-            out = out.assign(
-                status_text=out["status_text"].mask(
-                    by_revision,
-                    [revised.format(status=s, original=b) for s, b in zip(out["status_text"], before, strict=True)],
-                )
-            )
-    if "explanation_due" in out and "comment" in out:
-        none_given = _("none given ({reason})")
-        out = out.assign(
-            explanation=out["comment"].fillna(
-                out["explanation_due"].map(
-                    once_each(lambda reason: none_given.format(reason=reason)), na_action="ignore"
-                )
-            )
-        )
-    elif "activity_id" in out and "status" in out:
-        out = activity_status_text(out)
-    figures = [c for c in ("baseline", "target", "actual", "semester_value") if c in out]
-    return out.assign(**{c: out[c].round(1) for c in figures})
+_label = label  # the semester label of views.readable, for the tables below
 
 
 def column(label: str, help: str | None = None, kind: str = "text", **options: object) -> object:
@@ -351,16 +289,6 @@ def headline_metrics(headlines: pd.DataFrame) -> None:
 def _percent_figure(value: float) -> str:
     """A headline percentage (46, not 0.46): ``46%``; in French ``46 %``."""
     return f"{value:.0f}%" if i18n.language() == i18n.SOURCE_LANGUAGE else i18n.percent(value / 100)
-
-
-def activity_status_text(activities: pd.DataFrame) -> pd.DataFrame:
-    """Activities with ``status_text``: the status's symbol and words, e.g. '✔ Completed'."""
-
-    def text(status: object) -> str:
-        style = ACTIVITY_STYLES.get(str(status))
-        return f"{style.symbol} {_(style.label)}" if style else str(status)
-
-    return activities.assign(status_text=activities["status"].map(once_each(text), na_action="ignore"))
 
 
 def plain(value: object) -> str:
@@ -577,11 +505,12 @@ def flash(message: str) -> None:
     st.rerun()
 
 
-def show_flash() -> None:
-    """Show (once) the message kept by ``flash``."""
+def show_flash() -> bool:
+    """Show (once) the message kept by ``flash``; whether there was one."""
     message = st.session_state.pop("_flash", None)
     if message:
         st.success(message, icon=":material/check_circle:")
+    return bool(message)
 
 
 SEVERITY_TEXT = {"error": N_("✖ Error"), "warning": N_("▲ Warning")}

@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from indicators.compute.progress import STATUS_BY_CODE
 from indicators.compute.selection import SEVERITY, Selection, results_below, shown_first
 from indicators.domain.i18n import N_, _
 from indicators.domain.schema import Programme
+from indicators.present.charts import status_matrix_figure
 from ui import data, language
 
 MATRIX_LIMIT = 40  # indicators in a status matrix (x 7 beneficiaries: 280 cells)
@@ -108,3 +110,14 @@ def first_rows(frame: pd.DataFrame, limit: int, what: str) -> pd.DataFrame:
         )
     )
     return frame.head(limit)
+
+
+def status_matrix(rows: pd.DataFrame, programme: Programme, key: str, semester: str) -> tuple[go.Figure, go.Figure]:
+    """The status matrix of a semester's rows, wide and in the compact form that fits a phone: at most MATRIX_LIMIT
+    indicators, worst first, with the filters of ``worst_first`` (drawn here), each figure made once per data
+    version, view, language and choice."""
+    matrix = worst_first(rows, programme, MATRIX_LIMIT, key, scope=(semester,))
+    scope = (semester, *choices(key))
+    wide = data.built("status_matrix", scope, lambda: status_matrix_figure(matrix))
+    compact = data.built("status_matrix_compact", scope, lambda: status_matrix_figure(matrix, compact=True))
+    return wide, compact

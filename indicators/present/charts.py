@@ -541,6 +541,8 @@ def indicator_across_figure(progress: pd.DataFrame, regional: pd.DataFrame | Non
                 )
             )
             reported = reg[_has_data(reg)]
+            if not with_data.empty:  # the regional figure of the semester the beneficiaries' figures are named for
+                reported = reported[reported["_o"] <= order.index(latest)]
             how = _("sum") if aggregation == "sum" else _("ratio of sums")
             if len(reported):
                 last = reported.iloc[-1]

@@ -159,8 +159,9 @@ def test_donor_across_caption_never_writes_a_hidden_count_as_zero():
             ("IND-13", "XKX", S1, 0, 1, 0, "off_track"),
             ("IND-13", "XKX", S2, 0, 2, None, "suppressed"),
             ("IND-13", "SRB", S2, 0, 2, None, "no_data"),
+            ("IND-13", "SRB", S3, 0, 2, None, "no_data"),
         ]
-    ).assign(actual_display=["0", "<5", "0", "[c]", "no report"])
+    ).assign(actual_display=["0", "<5", "0", "[c]", "no report", "no report"])
     regional = pd.DataFrame(
         {"indicator_id": ["IND-13"] * 2, "semester": [S1, S2], "aggregation": ["sum"] * 2, "target": [2.0, 4.0],
          "actual": [0.0, None], "actual_display": ["0", "[c]"]}
@@ -169,6 +170,8 @@ def test_donor_across_caption_never_writes_a_hidden_count_as_zero():
     assert "May 2024 – Oct 2024 (the latest semester with data)" in caption
     assert "Bosnia and Herzegovina <5 (hidden), Kosovo* hidden, Serbia not reported" in caption
     assert "Regional (sum) in May 2024 – Oct 2024: hidden against a regional target of 4" in caption
+    later = pd.concat([regional, regional.iloc[[0]].assign(semester=S3, actual=None, actual_display="[c]")])
+    assert "in May 2024 – Oct 2024: hidden" in charts.figure_caption(charts.indicator_across_figure(rows, later))
     assert " 0" not in caption
 
 
