@@ -42,7 +42,11 @@ def row_values(table: Table, rows: pd.DataFrame) -> pd.Series:
         parts.append(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.large_string()), labelled))
     if not parts:
         return pd.Series("", index=rows.index, dtype="string")
-    joined = pc.binary_join_element_wise(*parts, pa.scalar(" · ", pa.large_string()), null_handling="skip")
+    # pyarrow 26's null_handling="skip" drops a row whose parts are all null (a shorter result): every row starts
+    # with a non-null "" instead, and the separator it brings is taken off again.
+    first = pa.array([""] * len(rows), pa.large_string())
+    joined = pc.binary_join_element_wise(first, *parts, pa.scalar(" · ", pa.large_string()), null_handling="skip")
+    joined = pc.replace_substring_regex(joined, "^ · ", "")
     return pd.Series(pd.arrays.ArrowStringArray(joined), index=rows.index)
 
 
