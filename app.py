@@ -2,9 +2,8 @@
 
 ``make run`` serves this file (``streamlit run app.py``); Streamlit finds the ``app`` below and serves the
 dashboard with its usual settings (.streamlit/config.toml) plus the routes of ``ui/routes.py``, behind
-``ui/origin.py``'s check that every WebSocket and request sent from a page comes from the app's own origin.
-dashboard with its usual settings (.streamlit/config.toml) plus the routes of ``ui/routes.py``, and Streamlit's
-own front-end files from memory (``ui/static_assets.py``: a new browser session costs the server less).
+``ui/origin.py``'s check that every WebSocket and request sent from a page comes from the app's own origin, and
+Streamlit's own front-end files from memory (``ui/static_assets.py``: a new browser session costs the server less).
 """
 
 import streamlit as st

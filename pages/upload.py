@@ -105,20 +105,24 @@ if result.mapping is not None:
     st.caption(_("Read through the saved mapping '{name}'.").format(name=mapping_step.inert(result.mapping.name)))
 layout.ingest_report(result)
 
-if result.version_id and data.store().status(result.version_id) in ("draft", "returned"):
+# The same bytes uploaded again name the draft they are already stored as: its uploader can still submit it
+# (the Upload page is the only place to, once the page that stored it was left).
+uploader = str(data.store().meta(result.duplicate_of).get("uploaded_by", "")) if result.duplicate_of else ""
+version = result.version_id or (result.duplicate_of if uploader.lower() == view.identity().email.lower() else None)
+if version and data.store().status(version) in ("draft", "returned"):
     st.subheader(_("Submit for review"))
     note = st.text_area(_("Note for the reviewer"), key="submit_note", placeholder=_("What changed and why"))
-    if st.button(_("Submit version {version} for review").format(version=result.version_id), type="primary"):
+    if st.button(_("Submit version {version} for review").format(version=version), type="primary"):
         with layout.project_errors_shown():
-            data.store().submit(result.version_id, view.identity(), note)
+            data.store().submit(version, view.identity(), note)
             layout.flash(
                 _("Version {version} is submitted; a programme manager reviews it on the Review page.").format(
-                    version=result.version_id
+                    version=version
                 )
             )
-elif result.version_id and not layout.show_flash():  # submitted already: no button, the state in a sentence
+elif version and not layout.show_flash():  # submitted already (here or elsewhere): no button, the state in a sentence
     st.caption(
         _("Version {version} is {status}; the Review page shows it.").format(
-            version=result.version_id, status=_(layout.VERSION_STATUS[data.store().status(result.version_id)])
+            version=version, status=_(layout.VERSION_STATUS[data.store().status(version)])
         )
     )

@@ -51,3 +51,32 @@ def test_the_beneficiary_page_opens_on_the_analysts_own(store) -> None:
     manager = app(None, email="manager@example.org")
     manager.switch_page("pages/beneficiary.py").run()
     assert manager.sidebar.selectbox(key="beneficiary").value == "ALB", "others open on the first, as before"
+
+
+def test_the_same_workbook_again_offers_its_uploader_the_draft_to_submit(store) -> None:
+    # the draft was stored in an earlier session (its page left before Submit): only the Upload page submits
+    from tests.test_pages import texts
+
+    first = app(None, email=ANALYST)
+    first.switch_page("pages/upload.py").run()
+    first.button(key="semester_workbook").click().run()
+    book = openpyxl.load_workbook(io.BytesIO(downloaded(first)))
+    book.worksheets[1].cell(2, SHEET_COLUMN["value"]).value = 1  # IND-01, Montenegro: one incident
+    buffer = io.BytesIO()
+    book.save(buffer)
+    workbook = buffer.getvalue()
+    first.switch_page("pages/upload.py").run()
+    first.file_uploader[0].set_value(("draft.xlsx", workbook, "application/octet-stream")).run()
+    version = store.versions().query("status == 'draft'")["id"].iloc[-1]
+    other = app(None, email="manager@example.org")
+    other.switch_page("pages/upload.py").run()
+    other.file_uploader[0].set_value(("draft.xlsx", workbook, "application/octet-stream")).run()
+    assert not [b for b in other.button if b.label.startswith("Submit version")], "not someone else's draft"
+    again = app(None, email=ANALYST)
+    again.switch_page("pages/upload.py").run()
+    again.file_uploader[0].set_value(("draft.xlsx", workbook, "application/octet-stream")).run()
+    no_errors(again)
+    assert f"already stored as version {version}" in texts(again)
+    next(b for b in again.button if b.label == f"Submit version {version} for review").click().run()
+    no_errors(again)
+    assert store.status(version) == "submitted"

@@ -94,3 +94,22 @@ def test_row_values_keep_one_text_per_row_when_most_cells_are_empty() -> None:
     assert got.iloc[0] == "Value: 12"
     assert got.iloc[24].endswith(": late") and " · " not in got.iloc[24]
     assert (got.iloc[1:24] == "").all()
+
+
+def test_an_added_row_with_nothing_besides_its_key_is_listed_with_the_others() -> None:
+    # pyarrow 26 dropped such a row from a join that skips nulls: the upload then failed with a ValueError
+    from indicators.domain.schema import empty_programme
+    from tests.factories import programme
+
+    after = programme(
+        values=[
+            {"indicator_id": "IND-01", "beneficiary": "MNE", "semester": "2026NovS2", "value": 2, "sex": "total"},
+            {"indicator_id": "IND-03", "beneficiary": "MNE", "semester": "2026NovS2", "sex": "female"},
+            {"indicator_id": "IND-04", "beneficiary": "MNE", "semester": "2026NovS2", "comment": "x", "sex": "total"},
+        ]
+    )  # fmt: skip
+    before = Programme({**after.tables, "values": empty_programme().values})
+    added = programme_changes(before, after).set_index("key")["after"]
+    assert added["IND-01 · MNE · 2026NovS2 · total"] == "Value: 2.0"
+    assert added["IND-03 · MNE · 2026NovS2 · female"] == ""
+    assert added["IND-04 · MNE · 2026NovS2 · total"] == "Comment: x"

@@ -28,6 +28,9 @@ STATUS_MEANING = {
     "on_track": N_("Progress is at or above the on-track threshold."),
     "at_risk": N_("Progress is below the on-track threshold but at or above the at-risk threshold."),
     "off_track": N_("Progress is below the at-risk threshold."),
+    "incomplete": N_(
+        "Regional figures only: too few of the beneficiaries with a target reported for the region to get a status."
+    ),
     "reported": N_("A qualitative indicator: words were reported, there is no figure to compare."),
     "suppressed": N_(
         "Donor view only: a small count (1 to 4) of a sensitive indicator, or a figure it would give away."

@@ -9,7 +9,7 @@ import pytest
 
 from indicators.compute.annotations import annotated
 from indicators.compute.completeness import reporting_completeness
-from indicators.compute.progress import Thresholds, indicator_progress
+from indicators.compute.progress import STATUSES, Thresholds, indicator_progress
 from indicators.compute.rollup import regional_rollup
 from indicators.compute.suppression import donor_progress, donor_rollup
 from indicators.domain import i18n
@@ -92,6 +92,7 @@ def test_statuses_say_hidden_and_no_data_apart_and_what_each_means():
     statuses = view().statuses.set_index("label")
     assert statuses.loc["Hidden (small count)", "symbol"] != statuses.loc["No data", "symbol"]
     assert statuses["meaning"].str.len().min() > 20
+    assert set(statuses.index) == {s.label for s in STATUSES}  # every status, the regional "incomplete" too
 
 
 def test_the_regional_coverage_rule_has_its_place(monkeypatch):
