@@ -4,6 +4,7 @@ accepts it, and nothing but the files of the static folder (everything else goes
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import gzip
 import tomllib
 from pathlib import Path
@@ -36,7 +37,9 @@ def call(folder: Path, path: str, method: str = "GET", encoding: str = "gzip, de
 
     middleware = StaticFromMemory(app, folder=folder, prefix="")
     scope = {"type": "http", "method": method, "path": path, "headers": [(b"accept-encoding", encoding.encode())]}
-    asyncio.run(middleware(scope, None, send))
+    # in a thread of its own: a test before may leave an event loop running in this one (Playwright's sync API)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, middleware(scope, None, send)).result()
     return sent, passed
 
 
