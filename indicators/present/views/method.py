@@ -34,6 +34,10 @@ STATUS_MEANING = {
     ),
     "no_data": N_("A target is in force but nothing usable was reported."),
     "not_due": N_("No target is in force in this semester: nothing was expected."),
+    "incomplete": N_(
+        "Regional figures only: too few of the beneficiaries with a target reported (fewer than two thirds by "
+        "default), so the figure gets no status."
+    ),
 }
 
 
