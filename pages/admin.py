@@ -6,19 +6,19 @@ import streamlit as st
 from indicators.access.roles import ROLES, role_name
 from indicators.domain.i18n import N_, _
 from indicators.domain.reference import BENEFICIARY_CODES, beneficiary_name
-from ui import auth, data, layout, sessions, view
+from ui import auth, data, layout, sessions, tables, view
 
 ACCOUNT_ACTIONS = ("account added", "role changed", "account disabled", "account enabled", "password reset",
                    "password changed", "signed in", "sign-in failed", "signed out")  # fmt: skip
 COLUMNS = {
-    "email": layout.column(N_("Email"), width="medium"),
-    "role_text": layout.column(N_("Role")),
-    "beneficiaries_text": layout.column(
+    "email": tables.column(N_("Email"), width="medium"),
+    "role_text": tables.column(N_("Role")),
+    "beneficiaries_text": tables.column(
         N_("Beneficiaries"), N_("An analyst limited to these uploads only their rows.")
     ),
-    "state": layout.column(N_("State")),
-    "created_at": layout.column(N_("Created")),
-    "changed_at": layout.column(N_("Changed")),
+    "state": tables.column(N_("State")),
+    "created_at": tables.column(N_("Created")),
+    "changed_at": tables.column(N_("Changed")),
 }
 
 layout.page_header(_("Accounts"), _("Who may sign in and with which role. Every change is written to the log."))
@@ -31,9 +31,9 @@ rows = rows.assign(
     beneficiaries_text=rows["beneficiaries"].map(lambda codes: ", ".join(codes) or _("all")),
     state=[(_("disabled") if off else _("must change password") if new else _("active"))
            for off, new in zip(rows["disabled"], rows["must_change"], strict=True)],
-    created_at=layout.moments(rows["created_at"]), changed_at=layout.moments(rows["changed_at"]),
+    created_at=tables.moments(rows["created_at"]), changed_at=tables.moments(rows["changed_at"]),
 )  # fmt: skip
-layout.table(rows, COLUMNS, key="accounts")
+tables.table(rows, COLUMNS, key="accounts")
 if given := st.session_state.pop("_one_time_password", None):
     st.warning(
         _(
@@ -83,4 +83,4 @@ if len(rows):
 
 st.subheader(_("Account and sign-in log"))
 log = data.store().log()
-layout.log_table(log[log["action"].isin(ACCOUNT_ACTIONS)].iloc[::-1], key="account_log")
+tables.log_table(log[log["action"].isin(ACCOUNT_ACTIONS)].iloc[::-1], key="account_log")

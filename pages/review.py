@@ -6,19 +6,19 @@ from indicators import ingest
 from indicators.access.roles import Action, allowed
 from indicators.domain.i18n import _
 from indicators.domain.settings import setting
-from ui import data, layout, review_widgets, view
+from ui import data, layout, review_widgets, tables, view
 
 who = view.identity()
 if not allowed(who, Action.VIEW_DRAFTS):  # an analyst: their own versions and the reviewers' notes
     layout.page_header(_("Your versions"), _("Each workbook you uploaded, its status, who reviewed it and their note."))
-    layout.versions_table(data.store().versions_for(who), key="versions")
+    tables.versions_table(data.store().versions_for(who), key="versions")
     st.stop()
 layout.page_header(_("Review submitted versions"), _("Approve a version to publish it, or return it with a note."))
 layout.show_flash()
 store = data.store()
 versions = store.versions_for(who)
 st.subheader(_("Versions"))
-layout.versions_table(versions, key="versions")
+tables.versions_table(versions, key="versions")
 
 submitted = versions[versions["status"] == "submitted"]
 st.subheader(_("Waiting for review"))
@@ -85,4 +85,4 @@ else:
             layout.flash(_("Version {version} is returned to its analyst with your note.").format(version=chosen))
 
 st.subheader(_("Log"))
-layout.log_table(store.log().iloc[::-1], key="log")
+tables.log_table(store.log().iloc[::-1], key="log")

@@ -6,14 +6,14 @@ from indicators.domain.i18n import _
 from indicators.domain.settings import setting_int
 from indicators.ingest import IngestResult, ingest
 from indicators.present.template import template_bytes
-from ui import data, layout, mapping_step, view, workbook
+from ui import data, downloads, layout, mapping_step, tables, upload_report, view, workbook
 
 layout.page_header(
     _("Upload a monitoring workbook"),
     _("Every problem is listed at once by sheet, row and column; nothing changes until a programme manager approves."),
 )
 workbook.semester_workbook_download()
-layout.download(
+downloads.download(
     _("Download the blank template (.xlsx)"),
     lambda: template_bytes(data.approved()),
     file_name="monitoring_template.xlsx",
@@ -27,7 +27,7 @@ round_ = st.session_state.setdefault("upload_round", 0)
 
 def keep(checked: IngestResult, file_id: str, file_name: str) -> None:
     """Keep only the report of a checked file; once stored, the uploader lets go of its bytes."""
-    checked = layout.report_only(checked, file_name)
+    checked = upload_report.report_only(checked, file_name)
     if checked.version_id or checked.duplicate_of:
         st.session_state.update(stored=checked, upload_round=round_ + 1)
         st.session_state.pop("checking", None)
@@ -103,7 +103,7 @@ if upload is not None:
         st.stop()
 if result.mapping is not None:
     st.caption(_("Read through the saved mapping '{name}'.").format(name=mapping_step.inert(result.mapping.name)))
-layout.ingest_report(result)
+upload_report.ingest_report(result)
 
 if result.version_id and data.store().status(result.version_id) in ("draft", "returned"):
     st.subheader(_("Submit for review"))
@@ -119,6 +119,6 @@ if result.version_id and data.store().status(result.version_id) in ("draft", "re
 elif result.version_id and not layout.show_flash():  # submitted already: no button, the state in a sentence
     st.caption(
         _("Version {version} is {status}; the Review page shows it.").format(
-            version=result.version_id, status=_(layout.VERSION_STATUS[data.store().status(result.version_id)])
+            version=result.version_id, status=_(tables.VERSION_STATUS[data.store().status(result.version_id)])
         )
     )

@@ -419,7 +419,7 @@ def _same_as_made(found: object, made: object, what: str) -> None:
 def test_pages_leave_what_they_draw_as_made(store, monkeypatch):
     """What data.built keeps (figures, frames made readable, selections) is shared by every rerun and every
     session of the same view: every page, opened and rerun as a manager and as a donor, leaves it as made."""
-    from ui import data
+    from ui import data, page_views
 
     kept, real = [], data.built
 
@@ -430,7 +430,7 @@ def test_pages_leave_what_they_draw_as_made(store, monkeypatch):
 
     monkeypatch.setattr(data, "built", recording)
     views = {
-        name: getattr(data, name)
+        name: getattr(page_views, name)
         for name in (
             "semester_review_view",
             "method_view",
@@ -450,7 +450,7 @@ def test_pages_leave_what_they_draw_as_made(store, monkeypatch):
         return one
 
     for name in views:  # the views pages draw (frozen dataclasses of frames and figures) are kept the same way
-        monkeypatch.setattr(data, name, recording_view(name))
+        monkeypatch.setattr(page_views, name, recording_view(name))
     for role in ("manager", "donor"):
         at = app(role)
         for page in sorted(OPENS[role]):
@@ -638,7 +638,7 @@ def built(at: AppTest, formats: list[str]) -> list[str]:
     at.multiselect(key="report_formats").set_value(formats).run()
     at.button(key="report_build").click().run()
     no_errors(at)
-    assert not at.get("download_button"), "files are handed over by layout.download, never st.download_button"
+    assert not at.get("download_button"), "files are handed over by downloads.download, never st.download_button"
     return [b.label for b in at.button if (b.key or "").startswith("report_") and b.key != "report_build"]
 
 

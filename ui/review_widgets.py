@@ -7,10 +7,10 @@ import streamlit as st
 
 from indicators.domain.i18n import N_, _, ngettext
 from indicators.ingest import Review, status_change_text
-from ui import layout
+from ui import layout, tables, upload_report
 
 STATUS_CHANGE_COLUMNS = {
-    "text": layout.column(N_("Status change"), N_("Indicator, beneficiary, semester: before → after."), width="large")
+    "text": tables.column(N_("Status change"), N_("Indicator, beneficiary, semester: before → after."), width="large")
 }
 SHOWN = 500  # status changes listed in the table; a sentence says how many more
 
@@ -47,7 +47,7 @@ def beside_the_version(review: Review, uploaded_by: str) -> None:
         ).format(count=len(changes))
     )
     shown = changes.head(SHOWN)
-    layout.table(
+    tables.table(
         shown.assign(text=[status_change_text(row) for row in shown.itertuples()]),
         STATUS_CHANGE_COLUMNS,
         key="status_changes",
@@ -66,7 +66,7 @@ def findings(review: Review, uploaded_by: str) -> None:
             ).format(count=review.errors)
         )
     beside_the_version(review, uploaded_by)
-    layout.problems_table(review)
+    upload_report.problems_table(review)
     if conflicts := len(review.conflicts):
         st.warning(
             ngettext(
@@ -78,9 +78,9 @@ def findings(review: Review, uploaded_by: str) -> None:
             ).format(count=conflicts),
             icon=":material/warning:",
         )
-        layout.conflicts_table(review.conflicts)
+        upload_report.conflicts_table(review.conflicts)
     count = len(review.changes)
-    layout.changes_shown(
+    upload_report.changes_shown(
         review,
         ngettext(
             "Changes against the approved data of now ({count} change)",
