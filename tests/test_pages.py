@@ -438,6 +438,7 @@ def test_pages_leave_what_they_draw_as_made(store, monkeypatch):
             "beneficiary_view",
             "trend",
             "workplan_view",
+            "overview_view",
         )
     }
 
@@ -458,7 +459,7 @@ def test_pages_leave_what_they_draw_as_made(store, monkeypatch):
             at.run()
             no_errors(at)
     names = {what for what, _, _ in kept}
-    assert {"status", "delivery_figure", *views} <= names, names
+    assert {"status_matrix", *views} <= names, names
     for what, found, made in kept:
         if dataclasses.is_dataclass(found):
             for field in dataclasses.fields(found):

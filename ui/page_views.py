@@ -4,6 +4,7 @@ page's choices from the cached frames of ui/data.py, and the same object at ever
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -13,10 +14,11 @@ from indicators.domain.settings import setting_float
 from indicators.present.views import beneficiary as beneficiary_views
 from indicators.present.views import indicator as indicator_views
 from indicators.present.views import method as method_views
+from indicators.present.views import overview as overview_views
 from indicators.present.views import semester_review as semester_review_views
 from indicators.present.views import workplan as workplan_views
 from indicators.store import Store
-from ui import view
+from ui import data, view
 from ui.data import (
     _approved,
     _completeness,
@@ -151,5 +153,21 @@ def clear() -> None:
         _beneficiary_view,
         _trend,
         _workplan_view,
+        _overview_view,
     ):
         cached.clear()
+
+
+@st.cache_resource(show_spinner=False, max_entries=24)
+def _overview_view(
+    data_version: str, viewpoint: str, lang: str, semester: str, _store: Store, _progress: pd.DataFrame
+) -> overview_views.Overview:
+    return overview_views.overview_view(_approved(data_version, _store), semester, _progress)
+
+
+def overview_view(semester: str) -> overview_views.Overview:
+    """The Overview page's view (indicators/present/views/overview.py) for the data, view (``view.viewpoint``:
+    full, donor, an analyst's own), language and semester."""
+    s = store()
+    progress = data.progress(donor=view.is_donor())  # cached in ui/data.py; the viewpoint names which frame
+    return _overview_view(s.data_version(), view.viewpoint(), i18n.language(), semester, s, progress)
