@@ -717,3 +717,27 @@ def test_an_analyst_sees_unsuppressed_counts_only_for_their_own_beneficiaries(st
     other.switch_page("pages/beneficiary.py").run()
     no_errors(other)
     assert "<5" in cells(other)
+
+
+def test_an_administrator_adds_changes_and_disables_an_account(store):
+    """The Accounts page's forms (ui/account_forms.py) change the accounts in the store and say so."""
+    at = app("admin")
+    at.switch_page("pages/admin.py").run()
+    no_errors(at)
+    at.text_input[0].set_value("new.analyst@example.org")
+    at.selectbox[0].set_value("analyst")
+    at.button[0].click().run()  # the form's submit button
+    no_errors(at)
+    assert store.accounts.get("new.analyst@example.org").role == "analyst"
+    assert any("One-time password for new" in w.value for w in at.warning), "shown once, right after"
+    at.selectbox(key="account_email").set_value("new.analyst@example.org").run()
+    at.selectbox(key="account_role").set_value("donor").run()
+    next(b for b in at.button if b.label == "Save the role").click().run()
+    no_errors(at)
+    assert store.accounts.get("new.analyst@example.org").role == "donor"
+    assert any("is now" in s.value for s in at.success)
+    next(b for b in at.button if b.label == "Disable the account").click().run()
+    no_errors(at)
+    assert store.accounts.get("new.analyst@example.org").disabled
+    log = store.log()
+    assert {"account added", "role changed", "account disabled"} <= set(log["action"])
