@@ -1,13 +1,13 @@
 """Method: how each figure is computed, in plain words with examples from the data shown; which version is shown,
-and where the data come from. Everything it draws is ``views.method`` (``data.method_view``)."""
+and where the data come from. Everything it draws is ``views.method`` (``page_views.method_view``)."""
 
 import streamlit as st
 
 from indicators.domain.i18n import N_, _
-from ui import data, layout
+from ui import layout, page_views, tables
 
 layout.page_header(_("Method"), _("How each figure is computed, with an example from the data shown."))
-method = data.method_view()
+method = page_views.method_view()
 
 st.subheader(_("The data shown"))
 st.markdown(layout.md(method.data_shown))
@@ -18,12 +18,12 @@ for section in method.sections:
         st.caption(layout.md(section.example))  # names indicators and beneficiaries from the workbook
 
 st.subheader(_("Statuses"))
-layout.table(
+tables.table(
     method.statuses,
     {
-        "symbol": layout.column(N_("Symbol")),
-        "label": layout.column(N_("Status")),
-        "meaning": layout.column(N_("What it means"), width="large"),
+        "symbol": tables.column(N_("Symbol")),
+        "label": tables.column(N_("Status")),
+        "meaning": tables.column(N_("What it means"), width="large"),
     },
     key="statuses",
 )
@@ -40,7 +40,7 @@ else:
                 "Europe news releases; the source of each is listed."
             )
         )
-    layout.table(method.meetings, layout.PROVENANCE_COLUMNS, key="provenance")
+    tables.table(method.meetings, tables.PROVENANCE_COLUMNS, key="provenance")
 
 st.subheader("Kosovo*")
 st.markdown(method.footnote)

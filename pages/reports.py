@@ -1,13 +1,13 @@
 """Reports: the semester report pack (PDF, PowerPoint, Excel, IATI) from the approved version, for the
 Steering Committee and for donors. Whoever sees the donor view (a donor, a manager previewing it) gets the
-donor edition only; the files are handed over by ``layout.download``, never at a server address."""
+donor edition only; the files are handed over by ``downloads.download``, never at a server address."""
 
 import streamlit as st
 
 from indicators.domain.i18n import _
 from indicators.domain.periods import semester_label
 from indicators.present.reports import FORMAT_LABELS, FORMATS
-from ui import data, language, layout, view
+from ui import data, downloads, language, layout, view
 
 layout.page_header(_("Reports"), _("The semester report pack, made from the approved version only."))
 programme = layout.programme_or_stop()
@@ -37,7 +37,7 @@ if st.button(
         data.build_reports(semester, audience, formats, progress=lambda share, what: bar.progress(share, text=what))
     bar.empty()
 for report in data.built_reports(semester, audience):
-    layout.download(
+    downloads.download(
         _("{format} · {file} · {size} KB").format(
             format=_(FORMAT_LABELS[report.format]),
             file=report.file_name,

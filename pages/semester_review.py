@@ -1,19 +1,20 @@
 """Semester review for the Steering Committee: plan against delivery, indicator status, completeness,
 missing reports, and the work plan adopted for the next semester, with the summary as CSV. Everything it draws
-is ``views.semester_review`` (``data.semester_review_view``); the page lays it out."""
+is ``views.semester_review`` (``page_views.semester_review_view``); the page lays it out."""
 
 import streamlit as st
 
 from indicators.domain.i18n import _, ngettext
-from ui import data, layout, shown, view
+from indicators.present.views.readable import readable
+from ui import downloads, layout, page_views, shown, tables, view
 
 semester = view.semester()
 layout.page_header(_("Semester review"), _("For the Steering Committee: the semester ending, and the one it adopts."))
 programme = layout.programme_or_stop()
-review = data.semester_review_view(semester)
-layout.download(
+review = page_views.semester_review_view(semester)
+downloads.download(
     _("Download the semester's indicator summary (CSV)"),
-    lambda: layout.summary_csv(layout.readable(review.status), view.is_donor()),  # made readable when asked for
+    lambda: downloads.summary_csv(readable(review.status), view.is_donor()),  # made readable when asked for
     file_name=f"semester_summary_{semester}.csv",
     mime="text/csv",
     key="semester_summary",
@@ -24,7 +25,7 @@ if review.delivery_figure is None:
     layout.nothing_to_show(_("No activities were planned for this semester."))
 else:
     layout.figure(review.delivery_figure, key="review_delivery")
-    layout.table(review.delivery, layout.DELIVERY_COLUMNS)
+    tables.table(review.delivery, tables.DELIVERY_COLUMNS)
 
 st.subheader(_("Indicator status, {semester}").format(semester=review.label))
 if review.status.empty:
@@ -44,7 +45,7 @@ if review.explanations.empty:
     layout.nothing_to_show(_("No indicator needs an explanation in this semester."))
 else:
     explained = shown.first_rows(review.explanations, shown.TABLE_LIMIT, "rows")
-    layout.table(explained, layout.EXPLANATION_COLUMNS, key="explanations")
+    tables.table(explained, tables.EXPLANATION_COLUMNS, key="explanations")
 
 st.subheader(_("Reporting completeness"))
 layout.figure(review.completeness_figure, key="review_completeness")
@@ -52,7 +53,7 @@ count = len(review.missing_reports)
 st.markdown(ngettext("**{count} missing report**", "**{count} missing reports**", count).format(count=count))
 if count:
     missing = shown.first_rows(review.missing_reports, shown.TABLE_LIMIT, "missing reports")
-    layout.table(missing, layout.progress_columns(where=True))
+    tables.table(missing, tables.progress_columns(where=True))
 
 if review.quality is not None:  # flags quote figures as reported, before any suppression: never shown to donors
     st.subheader(_("Data quality, {semester}").format(semester=review.label))
@@ -65,10 +66,10 @@ if review.quality is not None:  # flags quote figures as reported, before any su
     if review.quality.empty:
         layout.nothing_to_show(_("No data-quality flag in this semester."))
     else:
-        layout.table(review.quality, layout.QUALITY_COLUMNS, key="quality")
+        tables.table(review.quality, tables.QUALITY_COLUMNS, key="quality")
 
 st.subheader(_("Adopted for the next semester, {semester}").format(semester=review.following_label))
 if review.adopted.empty:
     layout.nothing_to_show(_("No work plan has been adopted for the next semester yet."))
 else:
-    layout.table(review.adopted, layout.ACTIVITY_COLUMNS)
+    tables.table(review.adopted, tables.ACTIVITY_COLUMNS)

@@ -4,16 +4,15 @@ import streamlit as st
 
 from indicators.domain.i18n import _
 from indicators.domain.settings import setting_int
-from indicators.ingest import IngestResult, ingest
 from indicators.present.template import template_bytes
-from ui import data, layout, mapping_step, view, workbook
+from ui import data, downloads, layout, mapping_step, upload_flow, upload_report, workbook
 
 layout.page_header(
     _("Upload a monitoring workbook"),
     _("Every problem is listed at once by sheet, row and column; nothing changes until a programme manager approves."),
 )
 workbook.semester_workbook_download()
-layout.download(
+downloads.download(
     _("Download the blank template (.xlsx)"),
     lambda: template_bytes(data.approved()),
     file_name="monitoring_template.xlsx",
@@ -21,20 +20,8 @@ layout.download(
     key="template",
 )
 # The uploader's key changes once a workbook is stored, so Streamlit lets go of its bytes; the page keeps only
-# the report of the file checked last (no workbook, no tables) until another file is chosen.
+# the report of the file checked last (no workbook, no tables) until another file is chosen: ui/upload_flow.py.
 round_ = st.session_state.setdefault("upload_round", 0)
-
-
-def keep(checked: IngestResult, file_id: str, file_name: str) -> None:
-    """Keep only the report of a checked file; once stored, the uploader lets go of its bytes."""
-    checked = layout.report_only(checked, file_name)
-    if checked.version_id or checked.duplicate_of:
-        st.session_state.update(stored=checked, upload_round=round_ + 1)
-        st.session_state.pop("checking", None)
-        st.rerun()
-    st.session_state["checking"] = (file_id, checked)
-
-
 upload = st.file_uploader(
     _("Monitoring workbook (.xlsx)"),
     type=["xlsx"],
@@ -50,79 +37,9 @@ if upload is None:
         st.stop()
 else:
     st.session_state.pop("stored", None)
-    checking = st.session_state.get("checking")
-    if checking is None or checking[0] != upload.file_id:  # one check per file, however often the page reruns
-        checked = None
-        with st.status(_("Checking {file}").format(file=layout.md(upload.name)), expanded=True) as status:
-            bar = st.progress(0.0, text=_("Starting"))
-            with layout.project_errors_shown():
-                checked = ingest(
-                    upload.getvalue(),
-                    upload.name,
-                    view.identity(),
-                    data.store(),
-                    progress=lambda fraction, text: bar.progress(fraction, text=text),
-                )
-            passed = checked is not None and checked.ok
-            status.update(
-                label=_("Checked {file}").format(file=layout.md(upload.name)),
-                state="complete" if passed else "error",
-                expanded=not passed,
-            )
-        if checked is None:
-            st.stop()
-        keep(checked, upload.file_id, upload.name)
-    result = st.session_state["checking"][1]
-if upload is not None:
-    wants_mapping = result.needs_mapping or (
-        result.message is None
-        and result.mapping is None
-        and st.toggle(
-            _("Read this workbook through a mapping of my own"),
-            key=f"map:{upload.file_id}",
-            help=_("For a workbook kept in your own layout: say which columns hold what, once."),
-        )
-    )
-    if wants_mapping:
-        if result.needs_mapping:
-            st.info(
-                _(
-                    "This workbook is not in the template's layout. Say below where your values are: the mapping "
-                    "is saved, and the next workbook laid out like this one goes straight to the report."
-                ),
-                icon=":material/table_view:",
-            )
-        mapping_step.mapping_step(
-            upload.file_id,
-            upload.getvalue(),
-            upload.name,
-            data.store(),
-            view.identity(),
-            on_checked=lambda checked: keep(checked, upload.file_id, upload.name),
-        )
-        st.stop()
+    result = upload_flow.checked(upload)
+    upload_flow.mapping_offered(result, upload)
 if result.mapping is not None:
     st.caption(_("Read through the saved mapping '{name}'.").format(name=mapping_step.inert(result.mapping.name)))
-layout.ingest_report(result)
-
-# The same bytes uploaded again name the draft they are already stored as: its uploader can still submit it
-# (the Upload page is the only place to, once the page that stored it was left).
-uploader = str(data.store().meta(result.duplicate_of).get("uploaded_by", "")) if result.duplicate_of else ""
-version = result.version_id or (result.duplicate_of if uploader.lower() == view.identity().email.lower() else None)
-if version and data.store().status(version) in ("draft", "returned"):
-    st.subheader(_("Submit for review"))
-    note = st.text_area(_("Note for the reviewer"), key="submit_note", placeholder=_("What changed and why"))
-    if st.button(_("Submit version {version} for review").format(version=version), type="primary"):
-        with layout.project_errors_shown():
-            data.store().submit(version, view.identity(), note)
-            layout.flash(
-                _("Version {version} is submitted; a programme manager reviews it on the Review page.").format(
-                    version=version
-                )
-            )
-elif version and not layout.show_flash():  # submitted already (here or elsewhere): no button, the state in a sentence
-    st.caption(
-        _("Version {version} is {status}; the Review page shows it.").format(
-            version=version, status=_(layout.VERSION_STATUS[data.store().status(version)])
-        )
-    )
+upload_report.ingest_report(result)
+upload_flow.submit_or_state(result)

@@ -419,7 +419,7 @@ def _same_as_made(found: object, made: object, what: str) -> None:
 def test_pages_leave_what_they_draw_as_made(store, monkeypatch):
     """What data.built keeps (figures, frames made readable, selections) is shared by every rerun and every
     session of the same view: every page, opened and rerun as a manager and as a donor, leaves it as made."""
-    from ui import data
+    from ui import data, page_views
 
     kept, real = [], data.built
 
@@ -430,7 +430,7 @@ def test_pages_leave_what_they_draw_as_made(store, monkeypatch):
 
     monkeypatch.setattr(data, "built", recording)
     views = {
-        name: getattr(data, name)
+        name: getattr(page_views, name)
         for name in (
             "semester_review_view",
             "method_view",
@@ -438,6 +438,7 @@ def test_pages_leave_what_they_draw_as_made(store, monkeypatch):
             "beneficiary_view",
             "trend",
             "workplan_view",
+            "overview_view",
         )
     }
 
@@ -450,7 +451,7 @@ def test_pages_leave_what_they_draw_as_made(store, monkeypatch):
         return one
 
     for name in views:  # the views pages draw (frozen dataclasses of frames and figures) are kept the same way
-        monkeypatch.setattr(data, name, recording_view(name))
+        monkeypatch.setattr(page_views, name, recording_view(name))
     for role in ("manager", "donor"):
         at = app(role)
         for page in sorted(OPENS[role]):
@@ -458,7 +459,7 @@ def test_pages_leave_what_they_draw_as_made(store, monkeypatch):
             at.run()
             no_errors(at)
     names = {what for what, _, _ in kept}
-    assert {"status", "delivery_figure", *views} <= names, names
+    assert {"status_matrix", *views} <= names, names
     for what, found, made in kept:
         if dataclasses.is_dataclass(found):
             for field in dataclasses.fields(found):
@@ -638,7 +639,7 @@ def built(at: AppTest, formats: list[str]) -> list[str]:
     at.multiselect(key="report_formats").set_value(formats).run()
     at.button(key="report_build").click().run()
     no_errors(at)
-    assert not at.get("download_button"), "files are handed over by layout.download, never st.download_button"
+    assert not at.get("download_button"), "files are handed over by downloads.download, never st.download_button"
     return [b.label for b in at.button if (b.key or "").startswith("report_") and b.key != "report_build"]
 
 
@@ -716,3 +717,27 @@ def test_an_analyst_sees_unsuppressed_counts_only_for_their_own_beneficiaries(st
     other.switch_page("pages/beneficiary.py").run()
     no_errors(other)
     assert "<5" in cells(other)
+
+
+def test_an_administrator_adds_changes_and_disables_an_account(store):
+    """The Accounts page's forms (ui/account_forms.py) change the accounts in the store and say so."""
+    at = app("admin")
+    at.switch_page("pages/admin.py").run()
+    no_errors(at)
+    at.text_input[0].set_value("new.analyst@example.org")
+    at.selectbox[0].set_value("analyst")
+    at.button[0].click().run()  # the form's submit button
+    no_errors(at)
+    assert store.accounts.get("new.analyst@example.org").role == "analyst"
+    assert any("One-time password for new" in w.value for w in at.warning), "shown once, right after"
+    at.selectbox(key="account_email").set_value("new.analyst@example.org").run()
+    at.selectbox(key="account_role").set_value("donor").run()
+    next(b for b in at.button if b.label == "Save the role").click().run()
+    no_errors(at)
+    assert store.accounts.get("new.analyst@example.org").role == "donor"
+    assert any("is now" in s.value for s in at.success)
+    next(b for b in at.button if b.label == "Disable the account").click().run()
+    no_errors(at)
+    assert store.accounts.get("new.analyst@example.org").disabled
+    log = store.log()
+    assert {"account added", "role changed", "account disabled"} <= set(log["action"])

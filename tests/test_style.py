@@ -1,12 +1,12 @@
 """Tables show whole what a person must read: long texts wrap (or widen their column) and the key columns of
-a table come first, within what a phone shows (ui/style.py, the column tables of ui/layout.py)."""
+a table come first, within what a phone shows (ui/style.py, the column tables of ui/tables.py)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from ui import layout, style
+from ui import style, tables, upload_report
 
 UPLOAD_CHECK = "one of your beneficiaries (Albania, Bosnia and Herzegovina): your account uploads only their rows"
 
@@ -29,13 +29,13 @@ def test_lines_a_text_takes_in_a_cell(text: object, width: int, lines: int) -> N
 
 def test_a_table_of_short_texts_keeps_single_line_rows() -> None:
     frame = pd.DataFrame({"expected": ["a number", "a date"], "found": ["x", "y"]})
-    config, height = style.fitted(frame, layout.PROBLEM_COLUMNS)
-    assert height is None and config == layout.PROBLEM_COLUMNS
+    config, height = style.fitted(frame, upload_report.PROBLEM_COLUMNS)
+    assert height is None and config == upload_report.PROBLEM_COLUMNS
 
 
 def test_the_upload_checks_expected_text_wraps_instead_of_being_cut() -> None:
     frame = pd.DataFrame({"severity_text": ["✖ Error"], "expected": [UPLOAD_CHECK], "found": ["ALB"]})
-    config, height = style.fitted(frame, layout.PROBLEM_COLUMNS)
+    config, height = style.fitted(frame, upload_report.PROBLEM_COLUMNS)
     assert style.column_width(config["expected"]) == 400  # it fits its column on two lines
     assert height is not None and height >= style.WRAP_MIN_PX > 64  # Streamlit wraps text in rows above 4rem
     assert height >= 2 * 8 + 2 * style.LINE_PX
@@ -44,12 +44,12 @@ def test_the_upload_checks_expected_text_wraps_instead_of_being_cut() -> None:
 def test_a_text_longer_than_the_lines_a_row_holds_widens_its_column() -> None:
     explanation = "The prison service postponed the training twice because of staff rotation. " * 4
     frame = pd.DataFrame({"indicator_id": ["IND-01"], "explanation": [explanation]})
-    config, height = style.fitted(frame, layout.EXPLANATION_COLUMNS)
+    config, height = style.fitted(frame, tables.EXPLANATION_COLUMNS)
     width = style.column_width(config["explanation"])
     assert width > 400
     assert style.lines_needed(explanation, width) <= style.MAX_LINES
     assert height == 2 * 8 + style.LINE_PX * style.MAX_LINES
-    assert config["indicator_id"] == layout.EXPLANATION_COLUMNS["indicator_id"]  # other columns as declared
+    assert config["indicator_id"] == tables.EXPLANATION_COLUMNS["indicator_id"]  # other columns as declared
 
 
 def test_the_table_height_shows_a_screen_of_rows_whatever_their_height() -> None:
@@ -59,14 +59,14 @@ def test_the_table_height_shows_a_screen_of_rows_whatever_their_height() -> None
 
 # Each key table, with the columns a person must see first on a phone, in this order.
 KEY_COLUMNS = [
-    (layout.progress_columns(), ["indicator_id", "status_text"]),
-    (layout.progress_columns(donor=True), ["indicator_id", "status_text"]),
-    (layout.progress_columns(where=True), ["indicator_id", "beneficiary_name"]),
-    (layout.EXPLANATION_COLUMNS, ["indicator_id", "beneficiary_name", "status_text"]),
-    (layout.REVISION_COLUMNS, ["indicator_id", "beneficiary_name"]),
-    (layout.ACTIVITY_COLUMNS, ["activity_id", "status_text"]),
-    (layout.ROLLUP_COLUMNS, ["semester_label", "status_text"]),
-    (layout.rollup_columns(donor=True), ["semester_label", "status_text"]),
+    (tables.progress_columns(), ["indicator_id", "status_text"]),
+    (tables.progress_columns(donor=True), ["indicator_id", "status_text"]),
+    (tables.progress_columns(where=True), ["indicator_id", "beneficiary_name"]),
+    (tables.EXPLANATION_COLUMNS, ["indicator_id", "beneficiary_name", "status_text"]),
+    (tables.REVISION_COLUMNS, ["indicator_id", "beneficiary_name"]),
+    (tables.ACTIVITY_COLUMNS, ["activity_id", "status_text"]),
+    (tables.ROLLUP_COLUMNS, ["semester_label", "status_text"]),
+    (tables.rollup_columns(donor=True), ["semester_label", "status_text"]),
 ]
 
 

@@ -135,7 +135,7 @@ def texts(at: AppTest) -> str:
 
 
 def cells(at: AppTest) -> str:
-    """Every cell of every table as shown (a missing figure is sent as words: layout.table)."""
+    """Every cell of every table as shown (a missing figure is sent as words: tables.table)."""
     frames = [d.value for d in at.dataframe]
     return "\n".join(frame.astype(str).to_csv(index=False) for frame in frames if len(frame.columns))
 

@@ -22,7 +22,6 @@ from collections.abc import Callable, Hashable
 from typing import NamedTuple, TypeVar
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from indicators.access.roles import Action, PermissionRefused, require
@@ -36,14 +35,9 @@ from indicators.compute.suppression import donor_progress, donor_rollup, own_pro
 from indicators.domain import i18n
 from indicators.domain.i18n import _
 from indicators.domain.schema import Programme
-from indicators.domain.settings import setting_float, store_location
+from indicators.domain.settings import store_location
 from indicators.ingest import Review, default_store, review
 from indicators.present.reports import Report, Source, build_pack
-from indicators.present.views import beneficiary as beneficiary_views
-from indicators.present.views import indicator as indicator_views
-from indicators.present.views import method as method_views
-from indicators.present.views import semester_review as semester_review_views
-from indicators.present.views import workplan as workplan_views
 from indicators.public_reports import public_pack
 from indicators.storage import StorageError
 from indicators.store import Store
@@ -234,15 +228,11 @@ def clear() -> None:
         _options,
         _built,
         _built_large,
-        _method_view,
-        _semester_review_view,
-        _indicator_view,
-        _indicator_choices,
-        _beneficiary_view,
-        _trend,
-        _workplan_view,
     ):
         cached.clear()
+    from ui import page_views  # made from the frames here (ui/page_views.py imports this module)
+
+    page_views.clear()
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -280,116 +270,6 @@ def zone() -> str | None:
         return st.context.timezone
     except Exception:  # noqa: BLE001 (no browser context: a script run without a session)
         return None
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _method_view(data_version: str, donor: bool, lang: str, zone: str | None, _store: Store) -> method_views.MethodView:
-    programme = _approved(data_version, _store)
-    progress = (_donor_progress if donor else _progress)(data_version, lang, _store)
-    rolled = (_donor_rollup if donor else _rollup)(data_version, lang, _store)
-    completeness = _completeness(data_version, lang, _store)
-    settings = {name: setting_float(name) for name in ("OVER_ACHIEVED", "QUALITY_JUMP_FACTOR", "SUPPRESS_BELOW")}
-    semester = _options(data_version, _store).default_semester
-    return method_views.method_view(
-        programme, _store.approved_meta(), progress, rolled, completeness, semester,
-        Thresholds.from_settings(), settings, zone,
-    )  # fmt: skip
-
-
-@st.cache_resource(show_spinner=False, max_entries=24)
-def _semester_review_view(
-    data_version: str, donor: bool, lang: str, semester: str, _store: Store
-) -> semester_review_views.SemesterReview:
-    programme = _approved(data_version, _store)
-    progress = (_donor_progress if donor else _progress)(data_version, lang, _store)
-    flags = None if donor else _quality(data_version, lang, _store)  # quoted as reported: never for donors
-    return semester_review_views.semester_review_view(
-        programme, semester, progress, _completeness(data_version, lang, _store), flags
-    )
-
-
-def semester_review_view(semester: str) -> semester_review_views.SemesterReview:
-    """The Semester review page's view (indicators/present/views/semester_review.py) for the data, view, language
-    and semester."""
-    s = store()
-    return _semester_review_view(s.data_version(), view.is_donor(), i18n.language(), semester, s)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _indicator_view(
-    data_version: str, donor: bool, lang: str, indicator: str, semester: str, _store: Store
-) -> indicator_views.IndicatorView:
-    programme = _approved(data_version, _store)
-    progress = (_donor_progress if donor else _progress)(data_version, lang, _store)
-    rolled = (_donor_rollup if donor else _rollup)(data_version, lang, _store)
-    return indicator_views.indicator_view(programme, indicator, semester, progress, rolled, donor)
-
-
-def indicator_view(indicator: str, semester: str) -> indicator_views.IndicatorView:
-    """The Indicator page's view (indicators/present/views/indicator.py) for the data, view, language, indicator
-    and semester."""
-    s = store()
-    return _indicator_view(s.data_version(), view.is_donor(), i18n.language(), indicator, semester, s)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _indicator_choices(data_version: str, _store: Store) -> tuple[list[str], dict[str, str]]:
-    programme = _approved(data_version, _store)
-    if programme is None:
-        return [], {}
-    titles = programme.indicators.set_index("indicator_id")["title"].fillna("")
-    return list(titles.index), dict(titles)
-
-
-def indicator_choices() -> tuple[list[str], dict[str, str]]:
-    """The indicators the Indicator page offers, in the workbook's order, and their titles."""
-    s = store()
-    return _indicator_choices(s.data_version(), s)
-
-
-@st.cache_resource(show_spinner=False, max_entries=24)
-def _beneficiary_view(
-    data_version: str, donor: bool, lang: str, beneficiary: str, semester: str, _store: Store
-) -> beneficiary_views.BeneficiaryView:
-    progress = (_donor_progress if donor else _progress)(data_version, lang, _store)
-    return beneficiary_views.beneficiary_view(_approved(data_version, _store), beneficiary, semester, progress)
-
-
-def beneficiary_view(beneficiary: str, semester: str) -> beneficiary_views.BeneficiaryView:
-    """The Beneficiary page's view (indicators/present/views/beneficiary.py) for the data, view, language,
-    beneficiary and semester."""
-    s = store()
-    return _beneficiary_view(s.data_version(), view.is_donor(), i18n.language(), beneficiary, semester, s)
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _trend(data_version: str, donor: bool, lang: str, beneficiary: str, indicator: str, _store: Store) -> go.Figure:
-    progress = (_donor_progress if donor else _progress)(data_version, lang, _store)
-    return beneficiary_views.trend_view(progress, beneficiary, indicator)
-
-
-def trend(beneficiary: str, indicator: str) -> go.Figure:
-    """One indicator's trend for one beneficiary, for the data, view and language."""
-    s = store()
-    return _trend(s.data_version(), view.is_donor(), i18n.language(), beneficiary, indicator, s)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _workplan_view(data_version: str, lang: str, whose: str, _store: Store) -> workplan_views.Workplan:
-    return workplan_views.workplan_view(_approved(data_version, _store), whose)
-
-
-def workplan_view(whose: str) -> workplan_views.Workplan:
-    """The Work plan page's view (indicators/present/views/workplan.py) for the data, language and beneficiary
-    (activities are the same in every view)."""
-    s = store()
-    return _workplan_view(s.data_version(), i18n.language(), whose, s)
-
-
-def method_view() -> method_views.MethodView:
-    """The Method page's view (indicators/present/views/method.py) for the data, view, language and time zone."""
-    s = store()
-    return _method_view(s.data_version(), view.is_donor(), i18n.language(), zone(), s)
 
 
 _REPORTS = "_report_pack"

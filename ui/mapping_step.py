@@ -39,7 +39,7 @@ from indicators.read.mapping import (
 from indicators.read.reader import RawWorkbook
 from indicators.saved_mappings import SavedMappings
 from indicators.store import Store
-from ui import language, layout
+from ui import layout, mapping_preview
 
 # Choices besides the sheet's columns: kept as these English words in the session, shown in the page's language.
 NOT_IN_SHEET = N_("(not in the sheet)")
@@ -58,18 +58,6 @@ FIELD_LABELS = {
 # What a wide column's cells hold, and the sexes, as the table of wide columns shows them (stored as the keys).
 PART_WORDS = {"value": N_("value"), "numerator": N_("numerator"), "denominator": N_("denominator")}
 SEX_WORDS = {"total": N_("total"), "female": N_("female"), "male": N_("male")}
-PREVIEW_ROWS = 10
-STORED_COLUMNS: dict[str, object] = {
-    "indicator_id": layout.column(N_("Indicator")),
-    "beneficiary_name": layout.column(N_("Beneficiary")),
-    "semester_label": layout.column(N_("Semester")),
-    "sex": layout.column(N_("Sex")),
-    "value": layout.column(N_("Value"), kind="number"),
-    "numerator": layout.column(N_("Numerator"), kind="number"),
-    "denominator": layout.column(N_("Denominator"), kind="number"),
-    "text": layout.column(N_("Text")),
-    "comment": layout.column(N_("Comment")),
-}
 
 
 def _raw(key: str, data: bytes, file_name: str) -> RawWorkbook:
@@ -158,8 +146,8 @@ def mapping_step(
         if needs:
             st.warning(" ".join(needs), icon=":material/edit_note:")
             return
-        preview = _preview(mapping, data, file_name, store)
-        _show_preview(preview)
+        preview = mapping_preview.checked(mapping, data, file_name, store)
+        mapping_preview.shown(preview)
 
         st.subheader(_("5. Save the mapping"))
         st.caption(
@@ -370,43 +358,3 @@ def _indicators(mapping: Mapping, raw: RawWorkbook, indicators: pd.DataFrame, sc
                 if chosen:
                     confirmed[match.text.strip()] = chosen
     return replace(mapping, indicators=confirmed)
-
-
-def _preview(mapping: Mapping, data: bytes, file_name: str, store: Store) -> IngestResult:
-    """The workbook checked through the mapping without storing anything, once per mapping."""
-    cache = st.session_state.setdefault("mapping_preview", {})
-    key = (file_name, mapping.dumps())
-    if key not in cache:
-        cache.clear()
-        with st.spinner(_("Reading the workbook through the mapping")):
-            cache[key] = ingest(data, file_name, None, store, save=False, mapping=mapping)
-    return cache[key]
-
-
-def _show_preview(result: IngestResult) -> None:
-    """The first rows as they will be stored, how many were read, and every problem by the analyst's cell."""
-    if result.message:
-        st.error(result.message, icon=":material/block:")
-        return
-    values = result.upload.values if result.upload is not None else pd.DataFrame()
-    st.caption(
-        ngettext(
-            "{n} value read; the first {shown} as they will be stored. Errors: {errors}; warnings: {warnings}.",
-            "{n} values read; the first {shown} as they will be stored. Errors: {errors}; warnings: {warnings}.",
-            len(values),
-        ).format(
-            n=language.number(len(values), ","),
-            shown=min(PREVIEW_ROWS, len(values)),
-            errors=result.errors,
-            warnings=result.warnings,
-        )
-    )
-    if len(values):
-        with st.container(key="mapping_preview_rows"):
-            layout.table(layout.readable(values.head(PREVIEW_ROWS)), STORED_COLUMNS)
-    if result.problems:
-        problems = result.problems_table
-        with st.container(key="mapping_problems"):
-            layout.table(
-                problems.assign(severity_text=layout.severity_text(problems["severity"])), layout.PROBLEM_COLUMNS
-            )

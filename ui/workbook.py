@@ -13,7 +13,7 @@ from indicators.domain.periods import semester_label
 from indicators.domain.reference import BENEFICIARY_CODES
 from indicators.ingest import semester_workbook, semester_workbook_name
 from indicators.present.template import semesters_to_report
-from ui import data, layout, view
+from ui import data, downloads, layout, view
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -35,7 +35,7 @@ def semester_workbook_download() -> None:
         help=_("The workbook lists every figure expected of you that semester, with the approved data beside it."),
     )
     with layout.project_errors_shown():
-        layout.download(
+        downloads.download(
             _("Download my semester's workbook (.xlsx)"),
             lambda: semester_workbook(data.store(), view.identity(), chosen).data,
             file_name=semester_workbook_name(chosen, who.beneficiaries),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from indicators.compute.progress import STATUSES, Thresholds
+from indicators.compute.rollup import COVERAGE_RULE
 from indicators.compute.workplan import activities_for, workplan_delivery
 from indicators.domain import i18n
 from indicators.domain.i18n import N_, _
@@ -17,10 +18,8 @@ from indicators.domain.periods import PeriodError, semester_label
 from indicators.domain.reference import ILLUSTRATIVE_NOTICE, KOSOVO_FOOTNOTE, beneficiary_name
 from indicators.domain.schema import Programme
 
-# One sentence on regional coverage goes here when the rule is set (issue 23: below two thirds of the
-# beneficiaries reporting, a region's status reads "incomplete reporting"). None: the Regional roll-ups section
-# says nothing about coverage beyond its worked example.
-REGIONAL_COVERAGE_RULE: str | None = None
+# The rule on regional coverage, in one sentence with its example (compute/rollup.py states it next to the code).
+REGIONAL_COVERAGE_RULE: str | None = COVERAGE_RULE
 
 # What each status means, for a reader (the status table of the page).
 STATUS_MEANING = {

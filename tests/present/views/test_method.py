@@ -95,10 +95,10 @@ def test_statuses_say_hidden_and_no_data_apart_and_what_each_means():
     assert set(statuses.index) == {s.label for s in STATUSES}  # every status, the regional "incomplete" too
 
 
-def test_the_regional_coverage_rule_has_its_place(monkeypatch):
-    monkeypatch.setattr(method, "REGIONAL_COVERAGE_RULE", "Below two thirds reporting, the region reads incomplete.")
+def test_the_regional_coverage_rule_is_said_with_its_example():
     regional = next(s for s in view().sections if s.title == "Regional roll-ups")
-    assert regional.rule.endswith("Below two thirds reporting, the region reads incomplete.")
+    assert "at least two thirds of the beneficiaries with a target reported" in regional.rule
+    assert regional.rule.endswith('the region reads "incomplete reporting", not "achieved".')
 
 
 @pytest.mark.parametrize("donor", [False, True])
