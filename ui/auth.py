@@ -69,8 +69,10 @@ def _go(url: str) -> None:
 
 
 def _client() -> str:
+    """The client's address (only text is taken: a test's stand-in context may give other objects)."""
     headers = st.context.headers
-    return client_address(st.context.ip_address, headers.get("X-Forwarded-For") if headers else None)
+    peer, forwarded = st.context.ip_address, headers.get("X-Forwarded-For") if headers else None
+    return client_address(peer if isinstance(peer, str) else None, forwarded if isinstance(forwarded, str) else None)
 
 
 def _notice(message: str, **figures: float) -> None:
