@@ -35,7 +35,7 @@ LINTED := indicators ui pages tests dashboard.py data benchmarks
 test: $(VENV)/.dev test-tools  ## install and run the whole test suite, browser tests included
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 LOCALE := indicators/locale
 # The catalogues and the code each translates (indicators/domain/i18n.py DOMAINS).
