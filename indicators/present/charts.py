@@ -20,7 +20,7 @@ from indicators.compute.progress import STATUSES
 from indicators.compute.suppression import NO_REPORT, SECONDARY
 from indicators.compute.workplan import delivery_rate
 from indicators.domain import i18n
-from indicators.domain.i18n import N_, _
+from indicators.domain.i18n import N_, _, ngettext
 from indicators.domain.periods import PeriodError, semester_from_id, semester_label
 from indicators.domain.reference import BENEFICIARY_CODES, beneficiary_name
 
@@ -360,9 +360,14 @@ def status_matrix_figure(progress: pd.DataFrame, compact: bool = False) -> go.Fi
             )
         )
     caption = _(
-        "Status of {indicators} indicators across {beneficiaries} beneficiaries for {when}: {counts}. Each cell "
-        "shows the status symbol; point at a cell for the indicator's title and progress."
-    ).format(indicators=len(indicators), beneficiaries=len(names), when=when, counts=", ".join(counts))
+        "Status of {indicators} across {beneficiaries} for {when}: {counts}. Each cell shows the status symbol; "
+        "point at a cell for the indicator's title and progress."
+    ).format(
+        indicators=ngettext("{n} indicator", "{n} indicators", len(indicators)).format(n=len(indicators)),
+        beneficiaries=ngettext("{n} beneficiary", "{n} beneficiaries", len(names)).format(n=len(names)),
+        when=when,
+        counts=", ".join(counts),
+    )
     fig.update_xaxes(categoryorder="array", categoryarray=names, side="top", showgrid=False)
     fig.update_yaxes(
         categoryorder="array", categoryarray=indicators, autorange="reversed", showgrid=False, automargin=True
