@@ -36,6 +36,7 @@ def row_values(table: Table, rows: pd.DataFrame) -> pd.Series:
         if column.name in table.key or column.name not in rows:
             continue
         text = pa.array(as_text(rows[column.name]).array).cast(pa.large_string())
+        text = pc.replace_substring_regex(text, pattern=r"^(-?\d+)\.0$", replacement=r"\1")  # 3.0 reads 3
         labelled = pc.binary_join_element_wise(
             pa.scalar(column.header, pa.large_string()), text, pa.scalar(": ", pa.large_string())
         )

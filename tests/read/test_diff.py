@@ -15,8 +15,8 @@ def test_added_changed_and_removed_rows_are_listed() -> None:
     changes = programme_changes(before, after)
     rows = {(r.change, r.key, r.column, r.before, r.after) for r in changes.itertuples()}
     assert ("changed", "IND-02 · ALB", "value", "20.0", "25.0") in rows
-    assert ("added", "IND-01 · SRB", "", "", "Value: 3.0 · Year: 2023") in rows  # a reviewer sees what is added
-    assert ("removed", "IND-01 · ALB", "", "Value: 0.0 · Year: 2023", "") in rows
+    assert ("added", "IND-01 · SRB", "", "", "Value: 3 · Year: 2023") in rows  # a reviewer sees what is added
+    assert ("removed", "IND-01 · ALB", "", "Value: 0 · Year: 2023", "") in rows
     summary = change_summary(changes).set_index("table")
     assert summary.loc["Baselines"].tolist() == [1, 1, 1]
     assert summary.drop("Baselines").sum().sum() == 0
@@ -71,10 +71,10 @@ def test_an_added_value_row_shows_its_value_parts_sex_and_comment() -> None:
     )  # fmt: skip
     before = Programme({**after.tables, "values": empty_programme().values})
     added = programme_changes(before, after).set_index("key")["after"]
-    assert "Numerator: 3.0" in added["IND-02 · MNE · 2026NovS2 · total"]
-    assert "Denominator: 4.0" in added["IND-02 · MNE · 2026NovS2 · total"]
+    assert "Numerator: 3" in added["IND-02 · MNE · 2026NovS2 · total"]
+    assert "Denominator: 4" in added["IND-02 · MNE · 2026NovS2 · total"]
     assert "Comment: two prisons" in added["IND-02 · MNE · 2026NovS2 · total"]
-    assert "Value: 2.0" in added["IND-01 · MNE · 2026NovS2 · female"]
+    assert "Value: 2" in added["IND-01 · MNE · 2026NovS2 · female"]
     mixed = programme_changes(small_programme(), Programme({**small_programme().tables, "values": after.values}))
     assert (mixed[mixed["change"] == "added"]["after"].str.len() > 0).all()
 
@@ -110,6 +110,6 @@ def test_an_added_row_with_nothing_besides_its_key_is_listed_with_the_others() -
     )  # fmt: skip
     before = Programme({**after.tables, "values": empty_programme().values})
     added = programme_changes(before, after).set_index("key")["after"]
-    assert added["IND-01 · MNE · 2026NovS2 · total"] == "Value: 2.0"
+    assert added["IND-01 · MNE · 2026NovS2 · total"] == "Value: 2"
     assert added["IND-03 · MNE · 2026NovS2 · female"] == ""
     assert added["IND-04 · MNE · 2026NovS2 · total"] == "Comment: x"
