@@ -235,7 +235,7 @@ def clear() -> None:
     page_views.clear()
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)  # the same frame at every run (st.cache_data: a new copy)
 def _headlines(data_version: str, semester: str, donor: bool, lang: str, _store: Store) -> pd.DataFrame:
     programme = _approved(data_version, _store)
     if programme is None:

@@ -8,6 +8,7 @@ import contextlib
 import html
 import re
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -105,9 +106,22 @@ def figure(fig: go.Figure, key: str, narrow: go.Figure | None = None) -> None:
 def _chart(fig: go.Figure, key: str) -> None:
     """A chart and, right under it, its one-line description."""
     caption = figure_caption(fig)
-    st.plotly_chart(fig, config=PLOTLY_CONFIG, key=key, alt=caption or None)
+    st.plotly_chart(_dict_made_once(fig), config=PLOTLY_CONFIG, key=key, alt=caption or None)
     if caption:
         st.caption(md(caption))  # captions name indicators and units from the workbook
+
+
+def _dict_made_once(fig: go.Figure) -> go.Figure:
+    """``fig``, answering ``to_dict`` with a dict made at its first draw. Streamlit turns a figure into a dict (a deep
+    copy of it, arrays encoded) at every draw, in every session; the figures pages draw are cached views that nobody
+    changes (tests/test_pages.py), so one dict serves them all and a new session skips that work."""
+    made = getattr(fig, "_drawn_dict", None)
+    if made is None:
+        made = fig._drawn_dict = fig.to_dict()  # plotly lets a figure hold attributes whose names start with "_"
+        # An instance attribute (plotly's figures accept one named like a method); a new outer dict each time, as
+        # callers may add keys to it (plotly's own pickling does).
+        fig.to_dict = lambda: dict(made)
+    return fig
 
 
 @contextlib.contextmanager
@@ -125,7 +139,9 @@ RISE_IS_BAD = frozenset({"activities_postponed"})  # headline keys (the figure's
 
 def headline_metrics(headlines: pd.DataFrame) -> None:
     """One st.metric per headline figure, with the change against the previous semester."""
-    for place, row in zip(st.columns(max(len(headlines), 1)), headlines.itertuples(), strict=False):
+    columns = {name: headlines[name].tolist() for name in headlines.columns}  # itertuples is slow on Arrow columns
+    rows = [SimpleNamespace(**{name: values[i] for name, values in columns.items()}) for i in range(len(headlines))]
+    for place, row in zip(st.columns(max(len(headlines), 1)), rows, strict=False):
         percent = row.unit == "%"
         value = "–" if pd.isna(row.value) else (_percent_figure(row.value) if percent else language.number(row.value))
         delta = (
