@@ -33,10 +33,9 @@ from indicators.domain.reference import BENEFICIARY_CODES, beneficiary_name
 from indicators.present.charts import (
     ACTIVITY_STYLES,
     DELIVERY_COLUMNS,
-    completeness_figure,
-    delivery_figure,
-    figure_caption,
-    status_matrix_figure,
+    completeness_caption,
+    delivery_caption,
+    status_matrix_caption,
 )
 from indicators.present.reports import svg, writing
 from indicators.present.reports import tables as T
@@ -196,9 +195,10 @@ def _image(svg: bytes, alt: str, caption: str = "", small: bool = False) -> str:
     return image + (f'<p class="caption">{e(caption)}</p>' if caption else "")
 
 
-def _caption(fig: object) -> str:
-    """The app's caption of the same figure, without the hint to point at it (there is no pointer on paper)."""
-    return _pointer_hint().sub("", figure_caption(fig))  # type: ignore[arg-type]
+def _caption(caption: str) -> str:
+    """The app's caption of the same figure (``charts``: the words only, no plotly figure is built), without the
+    hint to point at it (there is no pointer on paper)."""
+    return _pointer_hint().sub("", caption)
 
 
 def _cover(c: ReportContent) -> str:
@@ -291,7 +291,7 @@ def _status(c: ReportContent) -> str:
     nothing = _("No indicator has a target or a value in this semester.")
     if len(c.status):
         names = [(code, beneficiary_name(code)) for code in _beneficiaries(c)]
-        caption = _caption(status_matrix_figure(c.status))
+        caption = _caption(status_matrix_caption(c.status))
         chart = _image(svg.status_grid(c.status, names), caption, caption)
     else:
         chart = f"<p>{e(nothing)}</p>"
@@ -380,7 +380,7 @@ def _workplan(c: ReportContent) -> str:
             f"{n} · {writing.share(r)}" if not pd.isna(r) else str(n)
             for n, r in zip(c.delivery["beneficiary_name"], c.delivery["delivery_rate"], strict=True)
         ]
-        caption = _caption(delivery_figure(c.delivery))
+        caption = _caption(delivery_caption(c.delivery))
         chart = _image(svg.stacked_bars(names, parts), caption, caption)
     else:
         chart = f"<p>{e(nothing)}</p>"
@@ -403,7 +403,7 @@ def _completeness(c: ReportContent) -> str:
                 c.completeness["completeness"], c.completeness["reported"], c.completeness["expected"], strict=True
             )
         ]
-        caption = _caption(completeness_figure(c.completeness))
+        caption = _caption(completeness_caption(c.completeness))
         figure = svg.share_bars(list(c.completeness["beneficiary_name"]), list(c.completeness["completeness"]), labels)
         chart = _image(figure, caption, caption)
     title = _("Reporting completeness, {semester}").format(semester=c.label)
