@@ -22,7 +22,7 @@ from __future__ import annotations
 import base64
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
@@ -153,15 +153,28 @@ class Notes:
         return cut + "… " + _("(note {number})").format(number=len(self.full))
 
 
-def _width(col: T.Col) -> float:
+_WORD_SEPARATORS = re.compile(r"[\s/-]+")  # where a line may break without cutting a word
+WORD_LIMIT = 14  # characters: a longer word in a body cell (a web address) may still break where it must
+
+
+def _longest_word(texts: Iterable[str], limit: int | None = None) -> int:
+    """The length of the longest word in some texts (words longer than ``limit`` not counted)."""
+    lengths = (len(word) for text in texts for word in _WORD_SEPARATORS.split(text))
+    return max((n for n in lengths if limit is None or n <= limit), default=1)
+
+
+def _width(col: T.Col, body: Sequence[str] = ()) -> float:
     """A column's share of its table: its width, and never less than its header's longest word needs (a header
-    word is never broken or run into the next column: 'Baseline', not 'Baselin / e')."""
-    longest = max((len(word) for word in col.label.split()), default=1)
+    word is never broken or run into the next column: 'Baseline', not 'Baselin / e'), nor than the longest word
+    of its cells ('All beneficiaries', not 'beneficiarie / s'), up to ``WORD_LIMIT`` characters."""
+    longest = max(_longest_word(col.label.split()), _longest_word(body, WORD_LIMIT))
     return max(float(col.width), 1.6 * longest + 3)
 
 
-def _colgroup(cols: Sequence[T.Col]) -> str:
-    widths = [_width(c) for c in cols]
+def _colgroup(cols: Sequence[T.Col], frame: pd.DataFrame | None = None) -> str:
+    """The columns' widths, from their headers and, when given, the texts of the frame's cells."""
+    rows = [] if frame is None else [row for _index, row in frame.iterrows()]
+    widths = [_width(c, [T.cell_text(row, c) for row in rows]) for c in cols]
     total = sum(widths)
     return "<colgroup>" + "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in widths) + "</colgroup>"
 
@@ -184,7 +197,7 @@ def _table(frame: pd.DataFrame, cols: Sequence[T.Col], css_class: str = "", note
     if not body:
         nothing = _("Nothing to show.")
         body = [f'<tr><td colspan="{len(cols)}">{e(nothing)}</td></tr>']
-    return f'<table class="{css_class}">{_colgroup(cols)}{_head(cols)}<tbody>{"".join(body)}</tbody></table>'
+    return f'<table class="{css_class}">{_colgroup(cols, frame)}{_head(cols)}<tbody>{"".join(body)}</tbody></table>'
 
 
 def _image(svg: bytes, alt: str, caption: str = "", small: bool = False) -> str:
@@ -321,7 +334,8 @@ def _logframe(c: ReportContent, notes: Notes) -> str:
     title = _("Results framework, {semester}").format(semester=c.label)
     return (
         f'<section class="wide"><h2 id="logframe">{e(title)}</h2><p class="note">{e(note)}</p>'
-        f'<table class="logframe">{_colgroup(cols)}{_head(cols)}<tbody>{"".join(rows)}</tbody></table></section>'
+        f'<table class="logframe">{_colgroup(cols, c.logframe)}{_head(cols)}<tbody>{"".join(rows)}</tbody></table>'
+        "</section>"
     )
 
 
