@@ -186,8 +186,12 @@ class _Printing:
     def print(self, content: ReportContent) -> None:
         """Sends the content to print (waits, at worst, for the process to have imported WeasyPrint)."""
         self.content, self.started = content, time.perf_counter()
-        self.orders.send(content)
-        self.orders.close()
+        try:
+            self.orders.send(content)
+        except OSError:  # the process stopped before (WeasyPrint failed to import): ``report`` says why
+            pass
+        finally:
+            self.orders.close()
 
     def report(self) -> Report:
         try:

@@ -9,12 +9,12 @@ the illustrative notice once; then the summary written from the figures and the 
 Steering Committee, with the headline figures; then contents, status, results framework, a page per
 beneficiary with a small chart of its indicators' progress, work plan, completeness, meetings, the notes
 annex (comments too long for a table cell are cut there with a pointer, and given in full in the annex) and
-the method annex. Header words never break (columns are at least as wide as their header's longest word)
-and identifiers never wrap. Charts are vector SVG written by ``svg.py`` (no browser). Every page carries the
-report's title, the approved version, "Illustrative demo data" when it is, its page number, and the Kosovo*
-footnote. Every text from the workbook is escaped: data is never markup. Every word is the report's
-language (``ReportContent.language``); the page numbers' words are in the document's own style sheet, so
-that the shared ``CSS`` holds no words.
+the method annex. No word breaks inside (a column is at least as wide as the longest word of its header and of
+its cells, up to ``WORD_LIMIT`` characters) and identifiers never wrap. Charts are vector SVG written by
+``svg.py`` (no browser). Every page carries the report's title, the approved version, "Illustrative demo data"
+when it is, its page number, and the Kosovo* footnote. Every text from the workbook is escaped: data is never
+markup. Every word is the report's language (``ReportContent.language``); the page numbers' words are in the
+document's own style sheet, so that the shared ``CSS`` holds no words.
 """
 
 from __future__ import annotations
@@ -160,7 +160,7 @@ class Notes:
 
 
 _WORD_SEPARATORS = re.compile(r"[\s/-]+")  # where a line may break without cutting a word
-WORD_LIMIT = 14  # characters: a longer word in a body cell (a web address) may still break where it must
+WORD_LIMIT = 18  # characters: a longer word in a body cell (a web address) may still break where it must
 
 
 def _longest_word(texts: Iterable[str], limit: int | None = None) -> int:
