@@ -3,7 +3,8 @@
     make bench   # after the ingest benchmark; or: .venv/bin/python benchmarks/report_bench.py [--runs 3]
 
 Each run is a fresh process on the demo programme in a throw-away store, as the command line and the app's
-first build see it: computing the figures and writing the eight files (each PDF printed in a forked process
+first build see it: computing the figures and writing the eight files (each PDF printed in a process forked at
+the start, which imports WeasyPrint while the parent computes the contents, then prints the content it is sent
 while the parent writes the others; charts are SVG written directly, no browser). It prints the time of each
 file, the pack's wall-clock time (goal: at most 4 s, issue 24) and the CPU time, median of the runs, and
 writes ``benchmarks/report_results.md``. Separate from the ingest benchmark (``ingest_bench.py``).
@@ -96,7 +97,8 @@ def main() -> None:
         f"**Whole pack: {wall:.2f} s wall-clock** (runs: {each}), "
         f"{cpu:.2f} s CPU in the Python process (the PDFs are printed in forked processes); {tree:.1f} s CPU for "
         "the whole process tree of a run, start-up and imports included. "
-        f"Goal {'met' if wall <= GOAL_S else 'NOT met'}. A PDF's time runs from its fork to its bytes received.",
+        f"Goal {'met' if wall <= GOAL_S else 'NOT met'}. A PDF's time runs from its content sent to its printing "
+        "process (forked at the start) to its bytes received.",
     ]
     text = "\n".join(lines) + "\n"
     print(text)

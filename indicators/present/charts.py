@@ -314,14 +314,44 @@ COMPACT_CELL = 26  # px, a cell's square (the wide form's is 34)
 COMPACT_ROW = 30  # px between rows
 
 
+def _matrix_when(progress: pd.DataFrame) -> str:
+    """The semester a status matrix shows, as people read it (or 'the selected semesters')."""
+    semesters = semester_order(progress["semester"]) if len(progress) else []
+    return _label(semesters[-1]) if len(semesters) == 1 else _("the selected semesters")
+
+
+def status_matrix_caption(progress: pd.DataFrame) -> str:
+    """The caption of ``status_matrix_figure``, without building the figure (the report pack prints it under its
+    own chart): indicators, beneficiaries and the count of each status."""
+    if progress.empty:
+        return _(_NO_DATA)
+    indicators = {
+        matrix_row_label(i, t) for i, t in zip(progress["indicator_id"].astype(str), _titles(progress), strict=True)
+    }
+    names = beneficiary_order(progress["beneficiary"])
+    counts = [
+        f"{n} {status.symbol} {status.label.lower()}"
+        for status in STATUSES
+        if (n := int((progress["status"] == status.code).sum()))
+    ]
+    return _(
+        "Status of {indicators} across {beneficiaries} for {when}: {counts}. Each cell shows the status symbol; "
+        "point at a cell for the indicator's title and progress."
+    ).format(
+        indicators=ngettext("{n} indicator", "{n} indicators", len(indicators)).format(n=len(indicators)),
+        beneficiaries=ngettext("{n} beneficiary", "{n} beneficiaries", len(names)).format(n=len(names)),
+        when=_matrix_when(progress),
+        counts=", ".join(counts),
+    )
+
+
 def status_matrix_figure(progress: pd.DataFrame, compact: bool = False) -> go.Figure:
     """Grid of indicators × beneficiaries for one semester, each cell coloured by status and marked with its symbol.
 
     Indicators run top to bottom in the order they first come in ``progress`` (a page may put the worst first).
     ``compact`` is the form that fits a phone: each row names its indicator by its code (the title is in the label
     a tap shows), and beneficiary names stand upright above narrower cells."""
-    semesters = semester_order(progress["semester"]) if len(progress) else []
-    when = _label(semesters[-1]) if len(semesters) == 1 else _("the selected semesters")
+    when = _matrix_when(progress)
     title = _("Indicator status by beneficiary, {when}").format(when=when)
     if progress.empty:
         return empty_figure(title)
@@ -336,12 +366,10 @@ def status_matrix_figure(progress: pd.DataFrame, compact: bool = False) -> go.Fi
     indicators = list(dict.fromkeys(rows["row"]))
     names = [beneficiary_name(c) for c in beneficiary_order(rows["beneficiary"])]
     fig = go.Figure()
-    counts = []
     for status in STATUSES:
         part = rows[rows["status"] == status.code]
         if part.empty:
             continue
-        counts.append(f"{len(part)} {status.symbol} {status.label.lower()}")
         shown = part["progress_display"].astype("string").fillna("–") if "progress_display" in part else "–"
         fig.add_trace(
             go.Scatter(
@@ -359,15 +387,7 @@ def status_matrix_figure(progress: pd.DataFrame, compact: bool = False) -> go.Fi
                 + "%{x}<br>%{customdata[0]}<br>%{customdata[1]}: %{customdata[2]}<extra></extra>",
             )
         )
-    caption = _(
-        "Status of {indicators} across {beneficiaries} for {when}: {counts}. Each cell shows the status symbol; "
-        "point at a cell for the indicator's title and progress."
-    ).format(
-        indicators=ngettext("{n} indicator", "{n} indicators", len(indicators)).format(n=len(indicators)),
-        beneficiaries=ngettext("{n} beneficiary", "{n} beneficiaries", len(names)).format(n=len(names)),
-        when=when,
-        counts=", ".join(counts),
-    )
+    caption = status_matrix_caption(progress)
     fig.update_xaxes(categoryorder="array", categoryarray=names, side="top", showgrid=False)
     fig.update_yaxes(
         categoryorder="array", categoryarray=indicators, autorange="reversed", showgrid=False, automargin=True
@@ -625,6 +645,18 @@ def sex_split_figure(values: pd.DataFrame) -> go.Figure:
     return _finish(fig, title, caption, height=420)
 
 
+def delivery_caption(delivery: pd.DataFrame) -> str:
+    """The caption of ``delivery_figure``, without building the figure: activities completed of those planned."""
+    if delivery.empty:
+        return _("No activities planned for this selection.")
+    completed, planned = int(delivery["completed"].sum()), int(delivery["planned"].sum())
+    return _(
+        "{completed} of {planned} planned activities completed across {beneficiaries} beneficiaries; "
+        "each bar splits a beneficiary's activities by status; the percentage after a name is its "
+        "delivery rate (completed of those not cancelled)."
+    ).format(completed=completed, planned=planned, beneficiaries=len(beneficiary_order(delivery["beneficiary"])))
+
+
 def delivery_figure(delivery: pd.DataFrame) -> go.Figure:
     """Work-plan activities by beneficiary, stacked by status (completed, ongoing, not started, postponed...)."""
     title = _("Work-plan delivery by beneficiary")
@@ -658,12 +690,8 @@ def delivery_figure(delivery: pd.DataFrame) -> go.Figure:
                 + "<extra></extra>",
             )
         )
-    completed, planned = int(totals["completed"].sum()), int(totals["planned"].sum())
-    caption = _(
-        "{completed} of {planned} planned activities completed across {beneficiaries} beneficiaries; "
-        "each bar splits a beneficiary's activities by status; the percentage after a name is its "
-        "delivery rate (completed of those not cancelled)."
-    ).format(completed=completed, planned=planned, beneficiaries=len(codes))
+    planned = int(totals["planned"].sum())
+    caption = delivery_caption(delivery)
     fig.update_layout(barmode="stack")
     fig.update_yaxes(categoryorder="array", categoryarray=names, autorange="reversed")
     fig.update_xaxes(dtick=1 if planned <= 20 else None)
@@ -783,6 +811,17 @@ def _compact_timeline(fig: go.Figure, rows: pd.DataFrame, order: list[str], titl
     )
 
 
+def completeness_caption(completeness: pd.DataFrame) -> str:
+    """The caption of ``completeness_figure``, without building the figure: reports received of those expected."""
+    if completeness.empty:
+        return _("No reports were expected for this selection.")
+    reported, expected_total = int(completeness["reported"].sum()), int(completeness["expected"].sum())
+    overall = _share(reported / expected_total) if expected_total else "–"
+    return _(
+        "{reported} of {expected} expected reports received ({share}); each bar is labelled reported/expected."
+    ).format(reported=reported, expected=expected_total, share=overall)
+
+
 def completeness_figure(completeness: pd.DataFrame) -> go.Figure:
     """Share of expected reports received, by beneficiary (one bar per semester), labelled 'reported/expected'."""
     title = _("Reporting completeness")
@@ -817,11 +856,7 @@ def completeness_figure(completeness: pd.DataFrame) -> go.Figure:
                 + "<extra></extra>",
             )
         )
-    reported, expected_total = int(completeness["reported"].sum()), int(completeness["expected"].sum())
-    overall = _share(reported / expected_total) if expected_total else "–"
-    caption = _(
-        "{reported} of {expected} expected reports received ({share}); each bar is labelled reported/expected."
-    ).format(reported=reported, expected=expected_total, share=overall)
+    caption = completeness_caption(completeness)
     fig.update_layout(barmode="group", showlegend=len(semesters) > 1)
     fig.update_yaxes(title="% " + _("of expected reports"), range=[0, 110])  # the sign outside: no %-format
     return _finish(fig, title, caption, height=400)

@@ -464,3 +464,28 @@ def test_the_compact_timeline_names_rows_by_code_under_a_heading_per_beneficiary
     assert [t.name for t in compact.data if t.showlegend is not False] == [t.name for t in wide.data]
     assert compact.layout.xaxis.tickangle == -90 and "<br>" not in "".join(compact.layout.xaxis.ticktext)
     assert charts.figure_caption(compact) == charts.figure_caption(wide)
+
+
+COMPLETENESS = pd.DataFrame(
+    {"semester": [S3, S3], "beneficiary": ["XKX", "ALB"], "expected": [4, 5], "reported": [3, 5], "missing": [1, 0]}
+)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize(
+    ("caption", "figure", "frame"),
+    [
+        (charts.status_matrix_caption, charts.status_matrix_figure, MATRIX),
+        (charts.delivery_caption, charts.delivery_figure, DELIVERY),
+        (charts.completeness_caption, charts.completeness_figure, COMPLETENESS),
+        (charts.status_matrix_caption, charts.status_matrix_figure, pd.DataFrame()),
+        (charts.delivery_caption, charts.delivery_figure, pd.DataFrame()),
+        (charts.completeness_caption, charts.completeness_figure, pd.DataFrame()),
+    ],
+)
+def test_a_caption_without_its_figure_is_the_figures_caption(caption, figure, frame, language) -> None:  # noqa: ANN001
+    """The report pack prints these captions under its own charts without building plotly figures."""
+    from indicators.domain import i18n
+
+    with i18n.using(language):
+        assert caption(frame) == charts.figure_caption(figure(frame))

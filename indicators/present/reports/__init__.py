@@ -142,12 +142,18 @@ def _second_core() -> bool:
     )
 
 
-def _print_child(content: ReportContent, send: Connection) -> None:
-    """In a forked process: the content's PDF sent back through the pipe (or why it failed)."""
+def _print_child(orders: Connection, send: Connection) -> None:
+    """In a forked process: WeasyPrint imported while the parent computes the content, then the PDF of the content
+    the parent sends, sent back through the pipe (or why it failed)."""
     try:
-        from indicators.present.reports.pdf import pdf_bytes
+        import weasyprint  # noqa: F401 - imported before the content comes: the parent computes it meanwhile
 
-        send.send(("pdf", pdf_bytes(content)))
+        from indicators.present.reports import pdf
+
+        content = orders.recv()
+        send.send(("pdf", pdf.pdf_bytes(content)))
+    except EOFError:  # the parent stopped before sending a content: nothing to print
+        pass
     except Exception as error:  # noqa: BLE001 - the parent raises it as a sentence
         send.send(("error", str(error) or type(error).__name__))
     finally:
@@ -156,22 +162,36 @@ def _print_child(content: ReportContent, send: Connection) -> None:
 
 @dataclass
 class _Printing:
-    """A PDF being printed in a forked process (which inherits the content: nothing is pickled but the bytes)."""
+    """A process forked to print one PDF, started before the content is computed (it imports WeasyPrint and the
+    PDF module meanwhile, on the other core) and then sent the content through a pipe; it sends back the bytes.
+    The content and the PDF are the only things that cross the pipes, between this process and its own child."""
 
-    content: ReportContent
-    started: float
     process: multiprocessing.process.BaseProcess
+    orders: Connection
     receive: Connection
+    content: ReportContent | None = None
+    started: float = 0.0
 
     @classmethod
-    def start(cls, content: ReportContent) -> _Printing:
+    def start(cls) -> _Printing:
         context = multiprocessing.get_context("fork")
+        child_orders, orders = context.Pipe(duplex=False)
         receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_print_child, args=(content, send), daemon=True)
-        started = time.perf_counter()
+        process = context.Process(target=_print_child, args=(child_orders, send), daemon=True)
         process.start()
+        child_orders.close()
         send.close()
-        return cls(content, started, process, receive)
+        return cls(process, orders, receive)
+
+    def print(self, content: ReportContent) -> None:
+        """Sends the content to print (waits, at worst, for the process to have imported WeasyPrint)."""
+        self.content, self.started = content, time.perf_counter()
+        try:
+            self.orders.send(content)
+        except OSError:  # the process stopped before (WeasyPrint failed to import): ``report`` says why
+            pass
+        finally:
+            self.orders.close()
 
     def report(self) -> Report:
         try:
@@ -181,7 +201,7 @@ class _Printing:
         finally:
             self.receive.close()
             self.process.join()
-        if kind != "pdf":
+        if kind != "pdf" or self.content is None:
             raise PrintFailed(_("The PDF could not be printed: {reason}").format(reason=data))
         content = self.content
         seconds = time.perf_counter() - self.started
@@ -191,6 +211,7 @@ class _Printing:
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
+        self.orders.close()
         self.receive.close()
 
 
@@ -211,9 +232,10 @@ def build_pack(
 
     Progress and roll-up are computed once for all audiences (or taken from ``computed``, the app's cached
     ``indicator_progress`` and ``regional_rollup`` of the same programme, never changed here). On a machine
-    with two cores, each PDF (WeasyPrint's layout is the pack's largest cost) is printed in a forked process
-    as soon as its content is computed, while this process writes the other formats; the charts are SVG
-    written directly (``svg.py``), so no browser is started.
+    with two cores, each PDF (WeasyPrint's layout is the pack's largest cost) is printed in a process forked at
+    the start, which imports WeasyPrint while this one computes the contents, and is sent its content as soon as
+    it is computed; this process writes the other formats meanwhile. The charts are SVG written directly
+    (``svg.py``), so no browser is started.
     """
     formats, audiences = list(formats), list(audiences)
     steps = len(audiences) * (1 + len(formats))
@@ -225,17 +247,15 @@ def build_pack(
 
     thresholds = Thresholds.from_settings()
     language = language or i18n.language()
-    if computed is None and programme is not None:
-        with i18n.using(language):
-            computed = computed_frames(programme, thresholds)  # type: ignore[arg-type]
     fork = "pdf" in formats and _second_core()
-    if fork:  # imported once here (the app has it already): each forked process inherits it instead of importing it
-        import weasyprint  # noqa: F401
-
-        import indicators.present.reports.pdf  # noqa: F401
-    contents, printing = [], {}
+    contents: list[ReportContent] = []
+    # Forked first: each printing process imports WeasyPrint while this one computes the figures and contents.
+    printing = {audience: _Printing.start() for audience in audiences} if fork else {}
     reports: dict[tuple[str, str], Report] = {}
     try:
+        if computed is None and programme is not None:
+            with i18n.using(language):
+                computed = computed_frames(programme, thresholds)  # type: ignore[arg-type]
         for audience in audiences:
             tell(_(COMPUTING[audience]))
             content = report_content(
@@ -249,7 +269,7 @@ def build_pack(
             )
             contents.append(content)
             if fork:
-                printing[audience] = _Printing.start(content)
+                printing[audience].print(content)
             done += 1
         for content in contents:
             for fmt in formats:

@@ -226,10 +226,12 @@ def has_semester_data(programme: Programme, semester: str) -> bool:
     return any((programme[t]["semester"] == semester).fillna(False).any() for t in ("targets", "values", "activities"))
 
 
-def _headlines(programme: Programme, semester: str, thresholds: Thresholds, donor: bool) -> pd.DataFrame:
-    """The headline figures exactly as the app's pages show them (``headline_figures``, the donor view's for
-    donors: a hidden status counts neither way), with the texts the report prints."""
-    frame = headline_figures(programme, semester, thresholds, donor=donor)
+def _headlines(
+    programme: Programme, semester: str, thresholds: Thresholds, donor: bool, progress: pd.DataFrame
+) -> pd.DataFrame:
+    """The headline figures exactly as the app's pages show them (``headline_figures`` of the same progress as the
+    app's, the donor view's for donors: a hidden status counts neither way), with the texts the report prints."""
+    frame = headline_figures(programme, semester, thresholds, donor=donor, progress=progress)
     percent = frame["unit"] == "%"
 
     def text(values: pd.Series, change: bool = False) -> list[str]:
@@ -528,9 +530,11 @@ def report_content(
     full, rolled = computed or computed_frames(programme, thresholds)
     if donor:
         progress = donor_progress(full, suppress_below)
+        seen = progress  # what the donor pages' headline figures count (``ui.data``): not computed again
         rollup = donor_rollup(rolled, full, suppress_below, safe=progress)
         rollup = rollup.drop(columns=["beneficiaries_meeting_target", "beneficiaries_reported"], errors="ignore")
     else:
+        seen = full
         progress, rollup = full.assign(suppressed=False), rolled.assign(suppressed=False)
     progress = _up_to(progress, semester)
     rollup = _up_to(rollup, semester)
@@ -548,7 +552,7 @@ def report_content(
     rollup = rollup.assign(beneficiary=REGIONAL)
     logframe = _logframe(status, rollup, programme, semester, donor)
     status_counts = _status_counts(status)
-    headlines = _headlines(programme, semester, thresholds, donor)
+    headlines = _headlines(programme, semester, thresholds, donor, seen)
     next_activities = _activities(activities_for(programme.activities, current.next().id))
     meetings = _meetings(programme)
     summary = summary_sentences(logframe, status, status_counts, headlines, completeness, delivery, donor)

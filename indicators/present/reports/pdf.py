@@ -9,12 +9,12 @@ the illustrative notice once; then the summary written from the figures and the 
 Steering Committee, with the headline figures; then contents, status, results framework, a page per
 beneficiary with a small chart of its indicators' progress, work plan, completeness, meetings, the notes
 annex (comments too long for a table cell are cut there with a pointer, and given in full in the annex) and
-the method annex. Header words never break (columns are at least as wide as their header's longest word)
-and identifiers never wrap. Charts are vector SVG written by ``svg.py`` (no browser). Every page carries the
-report's title, the approved version, "Illustrative demo data" when it is, its page number, and the Kosovo*
-footnote. Every text from the workbook is escaped: data is never markup. Every word is the report's
-language (``ReportContent.language``); the page numbers' words are in the document's own style sheet, so
-that the shared ``CSS`` holds no words.
+the method annex. No word breaks inside (a column is at least as wide as the longest word of its header and of
+its cells, up to ``WORD_LIMIT`` characters) and identifiers never wrap. Charts are vector SVG written by
+``svg.py`` (no browser). Every page carries the report's title, the approved version, "Illustrative demo data"
+when it is, its page number, and the Kosovo* footnote. Every text from the workbook is escaped: data is never
+markup. Every word is the report's language (``ReportContent.language``); the page numbers' words are in the
+document's own style sheet, so that the shared ``CSS`` holds no words.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from __future__ import annotations
 import base64
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
@@ -33,10 +33,9 @@ from indicators.domain.reference import BENEFICIARY_CODES, beneficiary_name
 from indicators.present.charts import (
     ACTIVITY_STYLES,
     DELIVERY_COLUMNS,
-    completeness_figure,
-    delivery_figure,
-    figure_caption,
-    status_matrix_figure,
+    completeness_caption,
+    delivery_caption,
+    status_matrix_caption,
 )
 from indicators.present.reports import svg, writing
 from indicators.present.reports import tables as T
@@ -89,10 +88,16 @@ table.logframe td.level { font-weight: bold; background: #f3f3f3; }
 .chart { width: 100%; margin: 0 0 1mm 0; }
 .chart.small { width: 85%; }
 .caption { font-size: 7.5pt; font-style: italic; margin: 0 0 4mm 0; }
-.toc a { color: #000; text-decoration: none; }
 .toc li { list-style: none; margin: 1.5mm 0; font-size: 10pt; }
 .toc li.sub { margin-left: 6mm; font-size: 9pt; }
-.toc a::after { content: leader(".") target-counter(attr(href), page); }
+/* The dotted leader is a line of dots across the entry, on its baseline, hidden under the title and the page
+   number: leader(".") cost a text box per dot (2,000 in the contents, a fifth of the PDF's printing time), and a
+   dotted border on one side only is drawn dot by dot (a zero-height box dotted on all four sides is one stroke). */
+.toc a { display: block; position: relative; color: #000; text-decoration: none; }
+.toc a::after { content: ""; display: block; height: 0; border: 0.45pt dotted #000; margin: -1.65mm 0 1.65mm 0; }
+.toc a span { background: #fff; padding: 0 1.5mm 0 0; }
+.toc a span.page { position: absolute; top: 0; right: 0; padding: 0 0 0 1.5mm; }
+.toc a span.page::after { content: target-counter(attr(data-href), page); }
 .legend span { margin-right: 4mm; }
 p.note { font-size: 8pt; }
 ol.notes li { font-size: 8pt; margin: 0 0 1.5mm 0; }
@@ -154,15 +159,28 @@ class Notes:
         return cut + "… " + _("(note {number})").format(number=len(self.full))
 
 
-def _width(col: T.Col) -> float:
+_WORD_SEPARATORS = re.compile(r"[\s/-]+")  # where a line may break without cutting a word
+WORD_LIMIT = 18  # characters: a longer word in a body cell (a web address) may still break where it must
+
+
+def _longest_word(texts: Iterable[str], limit: int | None = None) -> int:
+    """The length of the longest word in some texts (words longer than ``limit`` not counted)."""
+    lengths = (len(word) for text in texts for word in _WORD_SEPARATORS.split(text))
+    return max((n for n in lengths if limit is None or n <= limit), default=1)
+
+
+def _width(col: T.Col, body: Sequence[str] = ()) -> float:
     """A column's share of its table: its width, and never less than its header's longest word needs (a header
-    word is never broken or run into the next column: 'Baseline', not 'Baselin / e')."""
-    longest = max((len(word) for word in col.label.split()), default=1)
+    word is never broken or run into the next column: 'Baseline', not 'Baselin / e'), nor than the longest word
+    of its cells ('All beneficiaries', not 'beneficiarie / s'), up to ``WORD_LIMIT`` characters."""
+    longest = max(_longest_word(col.label.split()), _longest_word(body, WORD_LIMIT))
     return max(float(col.width), 1.6 * longest + 3)
 
 
-def _colgroup(cols: Sequence[T.Col]) -> str:
-    widths = [_width(c) for c in cols]
+def _colgroup(cols: Sequence[T.Col], frame: pd.DataFrame | None = None) -> str:
+    """The columns' widths, from their headers and, when given, the texts of the frame's cells."""
+    rows = [] if frame is None else [row for _index, row in frame.iterrows()]
+    widths = [_width(c, [T.cell_text(row, c) for row in rows]) for c in cols]
     total = sum(widths)
     return "<colgroup>" + "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in widths) + "</colgroup>"
 
@@ -185,7 +203,7 @@ def _table(frame: pd.DataFrame, cols: Sequence[T.Col], css_class: str = "", note
     if not body:
         nothing = _("Nothing to show.")
         body = [f'<tr><td colspan="{len(cols)}">{e(nothing)}</td></tr>']
-    return f'<table class="{css_class}">{_colgroup(cols)}{_head(cols)}<tbody>{"".join(body)}</tbody></table>'
+    return f'<table class="{css_class}">{_colgroup(cols, frame)}{_head(cols)}<tbody>{"".join(body)}</tbody></table>'
 
 
 def _image(svg: bytes, alt: str, caption: str = "", small: bool = False) -> str:
@@ -196,9 +214,10 @@ def _image(svg: bytes, alt: str, caption: str = "", small: bool = False) -> str:
     return image + (f'<p class="caption">{e(caption)}</p>' if caption else "")
 
 
-def _caption(fig: object) -> str:
-    """The app's caption of the same figure, without the hint to point at it (there is no pointer on paper)."""
-    return _pointer_hint().sub("", figure_caption(fig))  # type: ignore[arg-type]
+def _caption(caption: str) -> str:
+    """The app's caption of the same figure (``charts``: the words only, no plotly figure is built), without the
+    hint to point at it (there is no pointer on paper)."""
+    return _pointer_hint().sub("", caption)
 
 
 def _cover(c: ReportContent) -> str:
@@ -243,16 +262,21 @@ SECTIONS = (  # anchor: title (shown with _())
 )
 
 
+def _entry(anchor: str, title: str) -> str:
+    """A line of the contents: the title, then its page number (``target-counter``) at the right margin."""
+    target = f"#{e(anchor)}"
+    return f'<a href="{target}"><span>{e(title)}</span><span class="page" data-href="{target}"></span></a>'
+
+
 def _contents(c: ReportContent, has_notes: bool) -> str:
     items = []
     for key, title in SECTIONS:
         if key == "notes" and not has_notes:
             continue
-        items.append(f'<li><a href="#{key}">{e(_(title))}</a></li>')
+        items.append(f"<li>{_entry(key, _(title))}</li>")
         if key == "beneficiaries":
             items += [
-                f'<li class="sub"><a href="#b-{code}">{e(beneficiary_name(code))}</a></li>'
-                for code in _beneficiaries(c)
+                f'<li class="sub">{_entry(f"b-{code}", beneficiary_name(code))}</li>' for code in _beneficiaries(c)
             ]
     heading = _("Contents")
     return f'<section><h2>{e(heading)}</h2><ul class="toc">{"".join(items)}</ul></section>'
@@ -291,7 +315,7 @@ def _status(c: ReportContent) -> str:
     nothing = _("No indicator has a target or a value in this semester.")
     if len(c.status):
         names = [(code, beneficiary_name(code)) for code in _beneficiaries(c)]
-        caption = _caption(status_matrix_figure(c.status))
+        caption = _caption(status_matrix_caption(c.status))
         chart = _image(svg.status_grid(c.status, names), caption, caption)
     else:
         chart = f"<p>{e(nothing)}</p>"
@@ -321,7 +345,8 @@ def _logframe(c: ReportContent, notes: Notes) -> str:
     title = _("Results framework, {semester}").format(semester=c.label)
     return (
         f'<section class="wide"><h2 id="logframe">{e(title)}</h2><p class="note">{e(note)}</p>'
-        f'<table class="logframe">{_colgroup(cols)}{_head(cols)}<tbody>{"".join(rows)}</tbody></table></section>'
+        f'<table class="logframe">{_colgroup(cols, c.logframe)}{_head(cols)}<tbody>{"".join(rows)}</tbody></table>'
+        "</section>"
     )
 
 
@@ -380,7 +405,7 @@ def _workplan(c: ReportContent) -> str:
             f"{n} · {writing.share(r)}" if not pd.isna(r) else str(n)
             for n, r in zip(c.delivery["beneficiary_name"], c.delivery["delivery_rate"], strict=True)
         ]
-        caption = _caption(delivery_figure(c.delivery))
+        caption = _caption(delivery_caption(c.delivery))
         chart = _image(svg.stacked_bars(names, parts), caption, caption)
     else:
         chart = f"<p>{e(nothing)}</p>"
@@ -403,7 +428,7 @@ def _completeness(c: ReportContent) -> str:
                 c.completeness["completeness"], c.completeness["reported"], c.completeness["expected"], strict=True
             )
         ]
-        caption = _caption(completeness_figure(c.completeness))
+        caption = _caption(completeness_caption(c.completeness))
         figure = svg.share_bars(list(c.completeness["beneficiary_name"]), list(c.completeness["completeness"]), labels)
         chart = _image(figure, caption, caption)
     title = _("Reporting completeness, {semester}").format(semester=c.label)

@@ -24,10 +24,9 @@ from indicators.compute.progress import STATUSES
 from indicators.domain.i18n import N_, _
 from indicators.present.charts import (
     ACTIVITY_STYLES,
-    completeness_figure,
-    delivery_figure,
-    figure_caption,
-    status_matrix_figure,
+    completeness_caption,
+    delivery_caption,
+    status_matrix_caption,
 )
 from indicators.present.reports import tables as T
 from indicators.present.reports import writing
@@ -288,7 +287,7 @@ def slides_bytes(content: ReportContent) -> bytes:
     shown = [s for s in STATUS_CHART_SERIES if s.code in counts and counts[s.code].sum() > 0]
     slide = deck.slide(
         _("Indicator status by beneficiary, {semester}").format(semester=c.label),
-        figure_caption(status_matrix_figure(c.status)),
+        status_matrix_caption(c.status),
     )
     if len(counts) and shown:
         deck.chart(
@@ -318,9 +317,7 @@ def slides_bytes(content: ReportContent) -> bytes:
         )
         deck.table(slide, part, logframe_cols)
 
-    slide = deck.slide(
-        _("Work-plan delivery, {semester}").format(semester=c.label), figure_caption(delivery_figure(c.delivery))
-    )
+    slide = deck.slide(_("Work-plan delivery, {semester}").format(semester=c.label), delivery_caption(c.delivery))
     if len(c.delivery):
         deck.chart(
             slide,
@@ -342,7 +339,7 @@ def slides_bytes(content: ReportContent) -> bytes:
 
     slide = deck.slide(
         _("Reporting completeness, {semester}").format(semester=c.label),
-        figure_caption(completeness_figure(c.completeness)),
+        completeness_caption(c.completeness),
     )
     if len(c.completeness):
         deck.chart(

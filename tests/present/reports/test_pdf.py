@@ -196,6 +196,30 @@ def test_no_word_runs_into_the_next_one_and_header_words_never_break(pdfs: dict[
                 assert not ((start in found or start + "-" in found) and rest in found), (number, header)
 
 
+@pytest.mark.parametrize("audience", ["manager", "donor"])
+def test_body_words_never_break_inside(
+    pdfs: dict[str, Path], contents: dict[str, ReportContent], audience: str
+) -> None:
+    """A word of a table cell was broken where its column was narrower ('All beneficiarie / s' in the results
+    framework's Scope column): each column is at least as wide as its cells' longest word (up to WORD_LIMIT)."""
+    from indicators.present.reports import tables as T
+    from indicators.present.reports.pdf import WORD_LIMIT
+
+    content = contents[audience]
+    texts = [T.cell_text(row, c) for c in T.LOGFRAME for _i, row in content.logframe.iterrows()]
+    texts += [T.cell_text(row, c) for c in T.BENEFICIARY for _i, row in content.status.iterrows()]
+    texts += [T.cell_text(row, c) for c in T.MEETINGS for _i, row in content.meetings.iterrows()]
+    words = {w.strip(".,;:()'") for text in texts for w in re.split(r"[\s/-]+", text)}
+    words = {w for w in words if 6 <= len(w) <= WORD_LIMIT and w.isalpha()}
+    assert {"beneficiaries", "videoconference"} <= words
+    for number, page in enumerate(bbox_words(pdfs[audience]), start=1):
+        read = [w for *_box, w in page]  # in the order printed: a cell's lines one after the other
+        for first, second in zip(read, read[1:], strict=False):
+            start = first.removesuffix("-").strip(".,;:()'")
+            joined = (start + second).strip(".,;:()'")
+            assert not (joined in words and start not in words), (number, first, second)
+
+
 def test_ids_are_never_wrapped(pdfs: dict[str, Path], contents: dict[str, ReportContent]) -> None:
     found = {w for page in bbox_words(pdfs["manager"]) for *_box, w in page}
     ids = set(contents["manager"].logframe["indicator_id"]) | set(contents["manager"].activities["activity_id"])
