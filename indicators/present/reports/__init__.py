@@ -12,11 +12,14 @@ import multiprocessing
 import multiprocessing.process
 import os
 import re
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 import pandas as pd
 
@@ -133,13 +136,8 @@ class PrintFailed(ProjectError):
 
 
 def _second_core() -> bool:
-    """Whether a PDF may be printed in a forked process: two cores, and only this thread running (forking a process
-    with other threads, such as the app server's, can leave a lock held by one of them locked forever in the child)."""
-    return (
-        (os.cpu_count() or 1) > 1
-        and "fork" in multiprocessing.get_all_start_methods()
-        and threading.active_count() == 1
-    )
+    """Whether a PDF may be printed in a process of its own: two cores (see ``_Printing.start`` for how)."""
+    return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _print_child(orders: Connection, send: Connection) -> None:
@@ -161,6 +159,37 @@ def _print_child(orders: Connection, send: Connection) -> None:
 
 
 @dataclass
+class _Python:
+    """A new Python process running ``_print_child`` on two pipes it inherits (for ``_Printing``; the methods of
+    a multiprocessing process that it uses)."""
+
+    popen: subprocess.Popen
+
+    @classmethod
+    def start(cls, orders: Connection, send: Connection) -> _Python:
+        fds = (orders.fileno(), send.fileno())
+        root = str(Path(__file__).resolve().parents[3])  # where the ``indicators`` package is
+        code = "import sys; from indicators.present.reports import _print_child_of_fds as p; p(*sys.argv[1:])"
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (root, os.environ.get("PYTHONPATH"))))}
+        command = [sys.executable, "-c", code, *map(str, fds)]
+        return cls(subprocess.Popen(command, pass_fds=fds, env=env, stdin=subprocess.DEVNULL))
+
+    def is_alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def kill(self) -> None:
+        self.popen.kill()
+
+    def join(self) -> None:
+        self.popen.wait()
+
+
+def _print_child_of_fds(orders: str, send: str) -> None:
+    """``_print_child`` in a new Python process, on the pipes' file descriptors it was given (``_Python``)."""
+    _print_child(Connection(int(orders), writable=False), Connection(int(send), readable=False))
+
+
+@dataclass
 class _Printing:
     """A process forked to print one PDF, started before the content is computed (it imports WeasyPrint and the
     PDF module meanwhile, on the other core) and then sent the content through a pipe; it sends back the bytes.
@@ -174,11 +203,20 @@ class _Printing:
 
     @classmethod
     def start(cls) -> _Printing:
+        """With only this thread running (the command line, the benchmark), the process is forked from this one.
+        Beside other threads (the app server), a fork could leave a lock held by one of them locked forever in the
+        child, so a new Python runs ``_print_child`` instead (``subprocess`` starts it safely beside threads): it
+        imports WeasyPrint and the content's modules itself, on the other core, while this process computes."""
         context = multiprocessing.get_context("fork")
         child_orders, orders = context.Pipe(duplex=False)
         receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_print_child, args=(child_orders, send), daemon=True)
-        process.start()
+        if threading.active_count() == 1:
+            process: multiprocessing.process.BaseProcess | _Python = context.Process(
+                target=_print_child, args=(child_orders, send), daemon=True
+            )
+            process.start()
+        else:
+            process = _Python.start(child_orders, send)
         child_orders.close()
         send.close()
         return cls(process, orders, receive)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -40,17 +42,57 @@ def test_each_pdf_printed_in_its_own_process_is_the_right_edition(pack: dict[tup
 
 
 def test_a_pdf_that_cannot_be_printed_is_told_in_a_sentence(demo_source, monkeypatch) -> None:  # noqa: ANN001
-    """A failure in the printing process reaches the caller as one sentence, not a traceback or a hang."""
-    from indicators.present.reports import PrintFailed, _second_core
-
-    if not _second_core():
-        pytest.skip("the PDF is printed in this process on a machine with one core")
+    """A failure while printing reaches the caller as one sentence, not a traceback or a hang: the printing side
+    (``_print_child``, run here in a thread so that the broken printer below applies) tells it through the pipe."""
+    from indicators.present.reports import PrintFailed, _print_child, _Printing
     from indicators.present.reports import pdf as pdf_module
+    from indicators.present.reports.content import report_content
 
     def broken(_content: object) -> bytes:
         raise RuntimeError("no fonts")
 
     monkeypatch.setattr(pdf_module, "pdf_bytes", broken)
     programme, source = demo_source
-    with pytest.raises(PrintFailed, match="The PDF could not be printed: no fonts"):
-        build_pack(programme, source, "2025NovS1", ["pdf"], ["donor"])
+    child_orders, orders = multiprocessing.Pipe(duplex=False)
+    receive, send = multiprocessing.Pipe(duplex=False)
+    printer = threading.Thread(target=_print_child, args=(child_orders, send), daemon=True)
+    printer.start()
+    printing = _Printing(printer, orders, receive)  # type: ignore[arg-type] - a thread joins like a process
+    printing.print(report_content(programme, source, "2025NovS1", "donor"))
+    with pytest.raises(PrintFailed, match="^The PDF could not be printed: no fonts$"):
+        printing.report()
+
+
+def test_a_printing_process_that_stops_is_told_in_a_sentence(demo_source) -> None:  # noqa: ANN001
+    """The real printing process (forked, or a new Python beside this test runner's threads) stopped before it
+    printed: the caller gets one sentence, not a broken pipe or a hang."""
+    from indicators.present.reports import PrintFailed, _Printing
+    from indicators.present.reports.content import report_content
+
+    programme, source = demo_source
+    printing = _Printing.start()
+    printing.process.kill()
+    printing.process.join()
+    printing.print(report_content(programme, source, "2025NovS1", "donor"))
+    with pytest.raises(PrintFailed, match="^The PDF could not be printed: the printing process stopped$"):
+        printing.report()
+
+
+def test_beside_other_threads_each_pdf_is_printed_by_a_new_python(demo_source) -> None:  # noqa: ANN001
+    """Beside other threads (the app server's), a printing process is never forked from this one (a lock held by
+    another thread could stay locked forever in the child): a new Python prints it, and it is the right edition."""
+    from indicators.present.reports import _Printing, _Python
+    from indicators.present.reports.content import report_content
+
+    programme, source = demo_source
+    running = threading.Event()
+    other = threading.Thread(target=running.wait, daemon=True)  # as the app server's threads
+    other.start()
+    try:
+        printing = _Printing.start()
+        assert isinstance(printing.process, _Python)
+        printing.print(report_content(programme, source, "2025NovS1", "donor"))
+        report = printing.report()
+    finally:
+        running.set()
+    assert report.data.startswith(b"%PDF") and report.file_name.endswith("_donor_report.pdf")
