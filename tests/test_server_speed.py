@@ -20,7 +20,9 @@ def test_the_server_runs_on_uvloop_and_httptools() -> None:
     async def app(scope, receive, send) -> None:  # noqa: ANN001 - an ASGI callable
         return None
 
-    config = Config(app=app)  # Streamlit leaves uvicorn's loop and http at "auto"
+    from streamlit.web.server.starlette.starlette_server import _get_uvicorn_config_kwargs
+
+    config = Config(app=app, **_get_uvicorn_config_kwargs())  # as Streamlit's server configures uvicorn
     config.load()
     assert config.http_protocol_class.__module__ == "uvicorn.protocols.http.httptools_impl"
     assert config.get_loop_factory().__module__.startswith("uvloop")

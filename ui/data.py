@@ -228,6 +228,7 @@ def clear() -> None:
         _options,
         _built,
         _built_large,
+        _headlines,
     ):
         cached.clear()
     from ui import page_views  # made from the frames here (ui/page_views.py imports this module)

@@ -114,7 +114,8 @@ def _chart(fig: go.Figure, key: str) -> None:
 def _dict_made_once(fig: go.Figure) -> go.Figure:
     """``fig``, answering ``to_dict`` with a dict made at its first draw. Streamlit turns a figure into a dict (a deep
     copy of it, arrays encoded) at every draw, in every session; the figures pages draw are cached views that nobody
-    changes (tests/test_pages.py), so one dict serves them all and a new session skips that work."""
+    changes (tests/test_pages.py), so one dict serves them all and a new session skips that work. A figure must
+    therefore never be changed once drawn (its first dict would still be sent), nor the dict's nested parts."""
     made = getattr(fig, "_drawn_dict", None)
     if made is None:
         made = fig._drawn_dict = fig.to_dict()  # plotly lets a figure hold attributes whose names start with "_"

@@ -143,11 +143,17 @@ def _second_core() -> bool:
 def _print_child(orders: Connection, send: Connection) -> None:
     """In a forked process: WeasyPrint imported while the parent computes the content, then the PDF of the content
     the parent sends, sent back through the pipe (or why it failed)."""
+    parent = os.getppid()
     try:
         import weasyprint  # noqa: F401 - imported before the content comes: the parent computes it meanwhile
 
         from indicators.present.reports import pdf
 
+        # A forked process also holds the parent's end of this pipe (and of its siblings'), so a parent that dies
+        # without closing it is noticed by its process id changing, not by the end of the pipe.
+        while not orders.poll(1.0):
+            if os.getppid() != parent:
+                return
         content = orders.recv()
         send.send(("pdf", pdf.pdf_bytes(content)))
     except EOFError:  # the parent stopped before sending a content: nothing to print
@@ -171,7 +177,7 @@ class _Python:
         root = str(Path(__file__).resolve().parents[3])  # where the ``indicators`` package is
         code = "import sys; from indicators.present.reports import _print_child_of_fds as p; p(*sys.argv[1:])"
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (root, os.environ.get("PYTHONPATH"))))}
-        command = [sys.executable, "-c", code, *map(str, fds)]
+        command = [sys.executable, "-P", "-c", code, *map(str, fds)]  # -P: the package of PYTHONPATH, not the cwd's
         return cls(subprocess.Popen(command, pass_fds=fds, env=env, stdin=subprocess.DEVNULL))
 
     def is_alive(self) -> bool:
@@ -287,10 +293,17 @@ def build_pack(
     language = language or i18n.language()
     fork = "pdf" in formats and _second_core()
     contents: list[ReportContent] = []
-    # Forked first: each printing process imports WeasyPrint while this one computes the figures and contents.
-    printing = {audience: _Printing.start() for audience in audiences} if fork else {}
+    printing: dict[str, _Printing] = {}
     reports: dict[tuple[str, str], Report] = {}
     try:
+        # Started first: each printing process imports WeasyPrint while this one computes the figures and contents.
+        try:
+            for audience in audiences if fork else ():
+                printing[audience] = _Printing.start()
+        except OSError:  # no process could be started (the system's limits): the PDFs are printed here
+            for child in printing.values():
+                child.stop()
+            printing, fork = {}, False
         if computed is None and programme is not None:
             with i18n.using(language):
                 computed = computed_frames(programme, thresholds)  # type: ignore[arg-type]

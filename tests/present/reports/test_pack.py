@@ -96,3 +96,5 @@ def test_beside_other_threads_each_pdf_is_printed_by_a_new_python(demo_source) -
     finally:
         running.set()
     assert report.data.startswith(b"%PDF") and report.file_name.endswith("_donor_report.pdf")
+    text = subprocess.run(["pdftotext", "-", "-"], input=report.data, capture_output=True, check=True).stdout.decode()
+    assert "Donors: approved data, small sensitive counts suppressed" in text  # what the new Python printed
