@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 
 import pytest
 
@@ -43,7 +44,9 @@ def called(scope: dict) -> tuple[bool, list[dict]]:
     async def send(message: dict) -> None:
         sent.append(message)
 
-    asyncio.run(SameOriginOnly(app)(scope, receive, send))
+    # in a thread of its own: a test before may leave an event loop running in this one (Playwright's sync API)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, SameOriginOnly(app)(scope, receive, send)).result()
     return bool(reached), sent
 
 
