@@ -37,7 +37,7 @@ def another_site() -> Iterator[str]:
             self.wfile.write(body)
 
         def log_message(self, *args: object) -> None:
-            pass
+            """Nothing: the request log of this helper page would only fill the test output."""
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
     threading.Thread(target=server.serve_forever, daemon=True).start()
