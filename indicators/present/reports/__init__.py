@@ -141,8 +141,9 @@ def _second_core() -> bool:
 
 
 def _print_child(orders: Connection, send: Connection) -> None:
-    """In a forked process: WeasyPrint imported while the parent computes the content, then the PDF of the content
-    the parent sends, sent back through the pipe (or why it failed)."""
+    """In the printing process (forked, or a new Python: ``_Printing.start``): WeasyPrint imported while the parent
+    computes the content, then the PDF of the content the parent sends, sent back through the pipe (or why it
+    failed)."""
     parent = os.getppid()
     try:
         import weasyprint  # noqa: F401 - imported before the content comes: the parent computes it meanwhile
@@ -197,7 +198,7 @@ def _print_child_of_fds(orders: str, send: str) -> None:
 
 @dataclass
 class _Printing:
-    """A process forked to print one PDF, started before the content is computed (it imports WeasyPrint and the
+    """A process of its own printing one PDF, started before the content is computed (it imports WeasyPrint and the
     PDF module meanwhile, on the other core) and then sent the content through a pipe; it sends back the bytes.
     The content and the PDF are the only things that cross the pipes, between this process and its own child."""
 
@@ -276,9 +277,10 @@ def build_pack(
 
     Progress and roll-up are computed once for all audiences (or taken from ``computed``, the app's cached
     ``indicator_progress`` and ``regional_rollup`` of the same programme, never changed here). On a machine
-    with two cores, each PDF (WeasyPrint's layout is the pack's largest cost) is printed in a process forked at
-    the start, which imports WeasyPrint while this one computes the contents, and is sent its content as soon as
-    it is computed; this process writes the other formats meanwhile. The charts are SVG written directly
+    with two cores, each PDF (WeasyPrint's layout is the pack's largest cost) is printed in a process of its own
+    started first (``_Printing.start``: forked, or a new Python beside other threads), which imports WeasyPrint
+    while this one computes the contents, and is sent its content as soon as it is computed; this process writes
+    the other formats meanwhile. The charts are SVG written directly
     (``svg.py``), so no browser is started.
     """
     formats, audiences = list(formats), list(audiences)
