@@ -3,12 +3,12 @@
     make bench   # after the ingest benchmark; or: .venv/bin/python benchmarks/report_bench.py [--runs 3]
 
 Each run is a fresh process on the demo programme in a throw-away store, as a first build sees it: computing the
-figures and writing the eight files (each PDF printed in a process forked at the start, which imports WeasyPrint
-while the parent computes the contents, then prints the content it is sent while the parent writes the others;
-charts are SVG written directly, no browser). Each run alternates with one edition built as the app's Reports page
-builds it, beside other threads: there the PDF is printed by a new Python rather than a fork. It prints the time of each
-file, the pack's wall-clock time (goal: at most 4 s, issue 24) and the CPU time, median of the runs, and
-writes ``benchmarks/report_results.md``. Separate from the ingest benchmark (``ingest_bench.py``).
+figures and writing the eight files (each PDF typeset by Typst in a thread as soon as its edition's content is
+computed, on the other core, while the main thread writes the others; charts are SVG written directly, no browser).
+Each run alternates with one edition built as the app's Reports page builds it, beside other threads, with the
+figures already cached. It prints the time of each file, the pack's wall-clock time (goal: at most 4 s, issue 24)
+and the CPU time, median of the runs, and writes ``benchmarks/report_results.md``. Separate from the ingest
+benchmark (``ingest_bench.py``).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ GOAL_S = 4.0
 def one_run(app: bool = False) -> dict:
     """Build the pack once in this process; returns the timings. With ``app``, one edition as the app's Reports
     page builds it at a click: its progress and roll-up already cached (computed before the clock starts), beside
-    other threads, so the PDF is printed by a new Python instead of a fork (``reports._Printing.start``)."""
+    other threads (as the server's)."""
     import threading
 
     from indicators.compute.progress import Thresholds
@@ -113,17 +113,16 @@ def main() -> None:
     lines += [
         "",
         f"**Whole pack: {wall:.2f} s wall-clock** (runs: {each}), "
-        f"{cpu:.2f} s CPU in the Python process (the PDFs are printed in forked processes); {tree:.1f} s CPU for "
-        "the whole process tree of a run, start-up and imports included. "
-        f"Goal {'met' if wall <= GOAL_S else 'NOT met'}. A PDF's time runs from its content sent to its printing "
-        "process (forked at the start) to its bytes received.",
+        f"{cpu:.2f} s CPU in the process (both threads; the PDFs are typeset by Typst in a thread); {tree:.1f} s "
+        "CPU for the whole run, start-up and imports included. "
+        f"Goal {'met' if wall <= GOAL_S else 'NOT met'}. A PDF's time is writing its Typst source and typesetting "
+        "it in its thread (the first PDF of a process also loads the fonts).",
         "",
         f"**One edition (4 files) as the app's Reports page builds it at a click: "
         f"{statistics.median(r['wall'] for r in app_runs):.2f} s wall-clock** (runs: "
         + ", ".join(f"{r['wall']:.2f}" for r in app_runs)
-        + "; each run alternating with the one above; progress and roll-up already cached, as in the app): beside "
-        "the server's threads a fork is unsafe, so the PDF is printed by a new Python, which imports pandas and "
-        "WeasyPrint itself.",
+        + "; each run alternating with the one above; progress and roll-up already cached, as in the app; beside "
+        "another thread, as the server's).",
     ]
     text = "\n".join(lines) + "\n"
     print(text)

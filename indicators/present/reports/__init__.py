@@ -2,24 +2,17 @@
 
 Imports compute and domain only (.importlinter). ``content.report_content`` computes what a report says,
 once, from the approved programme (donor-safe frames for donors); each format module lays it out:
-``pdf`` (WeasyPrint, tagged PDF/UA-1, charts as vector SVG written by ``svg``), ``pptx`` (python-pptx,
+``pdf`` (Typst, tagged PDF/UA-1, charts as vector SVG written by ``svg``), ``pptx`` (python-pptx,
 native charts), ``xlsx`` (XlsxWriter, native charts) and ``iati`` (lxml, validated against the schema).
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.process
-import os
 import re
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from pathlib import Path
 
 import pandas as pd
 
@@ -132,132 +125,41 @@ WRITING = {"manager": N_("Writing the {format} for managers"), "donor": N_("Writ
 
 
 class PrintFailed(ProjectError):
-    """A PDF printed in its own process failed; ``str(error)`` says why."""
-
-
-def _second_core() -> bool:
-    """Whether a PDF may be printed in a process of its own: two cores (see ``_Printing.start`` for how)."""
-    return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
-
-
-def _print_child(orders: Connection, send: Connection) -> None:
-    """In the printing process (forked, or a new Python: ``_Printing.start``): WeasyPrint imported while the parent
-    computes the content, then the PDF of the content the parent sends, sent back through the pipe (or why it
-    failed)."""
-    parent = os.getppid()
-    try:
-        import weasyprint  # noqa: F401 - imported before the content comes: the parent computes it meanwhile
-
-        from indicators.present.reports import pdf
-
-        # A forked process also holds the parent's end of this pipe (and of its siblings'), so a parent that dies
-        # without closing it is noticed by its process id changing, not by the end of the pipe.
-        while not orders.poll(1.0):
-            if os.getppid() != parent:
-                return
-        content = orders.recv()
-        send.send(("pdf", pdf.pdf_bytes(content)))
-    except EOFError:  # the parent stopped before sending a content: nothing to print
-        pass
-    except Exception as error:  # noqa: BLE001 - the parent raises it as a sentence
-        send.send(("error", str(error) or type(error).__name__))
-    finally:
-        send.close()
-
-
-@dataclass
-class _Python:
-    """A new Python process running ``_print_child`` on two pipes it inherits (for ``_Printing``; the methods of
-    a multiprocessing process that it uses)."""
-
-    popen: subprocess.Popen
-
-    @classmethod
-    def start(cls, orders: Connection, send: Connection) -> _Python:
-        fds = (orders.fileno(), send.fileno())
-        root = str(Path(__file__).resolve().parents[3])  # where the ``indicators`` package is
-        code = "import sys; from indicators.present.reports import _print_child_of_fds as p; p(*sys.argv[1:])"
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (root, os.environ.get("PYTHONPATH"))))}
-        command = [sys.executable, "-P", "-c", code, *map(str, fds)]  # -P: the package of PYTHONPATH, not the cwd's
-        return cls(subprocess.Popen(command, pass_fds=fds, env=env, stdin=subprocess.DEVNULL))
-
-    def is_alive(self) -> bool:
-        return self.popen.poll() is None
-
-    def kill(self) -> None:
-        self.popen.kill()
-
-    def join(self) -> None:
-        self.popen.wait()
-
-
-def _print_child_of_fds(orders: str, send: str) -> None:
-    """``_print_child`` in a new Python process, on the pipes' file descriptors it was given (``_Python``)."""
-    _print_child(Connection(int(orders), writable=False), Connection(int(send), readable=False))
+    """A PDF could not be typeset; ``str(error)`` says why."""
 
 
 @dataclass
 class _Printing:
-    """A process of its own printing one PDF, started before the content is computed (it imports WeasyPrint and the
-    PDF module meanwhile, on the other core) and then sent the content through a pipe; it sends back the bytes.
-    The content and the PDF are the only things that cross the pipes, between this process and its own child."""
+    """One PDF typeset in a thread of its own while this thread writes the other formats: Typst releases Python's
+    lock while it works, so the PDF takes the second core (no process is started or forked: safe beside the app
+    server's threads). Its Typst source is written in the calling thread (the words in the content's language)."""
 
-    process: multiprocessing.process.BaseProcess
-    orders: Connection
-    receive: Connection
-    content: ReportContent | None = None
-    started: float = 0.0
+    content: ReportContent
+    future: Future[tuple[bytes, float]]
+    source_seconds: float
 
     @classmethod
-    def start(cls) -> _Printing:
-        """With only this thread running (the command line, the benchmark), the process is forked from this one.
-        Beside other threads (the app server), a fork could leave a lock held by one of them locked forever in the
-        child, so a new Python runs ``_print_child`` instead (``subprocess`` starts it safely beside threads): it
-        imports WeasyPrint and the content's modules itself, on the other core, while this process computes."""
-        context = multiprocessing.get_context("fork")
-        child_orders, orders = context.Pipe(duplex=False)
-        receive, send = context.Pipe(duplex=False)
-        if threading.active_count() == 1:
-            process: multiprocessing.process.BaseProcess | _Python = context.Process(
-                target=_print_child, args=(child_orders, send), daemon=True
-            )
-            process.start()
-        else:
-            process = _Python.start(child_orders, send)
-        child_orders.close()
-        send.close()
-        return cls(process, orders, receive)
+    def start(cls, pool: ThreadPoolExecutor, content: ReportContent) -> _Printing:
+        from indicators.present.reports import pdf
 
-    def print(self, content: ReportContent) -> None:
-        """Sends the content to print (waits, at worst, for the process to have imported WeasyPrint)."""
-        self.content, self.started = content, time.perf_counter()
-        try:
-            self.orders.send(content)
-        except OSError:  # the process stopped before (WeasyPrint failed to import): ``report`` says why
-            pass
-        finally:
-            self.orders.close()
+        started = time.perf_counter()
+        source = pdf.report_source(content)
+        return cls(content, pool.submit(_timed, pdf.print_pdf, source), time.perf_counter() - started)
 
     def report(self) -> Report:
+        """The PDF, once typeset; its time is that of writing its source and of typesetting it (not the wait)."""
         try:
-            kind, data = self.receive.recv()
-        except EOFError:
-            kind, data = "error", _("the printing process stopped")
-        finally:
-            self.receive.close()
-            self.process.join()
-        if kind != "pdf" or self.content is None:
-            raise PrintFailed(_("The PDF could not be printed: {reason}").format(reason=data))
-        content = self.content
-        seconds = time.perf_counter() - self.started
+            data, seconds = self.future.result()
+        except Exception as error:  # noqa: BLE001 - the caller gets it as a sentence
+            reason = str(error) or type(error).__name__
+            raise PrintFailed(_("The PDF could not be printed: {reason}").format(reason=reason)) from error
+        content, seconds = self.content, self.source_seconds + seconds
         return Report("pdf", content.audience, file_name(content, "pdf"), FORMATS["pdf"][1], data, seconds)
 
-    def stop(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join()
-        self.orders.close()
-        self.receive.close()
+
+def _timed(typeset: Callable[[str], bytes], source: str) -> tuple[bytes, float]:
+    started = time.perf_counter()
+    return typeset(source), time.perf_counter() - started
 
 
 def build_pack(
@@ -276,11 +178,9 @@ def build_pack(
     have been computed in that language); what ``progress`` is told is in the current language.
 
     Progress and roll-up are computed once for all audiences (or taken from ``computed``, the app's cached
-    ``indicator_progress`` and ``regional_rollup`` of the same programme, never changed here). On a machine
-    with two cores, each PDF (WeasyPrint's layout is the pack's largest cost) is printed in a process of its own
-    started first (``_Printing.start``: forked, or a new Python beside other threads), which imports WeasyPrint
-    while this one computes the contents, and is sent its content as soon as it is computed; this process writes
-    the other formats meanwhile. The charts are SVG written directly
+    ``indicator_progress`` and ``regional_rollup`` of the same programme, never changed here). Each edition's
+    PDF is typeset by Typst in a thread (``_Printing``) as soon as its content is computed, on the other core,
+    while this thread computes the next edition and writes the other formats. The charts are SVG written directly
     (``svg.py``), so no browser is started.
     """
     formats, audiences = list(formats), list(audiences)
@@ -293,50 +193,42 @@ def build_pack(
 
     thresholds = Thresholds.from_settings()
     language = language or i18n.language()
-    fork = "pdf" in formats and _second_core()
     contents: list[ReportContent] = []
     printing: dict[str, _Printing] = {}
     reports: dict[tuple[str, str], Report] = {}
-    try:
-        # Started first: each printing process imports WeasyPrint while this one computes the figures and contents.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf") as pool:
         try:
-            for audience in audiences if fork else ():
-                printing[audience] = _Printing.start()
-        except OSError:  # no process could be started (the system's limits): the PDFs are printed here
-            for child in printing.values():
-                child.stop()
-            printing, fork = {}, False
-        if computed is None and programme is not None:
-            with i18n.using(language):
-                computed = computed_frames(programme, thresholds)  # type: ignore[arg-type]
-        for audience in audiences:
-            tell(_(COMPUTING[audience]))
-            content = report_content(
-                programme,  # type: ignore[arg-type]
-                source,
-                semester,
-                audience,
-                thresholds,
-                computed=computed,
-                language=language,
-            )
-            contents.append(content)
-            if fork:
-                printing[audience].print(content)
-            done += 1
-        for content in contents:
-            for fmt in formats:
-                if fmt == "pdf" and content.audience in printing:
-                    continue
-                tell(_(WRITING[content.audience]).format(format=format_label(fmt)))
-                reports[(content.audience, fmt)] = build_report(content, fmt)
+            if computed is None and programme is not None:
+                with i18n.using(language):
+                    computed = computed_frames(programme, thresholds)  # type: ignore[arg-type]
+            for audience in audiences:
+                tell(_(COMPUTING[audience]))
+                content = report_content(
+                    programme,  # type: ignore[arg-type]
+                    source,
+                    semester,
+                    audience,
+                    thresholds,
+                    computed=computed,
+                    language=language,
+                )
+                contents.append(content)
+                if "pdf" in formats:  # typeset on the other core while the next edition and the other formats are made
+                    printing[audience] = _Printing.start(pool, content)
                 done += 1
-        for audience, child in printing.items():
-            tell(_(WRITING[audience]).format(format=format_label("pdf")))
-            reports[(audience, "pdf")] = child.report()
-            done += 1
-    finally:
-        for child in printing.values():
-            child.stop()
+            for content in contents:
+                for fmt in formats:
+                    if fmt == "pdf":
+                        continue
+                    tell(_(WRITING[content.audience]).format(format=format_label(fmt)))
+                    reports[(content.audience, fmt)] = build_report(content, fmt)
+                    done += 1
+            for audience, child in printing.items():
+                tell(_(WRITING[audience]).format(format=format_label("pdf")))
+                reports[(audience, "pdf")] = child.report()
+                done += 1
+        finally:
+            for child in printing.values():
+                child.future.cancel()
     tell(_("Done"))
     return [reports[(c.audience, fmt)] for c in contents for fmt in formats]

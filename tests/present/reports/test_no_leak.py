@@ -25,7 +25,7 @@ from indicators.compute.suppression import donor_progress
 from indicators.demo import demo_programme
 from indicators.domain.schema import Programme
 from indicators.present.reports import Source, render, report_content
-from indicators.present.reports.pdf import report_html
+from indicators.present.reports.pdf import report_source
 
 SEMESTERS = ("2024NovS2", "2025NovS1", "2026NovS1")
 FIXED = dt.datetime(2026, 11, 29, 10, 0, tzinfo=dt.UTC)
@@ -89,7 +89,7 @@ def outputs(programme: Programme, semester: str, audience: str, pdf: bool) -> di
         "pptx": {k: v for k, v in parts(render(content, "pptx")).items()},
     }
     if pdf:
-        out["pdf-html"] = report_html(content)
+        out["pdf-source"] = report_source(content)
         out["pdf-text"] = pdf_text(render(content, "pdf"))
     return out
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import subprocess
 import tempfile
-import threading
 from pathlib import Path
 
 import pytest
@@ -27,8 +25,9 @@ def test_pack_names_every_file_and_reports_progress(demo_source) -> None:  # noq
     assert any("donor" in w for _, w in told)
 
 
-def test_each_pdf_printed_in_its_own_process_is_the_right_edition(pack: dict[tuple[str, str], Report]) -> None:
-    """The session's pack (both PDFs printed in forked processes) gives each edition its own PDF."""
+def test_each_pdf_typeset_in_its_thread_is_the_right_edition(pack: dict[tuple[str, str], Report]) -> None:
+    """The session's pack (both PDFs typeset in a thread while the other formats are written) gives each edition
+    its own PDF."""
     texts = {}
     for audience in AUDIENCES:
         report = pack[(audience, "pdf")]
@@ -42,59 +41,57 @@ def test_each_pdf_printed_in_its_own_process_is_the_right_edition(pack: dict[tup
 
 
 def test_a_pdf_that_cannot_be_printed_is_told_in_a_sentence(demo_source, monkeypatch) -> None:  # noqa: ANN001
-    """A failure while printing reaches the caller as one sentence, not a traceback or a hang: the printing side
-    (``_print_child``, run here in a thread so that the broken printer below applies) tells it through the pipe."""
-    from indicators.present.reports import PrintFailed, _print_child, _Printing
+    """A failure while typesetting (in the printing thread) reaches the caller as one sentence, not a traceback or
+    a hang, and the other formats are not half-written."""
+    from indicators.present.reports import PrintFailed
     from indicators.present.reports import pdf as pdf_module
-    from indicators.present.reports.content import report_content
 
-    def broken(_content: object) -> bytes:
+    def broken(_source: str) -> bytes:
         raise RuntimeError("no fonts")
 
-    monkeypatch.setattr(pdf_module, "pdf_bytes", broken)
+    monkeypatch.setattr(pdf_module, "print_pdf", broken)
     programme, source = demo_source
-    child_orders, orders = multiprocessing.Pipe(duplex=False)
-    receive, send = multiprocessing.Pipe(duplex=False)
-    printer = threading.Thread(target=_print_child, args=(child_orders, send), daemon=True)
-    printer.start()
-    printing = _Printing(printer, orders, receive)  # type: ignore[arg-type] - a thread joins like a process
-    printing.print(report_content(programme, source, "2025NovS1", "donor"))
     with pytest.raises(PrintFailed, match="^The PDF could not be printed: no fonts$"):
-        printing.report()
+        build_pack(programme, source, "2025NovS1", ["pdf", "iati"], audiences=["donor"])
 
 
-def test_a_printing_process_that_stops_is_told_in_a_sentence(demo_source) -> None:  # noqa: ANN001
-    """The real printing process (forked, or a new Python beside this test runner's threads) stopped before it
-    printed: the caller gets one sentence, not a broken pipe or a hang."""
-    from indicators.present.reports import PrintFailed, _Printing
+def test_typst_errors_become_a_sentence_not_a_traceback() -> None:
+    """Typst's own error (a fault of the report's source, never of the data) is raised as ``TypesetFailed`` with
+    Typst's message, which the pack tells as a sentence."""
+    from indicators.present.reports.pdf import TypesetFailed, print_pdf
+
+    with pytest.raises(TypesetFailed, match="unknown variable: nowhere"):
+        print_pdf("#nowhere")
+
+
+def test_data_is_never_markup() -> None:
+    """Texts from the workbook are Typst strings: markup, code, quotes, backslashes and control characters print
+    as themselves."""
+    from indicators.present.reports.pdf import print_pdf, q
+
+    hostile = 'Close" + read("/etc/passwd") + "\\ #panic("x") *bold* $x$ <label> @ref `raw`\x00\x1b line\nnext'
+    data = print_pdf('#set document(title: "Test")\n#set text(font: "DejaVu Sans")\n#par(' + q(hostile) + ")")
+    text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    flat = " ".join(text.split())
+    assert 'Close" + read("/etc/passwd") + "\\ #panic("x") *bold* $x$ <label> @ref `raw` line next' in flat
+
+
+def test_a_pdf_is_typeset_in_a_thread_beside_the_others(demo_source) -> None:  # noqa: ANN001
+    """Typst releases Python's lock: the PDF's thread runs while this one works (the pack's two cores), with no
+    process started (safe beside the app server's threads)."""
+    import multiprocessing
+    from concurrent.futures import ThreadPoolExecutor
+
+    from indicators.present.reports import _Printing
     from indicators.present.reports.content import report_content
 
     programme, source = demo_source
-    printing = _Printing.start()
-    printing.process.kill()
-    printing.process.join()
-    printing.print(report_content(programme, source, "2025NovS1", "donor"))
-    with pytest.raises(PrintFailed, match="^The PDF could not be printed: the printing process stopped$"):
-        printing.report()
-
-
-def test_beside_other_threads_each_pdf_is_printed_by_a_new_python(demo_source) -> None:  # noqa: ANN001
-    """Beside other threads (the app server's), a printing process is never forked from this one (a lock held by
-    another thread could stay locked forever in the child): a new Python prints it, and it is the right edition."""
-    from indicators.present.reports import _Printing, _Python
-    from indicators.present.reports.content import report_content
-
-    programme, source = demo_source
-    running = threading.Event()
-    other = threading.Thread(target=running.wait, daemon=True)  # as the app server's threads
-    other.start()
-    try:
-        printing = _Printing.start()
-        assert isinstance(printing.process, _Python)
-        printing.print(report_content(programme, source, "2025NovS1", "donor"))
+    content = report_content(programme, source, "2025NovS1", "donor")
+    before = multiprocessing.active_children()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        printing = _Printing.start(pool, content)
         report = printing.report()
-    finally:
-        running.set()
+    assert multiprocessing.active_children() == before
     assert report.data.startswith(b"%PDF") and report.file_name.endswith("_donor_report.pdf")
     text = subprocess.run(["pdftotext", "-", "-"], input=report.data, capture_output=True, check=True).stdout.decode()
-    assert "Donors: approved data, small sensitive counts suppressed" in text  # what the new Python printed
+    assert "Donors: approved data, small sensitive counts suppressed" in text
