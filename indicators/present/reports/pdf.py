@@ -83,7 +83,9 @@ TEMPLATE = r"""
 #let section(body) = { pagebreak(weak: true); body }
 #let num(s) = table.cell(align: right, box(s))
 #let ident(s) = box(s)
-#let group(n, s) = table.cell(colspan: n, fill: level-fill, text(weight: "bold", s))
+// A results-chain group (level, result): a sub-header, so it is never left alone at the foot of a page and is
+// repeated at the top of the next one when its rows go on.
+#let group(n, s) = table.header(level: 2, table.cell(colspan: n, fill: level-fill, text(weight: "bold", s)))
 #let nothing(n, s) = table.cell(colspan: n, s)
 #let data-table(widths, header, rows, size: 8.5pt, inset: (x: 1.2mm, y: 1mm)) = {
   set text(size: size)
@@ -96,7 +98,7 @@ TEMPLATE = r"""
     ..rows.flatten(),
   ))
 }
-#let chart(svg, alt, width: 100%) = block(below: 1mm, image(bytes(svg), format: "svg", width: width, alt: alt))
+#let chart(svg, alt) = block(below: 1mm, image(bytes(svg), format: "svg", width: 100%, alt: alt))
 #let caption(s) = block(below: 4mm, text(size: 7.5pt, style: "italic", s))
 #let note(s) = block(text(size: 8pt, s))
 #let notice(s) = block(above: 14mm, width: 100%, stroke: 1.2pt, inset: 3mm, text(size: 10pt, s))
@@ -227,10 +229,10 @@ def _table(frame: pd.DataFrame, cols: Sequence[T.Col], style: str = "", notes: N
     return _table_of(_widths(cols, frame), cols, rows, style)
 
 
-def _image(svg: bytes, alt: str, caption: str = "", small: bool = False) -> str:
-    """A chart: the SVG as an image whose alternative text says what it shows, and its caption under it."""
-    width = ", width: 85%" if small else ""
-    image = f"#chart({q(svg.decode())}, {q(alt)}{width})\n"
+def _image(svg: bytes, alt: str, caption: str = "") -> str:
+    """A chart: the SVG as an image, the width of the text, whose alternative text says what it shows, and its
+    caption under it."""
+    image = f"#chart({q(svg.decode())}, {q(alt)})\n"
     return image + (f"#caption({q(caption)})\n" if caption else "")
 
 
@@ -405,7 +407,7 @@ def _beneficiary_pages(c: ReportContent, notes: Notes) -> str:
         anchor = "#metadata(none) <beneficiaries>\n" if i == 0 else ""
         summary = _("{semester}: {counts}.").format(semester=c.label, counts=counts)
         charted = rows[rows["status"] != "not_due"]
-        chart = _image(svg.progress_bars(charted), _progress_alt(name, charted), small=True) if len(charted) else ""
+        chart = _image(svg.progress_bars(charted), _progress_alt(name, charted)) if len(charted) else ""
         pages.append(
             "#section[\n" + anchor + _heading(2, title, f"b-{code}") + f"#note({q(summary)})\n" + chart
             + _table(rows, T.BENEFICIARY, "compact", notes) + "]\n"

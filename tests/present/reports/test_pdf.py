@@ -298,3 +298,19 @@ def test_the_donor_edition_has_no_workflow_text(pdfs: dict[str, Path]) -> None:
     donor = run("pdftotext", str(pdfs["donor"]), "-")
     assert "No explanation given" not in donor and "need an explanation" not in donor
     assert "No explanation given" in run("pdftotext", str(pdfs["manager"]), "-")
+
+
+@pytest.mark.parametrize("audience", ["manager", "donor"])
+def test_a_results_group_is_never_left_at_the_foot_of_a_page(pdfs: dict[str, Path], audience: str) -> None:
+    """A results-chain group's heading ("Output · OP2.1: ...") was printed alone at the foot of a logframe page,
+    its rows on the next one; it is a table sub-header now, kept with its first row and repeated when the rows go
+    on."""
+    levels = ("Impact (overall objective) ·", "Outcome (specific objective) ·", "Output ·")
+    seen = 0
+    for number, text in enumerate(pages(pdfs[audience]), start=1):
+        lines = [line.strip() for line in text.split("*All references to Kosovo")[0].splitlines() if line.strip()]
+        groups = [line for line in lines if line.startswith(levels)]
+        seen += len(groups)
+        if groups:
+            assert not lines[-1].startswith(levels), (number, lines[-1])
+    assert seen >= 10
