@@ -124,7 +124,12 @@ def progress_example(progress: pd.DataFrame, semester: str | None) -> str:
 
 
 def rollup_example(progress: pd.DataFrame, rollup: pd.DataFrame, semester: str | None) -> str:
-    """A worked example of a regional sum: the beneficiaries' actuals of one summed indicator and their total."""
+    """A worked example of a regional sum: the beneficiaries' actuals of one summed indicator and their total.
+
+    The first regional sum (newest semester, then indicator) that its beneficiaries' figures with a target add
+    up to. The beneficiaries' figures are grouped once by indicator and semester, not looked up row by row: a
+    large programme has thousands of regional sums, and when few or none add up (a running total carried
+    forward, a beneficiary reporting without a target) a lookup per sum took seconds."""
     if rollup.empty or progress.empty or "actual" not in rollup:
         return ""
     sums = rollup[(rollup["aggregation"] == "sum") & rollup["actual"].notna()]
@@ -133,22 +138,32 @@ def rollup_example(progress: pd.DataFrame, rollup: pd.DataFrame, semester: str |
     if sums.empty:
         return ""
     chosen = sums[sums["semester"] == semester] if semester in set(sums["semester"]) else sums
-    for row in chosen.sort_values(["semester", "indicator_id"], ascending=[False, True]).itertuples():
-        parts = progress[
-            (progress["indicator_id"] == row.indicator_id)
-            & (progress["semester"] == row.semester)
-            & progress["actual"].notna()
-            & progress["target"].notna()
-            & (progress["beneficiary"] != "REG")
-        ]
-        if len(parts) >= 2 and abs(parts["actual"].sum() - row.actual) < 1e-9:
-            figures = " + ".join(_figure(a) for a in parts["actual"])
+    chosen = chosen.sort_values(["semester", "indicator_id"], ascending=[False, True])
+    key = ["indicator_id", "semester"]
+    parts = progress.loc[
+        progress["actual"].notna() & progress["target"].notna() & (progress["beneficiary"] != "REG"),
+        [*key, "actual"],
+    ]
+    parts = parts[parts.set_index(key).index.isin(chosen.set_index(key).index)]
+    grouped = parts.assign(magnitude=parts["actual"].abs()).groupby(key, sort=False)
+    totals = grouped.agg(size=("actual", "size"), total=("actual", "sum"), magnitude=("magnitude", "sum"))
+    found = chosen[[*key, "actual"]].join(totals, on=key)
+    # A loose sift first (a grouped sum may add in another order; the margin is far wider than that can move a
+    # total), then each candidate, in the page's order, checked exactly as before on its own figures
+    margin = 1e-6 + 1e-9 * found["magnitude"]
+    near = found[(found["size"] >= 2) & ((found["total"] - found["actual"]).abs() < margin)]
+    if near.empty:
+        return ""
+    groups = grouped.indices
+    for row in near.itertuples():
+        figures = parts["actual"].iloc[groups[(row.indicator_id, row.semester)]]
+        if abs(figures.sum() - row.actual) < 1e-9:
             return _("Example: {indicator}, {semester}: {figures} = {total}, from {count} beneficiaries.").format(
                 indicator=row.indicator_id,
                 semester=_label(row.semester),
-                figures=figures,
+                figures=" + ".join(_figure(a) for a in figures),
                 total=_figure(row.actual),
-                count=len(parts),
+                count=len(figures),
             )
     return ""
 

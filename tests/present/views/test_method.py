@@ -114,3 +114,71 @@ def test_without_approved_data_the_view_says_so():
     empty = method.method_view(None, None, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), None, Thresholds(), SETTINGS)
     assert empty.data_shown == "No version is approved yet." and empty.meetings.empty
     assert all(s.example == "" for s in empty.sections)
+
+
+def sums_that_do_not_add_up(count: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``count`` summed indicators in one semester whose regional total is not what their beneficiaries with a
+    target reported (a running total carried forward, say), and one more, last in the page's order, whose is."""
+    ids = [f"I{n:04d}" for n in range(count + 1)]  # "I0000" comes first; the one that adds up is the last
+    figures = {"ALB": 1.0, "MNE": 2.0, "SRB": 3.0, "REG": 50.0}
+    progress = pd.DataFrame(
+        [
+            {"indicator_id": i, "semester": "2025NovS1", "beneficiary": b, "actual": a, "target": 10.0}
+            for i in ids
+            for b, a in figures.items()
+        ]
+    )
+    rollup = pd.DataFrame(
+        {
+            "indicator_id": ids,
+            "semester": "2025NovS1",
+            "beneficiary": "ALL",
+            "aggregation": "sum",
+            "actual": [7.0] * count + [6.0],
+        }
+    )
+    return progress, rollup
+
+
+def test_the_regional_example_scans_the_beneficiaries_figures_once_not_once_per_regional_sum(monkeypatch):
+    """A large programme has thousands of regional sums; when few add up, comparing the whole progress frame
+    once per sum made the Method page's first open take 15 s at 100,000 values. The comparisons over the whole
+    frame must not grow with the number of sums (a count of operations, not a timing)."""
+
+    def scans(count: int) -> tuple[str, int]:
+        progress, rollup = sums_that_do_not_add_up(count)
+        seen = []
+        with monkeypatch.context() as patch:
+            for name in ("__eq__", "__ne__"):
+                compare = getattr(pd.Series, name)
+
+                def counted(series, other, _compare=compare):
+                    seen.append(len(series) == len(progress))  # a comparison over the whole frame
+                    return _compare(series, other)
+
+                patch.setattr(pd.Series, name, counted)
+            example = method.rollup_example(progress, rollup, "2025NovS1")
+        return example, sum(seen)
+
+    few, many = scans(5), scans(400)
+    expected = "Example: I{}, Nov 2024 – Apr 2025: 1 + 2 + 3 = 6, from 3 beneficiaries."
+    assert few[0] == expected.format("0005") and many[0] == expected.format("0400")
+    assert many[1] == few[1] <= 3
+
+
+def test_the_regional_example_is_the_first_sum_that_adds_up_newest_semester_first():
+    progress, rollup = sums_that_do_not_add_up(3)
+    older = progress.assign(semester="2024NovS2", actual=progress["actual"] * 2)
+    progress = pd.concat([older, progress], ignore_index=True)
+    rollup = pd.concat([rollup.assign(semester="2024NovS2", actual=12.0), rollup], ignore_index=True)
+    assert method.rollup_example(progress, rollup, None) == (
+        "Example: I0003, Nov 2024 – Apr 2025: 1 + 2 + 3 = 6, from 3 beneficiaries."
+    )
+    assert method.rollup_example(progress, rollup, "2024NovS2") == (
+        "Example: I0000, May 2024 – Oct 2024: 2 + 4 + 6 = 12, from 3 beneficiaries."
+    )
+    assert method.rollup_example(progress, rollup.assign(actual=7.0), None) == ""
+    with i18n.using("fr"):
+        assert method.rollup_example(progress, rollup, None) == (
+            "Exemple : I0003, nov. 2024 – avr. 2025 : 1 + 2 + 3 = 6, pour 3 bénéficiaires."
+        )
