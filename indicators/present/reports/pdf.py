@@ -269,7 +269,7 @@ def _cover(c: ReportContent) -> str:
     if c.illustrative_notice:
         notice = f"#notice({q(c.illustrative_notice)})\n"
     return (
-        f"#heading(level: 1, outlined: false, bookmarked: false, {q(c.title)})\n"
+        f"#v(22mm)\n#heading(level: 1, outlined: false, bookmarked: false, {q(c.title)})\n"
         f"#block(below: 12mm, text(size: 13pt, [#{q(c.programme_title)} \\ #{q(facility)}]))\n"
         f"#text(size: 11pt, grid(columns: (45mm, auto), column-gutter: 4mm, row-gutter: 3mm, {cells}))\n"
         f"{notice}"
