@@ -8,6 +8,7 @@ native charts), ``xlsx`` (XlsxWriter, native charts) and ``iati`` (lxml, validat
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -62,6 +63,7 @@ __all__ = [
     "format_label",
     "report_content",
 ]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -130,9 +132,9 @@ class PrintFailed(ProjectError):
 
 @dataclass
 class _Printing:
-    """One PDF typeset in a thread of its own while this thread writes the other formats: Typst releases Python's
-    lock while it works, so the PDF takes the second core (no process is started or forked: safe beside the app
-    server's threads). Its Typst source is written in the calling thread (the words in the content's language)."""
+    """One PDF typeset while this thread writes the other formats: a thread of its own waits for Typst's process
+    (``pdf.print_pdf``, started with ``subprocess``: safe beside the app server's threads), which takes the second
+    core. Its Typst source is written in the calling thread (the words in the content's language)."""
 
     content: ReportContent
     future: Future[tuple[bytes, float]]
@@ -143,7 +145,11 @@ class _Printing:
         from indicators.present.reports import pdf
 
         started = time.perf_counter()
-        source = pdf.report_source(content)
+        try:
+            source = pdf.report_source(content)
+        except Exception as error:  # a fault of ours: logged in full, told as a sentence
+            log.exception("Writing the report's Typst source failed")
+            raise PrintFailed(_("The PDF could not be printed: {reason}").format(reason=error)) from error
         return cls(content, pool.submit(_timed, pdf.print_pdf, source), time.perf_counter() - started)
 
     def report(self) -> Report:
@@ -179,9 +185,9 @@ def build_pack(
 
     Progress and roll-up are computed once for all audiences (or taken from ``computed``, the app's cached
     ``indicator_progress`` and ``regional_rollup`` of the same programme, never changed here). Each edition's
-    PDF is typeset by Typst in a thread (``_Printing``) as soon as its content is computed, on the other core,
-    while this thread computes the next edition and writes the other formats. The charts are SVG written directly
-    (``svg.py``), so no browser is started.
+    PDF is typeset by Typst in a process of its own (``_Printing``) as soon as its content is computed, on the
+    other core, while this thread computes the next edition and writes the other formats. The charts are SVG
+    written directly (``svg.py``), so no browser is started.
     """
     formats, audiences = list(formats), list(audiences)
     steps = len(audiences) * (1 + len(formats))
@@ -196,7 +202,7 @@ def build_pack(
     contents: list[ReportContent] = []
     printing: dict[str, _Printing] = {}
     reports: dict[tuple[str, str], Report] = {}
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf") as pool:
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="pdf") as pool:
         try:
             if computed is None and programme is not None:
                 with i18n.using(language):

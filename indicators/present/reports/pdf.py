@@ -1,27 +1,32 @@
 """The progress report as a PDF: A4, tagged PDF/UA-1, real text with embedded fonts, page numbers, contents.
 
-Typeset by Typst (the ``typst`` package: a compiler in one wheel, no browser, no system library; about a tenth
-of a second for the report, where WeasyPrint's HTML layout took 3.5 s). ``report_source`` writes the report as
-a Typst document: a fixed template (``TEMPLATE``: page, type, tables, charts; no words) and the report's own
-lines, in which every text from the workbook or the catalogue is a Typst string (``q``), never markup. Printed
-as PDF/UA-1: a structure tree of headings, lists, tables whose header cells are ``TH`` with their scope, figures
+Typeset by Typst (the ``typst`` package: a compiler in one wheel, no browser, no system library; a fifth of a
+second for the report, where WeasyPrint's HTML layout took 3.5 s), in a process of its own bounded in time and
+memory (``print_pdf``). ``report_source`` writes the report as a Typst document: a fixed template
+(``TEMPLATE``: page, type, tables, charts; no words) and the report's own lines, in which every text from the
+workbook or the catalogue is a Typst string (``q``), never markup, cut down to the characters the report's
+fonts draw (``fonts/coverage.txt``; others print as U+FFFD). Printed as PDF/UA-1: a structure tree of headings,
+lists, tables whose header cells are ``TH`` with their scope (a results-chain group is a sub-header), figures
 with alternative text (each chart's alt says what it shows in words), the document's language and title (shown
 as the window title). The cover gives the action, semester, edition and the illustrative notice once; then the
 summary written from the figures and the decisions asked of the Steering Committee, with the headline figures;
-then contents, status, results framework (on landscape pages), a page per beneficiary with a small chart of its
+then contents, status, results framework (on landscape pages), a page per beneficiary with a chart of its
 indicators' progress, work plan, completeness, meetings, the notes annex (comments too long for a table cell are
 cut there with a pointer, and given in full in the annex) and the method annex. No word breaks inside (a column
 is at least as wide as the longest word of its header and of its cells, up to ``WORD_LIMIT`` characters;
-hyphenation is off) and identifiers and figures never wrap. Charts are vector SVG written by ``svg.py``. Every
-page but the cover carries the semester and the approved version ("Illustrative demo data" when it is); every
-page carries its number and the Kosovo* footnote. Every word is the report's language
-(``ReportContent.language``).
+hyphenation is off; a longer word breaks after '@', '.' or '_'), identifiers and figures never wrap, and a
+status symbol stays with its word. Charts are vector SVG written by ``svg.py``. Every page but the cover carries
+the semester and the approved version ("Illustrative demo data" when it is); every page carries its number and
+the Kosovo* footnote. Every word is the report's language (``ReportContent.language``).
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import re
+import subprocess
+import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -125,19 +130,34 @@ def _pointer_hint() -> re.Pattern[str]:
     return re.compile(_POINT_AT.pattern + r"|\s*;?\s*(?i:" + verb + r")\b[^.]*")
 
 
+FONTS = Path(__file__).with_name("fonts")  # DejaVu Sans, shipped with the product (fonts/README.md)
 _PLACEHOLDER = re.compile(r"\{(page|pages)\}")
 
 
 def q(value: object) -> str:
     """Text as a Typst string literal: never markup, whatever it holds; missing values empty; control characters
-    other than line breaks and tabs dropped."""
+    other than line breaks and tabs dropped; a character the report's fonts cannot draw printed as U+FFFD (in a
+    PDF/UA-1 such a character is an error that stops the whole PDF: a pasted Word bullet, an emoji, a
+    Windows-1252 character read as Latin-1); a status symbol kept with its word (``_bound``)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
         return '""'
-    text = _CONTROL.sub("", str(value))
+    text = _bound(_not_drawn().sub("\ufffd", _CONTROL.sub("", str(value))))
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\r]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\r]")  # C0 but tab and line feed, DEL, C1
+
+
+@functools.cache
+def _not_drawn() -> re.Pattern[str]:
+    """Any character outside ``fonts/coverage.txt`` (what every font of the report draws; written by
+    ``scripts/font_coverage.py``), line feeds and tabs apart."""
+    spans = []
+    for line in (FONTS / "coverage.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            first, _dash, last = line.partition("-")
+            spans.append(re.escape(chr(int(first, 16))) + ("-" + re.escape(chr(int(last, 16))) if last else ""))
+    return re.compile("[^\\t\\n" + "".join(spans) + "]")
 
 
 def page_numbers() -> str:
@@ -168,8 +188,35 @@ class Notes:
         return cut + "… " + _("(note {number})").format(number=len(self.full))
 
 
-_WORD_SEPARATORS = re.compile(r"[\s/-]+")  # where a line may break without cutting a word
+_WORD_SEPARATORS = re.compile(r"[ \t\n/-]+")  # where a line may break without cutting a word (not a no-break space)
 WORD_LIMIT = 18  # characters: a longer word in a body cell (a web address) may still break where it must
+_LONG_WORD = re.compile(r"[^\s/-]{" + str(WORD_LIMIT + 1) + ",}")
+_PIECES = re.compile(r"[^@._]*[@._]?")
+
+
+def _breakable(text: str) -> str:
+    """A word longer than ``WORD_LIMIT`` (an e-mail address, a file name) given places to break: after '@', '.'
+    or '_', and every ``WORD_LIMIT`` characters of a longer piece (a zero-width space). Typst never breaks inside
+    a word by itself, so such a word ran out of its cell and off the page."""
+
+    def split(word: str) -> str:
+        pieces = (p[i : i + WORD_LIMIT] for p in _PIECES.findall(word) if p for i in range(0, len(p), WORD_LIMIT))
+        return "\u200b".join(pieces)
+
+    return _LONG_WORD.sub(lambda m: split(m.group()), text)
+
+
+@functools.lru_cache(maxsize=8)
+def _symbols(language: str) -> re.Pattern[str]:
+    """A status or work-plan symbol followed by a space and its label in ``language`` ('✔ Achieved', '✔ achieved',
+    '→ Postponed', '– Not due'; not the dash of 'Nov 2024 – Apr 2025')."""
+    marks = [(s.symbol, s.label) for s in STATUSES] + [(a.symbol, a.label) for a in ACTIVITY_STYLES.values()]
+    return re.compile("|".join(f"{re.escape(mark)} (?={re.escape(label)})" for mark, label in marks), re.IGNORECASE)
+
+
+def _bound(text: str) -> str:
+    """A symbol kept on the line of the label it marks (a no-break space): '✔ / Completed' broke in two."""
+    return _symbols(i18n.language()).sub(lambda m: m.group()[:-1] + "\u00a0", text)
 
 
 def _longest_word(texts: Iterable[str], limit: int | None = None) -> int:
@@ -182,7 +229,7 @@ def _width(col: T.Col, body: Sequence[str] = ()) -> float:
     """A column's share of its table: its width, and never less than its header's longest word needs (a header
     word is never broken or run into the next column: 'Baseline', not 'Baselin / e'), nor than the longest word
     of its cells ('All beneficiaries', not 'beneficiarie / s'), up to ``WORD_LIMIT`` characters."""
-    longest = max(_longest_word(col.label.split()), _longest_word(body, WORD_LIMIT))
+    longest = max(_longest_word([_bound(col.label)]), _longest_word(map(_bound, body), WORD_LIMIT))
     return max(float(col.width), 1.6 * longest + 3)
 
 
@@ -200,7 +247,7 @@ def _cell(row: pd.Series, col: T.Col, notes: Notes | None = None) -> str:
         text = notes.short(text)
     if col.kind in ("figure", "share", "progress", "int") and _NUMBER.match(text):  # words wrap
         return f"num({q(text)})"
-    return f"ident({q(text)})" if col.key in ID_COLUMNS else q(text)
+    return f"ident({q(text)})" if col.key in ID_COLUMNS else q(_breakable(text))
 
 
 def _row(cells: Iterable[str]) -> str:
@@ -214,13 +261,14 @@ def _head(cols: Sequence[T.Col]) -> str:
 STYLES = {  # a table's type size and cell padding
     "": "",
     "compact": ", size: 7.2pt, inset: (x: 1mm, y: 0.5mm)",
-    "logframe": ", size: 6.8pt, inset: (x: 1mm, y: 0.7mm)",
+    "logframe": ", size: 6.6pt, inset: (x: 1mm, y: 0.6mm)",
 }
 
 
 def _table_of(widths: str, cols: Sequence[T.Col], rows: list[str], style: str = "") -> str:
     if not rows:
-        rows = [f"(nothing({len(cols)}, {q(_('Nothing to show.'))}),)"]
+        nothing = _("Nothing to show.")
+        rows = [f"(nothing({len(cols)}, {q(nothing)}),)"]
     return f"#data-table({widths}, {_head(cols)}, ({', '.join(rows)},){STYLES[style]})\n"
 
 
@@ -301,7 +349,7 @@ def _entry(anchor: str, title: str, sub: bool = False) -> str:
 def _contents(c: ReportContent, has_notes: bool) -> str:
     items = []
     for key, title in SECTIONS:
-        if key == "notes" and not has_notes:
+        if (key == "notes" and not has_notes) or (key == "beneficiaries" and not _beneficiaries(c)):
             continue
         items.append(_entry(key, _(title)))
         if key == "beneficiaries":
@@ -332,7 +380,8 @@ def _summary(c: ReportContent) -> str:
 
 
 def _status(c: ReportContent) -> str:
-    legend = ", ".join(q(f"{s.symbol} {s.label}") for s in STATUSES if (c.status["status"] == s.code).any())
+    items = [q(f"{s.symbol} {s.label}") for s in STATUSES if (c.status["status"] == s.code).any()]
+    legend = f"#par(({', '.join(items)},).map(box).join(h(4mm)))\n" if items else ""
     counts = c.status_counts
     cols = [T.Col(N_("Beneficiary"), "beneficiary_name")] + [
         T.Col(f"{s.symbol} {s.label}", s.code, "int") for s in STATUSES if s.code in counts and counts[s.code].sum()
@@ -345,17 +394,16 @@ def _status(c: ReportContent) -> str:
         chart = _paragraph(_("No indicator has a target or a value in this semester."))
     title = _("Indicator status, {semester}").format(semester=c.label)
     return (
-        "#section[\n" + _heading(2, title, "status") + chart + f"#par(({legend},).join(h(4mm)))\n"
+        "#section[\n" + _heading(2, title, "status") + chart + legend
         + _heading(3, _("Indicators by status and beneficiary")) + _table(counts, cols) + "]\n"
     )  # fmt: skip
 
 
 def _logframe(c: ReportContent, notes: Notes) -> str:
     cols = [col for col in T.LOGFRAME if col.key not in ("level_label", "result_id", "result_title")]
-    rows = []
-    for (level, result_id, title), group in c.logframe.groupby(
-        ["level_label", "result_id", "result_title"], sort=False
-    ):
+    rows: list[str] = []
+    groups = c.logframe.groupby(["level_label", "result_id", "result_title"], sort=False) if len(c.logframe) else ()
+    for (level, result_id, title), group in groups:
         heading = _("{level} · {result}: {title}").format(level=level, result=result_id, title=title)
         rows.append(f"(group({len(cols)}, {q(heading)}),)")
         rows += [_row(_cell(row, col, notes) for col in cols) for _index, row in group.iterrows()]
@@ -464,7 +512,7 @@ def _meetings(c: ReportContent) -> str:
 def _notes(notes: Notes) -> str:
     if not notes.full:
         return ""
-    items = ", ".join(q(text) for text in notes.full)
+    items = ", ".join(q(_breakable(text)) for text in notes.full)
     lead = _("The comments cut short in the tables, in full.")
     return (
         "#v(8mm)\n" + _heading(2, _("Notes annex"), "notes") + f"#note({q(lead)})\n"
@@ -508,35 +556,54 @@ def report_source(c: ReportContent) -> str:
 
 
 PDF_STANDARD = "ua-1"  # tagged (structure tree, headings, table header cells, alternative text), language, title
-
-
-FONTS = Path(__file__).with_name("fonts")  # DejaVu Sans, shipped with the product (fonts/README.md)
-
-
-@functools.cache
-def _fonts() -> object:
-    """The fonts Typst uses: the product's own DejaVu Sans only (the same PDF on every machine, and no search of
-    the system's fonts, which costs a quarter of a second), loaded once per process."""
-    import typst
-
-    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(FONTS)])
+TYPESET_SECONDS = 120  # a PDF that takes longer is stopped (the demo's takes a quarter of a second)
+TYPESET_MEMORY = 2 << 30  # bytes of address space for the typesetting process (the demo's peaks under 0.3 GiB)
+# The typesetting process: Python with the typst package only (-I: nothing from the environment or the working
+# folder), bounded in memory, given the fonts' folder as its only files; the source on stdin, the PDF on stdout,
+# Typst's message (and hints) on stderr.
+_TYPESET = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[2]), int(sys.argv[2])))
+import typst
+fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[sys.argv[1]])
+try:
+    pdf = typst.Compiler(root=sys.argv[1], font_paths=fonts).compile(
+        sys.stdin.buffer.read(), format="pdf", pdf_standards=[sys.argv[3]]
+    )
+except typst.TypstError as error:
+    sys.stderr.write(" ".join([error.message, *error.hints]))
+    sys.stderr.write("\\n" + error.diagnostic)
+    sys.exit(3)
+sys.stdout.buffer.write(pdf)
+"""
+log = logging.getLogger(__name__)
 
 
 class TypesetFailed(RuntimeError):
-    """Typst could not typeset a report (a fault of ours, never of the data: every text is a string)."""
+    """Typst could not typeset a report, or took too long or too much memory; ``str(error)`` says why."""
 
 
-def print_pdf(source: str) -> bytes:
-    """A Typst document from ``report_source`` typeset to a tagged PDF/UA-1. Typst releases Python's lock while
-    it works, so a thread can print a PDF while another writes the other formats."""
-    import typst
-
+def print_pdf(source: str, seconds: float = TYPESET_SECONDS) -> bytes:
+    """A Typst document from ``report_source`` typeset to a tagged PDF/UA-1, in a process of its own (about a
+    fifth of a second, a tenth of it starting Python): Typst keeps a cache of its last ten documents, 0.4 GiB that
+    a long-running server would hold for good, and has no time limit of its own. Waiting for it releases
+    Python's lock, so a thread can print a PDF while another writes the other formats."""
+    command = [sys.executable, "-I", "-c", _TYPESET, str(FONTS), str(TYPESET_MEMORY), PDF_STANDARD]
     try:
-        return typst.Compiler(font_paths=_fonts()).compile(  # type: ignore[arg-type]
-            source.encode(), format="pdf", pdf_standards=[PDF_STANDARD]
+        done = subprocess.run(
+            command, input=source.encode("utf-8", "replace"), capture_output=True, timeout=seconds, check=False
         )
-    except typst.TypstError as error:
-        raise TypesetFailed(f"{error.message}: {error.diagnostic}"[:2000]) from error
+    except subprocess.TimeoutExpired as error:
+        raise TypesetFailed(_("it took longer than {seconds} s").format(seconds=round(seconds))) from error
+    except OSError as error:  # no process could be started (the system's limits)
+        raise TypesetFailed(str(error)) from error
+    if done.returncode or not done.stdout.startswith(b"%PDF"):
+        message, _line, diagnostic = done.stderr.decode(errors="replace").partition("\n")
+        log.error("Typesetting a report failed (exit %s): %s\n%s", done.returncode, message, diagnostic[-4000:])
+        if done.returncode == 3:
+            raise TypesetFailed(message)
+        raise TypesetFailed(_("the typesetting process stopped (out of memory?)"))
+    return done.stdout
 
 
 def pdf_bytes(content: ReportContent) -> bytes:

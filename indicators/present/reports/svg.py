@@ -88,7 +88,7 @@ def status_grid(status: pd.DataFrame, beneficiaries: Sequence[tuple[str, str]], 
     """Indicators (rows) by beneficiaries (columns), each cell in its status colour with its symbol."""
     rows = list(dict.fromkeys(zip(status["indicator_id"].astype(str), status["title"].astype(str), strict=True)))
     label_w, top, cell = 330, 120, 22
-    col_w = min(62, (width - label_w) / max(len(beneficiaries), 1))
+    col_w = min(62, (width - label_w - 40) / max(len(beneficiaries), 1))  # 40: the last slanted name's overhang
     lookup = {s.code: s for s in STATUSES}
     where = {
         (str(i), str(b)): str(s)

@@ -30,7 +30,7 @@ def contents(demo_source) -> dict[str, ReportContent]:  # noqa: ANN001
 @pytest.fixture(scope="session")
 def pack(demo_source) -> dict[tuple[str, str], Report]:  # noqa: ANN001
     """The whole English pack (4 formats x 2 audiences) built once per session, as the app and the command line
-    build it (each PDF typeset by Typst in a thread while the other formats are written)."""
+    build it (each PDF typeset by Typst in a process of its own while the other formats are written)."""
     programme, source = demo_source
     return {(r.audience, r.format): r for r in build_pack(programme, source, SEMESTER)}
 

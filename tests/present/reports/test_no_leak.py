@@ -3,7 +3,7 @@
 For random programmes (the demo generator with several seeds), two hidden counts ('<5') of the same
 sensitive indicator and semester are swapped. Nothing a donor can see may change: every donor file must be
 the same, byte for byte (IATI), part for part of the zip (XLSX, PPTX: cell values, chart data, sheets
-hidden or not, speaker notes, document properties) and, for the PDF, the whole HTML it is printed from
+hidden or not, speaker notes, document properties) and, for the PDF, the whole Typst source it is typeset from
 (with the charts' SVG) and the text poppler reads back. The manager's files do change, so the test can fail.
 """
 

@@ -76,10 +76,9 @@ def test_data_is_never_markup() -> None:
     assert 'Close" + read("/etc/passwd") + "\\ #panic("x") *bold* $x$ <label> @ref `raw` line next' in flat
 
 
-def test_a_pdf_is_typeset_in_a_thread_beside_the_others(demo_source) -> None:  # noqa: ANN001
-    """Typst releases Python's lock: the PDF's thread runs while this one works (the pack's two cores), with no
-    process started (safe beside the app server's threads)."""
-    import multiprocessing
+def test_a_pdf_is_typeset_in_a_process_that_ends_with_it(demo_source) -> None:  # noqa: ANN001
+    """The PDF is typeset in a process of its own (Typst's cache of its last documents and its memory go with
+    it; a time limit can stop it), waited for by a thread, and no process is left behind."""
     from concurrent.futures import ThreadPoolExecutor
 
     from indicators.present.reports import _Printing
@@ -87,11 +86,25 @@ def test_a_pdf_is_typeset_in_a_thread_beside_the_others(demo_source) -> None:  #
 
     programme, source = demo_source
     content = report_content(programme, source, "2025NovS1", "donor")
-    before = multiprocessing.active_children()
+    before = _children()
     with ThreadPoolExecutor(max_workers=1) as pool:
         printing = _Printing.start(pool, content)
         report = printing.report()
-    assert multiprocessing.active_children() == before
+    assert set(_children()) <= set(before)
     assert report.data.startswith(b"%PDF") and report.file_name.endswith("_donor_report.pdf")
     text = subprocess.run(["pdftotext", "-", "-"], input=report.data, capture_output=True, check=True).stdout.decode()
     assert "Donors: approved data, small sensitive counts suppressed" in text
+
+
+def _children() -> list[str]:
+    """This process's child processes (of every thread), from /proc."""
+    return [pid for task in Path("/proc/self/task").iterdir() for pid in (task / "children").read_text().split()]
+
+
+def test_a_pdf_that_takes_too_long_is_stopped_and_told_in_a_sentence() -> None:
+    from indicators.present.reports.pdf import TypesetFailed, print_pdf
+
+    before = _children()
+    with pytest.raises(TypesetFailed, match="^it took longer than 0 s$"):
+        print_pdf('#set document(title: "Test")\n' + "#lorem(100)\n" * 2000, seconds=0.01)
+    assert set(_children()) <= set(before)  # the process was stopped

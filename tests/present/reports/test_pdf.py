@@ -314,3 +314,97 @@ def test_a_results_group_is_never_left_at_the_foot_of_a_page(pdfs: dict[str, Pat
         if groups:
             assert not lines[-1].startswith(levels), (number, lines[-1])
     assert seen >= 10
+
+
+HOSTILE = (
+    '\uf0b7 Pasted bullet, 👍, \x92quoted\x92, 中文, \ufffe; #panic("x") *not bold* $x$ <label> "closed" \\ '
+    "write to ministry.prisons.reporting@justice.gov.example or see Annex_7_monitoring_framework_final_v2.xlsx"
+)
+
+
+def _with_comment(content: ReportContent, text: str) -> ReportContent:
+    """The content with ``text`` as the comment of every logframe row and of every beneficiary row."""
+    import dataclasses
+
+    return dataclasses.replace(
+        content, logframe=content.logframe.assign(comment=text), status=content.status.assign(comment=text)
+    )
+
+
+def test_workbook_text_any_character_prints_as_text_and_never_stops_the_pdf(
+    contents: dict[str, ReportContent], tmp_path: Path
+) -> None:
+    """A character no font of the report draws (a bullet pasted from Word, an emoji, a Windows-1252 quote read as
+    Latin-1, a script DejaVu Sans lacks) stopped the whole PDF (PDF/UA-1 allows no undrawable glyph): it prints as
+    U+FFFD, and markup or code in the text prints as itself."""
+    from indicators.present.reports.pdf import pdf_bytes
+
+    path = tmp_path / "hostile.pdf"
+    path.write_bytes(pdf_bytes(_with_comment(contents["manager"], HOSTILE)))
+    text = flat(run("pdftotext", str(path), "-")).replace("\u200b", "")
+    assert "\ufffd Pasted bullet, \ufffd, quoted, \ufffd\ufffd, \ufffd;" in text
+    assert '#panic("x") *not bold* $x$ <label> "closed"' in text
+
+
+def test_a_long_word_breaks_rather_than_running_off_the_page(
+    contents: dict[str, ReportContent], tmp_path: Path
+) -> None:
+    """An e-mail address or a file name longer than its column ran out of its cell and off the page (Typst
+    never breaks inside a word): it now breaks after '@', '.' or '_', or every WORD_LIMIT characters."""
+    from indicators.present.reports.pdf import pdf_bytes
+
+    path = tmp_path / "long.pdf"
+    path.write_bytes(pdf_bytes(_with_comment(contents["manager"], HOSTILE + " " + "x" * 70)))
+    info = run("pdfinfo", "-f", "1", "-l", "40", str(path))
+    widths = [float(w) for w in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x", info)]
+    seen = False
+    for number, words in enumerate(bbox_words(path), start=1):
+        right = widths[number - 1] - 15 * 72 / 25.4  # the right margin, 15 mm
+        for _x0, _y0, x1, _y1, word in words:
+            seen |= "reporting@" in word
+            assert x1 <= right + 1, (number, word, x1, right)
+    assert seen
+
+
+@pytest.mark.parametrize("audience", ["manager", "donor"])
+def test_a_status_symbol_stays_with_its_word(pdfs: dict[str, Path], audience: str) -> None:
+    """'✔ / Completed' and '◐ En / cours' broke a symbol from its word in headers and legends: a no-break space
+    joins them, so each symbol is followed by its word on the same line."""
+    from indicators.compute.progress import STATUSES
+    from indicators.present.charts import ACTIVITY_STYLES
+
+    labels = {(s.symbol, s.label.split()[0].lower()) for s in STATUSES}
+    labels |= {(style.symbol, style.label.split()[0].lower()) for style in ACTIVITY_STYLES.values()}
+    checked = 0
+    for number, words in enumerate(bbox_words(pdfs[audience]), start=1):
+        for (_x0, y0, _x1, _y1, word), (_a0, b0, _a1, _b1, after) in zip(words, words[1:], strict=False):
+            if (word, after.lower()) in labels:
+                checked += 1
+                assert abs(b0 - y0) < 1, (number, word, after)  # the word is on the symbol's line
+    assert checked > 50
+
+
+def test_a_semester_with_nothing_to_show_still_prints(contents: dict[str, ReportContent], tmp_path: Path) -> None:
+    """No status, no results framework rows, no activities: the contents leave out the beneficiary pages and
+    each table says there is nothing to show (the empty legend and the contents' link to missing pages were
+    Typst errors)."""
+    import dataclasses
+
+    from indicators.present.reports.pdf import pdf_bytes
+
+    c = contents["manager"]
+    empty = dataclasses.replace(
+        c,
+        status=c.status.iloc[0:0],
+        status_counts=c.status_counts.iloc[0:0],
+        logframe=c.logframe.iloc[0:0],
+        delivery=c.delivery.iloc[0:0],
+        activities=c.activities.iloc[0:0],
+        completeness=c.completeness.iloc[0:0],
+        missing=c.missing.iloc[0:0],
+    )
+    path = tmp_path / "empty.pdf"
+    path.write_bytes(pdf_bytes(empty))
+    text = flat(run("pdftotext", str(path), "-"))
+    assert "No indicator has a target or a value in this semester." in text and "Nothing to show." in text
+    assert "Beneficiaries" not in text.split("Method annex")[0].split("Contents")[1]
