@@ -29,7 +29,7 @@ from indicators.compute.rollup import REGIONAL, regional_rollup
 from indicators.compute.suppression import donor_progress, donor_rollup
 from indicators.compute.workplan import activities_for, adopted_by_meeting, workplan_delivery
 from indicators.domain import i18n
-from indicators.domain.i18n import N_, _
+from indicators.domain.i18n import N_, _, ngettext
 from indicators.domain.periods import PeriodError, semester_from_id
 from indicators.domain.problems import ProjectError
 from indicators.domain.reference import (
@@ -702,8 +702,9 @@ def summary_sentences(
         )
         postponed, ongoing = int(delivery["postponed"].sum()), int(delivery["ongoing"].sum())
         if postponed or ongoing:
-            sentence += _("; {postponed} postponed and {ongoing} still ongoing").format(
-                postponed=postponed, ongoing=ongoing
+            sentence += _("; {postponed} and {ongoing}").format(  # each count with its own plural ('1 reportée')
+                postponed=ngettext("{n} postponed", "{n} postponed", postponed).format(n=postponed),
+                ongoing=ngettext("{n} still ongoing", "{n} still ongoing", ongoing).format(n=ongoing),
             )
         out.append(sentence + ".")
     return out

@@ -86,5 +86,5 @@ def short_day(value: dt.date) -> str:
 def moment(value: dt.datetime) -> str:
     """A day and time in UTC (``29 November 2026, 10:00 UTC``; ``29 novembre 2026, 10:00 UTC``)."""
     if english():
-        return value.strftime("%d %B %Y, %H:%M UTC")
+        return f"{value.day} {value:%B %Y, %H:%M} UTC"  # '7 December', as the days of ``day``
     return f"{i18n.date(value)}, {value:%H:%M} UTC"

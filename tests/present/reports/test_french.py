@@ -239,3 +239,10 @@ def test_libreoffice_impress_lays_out_the_french_deck(french: dict[str, ReportCo
     path = tmp_path / report.file_name
     path.write_bytes(report.data)
     impress_lays_out_every_slide(path, tmp_path)
+
+
+def test_each_count_of_the_summary_takes_its_own_plural(french: dict[str, ReportContent]) -> None:
+    """'1 reportées et 1 encore en cours': each count of the work-plan sentence is now written with its own plural
+    form (one is singular in French)."""
+    sentence = next(s for s in french["manager"].summary if "achevées" in s or "achevée" in s)
+    assert "1 reportée et 1 encore en cours" in sentence, sentence

@@ -408,3 +408,15 @@ def test_a_semester_with_nothing_to_show_still_prints(contents: dict[str, Report
     text = flat(run("pdftotext", str(path), "-"))
     assert "No indicator has a target or a value in this semester." in text and "Nothing to show." in text
     assert "Beneficiaries" not in text.split("Method annex")[0].split("Contents")[1]
+
+
+def test_the_cover_writes_days_as_the_stamp_does(contents: dict[str, ReportContent]) -> None:
+    """The cover said 'Generated 07 December 2026' beside 'approved 7 December 2026'."""
+    import dataclasses
+    import datetime as dt
+
+    from indicators.present.reports.pdf import report_source
+
+    early = dataclasses.replace(contents["manager"], generated_at=dt.datetime(2026, 12, 7, 4, 5, tzinfo=dt.UTC))
+    source = report_source(early)
+    assert '"7 December 2026, 04:05 UTC"' in source and "07 December" not in source
