@@ -605,6 +605,21 @@ def _names(counts: pd.Series, limit: int = 2) -> str:
     return ", ".join(f"{name} ({int(n)})" for name, n in top.items())
 
 
+LISTED = 6  # indicators a summary sentence names; the others are counted ('and 12 more')
+
+
+def _listed(frame: pd.DataFrame) -> str:
+    """Indicators with their progress, e.g. 'IND-10 (73%), IND-05 (50%)': the first ``LISTED``, then how many
+    more (a programme of 800 indicators filled two pages of the summary)."""
+    shown = frame.head(LISTED)
+    pairs = zip(shown["indicator_id"], shown["progress"], strict=True)
+    named = ", ".join(f"{i} ({progress_text(p)})" for i, p in pairs)
+    if len(frame) > LISTED:
+        more = len(frame) - LISTED
+        named += " " + ngettext("and {n} more", "and {n} more", more).format(n=more)
+    return named
+
+
 def summary_sentences(
     logframe: pd.DataFrame,
     status: pd.DataFrame,
@@ -638,11 +653,7 @@ def summary_sentences(
         ).format(meeting=meeting, measured=len(measured), parts=parts)
         over = measured[[writing.over_achieved(v) for v in measured["progress"].astype("Float64").fillna(0)]]
         if len(over):
-            sentence += _("; {indicators} went well beyond the target").format(
-                indicators=", ".join(
-                    f"{i} ({progress_text(p)})" for i, p in zip(over["indicator_id"], over["progress"], strict=True)
-                )
-            )
+            sentence += _("; {indicators} went well beyond the target").format(indicators=_listed(over))
         out.append(sentence + ".")
     share = headlines[headlines["key"] == "on_track_share"] if "key" in headlines else headlines.iloc[0:0]
     if len(share) and not pd.isna(share["value"].iloc[0]):
@@ -666,10 +677,7 @@ def summary_sentences(
         out.append(sentence + ".")
     short = measured[measured["status"].isin(SHORTFALL)] if len(measured) else measured
     if len(short):
-        listed = ", ".join(
-            f"{i} ({progress_text(p)})" for i, p in zip(short["indicator_id"], short["progress"], strict=True)
-        )
-        sentence = _("At programme level, {indicators} are at risk or off track").format(indicators=listed)
+        sentence = _("At programme level, {indicators} are at risk or off track").format(indicators=_listed(short))
         reasons = status[status["indicator_id"].isin(short["indicator_id"]) & status["comment"].notna()]
         reasons = reasons[~reasons["comment"].astype(str).str.startswith(_(NO_EXPLANATION))]
         given = list(dict.fromkeys(_clipped(str(c).split(". ")[0].rstrip(".")) for c in reasons["comment"]))[:3]

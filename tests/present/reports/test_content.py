@@ -154,6 +154,26 @@ def test_a_status_the_computation_adds_is_counted_under_its_own_label(contents: 
     assert sentences[0] != content.summary[0]
 
 
+def test_a_long_list_of_indicators_is_cut_with_a_count(contents: dict[str, ReportContent]) -> None:
+    """A programme of 800 indicators filled two pages of the summary with every indicator at risk: a sentence
+    names the first LISTED and counts the others."""
+    from indicators.present.reports.content import LISTED, summary_sentences
+
+    content = contents["manager"]
+    logframe = content.logframe
+    at_risk = logframe[logframe["status"] == "at_risk"].iloc[0]
+    many = pd.concat([logframe, *[at_risk.to_frame().T.assign(indicator_id=f"IND-9{n:02d}") for n in range(20)]])
+    sentences = summary_sentences(
+        many, content.status, content.status_counts, content.headlines, content.completeness,
+        content.delivery, donor=False,
+    )  # fmt: skip
+    sentence = next(s for s in sentences if s.startswith("At programme level"))
+    shortfall = logframe["status"].isin(["at_risk", "off_track"]) & logframe["scope"].eq("All beneficiaries")
+    assert sentence.count("(") - sentence.count("(note") >= LISTED
+    assert f"and {20 + int(shortfall.sum()) - LISTED} more are at risk or off track" in sentence, sentence
+    assert "IND-919" not in sentence
+
+
 def test_the_decisions_name_the_target_revisions_proposed(demo_source, contents: dict[str, ReportContent]) -> None:  # noqa: ANN001
     from indicators.present.reports.content import proposed_revisions
 
