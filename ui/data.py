@@ -133,17 +133,17 @@ def rollup(donor: bool = False) -> pd.DataFrame:
     return (_donor_rollup if donor else _rollup)(s.data_version(), i18n.language(), s)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _quality(data_version: str, lang: str, _store: Store) -> pd.DataFrame:
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _quality(data_version: str, lang: str, semester: str, _store: Store) -> pd.DataFrame:
     programme = _approved(data_version, _store)
-    return quality_flags(programme) if programme is not None else pd.DataFrame()
+    return quality_flags(programme, semester=semester) if programme is not None else pd.DataFrame()
 
 
-def quality() -> pd.DataFrame:
-    """quality_flags of the approved data (before any suppression: never for donors), computed once per data
-    version and language."""
+def quality(semester: str) -> pd.DataFrame:
+    """quality_flags of the approved data in a semester (before any suppression: never for donors), computed
+    once per data version, language and semester (sentences are written for the semester's flags only)."""
     s = store()
-    return _quality(s.data_version(), i18n.language(), s)
+    return _quality(s.data_version(), i18n.language(), semester, s)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

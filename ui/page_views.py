@@ -9,6 +9,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from indicators.compute.progress import Thresholds
+from indicators.compute.rollup import regional_rollup
+from indicators.compute.suppression import donor_progress, donor_rollup
 from indicators.domain import i18n
 from indicators.domain.settings import setting_float
 from indicators.present.views import beneficiary as beneficiary_views
@@ -53,7 +55,7 @@ def _semester_review_view(
 ) -> semester_review_views.SemesterReview:
     programme = _approved(data_version, _store)
     progress = (_donor_progress if donor else _progress)(data_version, lang, _store)
-    flags = None if donor else _quality(data_version, lang, _store)  # quoted as reported: never for donors
+    flags = None if donor else _quality(data_version, lang, semester, _store)  # as reported: never for donors
     return semester_review_views.semester_review_view(
         programme, semester, progress, _completeness(data_version, lang, _store), flags
     )
@@ -71,9 +73,32 @@ def _indicator_view(
     data_version: str, donor: bool, lang: str, indicator: str, semester: str, _store: Store
 ) -> indicator_views.IndicatorView:
     programme = _approved(data_version, _store)
-    progress = (_donor_progress if donor else _progress)(data_version, lang, _store)
-    rolled = (_donor_rollup if donor else _rollup)(data_version, lang, _store)
+    progress, rolled = _one_indicator(data_version, donor, lang, indicator, _store)
     return indicator_views.indicator_view(programme, indicator, semester, progress, rolled, donor)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _one_indicator(
+    data_version: str, donor: bool, lang: str, indicator: str, _store: Store
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One indicator's rows of the progress frame and of its regional roll-up (the donor view's for donors). The
+    donor view and the roll-up are computed from its own rows only: each suppression and roll-up rule reads the
+    rows of one indicator (tests/compute/test_per_indicator.py), and a page showing one indicator need not
+    compute them for thousands."""
+    progress = _progress(data_version, lang, _store)  # every indicator's, cached: shared with the other pages
+    rows = (
+        progress[(progress["indicator_id"] == indicator).to_numpy(dtype=bool, na_value=False)]
+        if len(progress)
+        else progress
+    )
+    if not len(rows):  # nothing to compute: the whole frames' (empty) rows, as they are
+        full = (_donor_progress if donor else _progress)(data_version, lang, _store)
+        return full, (_donor_rollup if donor else _rollup)(data_version, lang, _store)
+    rolled = regional_rollup(rows, Thresholds.from_settings())
+    if not donor:
+        return rows, rolled
+    safe = donor_progress(rows)
+    return safe, donor_rollup(rolled, rows, safe=safe) if len(rolled) else rolled
 
 
 def indicator_view(indicator: str, semester: str) -> indicator_views.IndicatorView:
@@ -149,6 +174,7 @@ def clear() -> None:
         _method_view,
         _semester_review_view,
         _indicator_view,
+        _one_indicator,
         _indicator_choices,
         _beneficiary_view,
         _trend,

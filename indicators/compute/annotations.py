@@ -10,6 +10,8 @@ from indicators.compute.progress import (
     SEMESTER_KEY,
     STATUS_BY_CODE,
     Thresholds,
+    _is,
+    _Keys,
     progress_ratios,
     status_codes,
 )
@@ -95,6 +97,14 @@ def _notes(programme: Programme) -> pd.DataFrame:
     )
 
 
+_ADOPTED = "target_adopted_at"
+
+
+def _taken(column: pd.Series, rows: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``column``'s values at ``rows`` (missing where a row is -1), of its own type."""
+    return column.array.take(rows, allow_fill=True)
+
+
 def _meeting_days(programme: Programme) -> pd.Series:
     meetings = programme.meetings.dropna(subset=["number"]).drop_duplicates("number", keep="last")
     days = pd.to_datetime(meetings["date"], errors="coerce")
@@ -144,59 +154,75 @@ def annotated(progress: pd.DataFrame, programme: Programme, thresholds: Threshol
     thresholds = thresholds or Thresholds.from_settings()
     if progress.empty:
         return progress.assign(**{c: pd.Series(dtype="object") for c in ANNOTATION_COLUMNS})
-    keys = progress[SEMESTER_KEY].astype("string")
-    frame = keys.merge(value_comments(programme), how="left", on=SEMESTER_KEY, validate="one_to_one")
-    frame = frame.merge(original_targets(programme), how="left", on=SEMESTER_KEY, validate="one_to_one")
-    frame = frame.assign(target_adopted_at=progress["target_adopted_at"].astype("Int64").to_numpy())
-    frame = frame.merge(_notes(programme), how="left", on=[*SEMESTER_KEY, "target_adopted_at"], validate="m:1")
-    frame.index = progress.index
+    # The comment, the first-adopted target and the note of each row's target in force, found by integer keys
+    # (merges on the text keys cost more than all the rest).
+    keys = _Keys.of(progress, SEMESTER_KEY)
+    if pd.Series(keys.key()).duplicated().any():  # what the merges that used to find them said
+        raise pd.errors.MergeError("Merge keys are not unique in left dataset; not a one-to-one merge")
+    comments, originals, notes = value_comments(programme), original_targets(programme), _notes(programme)
+    comment = _taken(comments["comment"], keys.matching(_Keys.of(comments, SEMESTER_KEY)))
+    found = keys.matching(_Keys.of(originals, SEMESTER_KEY))
+    original_target = pd.Series(
+        np.where(found >= 0, originals["original_target"].to_numpy()[found], np.nan), index=progress.index
+    )
+    original_adopted_at = pd.Series(_taken(originals["original_adopted_at"], found), index=progress.index)
+    adopted_at = progress["target_adopted_at"].astype("Int64")
+    meeting, meetings = pd.factorize(adopted_at)
+    with_meeting = _Keys({**keys.positions, _ADOPTED: meeting}, {**keys.distinct, _ADOPTED: pd.Index(meetings)})
+    note_rows = with_meeting.matching(_Keys.of(notes, [*SEMESTER_KEY, _ADOPTED]))
 
-    # Explanations: why one is expected, if it is.
+    # Explanations: why one is expected, if it is (each distinct status's reason written once).
     status = progress["status"].astype("string")
-    over = progress["progress"].astype(float) >= setting_float("OVER_ACHIEVED")
-    reason = status.map({code: _(words) for code, words in REASONS.items()}).astype("string")
-    reason = reason.mask(over & (progress["measure"].astype("string") != "milestone"), _(OVER_ACHIEVED_REASON))
+    positions, codes = pd.factorize(status)
+    over = progress["progress"].astype(float).to_numpy() >= setting_float("OVER_ACHIEVED")
+    over &= ~_is(progress["measure"].astype("string"), "milestone")  # a missing measure: over-achieved too
+    reasons = pd.array([*(_(REASONS[c]) if c in REASONS else None for c in codes), _(OVER_ACHIEVED_REASON)], "string")
+    reason = pd.Series(reasons.take(np.where(over, len(codes), positions), allow_fill=True), index=progress.index)
 
     # Revisions: the target in force was adopted by a later meeting than the first target of its key.
     target = progress["target"].astype(float)
     revised = (
-        frame["target_adopted_at"].notna()
-        & frame["original_adopted_at"].notna()
-        & (frame["target_adopted_at"] != frame["original_adopted_at"])
-        & (frame["original_target"] != target)
+        adopted_at.notna()
+        & original_adopted_at.notna()
+        & (adopted_at != original_adopted_at)
+        & (original_target != target)
     ).to_numpy(dtype=bool, na_value=False)
-    ratio = progress_ratios(progress["actual"], progress["baseline"], frame["original_target"], progress["direction"])
-    graded = status.isin(GRADED).to_numpy(dtype=bool, na_value=False)
+    ratio = progress_ratios(progress["actual"], progress["baseline"], original_target, progress["direction"])
+    graded = np.append(np.isin(np.asarray(codes, dtype=object), GRADED), False)[positions]
     numeric = ~progress["measure"].astype("string").isin(["milestone", "qualitative"]).to_numpy(dtype=bool)
-    recomputed = status_codes(
-        ratio, progress["measure"], pd.Series(True, index=progress.index), ratio.notna(), thresholds
-    )
-    status_original = status.where(~(revised & graded & numeric), recomputed)
+    regraded = revised & graded & numeric
+    status_original = status
+    if regraded.any():
+        recomputed = status_codes(
+            ratio, progress["measure"], pd.Series(True, index=progress.index), ratio.notna(), thresholds
+        )
+        status_original = status.where(~regraded, recomputed)
     # One sentence per revised row (thousands in a large portfolio), each distinct sentence written once.
     days, rows = _meeting_days(programme), np.flatnonzero(revised)
+    notes_text = notes["revision_note"].to_numpy(dtype=object, na_value=None)
     revisions = zip(
-        frame["original_target"].to_numpy(dtype=float, na_value=np.nan)[rows].tolist(),
-        frame["original_adopted_at"].to_numpy(dtype=object)[rows].tolist(),
+        original_target.to_numpy()[rows].tolist(),
+        original_adopted_at.to_numpy(dtype=object)[rows].tolist(),
         target.to_numpy(dtype=float, na_value=np.nan)[rows].tolist(),
-        frame["target_adopted_at"].to_numpy(dtype=object)[rows].tolist(),
-        frame["revision_note"].to_numpy(dtype=object, na_value=None)[rows].tolist(),
+        adopted_at.to_numpy(dtype=object)[rows].tolist(),
+        [notes_text[n] if n >= 0 else None for n in note_rows[rows].tolist()],
         strict=True,
     )
-    sentences: dict[tuple, str] = {}
-    texts = np.full(len(progress), None, dtype=object)
+    sentences: dict[tuple, int] = {}
+    which = np.full(len(progress), -1)
     for row, (original, first, new, meeting, note) in zip(rows.tolist(), revisions, strict=True):
-        key = (original, int(first), new, int(meeting), note)
-        if key not in sentences:
-            sentences[key] = revision_sentence(original, int(first), new, int(meeting), days.get(int(meeting)), note)
-        texts[row] = sentences[key]
-    text = pd.Series(pd.array(texts, dtype="string"), index=progress.index)
+        which[row] = sentences.setdefault((original, int(first), new, int(meeting), note), len(sentences))
+    written = [revision_sentence(o, f, n, m, days.get(m), note) for o, f, n, m, note in sentences]
+    text = pd.Series(pd.array(written, dtype="string").take(which, allow_fill=True), index=progress.index)
     return progress.assign(
-        comment=frame["comment"],
+        comment=pd.Series(comment, index=progress.index),
         explanation_due=reason,
-        original_target=frame["original_target"].where(revised),
-        original_adopted_at=frame["original_adopted_at"].where(revised),
-        revised_at=frame["target_adopted_at"].where(revised),
-        revision_note=frame["revision_note"].where(revised),
+        original_target=original_target.where(revised),
+        original_adopted_at=original_adopted_at.where(revised),
+        revised_at=pd.Series(
+            np.where(revised, adopted_at.to_numpy(dtype=float, na_value=np.nan), np.nan), progress.index
+        ),
+        revision_note=pd.Series(_taken(notes["revision_note"], np.where(revised, note_rows, -1)), index=progress.index),
         revision_text=text,
         status_original=status_original,
         status_by_revision=pd.array(revised & (status_original != status).to_numpy(dtype=bool, na_value=False)),

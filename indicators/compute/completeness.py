@@ -74,9 +74,18 @@ def reporting_completeness(programme: Programme, by: Sequence[str] = ("semester"
     return completeness_table(_expected(programme, [*dict.fromkeys(by), "reported"])[0], by)
 
 
+def of_semesters(programme: Programme, semesters: list[str]) -> Programme:
+    """The programme with only the targets and values of ``semesters`` (whether a report is expected and received
+    for an indicator, beneficiary and semester depends on that semester's rows only)."""
+    tables = dict(programme.tables)
+    for name in ("targets", "values"):
+        tables[name] = tables[name][tables[name]["semester"].isin(semesters).to_numpy(dtype=bool)]
+    return Programme(tables)
+
+
 def missing_reports(programme: Programme, semester: str | None = None) -> pd.DataFrame:
-    """The expected reports not received, optionally for one semester."""
-    expected = expected_reports(programme)
+    """The expected reports not received, optionally for one semester (then only its rows are read)."""
+    expected = expected_reports(programme if semester is None else of_semesters(programme, [semester]))
     missing = ~expected["reported"]
     if semester is not None:
         missing &= expected["semester"] == semester

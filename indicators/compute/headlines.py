@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from indicators.compute.completeness import completeness_table, expected_reports
+from indicators.compute.completeness import completeness_table, expected_reports, of_semesters
 from indicators.compute.progress import STATUS_BY_CODE, Thresholds, indicator_progress, is_due
 from indicators.compute.suppression import donor_progress
 from indicators.compute.workplan import workplan_delivery
@@ -121,14 +121,6 @@ HEADLINES: tuple[Headline, ...] = (
 )
 
 
-def _of_semesters(programme: Programme, semesters: list[str]) -> Programme:
-    """The programme with only the targets and values of ``semesters``."""
-    tables = dict(programme.tables)
-    for name in ("targets", "values"):
-        tables[name] = tables[name][tables[name]["semester"].isin(semesters).to_numpy(dtype=bool)]
-    return Programme(tables)
-
-
 def headline_figures(
     programme: Programme,
     semester: str,
@@ -149,7 +141,7 @@ def headline_figures(
     previous = semester_from_id(semester).previous().id
     # The reports expected in the two semesters only (each indicator, beneficiary and semester is expected or
     # not on its own rows of Targets and Values): a million values are not read for two semesters.
-    inputs = Inputs(progress, expected_reports(_of_semesters(programme, [semester, previous])), programme.activities)
+    inputs = Inputs(progress, expected_reports(of_semesters(programme, [semester, previous])), programme.activities)
     rows = []
     for h in HEADLINES:
         now, before = h.compute(inputs, semester), h.compute(inputs, previous)

@@ -316,13 +316,19 @@ class _Keys:
         """The position of each row's value in ``categories`` (-1 when missing or absent)."""
         return np.append(categories.get_indexer(self.distinct[column]), -1)[self.positions[column]]
 
-    def matching(self, right: _Keys) -> np.ndarray:
-        """For each row, the position of the last row of ``right`` with the same values (-1 when there is none)."""
+    def joint(self, right: _Keys) -> tuple[np.ndarray, np.ndarray]:
+        """One integer per combination of the key columns' values, the same on both sides: this table's rows' and
+        ``right``'s (a missing value is a value)."""
         joint = [np.zeros(len(self), dtype=np.int64), np.zeros(len(right), dtype=np.int64)]
         for column in self.positions:
             categories = self.distinct[column].union(right.distinct[column])
             for side, keys in enumerate((self, right)):
                 joint[side] = joint[side] * (len(categories) + 1) + keys.codes(column, categories) + 1
+        return joint[0], joint[1]
+
+    def matching(self, right: _Keys) -> np.ndarray:
+        """For each row, the position of the last row of ``right`` with the same values (-1 when there is none)."""
+        joint = self.joint(right)
         last = pd.Series(np.arange(len(joint[1])), index=joint[1])
         last = last[~last.index.duplicated(keep="last")]  # each key once: its last row of ``right``
         if not len(last):

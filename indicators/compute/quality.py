@@ -181,15 +181,28 @@ class _Found:
     message: Callable[[dict], str]
     reads: tuple[str, ...]  # the columns ``message`` reads
 
-    def frame(self, chosen: np.ndarray | None = None) -> pd.DataFrame:
-        """The flags (QUALITY_COLUMNS) of all the rows, or of the ``chosen`` ones (a mask or row numbers)."""
+    def frame(self, chosen: np.ndarray | None = None, written: np.ndarray | None = None) -> pd.DataFrame:
+        """The flags (QUALITY_COLUMNS) of all the rows, or of the ``chosen`` ones (a mask or row numbers); with
+        ``written`` (a mask of the rows), only those rows' sentences are written (the others' are empty)."""
         rows = self.rows if chosen is None else self.rows.iloc[chosen]
-        return _flags(self.check, rows, self.value, self.message, self.reads)
+        return _flags(self.check, rows, self.value, self.message, self.reads, written)
 
 
-def _flags(check: str, rows: pd.DataFrame, value: str, message, reads: tuple[str, ...] | None = None) -> pd.DataFrame:
+def _flags(
+    check: str,
+    rows: pd.DataFrame,
+    value: str,
+    message,
+    reads: tuple[str, ...] | None = None,
+    written: np.ndarray | None = None,
+) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=QUALITY_COLUMNS)
+    if written is None:
+        messages = _messages(rows, message, reads)
+    else:
+        messages = np.full(len(rows), "", dtype=object)
+        messages[written] = _messages(rows[written], message, reads)
     return pd.DataFrame(
         {
             "check": check,
@@ -199,7 +212,7 @@ def _flags(check: str, rows: pd.DataFrame, value: str, message, reads: tuple[str
             "value": rows[value].to_numpy(dtype=float),
             "previous_semester": rows["previous_semester"].to_numpy() if "previous_semester" in rows else None,
             "previous_value": rows["previous_value"].to_numpy(dtype=float) if "previous_value" in rows else np.nan,
-            "message": _messages(rows, message, reads),
+            "message": messages if written is None else messages.tolist(),
         }
     )
 
@@ -437,12 +450,16 @@ def _pairs_of(merged: Programme, upload: Programme) -> Programme:
 
 def late_flags(programme: Programme) -> pd.DataFrame:
     """Reports whose comment marks them late (one per indicator, beneficiary and semester)."""
+    return _late(programme).frame()
+
+
+def _late(programme: Programme) -> _Found:
     values = programme.values.dropna(subset=SEMESTER_KEY)
     comment = values["comment"].astype("string")
     late = values[comment.str.contains(LATE, regex=True).fillna(False).to_numpy(dtype=bool)]
     late = late.drop_duplicates(SEMESTER_KEY)
     figure = pd.Series(late["value"].to_numpy(dtype=float, na_value=np.nan), index=late.index)
-    return _flags(
+    return _Found(
         "late",
         late.assign(figure=figure),
         "figure",
@@ -451,19 +468,32 @@ def late_flags(programme: Programme) -> pd.DataFrame:
     )
 
 
-def quality_flags(programme: Programme, factor: float | None = None) -> pd.DataFrame:
-    """Every data-quality flag of the programme (see the module docstring), with a sentence for each."""
+def quality_flags(programme: Programme, factor: float | None = None, semester: str | None = None) -> pd.DataFrame:
+    """Every data-quality flag of the programme (see the module docstring), with a sentence for each.
+
+    With ``semester``: the flags of that semester only (the whole frame's rows whose semester it is, numbered
+    from 0). Every check still reads every semester; sentences are written for that semester's flags only (a
+    large programme has thousands of others)."""
     factor = setting_float("QUALITY_JUMP_FACTOR") if factor is None else factor
     values = semester_values(programme)  # read once by the three checks that compare semesters
     about, previous = indicator_attributes(programme), _reported_with_previous(values)
-    found = [sex_split_flags(programme), _jumps(programme, factor, values, about, previous).frame()]
+
+    def flags(found: _Found) -> pd.DataFrame:
+        if semester is None:
+            return found.frame()
+        return found.frame(written=(found.rows["semester"] == semester).to_numpy(dtype=bool, na_value=False))
+
+    found = [flags(_sex_split(programme)), flags(_jumps(programme, factor, values, about, previous))]
     falling = _falling(programme, values, about, previous)
-    found += [pd.concat([f.frame() for f in falling], ignore_index=True)]
-    found.append(_milestones(programme, values, about, previous).frame())
-    found.append(late_flags(programme))
+    found += [pd.concat([flags(f) for f in falling], ignore_index=True)]
+    found.append(flags(_milestones(programme, values, about, previous)))
+    found.append(flags(_late(programme)))
     frame = pd.concat([f for f in found if not f.empty] or [pd.DataFrame(columns=QUALITY_COLUMNS)], ignore_index=True)
     frame = frame.assign(check_label=frame["check"].map({code: _(label) for code, label in CHECKS.items()}))
-    return frame.astype({"value": float, "previous_value": float})[[*QUALITY_COLUMNS, "check_label"]]
+    frame = frame.astype({"value": float, "previous_value": float})[[*QUALITY_COLUMNS, "check_label"]]
+    if semester is None:
+        return frame
+    return frame[(frame["semester"] == semester).to_numpy(dtype=bool, na_value=False)].reset_index(drop=True)
 
 
 def unexplained_upload_figures(merged: Programme, upload: Programme) -> pd.DataFrame:

@@ -355,7 +355,9 @@ def status_matrix_figure(progress: pd.DataFrame, compact: bool = False) -> go.Fi
     title = _("Indicator status by beneficiary, {when}").format(when=when)
     if progress.empty:
         return empty_figure(title)
-    rows = progress.assign(
+    # Only the columns drawn: each status's rows are taken below, and a progress frame has forty columns.
+    drawn = [c for c in ("indicator_id", "beneficiary", "title", "status", "progress_display") if c in progress]
+    rows = progress[drawn].assign(
         name=progress["beneficiary"].map(beneficiary_name),
         row=[
             inert(i) if compact else matrix_row_label(i, t)

@@ -118,3 +118,16 @@ def test_missing_reports_all_and_for_one_semester() -> None:
     missing = missing_reports(PROGRAMME, S2)
     assert list(zip(missing["indicator_id"], missing["beneficiary"], strict=True)) == [("I1", "ALB")]
     assert "reported" not in missing.columns
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_one_semesters_missing_reports_read_from_its_rows_only(seed) -> None:
+    """missing_reports of one semester reads that semester's targets and values only: the same rows, in the same
+    order, as the programme's missing reports of that semester."""
+    from tests.compute.random_programmes import random_programme
+
+    data = random_programme(seed)
+    every = missing_reports(data)
+    for semester in sorted(set(data.targets["semester"].dropna())):
+        expected = every[every["semester"] == semester].reset_index(drop=True)
+        pd.testing.assert_frame_equal(missing_reports(data, semester), expected)

@@ -122,3 +122,20 @@ def test_reports_marked_late_are_counted(comment, late) -> None:
     )
     flags = quality_flags(data)
     assert (flags["check"] == "late").sum() == int(late)
+
+
+@pytest.mark.parametrize("seed", [0, 3, 8, "demo"])
+def test_one_semesters_flags_are_its_rows_of_every_flag(seed) -> None:
+    """The Semester review asks for one semester's flags (sentences are written for those only): they are the
+    rows of the whole frame whose semester it is, numbered from 0, in both languages."""
+    from indicators.domain import i18n
+    from tests.compute.random_programmes import random_programme
+
+    data = demo_programme() if seed == "demo" else random_programme(seed, indicators=16)
+    for language in ("en", "fr"):
+        with i18n.using(language):
+            every = quality_flags(data, factor=2)
+            assert len(every)
+            for semester in [*sorted(set(data.values["semester"].dropna())), "2099NovS1"]:
+                expected = every[every["semester"] == semester].reset_index(drop=True)
+                pd.testing.assert_frame_equal(quality_flags(data, factor=2, semester=semester), expected)
