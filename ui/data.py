@@ -26,7 +26,7 @@ import streamlit as st
 
 from indicators.access.roles import Action, PermissionRefused, require
 from indicators.compute.annotations import annotated
-from indicators.compute.completeness import reporting_completeness
+from indicators.compute.completeness import of_semesters, reporting_completeness
 from indicators.compute.headlines import headline_figures
 from indicators.compute.progress import Thresholds, indicator_progress
 from indicators.compute.quality import quality_flags
@@ -68,12 +68,18 @@ def _approved(data_version: str, _store: Store) -> Programme | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
+def _indicator_progress(data_version: str, lang: str, _store: Store) -> pd.DataFrame:
+    programme = _approved(data_version, _store)
+    return indicator_progress(programme, Thresholds.from_settings()) if programme is not None else pd.DataFrame()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _progress(data_version: str, lang: str, _store: Store) -> pd.DataFrame:
     programme = _approved(data_version, _store)
     if programme is None:
         return pd.DataFrame()
-    thresholds = Thresholds.from_settings()
-    return annotated(indicator_progress(programme, thresholds), programme, thresholds)
+    # The same rows with the explanation and revision columns (the frame above, cached, is not computed again).
+    return annotated(_indicator_progress(data_version, lang, _store), programme, Thresholds.from_settings())
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -105,15 +111,19 @@ def _own_progress(data_version: str, lang: str, own: tuple[str, ...], _store: St
     return own_progress(progress, _donor_progress(data_version, lang, _store), own) if len(progress) else progress
 
 
-def progress(donor: bool = False) -> pd.DataFrame:
-    """indicator_progress of the approved data; with ``donor`` the small sensitive counts are suppressed (always
-    for whoever sees the donor view, whatever the page asks: the donor frame is cached apart). An analyst limited
-    to some beneficiaries gets those unsuppressed and the others' as donors see them (need to know)."""
+def progress(donor: bool = False, explained: bool = True) -> pd.DataFrame:
+    """indicator_progress of the approved data with its annotations (explanations, target revisions); with
+    ``donor`` the small sensitive counts are suppressed (always for whoever sees the donor view, whatever the page
+    asks: the donor frame is cached apart). An analyst limited to some beneficiaries gets those unsuppressed and
+    the others' as donors see them (need to know). A page that shows no explanation nor revision may ask for
+    ``explained=False``: the full view's frame is then indicator_progress alone (the donor ones are unchanged)."""
     donor = donor or view.is_donor()
     s = store()
     if donor and (own := view.own_beneficiaries()):
         return _own_progress(s.data_version(), i18n.language(), own, s)
-    return (_donor_progress if donor else _progress)(s.data_version(), i18n.language(), s)
+    if donor:
+        return _donor_progress(s.data_version(), i18n.language(), s)
+    return (_progress if explained else _indicator_progress)(s.data_version(), i18n.language(), s)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -146,16 +156,20 @@ def quality(semester: str) -> pd.DataFrame:
     return _quality(s.data_version(), i18n.language(), semester, s)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _completeness(data_version: str, lang: str, _store: Store) -> pd.DataFrame:
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _completeness(data_version: str, lang: str, semester: str | None, _store: Store) -> pd.DataFrame:
     programme = _approved(data_version, _store)
-    return reporting_completeness(programme) if programme is not None else pd.DataFrame()
+    if programme is None:
+        return pd.DataFrame()
+    # A semester's rows are computed from its own targets and values (the pages show one semester's).
+    return reporting_completeness(programme if semester is None else of_semesters(programme, [semester]))
 
 
-def completeness() -> pd.DataFrame:
-    """reporting_completeness of the approved data, computed once per data version and language."""
+def completeness(semester: str | None) -> pd.DataFrame:
+    """reporting_completeness of the approved data in a semester (every semester's with None), computed once per
+    data version, language and semester."""
     s = store()
-    return _completeness(s.data_version(), i18n.language(), s)
+    return _completeness(s.data_version(), i18n.language(), semester, s)
 
 
 class Options(NamedTuple):
@@ -218,6 +232,7 @@ def clear() -> None:
     st.cache_data.clear()
     for cached in (
         _approved,
+        _indicator_progress,
         _progress,
         _donor_progress,
         _own_progress,
@@ -241,7 +256,7 @@ def _headlines(data_version: str, semester: str, donor: bool, lang: str, _store:
     programme = _approved(data_version, _store)
     if programme is None:
         return pd.DataFrame()
-    done = (_donor_progress if donor else _progress)(data_version, lang, _store)  # cached: not computed again
+    done = (_donor_progress if donor else _indicator_progress)(data_version, lang, _store)  # cached, as computed
     return headline_figures(programme, semester, Thresholds.from_settings(), donor=donor, progress=done)
 
 

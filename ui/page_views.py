@@ -40,9 +40,9 @@ def _method_view(data_version: str, donor: bool, lang: str, zone: str | None, _s
     programme = _approved(data_version, _store)
     progress = (_donor_progress if donor else _progress)(data_version, lang, _store)
     rolled = (_donor_rollup if donor else _rollup)(data_version, lang, _store)
-    completeness = _completeness(data_version, lang, _store)
     settings = {name: setting_float(name) for name in ("OVER_ACHIEVED", "QUALITY_JUMP_FACTOR", "SUPPRESS_BELOW")}
     semester = _options(data_version, _store).default_semester
+    completeness = _completeness(data_version, lang, semester, _store)  # the example reads the semester's only
     return method_views.method_view(
         programme, _store.approved_meta(), progress, rolled, completeness, semester,
         Thresholds.from_settings(), settings, zone,
@@ -57,7 +57,7 @@ def _semester_review_view(
     progress = (_donor_progress if donor else _progress)(data_version, lang, _store)
     flags = None if donor else _quality(data_version, lang, semester, _store)  # as reported: never for donors
     return semester_review_views.semester_review_view(
-        programme, semester, progress, _completeness(data_version, lang, _store), flags
+        programme, semester, progress, _completeness(data_version, lang, semester, _store), flags
     )
 
 
@@ -195,5 +195,6 @@ def overview_view(semester: str) -> overview_views.Overview:
     """The Overview page's view (indicators/present/views/overview.py) for the data, view (``view.viewpoint``:
     full, donor, an analyst's own), language and semester."""
     s = store()
-    progress = data.progress(donor=view.is_donor())  # cached in ui/data.py; the viewpoint names which frame
+    # Cached in ui/data.py; the viewpoint names which frame. The Overview shows no explanation nor revision.
+    progress = data.progress(donor=view.is_donor(), explained=False)
     return _overview_view(s.data_version(), view.viewpoint(), i18n.language(), semester, s, progress)

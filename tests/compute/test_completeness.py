@@ -7,7 +7,12 @@ import math
 import pandas as pd
 import pytest
 
-from indicators.compute.completeness import expected_reports, missing_reports, reporting_completeness
+from indicators.compute.completeness import (
+    expected_reports,
+    missing_reports,
+    of_semesters,
+    reporting_completeness,
+)
 from indicators.domain.schema import TABLES, TABLES_BY_NAME, Programme, conform
 
 S1, S2 = "2025NovS1", "2025NovS2"
@@ -131,3 +136,16 @@ def test_one_semesters_missing_reports_read_from_its_rows_only(seed) -> None:
     for semester in sorted(set(data.targets["semester"].dropna())):
         expected = every[every["semester"] == semester].reset_index(drop=True)
         pd.testing.assert_frame_equal(missing_reports(data, semester), expected)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_one_semesters_completeness_from_its_rows_only(seed) -> None:
+    """The pages show one semester's completeness, computed from that semester's targets and values only
+    (of_semesters): the same figures as that semester's rows of the whole programme's."""
+    from tests.compute.random_programmes import random_programme
+
+    data = random_programme(seed)
+    every = reporting_completeness(data)
+    for semester in sorted(set(data.targets["semester"].dropna())):
+        expected = every[every["semester"] == semester].reset_index(drop=True)
+        pd.testing.assert_frame_equal(reporting_completeness(of_semesters(data, [semester])), expected)

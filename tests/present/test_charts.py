@@ -489,3 +489,14 @@ def test_a_caption_without_its_figure_is_the_figures_caption(caption, figure, fr
 
     with i18n.using(language):
         assert caption(frame) == charts.figure_caption(figure(frame))
+
+
+@pytest.mark.parametrize("compact", [False, True])
+def test_figures_get_the_same_template_as_update_layout_would_give(monkeypatch, compact) -> None:
+    """Figures get their template as plotly gives a new figure its default one (without validating it again):
+    the figure sent is the same, byte for byte, as with ``update_layout(template=...)``."""
+    made = [charts.status_matrix_figure(MATRIX, compact=compact), charts.empty_figure("Nothing")]
+    monkeypatch.setattr(charts, "_with_template", lambda fig: fig.update_layout(template=charts.TEMPLATE))
+    validated = [charts.status_matrix_figure(MATRIX, compact=compact), charts.empty_figure("Nothing")]
+    assert [f.to_json() for f in made] == [f.to_json() for f in validated]
+    assert made[0].layout.template.layout.plot_bgcolor == "white"  # plotly_white's, readable as before
