@@ -8,7 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicators.compute.progress import Thresholds
+from indicators.compute.annotations import annotated
+from indicators.compute.progress import Thresholds, latest_status
 from indicators.compute.rollup import regional_rollup
 from indicators.compute.suppression import donor_progress, donor_rollup
 from indicators.domain import i18n
@@ -26,6 +27,7 @@ from ui.data import (
     _completeness,
     _donor_progress,
     _donor_rollup,
+    _indicator_progress,
     _options,
     _progress,
     _quality,
@@ -54,7 +56,12 @@ def _semester_review_view(
     data_version: str, donor: bool, lang: str, semester: str, _store: Store
 ) -> semester_review_views.SemesterReview:
     programme = _approved(data_version, _store)
-    progress = (_donor_progress if donor else _progress)(data_version, lang, _store)
+    if donor:
+        progress = _donor_progress(data_version, lang, _store)
+    else:  # the view reads the semester's rows only: only theirs are annotated (each row's annotations are its own)
+        progress = _indicator_progress(data_version, lang, _store)
+        if len(progress):
+            progress = annotated(latest_status(progress, semester), programme, Thresholds.from_settings())
     flags = None if donor else _quality(data_version, lang, semester, _store)  # as reported: never for donors
     return semester_review_views.semester_review_view(
         programme, semester, progress, _completeness(data_version, lang, semester, _store), flags

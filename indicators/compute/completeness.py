@@ -45,8 +45,15 @@ def _expected(programme: Programme, columns: Sequence[str]) -> tuple[pd.DataFram
     kept = once & (indicator >= 0)
     wanted = [c for c in SEMESTER_KEY if c in columns]
     expected, keys, indicator = expected.loc[kept, wanted], keys.rows(kept), indicator[kept]
-    # 3. Received: a usable total was reported for the key.
-    received, received_keys = _semester_values(programme)
+    # 3. Received: a usable total was reported for the key. Only the values of the expected keys' indicators,
+    #    beneficiaries and semesters are read (every row of such a key among them): most values of a large
+    #    programme have no target.
+    values = programme.values
+    near = np.ones(len(values), dtype=bool)
+    for column in SEMESTER_KEY:
+        near &= values[column].isin(keys.distinct[column]).to_numpy(dtype=bool, na_value=False)
+    nearby = Programme({**programme.tables, "values": values[near]}) if not near.all() else programme
+    received, received_keys = _semester_values(nearby, attributes)
     report = keys.matching(received_keys)
     reported = np.append(received["reported"].to_numpy(dtype=bool), False)[report]
     described = [c for c in ("result_id", "title", "measure") if c in columns]

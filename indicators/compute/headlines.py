@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from indicators.compute.completeness import completeness_table, expected_reports, of_semesters
+from indicators.compute.completeness import _expected, completeness_table, of_semesters
 from indicators.compute.progress import STATUS_BY_CODE, Thresholds, indicator_progress, is_due
 from indicators.compute.suppression import donor_progress
 from indicators.compute.workplan import workplan_delivery
@@ -139,9 +139,14 @@ def headline_figures(
         progress = indicator_progress(programme, thresholds)
         progress = donor_progress(progress) if donor else progress
     previous = semester_from_id(semester).previous().id
-    # The reports expected in the two semesters only (each indicator, beneficiary and semester is expected or
-    # not on its own rows of Targets and Values): a million values are not read for two semesters.
-    inputs = Inputs(progress, expected_reports(of_semesters(programme, [semester, previous])), programme.activities)
+    # The two semesters' rows only, and only the columns the figures read (a progress frame has 40 columns and a
+    # row per semester). The reports expected in the two semesters are read from their own rows of Targets and
+    # Values (each indicator, beneficiary and semester is expected or not on those rows): a million values are
+    # not read for two semesters; completeness counts them, in any order.
+    chosen = progress["semester"].isin([semester, previous]).to_numpy(dtype=bool, na_value=False)
+    progress = progress.loc[chosen, ["semester", "target", "target_adopted_at", "measure", "status"]]
+    expected = _expected(of_semesters(programme, [semester, previous]), ["semester", "reported"])[0]
+    inputs = Inputs(progress, expected, programme.activities)
     rows = []
     for h in HEADLINES:
         now, before = h.compute(inputs, semester), h.compute(inputs, previous)

@@ -500,7 +500,9 @@ def targets_in_force(programme: Programme) -> pd.DataFrame:
     return _targets_in_force(programme)[0]
 
 
-def _semester_values(programme: Programme) -> tuple[pd.DataFrame, _Keys]:
+def _semester_values(programme: Programme, attributes: pd.DataFrame | None = None) -> tuple[pd.DataFrame, _Keys]:
+    """semester_values and its keys; ``attributes``: the programme's indicator_attributes when the caller has
+    them (in any order)."""
     # 1. Totals only (a missing sex is the total), only the columns read here; of a key given twice, the last row.
     total = (programme.values["sex"].fillna("total") == "total").to_numpy(dtype=bool)
     values = programme.values[[*SEMESTER_KEY, "value", "numerator", "denominator", "text"]][total]
@@ -508,7 +510,7 @@ def _semester_values(programme: Programme) -> tuple[pd.DataFrame, _Keys]:
     last = ~pd.Series(keys.key()).duplicated(keep="last").to_numpy()
     values, keys = values[last], keys.rows(last)
     # 2. Whether each row's indicator is a percentage or qualitative (neither when the indicator is unknown).
-    attributes = indicator_attributes(programme)
+    attributes = indicator_attributes(programme) if attributes is None else attributes
     found = keys.codes("indicator_id", pd.Index(attributes["indicator_id"]))
     percentage = np.append(_is(attributes["measure"], "percentage"), False)[found]
     qualitative = np.append(_is(attributes["measure"], "qualitative"), False)[found]
@@ -686,7 +688,7 @@ def indicator_progress(programme: Programme, thresholds: Thresholds | None = Non
     attributes = indicator_attributes(programme).dropna(subset=["indicator_id"])
     attributes = attributes.sort_values("indicator_id", ignore_index=True)
     target_rows = _TargetRows.of(programme)
-    baselines, values = _baselines(programme), _semester_values(programme)
+    baselines, values = _baselines(programme), _semester_values(programme, attributes)
     targets = _targets_in_force(programme, target_rows)
     # 1. Every indicator and beneficiary with a baseline, a target in force or a reported total, times every
     #    semester (indicators missing from the Indicators sheet are left out).

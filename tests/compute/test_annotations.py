@@ -179,3 +179,19 @@ def test_the_demo_shows_its_three_revised_end_targets(demo: Programme) -> None:
     mne = revised[revised["beneficiary"] == "MNE"].iloc[0]
     assert (mne["original_target"], mne["target"], mne["revised_at"]) == (7, 4, 6)
     assert "Lowered by the 6th meeting" in mne["revision_text"]
+
+
+@pytest.mark.parametrize("seed", [0, 3, 8, "demo"])
+def test_a_semesters_rows_annotated_alone_are_as_annotated_with_the_rest(seed) -> None:
+    """Each row's annotations are its own: the Semester review annotates the semester's rows only."""
+    from indicators.compute.progress import latest_status
+    from indicators.demo import demo_programme
+    from tests.compute.random_programmes import random_programme
+
+    data = demo_programme() if seed == "demo" else random_programme(seed, indicators=16)
+    progress = indicator_progress(data, Thresholds())
+    whole = annotated(progress, data)
+    assert whole["revision_text"].notna().any() and whole["explanation_due"].notna().any()
+    for semester in pd.unique(progress["semester"]):
+        alone = annotated(latest_status(progress, semester), data)
+        pd.testing.assert_frame_equal(alone, latest_status(whole, semester))
