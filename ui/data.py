@@ -26,7 +26,12 @@ import streamlit as st
 
 from indicators.access.roles import Action, PermissionRefused, require
 from indicators.compute.annotations import annotated
-from indicators.compute.completeness import of_semesters, reporting_completeness
+from indicators.compute.completeness import (
+    completeness_table,
+    expected_reports,
+    of_semesters,
+    reporting_completeness,
+)
 from indicators.compute.headlines import headline_figures
 from indicators.compute.progress import Thresholds, indicator_progress
 from indicators.compute.quality import quality_flags
@@ -157,12 +162,21 @@ def quality(semester: str) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
+def _expected(data_version: str, semester: str, _store: Store) -> pd.DataFrame:
+    """expected_reports of one semester, from its own targets and values (what its completeness and its missing
+    reports are counted from)."""
+    return expected_reports(of_semesters(_approved(data_version, _store), [semester]))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _completeness(data_version: str, lang: str, semester: str | None, _store: Store) -> pd.DataFrame:
     programme = _approved(data_version, _store)
     if programme is None:
         return pd.DataFrame()
-    # A semester's rows are computed from its own targets and values (the pages show one semester's).
-    return reporting_completeness(programme if semester is None else of_semesters(programme, [semester]))
+    if semester is None:
+        return reporting_completeness(programme)
+    # The pages show one semester's: counted from its expected reports (the same rows as every semester's).
+    return completeness_table(_expected(data_version, semester, _store))
 
 
 def completeness(semester: str | None) -> pd.DataFrame:
@@ -240,6 +254,7 @@ def clear() -> None:
         _donor_rollup,
         _quality,
         _completeness,
+        _expected,
         _options,
         _built,
         _built_large,

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from indicators.compute.annotations import annotated
+from indicators.compute.completeness import not_received
 from indicators.compute.progress import Thresholds, latest_status
 from indicators.compute.rollup import regional_rollup
 from indicators.compute.suppression import donor_progress, donor_rollup
@@ -27,6 +28,7 @@ from ui.data import (
     _completeness,
     _donor_progress,
     _donor_rollup,
+    _expected,
     _indicator_progress,
     _options,
     _progress,
@@ -63,9 +65,9 @@ def _semester_review_view(
         if len(progress):
             progress = annotated(latest_status(progress, semester), programme, Thresholds.from_settings())
     flags = None if donor else _quality(data_version, lang, semester, _store)  # as reported: never for donors
-    return semester_review_views.semester_review_view(
-        programme, semester, progress, _completeness(data_version, lang, semester, _store), flags
-    )
+    completeness = _completeness(data_version, lang, semester, _store)
+    missing = not_received(_expected(data_version, semester, _store), semester)  # the reports completeness counts
+    return semester_review_views.semester_review_view(programme, semester, progress, completeness, flags, missing)
 
 
 def semester_review_view(semester: str) -> semester_review_views.SemesterReview:

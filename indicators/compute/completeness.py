@@ -92,7 +92,13 @@ def of_semesters(programme: Programme, semesters: list[str]) -> Programme:
 
 def missing_reports(programme: Programme, semester: str | None = None) -> pd.DataFrame:
     """The expected reports not received, optionally for one semester (then only its rows are read)."""
-    expected = expected_reports(programme if semester is None else of_semesters(programme, [semester]))
+    return not_received(
+        expected_reports(programme if semester is None else of_semesters(programme, [semester])), semester
+    )
+
+
+def not_received(expected: pd.DataFrame, semester: str | None = None) -> pd.DataFrame:
+    """The rows of an expected_reports frame not received (of one semester), as missing_reports gives them."""
     missing = ~expected["reported"]
     if semester is not None:
         missing &= expected["semester"] == semester

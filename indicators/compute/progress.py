@@ -521,7 +521,9 @@ def _semester_values(programme: Programme, attributes: pd.DataFrame | None = Non
     semester_value = percent.where(use_ratio, _floats(values["value"]))
     # 4. Reported: a figure; for qualitative indicators, text that is not blank (and no figure).
     text = values["text"].astype("string")
-    has_text = (text.fillna("").str.strip() != "").to_numpy(dtype=bool)
+    has_text = np.zeros(len(values), dtype=bool)  # read for qualitative indicators only
+    if qualitative.any():
+        has_text[qualitative] = (text[qualitative].fillna("").str.strip() != "").to_numpy(dtype=bool)
     reported = np.where(qualitative, has_text, semester_value.notna().to_numpy())
     frame = pd.DataFrame(
         {

@@ -60,15 +60,29 @@ def indicators_worst_first(rows: pd.DataFrame) -> pd.Series:
     """The indicator ids of a progress frame (one semester), worst first (see the module docstring)."""
     if rows.empty:
         return pd.Series([], dtype="string")
+    return _worst_first(rows)[0]
+
+
+def _worst_first(rows: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
+    """indicators_worst_first, and each row's indicator as its position among them (-1: a missing id), read as
+    integers: each row's indicator is read once, then indicators are ranked by integers instead of grouped by
+    text."""
+    # Indicators by id (a missing id belongs to none), statuses by their rank in SEVERITY (unknown ones last).
+    codes, ids = pd.factorize(rows["indicator_id"], sort=True)
+    status, found = pd.factorize(rows["status"])
     severity = {code: rank for rank, code in enumerate(SEVERITY)}
-    rank = rows["status"].map(severity).fillna(len(SEVERITY)).astype(int)
+    rank = np.append([severity.get(code, len(SEVERITY)) for code in found], len(SEVERITY))[status]
     # 1. Per indicator: its worst status, and how many beneficiaries are in it.
-    worst = rank.groupby(rows["indicator_id"]).min()
-    in_worst = (rank == rows["indicator_id"].map(worst)).groupby(rows["indicator_id"]).sum()
-    # 2. Worst status first, then the most beneficiaries in it, then by id.
-    order = pd.DataFrame({"worst": worst, "count": -in_worst}).rename_axis("indicator_id").reset_index()
-    order = order.sort_values(["worst", "count", "indicator_id"], kind="stable")
-    return order["indicator_id"].astype("string").reset_index(drop=True)
+    known = codes >= 0
+    worst = np.full(len(ids), len(SEVERITY) + 1)
+    np.minimum.at(worst, codes[known], rank[known])
+    in_worst = np.bincount(codes[known], weights=rank[known] == worst[codes[known]], minlength=len(ids))
+    # 2. Worst status first, then the most beneficiaries in it, then by id (ids are numbered in their order).
+    order = np.lexsort((np.arange(len(ids)), -in_worst, worst))
+    ranked = pd.Series(pd.array(np.asarray(ids, dtype=object)[order], dtype="string"), name="indicator_id")
+    position = np.empty(len(ids), dtype=np.int64)
+    position[order] = np.arange(len(ids))
+    return ranked, np.where(known, position[np.maximum(codes, 0)], -1)
 
 
 def shown_first(
@@ -86,9 +100,10 @@ def shown_first(
     if statuses:
         hit = matching["status"].isin(list(statuses)).to_numpy(dtype=bool, na_value=False)
         matching = matching[matching["indicator_id"].isin(matching.loc[hit, "indicator_id"].unique())]
-    ranked = indicators_worst_first(matching)
-    chosen = ranked.iloc[: max(limit, 0)]
-    position = pd.Series(np.arange(len(chosen)), index=chosen.to_numpy())
-    shown = matching[matching["indicator_id"].isin(chosen.to_numpy())]
-    shown = shown.assign(_rank=shown["indicator_id"].map(position)).sort_values("_rank", kind="stable")
-    return Selection(shown.drop(columns="_rank"), len(chosen), len(ranked), total)
+    if matching.empty:
+        return Selection(matching, 0, 0, total)
+    ranked, place = _worst_first(matching)
+    chosen = min(max(limit, 0), len(ranked))
+    # The chosen indicators' rows, indicator after indicator in their rank (each one's rows in their order).
+    kept = np.flatnonzero((place >= 0) & (place < chosen))
+    return Selection(matching.iloc[kept[np.argsort(place[kept], kind="stable")]], chosen, len(ranked), total)

@@ -8,8 +8,10 @@ import pandas as pd
 import pytest
 
 from indicators.compute.completeness import (
+    completeness_table,
     expected_reports,
     missing_reports,
+    not_received,
     of_semesters,
     reporting_completeness,
 )
@@ -149,3 +151,7 @@ def test_one_semesters_completeness_from_its_rows_only(seed) -> None:
     for semester in sorted(set(data.targets["semester"].dropna())):
         expected = every[every["semester"] == semester].reset_index(drop=True)
         pd.testing.assert_frame_equal(reporting_completeness(of_semesters(data, [semester])), expected)
+        # The Semester review counts it from the semester's expected reports, its missing reports with it.
+        reports = expected_reports(of_semesters(data, [semester]))
+        pd.testing.assert_frame_equal(completeness_table(reports), expected)
+        pd.testing.assert_frame_equal(not_received(reports, semester), missing_reports(data, semester))

@@ -45,9 +45,11 @@ def semester_review_view(
     progress: pd.DataFrame,
     completeness: pd.DataFrame,
     quality: pd.DataFrame | None,
+    missing: pd.DataFrame | None = None,
 ) -> SemesterReview:
     """The Semester review of ``semester`` from the view's progress (the donor view's for donors, who get no
-    ``quality`` flags: they quote figures as reported)."""
+    ``quality`` flags: they quote figures as reported). ``missing``: the semester's missing_reports when the caller
+    has them (from the expected reports its completeness was counted from)."""
     status = latest_status(progress, semester) if len(progress) else progress
     planned = activities_for(programme.activities, semester)
     delivery = workplan_delivery(planned, by=("beneficiary",))
@@ -72,7 +74,7 @@ def semester_review_view(
         explanations=readable(expected),
         explanations_missing=without,
         completeness_figure=completeness_figure(in_semester),
-        missing_reports=readable(missing_reports(programme, semester)),
+        missing_reports=readable(missing_reports(programme, semester) if missing is None else missing),
         quality=flags,
         late=late,
         adopted=readable(activities_for(programme.activities, following)),
