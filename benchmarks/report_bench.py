@@ -3,8 +3,8 @@
     make bench   # after the ingest benchmark; or: .venv/bin/python benchmarks/report_bench.py [--runs 3]
 
 Each run is a fresh process on the demo programme in a throw-away store, as a first build sees it: computing the
-figures and writing the eight files (each PDF typeset by Typst in a thread as soon as its edition's content is
-computed, on the other core, while the main thread writes the others; charts are SVG written directly, no browser).
+figures and writing the eight files (each PDF typeset by Typst in a process of its own as soon as its edition's
+content is computed, on the other core, while the main thread writes the others; charts are SVG written directly).
 Each run alternates with one edition built as the app's Reports page builds it, beside other threads, with the
 figures already cached. It prints the time of each file, the pack's wall-clock time (goal: at most 4 s, issue 24)
 and the CPU time, median of the runs, and writes ``benchmarks/report_results.md``. Separate from the ingest
@@ -113,10 +113,10 @@ def main() -> None:
     lines += [
         "",
         f"**Whole pack: {wall:.2f} s wall-clock** (runs: {each}), "
-        f"{cpu:.2f} s CPU in the process (both threads; the PDFs are typeset by Typst in a thread); {tree:.1f} s "
-        "CPU for the whole run, start-up and imports included. "
+        f"{cpu:.2f} s CPU in the Python process; {tree:.1f} s CPU for the whole run with its "
+        "typesetting processes, start-up and imports included. "
         f"Goal {'met' if wall <= GOAL_S else 'NOT met'}. A PDF's time is writing its Typst source and typesetting "
-        "it in its thread (the first PDF of a process also loads the fonts).",
+        "it (a process of its own: Python with the typst package, about 0.05 s to start).",
         "",
         f"**One edition (4 files) as the app's Reports page builds it at a click: "
         f"{statistics.median(r['wall'] for r in app_runs):.2f} s wall-clock** (runs: "

@@ -158,7 +158,7 @@ def annotated(progress: pd.DataFrame, programme: Programme, thresholds: Threshol
     # (merges on the text keys cost more than all the rest).
     keys = _Keys.of(progress, SEMESTER_KEY)
     if pd.Series(keys.key()).duplicated().any():  # what the merges that used to find them said
-        raise pd.errors.MergeError("Merge keys are not unique in left dataset; not a one-to-one merge")
+        raise ValueError("Merge keys are not unique in left dataset; not a one-to-one merge")  # a fault of ours
     comments, originals, notes = value_comments(programme), original_targets(programme), _notes(programme)
     comment = _taken(comments["comment"], keys.matching(_Keys.of(comments, SEMESTER_KEY)))
     found = keys.matching(_Keys.of(originals, SEMESTER_KEY))
