@@ -129,6 +129,11 @@ WRITING = {"manager": N_("Writing the {format} for managers"), "donor": N_("Writ
 class PrintFailed(ProjectError):
     """A PDF could not be typeset; ``str(error)`` says why."""
 
+    @classmethod
+    def because(cls, error: Exception) -> PrintFailed:
+        reason = str(error) or type(error).__name__
+        return cls(_("The PDF could not be printed: {reason}").format(reason=reason))
+
 
 @dataclass
 class _Printing:
@@ -149,7 +154,7 @@ class _Printing:
             source = pdf.report_source(content)
         except Exception as error:  # a fault of ours: logged in full, told as a sentence
             log.exception("Writing the report's Typst source failed")
-            raise PrintFailed(_("The PDF could not be printed: {reason}").format(reason=error)) from error
+            raise PrintFailed.because(error) from error
         return cls(content, pool.submit(_timed, pdf.print_pdf, source), time.perf_counter() - started)
 
     def report(self) -> Report:
@@ -157,8 +162,7 @@ class _Printing:
         try:
             data, seconds = self.future.result()
         except Exception as error:  # noqa: BLE001 - the caller gets it as a sentence
-            reason = str(error) or type(error).__name__
-            raise PrintFailed(_("The PDF could not be printed: {reason}").format(reason=reason)) from error
+            raise PrintFailed.because(error) from error
         content, seconds = self.content, self.source_seconds + seconds
         return Report("pdf", content.audience, file_name(content, "pdf"), FORMATS["pdf"][1], data, seconds)
 

@@ -35,6 +35,7 @@ import pandas as pd
 from indicators.compute.progress import STATUSES
 from indicators.domain import i18n
 from indicators.domain.i18n import N_, _
+from indicators.domain.problems import ProjectError
 from indicators.domain.reference import BENEFICIARY_CODES, beneficiary_name
 from indicators.present.charts import (
     ACTIVITY_STYLES,
@@ -581,7 +582,7 @@ sys.stdout.buffer.write(pdf)
 log = logging.getLogger(__name__)
 
 
-class TypesetFailed(RuntimeError):
+class TypesetFailed(ProjectError):
     """Typst could not typeset a report, or took too long or too much memory; ``str(error)`` says why."""
 
 
